@@ -1,0 +1,262 @@
+//! Finding the parts of a text that are not article prose: CMS shortcodes,
+//! lines repeated by a scraper, and boilerplate such as "Watch more coverage
+//! below:".
+//!
+//! The later stages analyse a masked copy of the text in which each cleaned
+//! region's bytes are ASCII spaces. The copy has the same byte length, so every
+//! span found in it is valid in the original text too.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{CleanupItem, CleanupKind, Span};
+
+/// The longest text a cleanup item carries, in characters.
+const ITEM_TEXT_CHARS: usize = 200;
+
+/// One `name="value"` attribute of a shortcode, with absolute spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Attribute {
+    /// The attribute's name as written.
+    pub name: String,
+    /// Where the value stands, without its quotation marks.
+    pub value_span: Span,
+}
+
+/// A shortcode found in the text, kept because its attributes may carry a quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Shortcode {
+    /// The whole shortcode.
+    pub span: Span,
+    /// The shortcode's name ("shareLinks-quote").
+    pub name: String,
+    /// Its attributes in order.
+    pub attributes: Vec<Attribute>,
+}
+
+impl Shortcode {
+    /// The span of the first attribute whose name satisfies `pred`.
+    pub fn attr(&self, pred: impl Fn(&str) -> bool) -> Option<Span> {
+        self.attributes.iter().find(|a| pred(&a.name.to_ascii_lowercase())).map(|a| a.value_span)
+    }
+}
+
+/// The cleanup report and the masked text the rest of the pipeline reads.
+#[derive(Debug, Clone)]
+pub(crate) struct Cleaned {
+    /// What was set aside, in document order.
+    pub items: Vec<CleanupItem>,
+    /// The text with every cleaned region replaced by spaces, byte for byte.
+    pub masked: String,
+    /// The shortcodes, for the quotes stage.
+    pub shortcodes: Vec<Shortcode>,
+}
+
+static PERCENT_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"%[A-Za-z][\w-]{0,60}(?:="[^"\n%]*")?(?:[ \t]+[A-Za-z][\w-]{0,60}(?:="[^"\n]*"|='[^'\n]*'))*[ \t]*%"#)
+        .expect("static regex")
+});
+
+static BRACKET_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    // A bracket shortcode needs attributes or a well-known name, so that an
+    // editorial "[sic]" or "[1]" is left alone.
+    Regex::new(
+        r#"\[/?(?:(?:caption|embed|video|audio|gallery|tweet|youtube|instagram|related|ad|playlist|iframe|facebook|soundcloud)\b[^\]\n]{0,300}|[A-Za-z][\w-]{0,40}(?:[ \t]+[A-Za-z][\w-]{0,40}="[^"\n]*")+[ \t]*/?)\]"#,
+    )
+    .expect("static regex")
+});
+
+static BRACE_SHORTCODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{[^{}\n]{1,300}\}\}|\{%[^{}\n]{1,300}%\}").expect("static regex"));
+
+static ATTRIBUTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"([A-Za-z][\w-]{0,60})=(?:"([^"\n]*)"|'([^'\n]*)')"#).expect("static regex"));
+
+static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            watch\ (?:more|the\ (?:full\ )?video|now|live|below|video)\b.*
+          | click\ here\b.*
+          | share\ (?:this|on)\b.*
+          | subscribe\b.*
+          | follow\ us\b.*
+          | read\ (?:more|next|also)\b.*
+          | see\ also\b.*
+          | related(?:\ (?:articles?|stories|coverage|content|video))?:?
+          | advertisement | advertising | sponsored(?:\ content)? | promoted
+          | sign\ up\ (?:for|to)\b.*
+          | (?:join|like)\ us\ on\b.*
+          | download\ (?:our|the)\ app\b.*
+          | (?:all\ rights\ reserved|copyright\ ©?).*
+          | ©.*
+          | continue\ reading\b.* | scroll\ down\b.* | skip\ (?:to|ad)\b.*
+          | (?:story|article)\ continues\ below\b.*
+          | (?:photo|image|video)\ credit:.*
+          | this\ (?:article|story)\ was\ (?:originally\ )?published\b.*
+          | loading\.*
+        )$",
+    )
+    .expect("static regex")
+});
+
+/// Finds shortcodes, duplicate lines and boilerplate lines, and masks them.
+pub(crate) fn clean(text: &str) -> Cleaned {
+    let mut items: Vec<CleanupItem> = Vec::new();
+    let mut shortcodes: Vec<Shortcode> = Vec::new();
+    let mut regions: Vec<Span> = Vec::new();
+
+    for re in [&*PERCENT_SHORTCODE, &*BRACKET_SHORTCODE, &*BRACE_SHORTCODE] {
+        for m in re.find_iter(text) {
+            let span = Span::new(m.start(), m.end());
+            if regions.iter().any(|r| r.start < span.end && span.start < r.end) {
+                continue;
+            }
+            regions.push(span);
+            shortcodes.push(parse_shortcode(text, span));
+        }
+    }
+    shortcodes.sort_by_key(|s| s.span);
+    for sc in &shortcodes {
+        items.push(item(text, CleanupKind::Shortcode, sc.span));
+    }
+
+    // Line rules look at the text with shortcodes already masked, so a line
+    // that held only a shortcode counts as blank.
+    let after_shortcodes = mask(text, &regions);
+    let mut previous: Option<String> = None;
+    let mut offset = 0;
+    for raw_line in after_shortcodes.split('\n') {
+        let line_start = offset;
+        offset += raw_line.len() + 1;
+        let trimmed = raw_line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let lead = raw_line.len() - raw_line.trim_start().len();
+        let span = Span::new(line_start + lead, line_start + lead + trimmed.len());
+        let key = duplicate_key(trimmed);
+        let has_alnum = trimmed.chars().any(char::is_alphanumeric);
+        if has_alnum && previous.as_deref() == Some(key.as_str()) {
+            items.push(item(text, CleanupKind::DuplicateLine, span));
+            regions.push(span);
+        } else if trimmed.chars().count() <= 120 && BOILERPLATE.is_match(trimmed) {
+            items.push(item(text, CleanupKind::Boilerplate, span));
+            regions.push(span);
+        }
+        previous = Some(key);
+    }
+
+    items.sort_by_key(|i| (i.span, i.kind as u8));
+    Cleaned { items, masked: mask(text, &regions), shortcodes }
+}
+
+/// The key two lines are compared by: trimmed, with a trailing digit run
+/// dropped when it follows sentence punctuation (a scraper artefact such as
+/// "Defeat ISIS?0").
+fn duplicate_key(trimmed: &str) -> String {
+    let without_digits = trimmed.trim_end_matches(|c: char| c.is_ascii_digit());
+    if without_digits.len() < trimmed.len() && without_digits.ends_with(['?', '!', '.', '"', '\'', '”', '’']) {
+        without_digits.to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn parse_shortcode(text: &str, span: Span) -> Shortcode {
+    let body = text.get(span.start..span.end).unwrap_or_default();
+    let inner = body.trim_start_matches(['%', '[', '{', '/']);
+    let name: String = inner.chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect();
+    let attributes = ATTRIBUTE
+        .captures_iter(body)
+        .filter_map(|c| {
+            let name = c.get(1)?.as_str().to_string();
+            let value = c.get(2).or_else(|| c.get(3))?;
+            Some(Attribute { name, value_span: Span::new(span.start + value.start(), span.start + value.end()) })
+        })
+        .collect();
+    Shortcode { span, name, attributes }
+}
+
+fn item(text: &str, kind: CleanupKind, span: Span) -> CleanupItem {
+    let full = text.get(span.start..span.end).unwrap_or_default();
+    CleanupItem { kind, span, text: full.chars().take(ITEM_TEXT_CHARS).collect() }
+}
+
+/// Replaces every byte of the regions by an ASCII space. The regions start and
+/// end on character boundaries, so the result is valid UTF-8 of equal length.
+pub(crate) fn mask(text: &str, regions: &[Span]) -> String {
+    let mut sorted: Vec<Span> = regions.to_vec();
+    sorted.sort();
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for r in sorted {
+        let start = r.start.max(pos).min(text.len());
+        let end = r.end.min(text.len());
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        out.push_str(text.get(pos..start).unwrap_or_default());
+        out.extend(std::iter::repeat_n(' ', end - start));
+        pos = end;
+    }
+    out.push_str(text.get(pos..).unwrap_or_default());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcode_attributes_are_kept() {
+        let text = "Intro.\n\n%shareLinks-quote=\"Wir schaffen das, sagte sie.\" type=\"quote\" author=\"Angela Merkel\"%\n\nAfter.";
+        let c = clean(text);
+        assert_eq!(c.items.len(), 1);
+        assert_eq!(c.items[0].kind, CleanupKind::Shortcode);
+        let sc = &c.shortcodes[0];
+        assert_eq!(sc.name, "shareLinks-quote");
+        let q = sc.attr(|n| n.ends_with("quote")).unwrap();
+        assert_eq!(&text[q.start..q.end], "Wir schaffen das, sagte sie.");
+        let a = sc.attr(|n| n == "author").unwrap();
+        assert_eq!(&text[a.start..a.end], "Angela Merkel");
+        assert_eq!(c.masked.len(), text.len());
+        assert!(!c.masked.contains("Merkel"));
+        assert!(c.masked.ends_with("After."));
+    }
+
+    #[test]
+    fn duplicate_lines_and_trailing_digit_variant() {
+        let text = "Héadline über alles\nHéadline über alles\n\nBody text.\n\nHow to Defeat ISIS?\nHow to Defeat ISIS?0";
+        let c = clean(text);
+        let dups: Vec<&str> =
+            c.items.iter().filter(|i| i.kind == CleanupKind::DuplicateLine).map(|i| i.text.as_str()).collect();
+        assert_eq!(dups, vec!["Héadline über alles", "How to Defeat ISIS?0"]);
+        assert!(c.masked.starts_with("Héadline über alles\n   "));
+    }
+
+    #[test]
+    fn boilerplate_lines() {
+        let text = "Story text here.\n\nWatch more coverage below:\nAdvertisement\nRead more: other story\nThe café said watch more.";
+        let c = clean(text);
+        let bp: Vec<&str> =
+            c.items.iter().filter(|i| i.kind == CleanupKind::Boilerplate).map(|i| i.text.as_str()).collect();
+        assert_eq!(bp, vec!["Watch more coverage below:", "Advertisement", "Read more: other story"]);
+    }
+
+    #[test]
+    fn bracket_and_brace_shortcodes_but_not_editorial_brackets() {
+        let text = "He said [sic] it [1]. [caption id=\"a\"]Photo[/caption] {{ad slot}} fin";
+        let c = clean(text);
+        let codes: Vec<&str> = c.items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(codes, vec!["[caption id=\"a\"]", "[/caption]", "{{ad slot}}"]);
+    }
+
+    #[test]
+    fn long_item_text_is_truncated_on_a_char_boundary() {
+        let line = "é".repeat(300);
+        let text = format!("{line}\n{line}");
+        let c = clean(&text);
+        assert_eq!(c.items[0].text.chars().count(), 200);
+    }
+}

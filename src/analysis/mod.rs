@@ -1,0 +1,20 @@
+//! The analysis pipeline: pure, deterministic stages that turn a text into an
+//! [`Analysis`].
+//!
+//! Nothing here knows about gRPC, tokio or the store. Every function accepts any
+//! UTF-8 input and returns a result; none panics. Every [`Span`] is a half-open
+//! range of UTF-8 byte offsets into the analysed text, always on `char`
+//! boundaries, so `&text[span.start..span.end]` is the mention's text; the API
+//! layer converts spans to the unit a client asks for.
+
+pub mod extract;
+mod model;
+pub mod offsets;
+mod pipeline;
+
+pub use model::*;
+
+/// Runs every asked-for stage over the input. Never panics; deterministic.
+pub fn analyze(input: &Input<'_>) -> Analysis {
+    pipeline::run(input)
+}

@@ -1,0 +1,414 @@
+//! Sentence and token segmentation.
+//!
+//! Sentences are found by a single left-to-right scan that knows about
+//! abbreviations, initials, decimals, ellipses, closing quotation marks and
+//! CJK full stops; line breaks are hard breaks so that headlines without a
+//! period stand alone. Tokens are Unicode word segments (UAX #29) that hold a
+//! letter or digit.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::Span;
+
+/// A token as the stages use it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tok {
+    /// Where it stands.
+    pub span: Span,
+    /// Lower-cased, with typographic apostrophes made straight.
+    pub norm: String,
+    /// The stem of `norm`, or `norm` when no stemmer fits the language.
+    pub stem: String,
+    /// Whether it is a stopword of the language (or of English).
+    pub stop: bool,
+    /// Whether it holds a letter (not only digits).
+    pub alpha: bool,
+    /// The index of the sentence that holds it.
+    pub sentence: usize,
+}
+
+/// Abbreviations after which a period never ends a sentence: titles and words
+/// that are always followed by more of the same sentence.
+static NEVER_FINAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    [
+        "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "cpt", "sgt", "maj",
+        "adm", "cmdr", "st", "rev", "hon", "pres", "supt", "insp", "messrs", "mme", "mlle", "jan", "feb", "mar",
+        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v", "e.g", "i.e",
+        "cf", "approx", "ca", "fig", "vol", "pp", "mt", "ft", "ave", "blvd", "dept", "est", "gen", "nr", "art",
+        "sec", "ch", "ed", "eds", "op", "u.s.a", "ph.d",
+    ]
+    .into_iter()
+    .collect()
+});
+
+/// Abbreviations that may end a sentence: a period after them ends the
+/// sentence only when the next word is a typical sentence opener.
+static AMBIGUOUS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    [
+        "inc", "corp", "ltd", "co", "llc", "plc", "jr", "sr", "etc", "a.m", "p.m", "u.s", "u.k", "u.n", "e.u",
+        "d.c", "bros", "al",
+    ]
+    .into_iter()
+    .collect()
+});
+
+const ENGLISH_STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+    "does", "doing", "down", "during", "each", "either", "ever", "few", "for", "from", "further", "had", "has", "have",
+    "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in",
+    "into", "is", "it", "its", "itself", "just", "let", "may", "me", "might", "more", "most", "must", "my", "myself",
+    "neither", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours",
+    "ourselves", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the",
+    "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+    "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while",
+    "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours",
+    "yourself", "yourselves", "it's", "we're", "they're", "there's", "that's", "he's", "she's", "i'm", "you're",
+    "we've", "they've", "i've", "we'll", "they'll", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't",
+    "weren't", "won't", "can't", "cannot", "couldn't", "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "'s",
+    "s", "t", "many", "much", "every", "another", "among", "around", "since", "though", "although", "unless",
+    "whether", "via", "per", "onto", "toward", "towards", "across", "along", "amid", "beside", "besides", "beyond",
+    "despite", "inside", "outside", "near", "even", "still", "already", "almost", "rather", "quite",
+];
+
+const FRENCH_STOPWORDS: &[&str] = &[
+    "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "mais", "donc", "or", "ni", "car", "que", "qui",
+    "quoi", "dont", "où", "au", "aux", "ce", "cet", "cette", "ces", "il", "elle", "ils", "elles", "nous", "vous",
+    "je", "tu", "on", "se", "sa", "son", "ses", "leur", "leurs", "est", "sont", "été", "être", "avoir", "a", "ont",
+    "pour", "par", "sur", "dans", "avec", "sans", "pas", "ne", "plus", "en", "y", "à", "l'", "d'", "qu'", "n'",
+    "s'", "c'", "j'",
+];
+
+const GERMAN_STOPWORDS: &[&str] = &[
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "und", "oder",
+    "aber", "doch", "nicht", "kein", "keine", "ist", "sind", "war", "waren", "sein", "hat", "haben", "wird",
+    "werden", "ich", "du", "er", "sie", "es", "wir", "ihr", "mit", "von", "zu", "zum", "zur", "auf", "für", "im",
+    "in", "an", "am", "bei", "aus", "nach", "über", "unter", "auch", "als", "wie", "so", "dass", "sich", "noch",
+    "nur", "schon",
+];
+
+const SPANISH_STOPWORDS: &[&str] = &[
+    "el", "la", "los", "las", "un", "una", "unos", "unas", "y", "o", "pero", "de", "del", "al", "a", "en", "con",
+    "por", "para", "sin", "sobre", "que", "quien", "es", "son", "fue", "ser", "estar", "está", "están", "ha", "han",
+    "se", "su", "sus", "lo", "le", "les", "no", "más", "como", "muy", "ya", "este", "esta", "estos", "estas", "ese",
+    "esa", "yo", "tú", "él", "ella", "nosotros", "ellos", "ellas",
+];
+
+static STOPWORDS: LazyLock<[HashSet<&'static str>; 4]> = LazyLock::new(|| {
+    [
+        ENGLISH_STOPWORDS.iter().copied().collect(),
+        FRENCH_STOPWORDS.iter().copied().collect(),
+        GERMAN_STOPWORDS.iter().copied().collect(),
+        SPANISH_STOPWORDS.iter().copied().collect(),
+    ]
+});
+
+/// Whether the lower-cased word is an English stopword.
+pub(crate) fn is_english_stopword(word: &str) -> bool {
+    STOPWORDS[0].contains(word)
+}
+
+/// Whether the lower-cased word is a stopword of the language (ISO 639-1).
+/// English stopwords always count, because news in any language quotes English.
+pub(crate) fn is_stopword(word: &str, lang: &str) -> bool {
+    let list = match lang {
+        "fr" => Some(&STOPWORDS[1]),
+        "de" => Some(&STOPWORDS[2]),
+        "es" => Some(&STOPWORDS[3]),
+        _ => None,
+    };
+    STOPWORDS[0].contains(word) || list.is_some_and(|l| l.contains(word))
+}
+
+fn algorithm_for(lang: &str) -> Option<Algorithm> {
+    Some(match lang {
+        "en" => Algorithm::English,
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "fi" => Algorithm::Finnish,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "nb" | "no" | "nn" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    })
+}
+
+/// Lower-cases a word and makes typographic apostrophes straight, so that
+/// "We’re" and "We're" are one form.
+pub(crate) fn normalize(word: &str) -> String {
+    word.chars().flat_map(char::to_lowercase).map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c }).collect()
+}
+
+/// Splits the (masked) text into tokens, each tagged with its sentence index.
+pub(crate) fn tokens(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
+    let stemmer = algorithm_for(lang).map(Stemmer::create);
+    let mut out = Vec::new();
+    let mut sentence = 0;
+    for (start, word) in text.split_word_bound_indices() {
+        if !word.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let span = Span::new(start, start + word.len());
+        while sentence + 1 < sentences.len() && sentences[sentence].end <= span.start {
+            sentence += 1;
+        }
+        let norm = normalize(word);
+        let stem = match &stemmer {
+            Some(s) => s.stem(&norm).into_owned(),
+            None => norm.clone(),
+        };
+        let stop = is_stopword(&norm, lang);
+        let alpha = word.chars().any(char::is_alphabetic);
+        out.push(Tok { span, norm, stem, stop, alpha, sentence });
+    }
+    out
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）' | '›' | '“')
+}
+
+fn is_cjk_terminal(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '｡')
+}
+
+/// Words that open sentences; after an ambiguous abbreviation such as "U.S."
+/// or "Inc." a period ends the sentence only before one of these.
+fn is_sentence_opener(word: &str) -> bool {
+    let lower = normalize(word);
+    is_english_stopword(&lower)
+        || matches!(
+            lower.as_str(),
+            "but" | "and" | "so" | "yet" | "meanwhile" | "still" | "separately" | "earlier" | "later" | "however"
+        )
+}
+
+/// Finds sentence spans (trimmed, never empty, each holding a non-punctuation
+/// character) in the text.
+pub(crate) fn sentences(text: &str) -> Vec<Span> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    let mut in_quote = false;
+    let push = |out: &mut Vec<Span>, from: usize, to: usize| {
+        if let Some(span) = trimmed_span(text, from, to) {
+            out.push(span);
+        }
+    };
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        match c {
+            '\n' => {
+                // A line break ends a sentence unless the next line plainly
+                // continues it (starts lower-case after a non-blank line).
+                let next = chars.iter().skip(i + 1).find(|(_, c)| !c.is_whitespace() || *c == '\n');
+                let continues = matches!(next, Some((_, n)) if n.is_lowercase());
+                if !continues {
+                    push(&mut out, start, pos);
+                    start = pos + 1;
+                    in_quote = false;
+                }
+                i += 1;
+            }
+            '"' => {
+                in_quote = !in_quote;
+                i += 1;
+            }
+            '“' | '«' | '„' => {
+                in_quote = true;
+                i += 1;
+            }
+            '”' | '»' => {
+                in_quote = false;
+                i += 1;
+            }
+            _ if is_cjk_terminal(c) => {
+                let mut j = i + 1;
+                while j < chars.len() && (is_cjk_terminal(chars[j].1) || is_closing(chars[j].1)) {
+                    j += 1;
+                }
+                let end = chars.get(j).map_or(text.len(), |(p, _)| *p);
+                push(&mut out, start, end);
+                start = end;
+                i = j;
+            }
+            '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉' => {
+                // Consume the whole run of terminal punctuation ("?!", "...").
+                let mut j = i;
+                let mut dots = 0;
+                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉') {
+                    if matches!(chars[j].1, '.' | '…') {
+                        dots += if chars[j].1 == '…' { 3 } else { 1 };
+                    }
+                    j += 1;
+                }
+                let ellipsis = dots >= 2;
+                // Closing quotes and brackets belong to the sentence they end.
+                let mut k = j;
+                while k < chars.len() && is_closing(chars[k].1) {
+                    if chars[k].1 == '"' {
+                        in_quote = false;
+                    }
+                    k += 1;
+                }
+                let closed_quote = k > j;
+                let at_end = k >= chars.len();
+                let followed_by_space = at_end || chars[k].1.is_whitespace();
+                if !followed_by_space {
+                    i = j.max(i + 1);
+                    continue;
+                }
+                let next_word = next_word(&chars, k);
+                let next_lower = next_word.chars().next().is_some_and(|c| c.is_lowercase());
+                let mut breaks = !next_lower || at_end;
+                if breaks && c == '.' && j == i + 1 && !closed_quote {
+                    let word = word_before(&chars, i);
+                    let lower = normalize(&word);
+                    let is_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+                    if NEVER_FINAL.contains(lower.as_str()) || is_initial {
+                        breaks = at_end;
+                    } else if (AMBIGUOUS.contains(lower.as_str()) || is_dotted_acronym(&word)) && !at_end {
+                        breaks = is_sentence_opener(&next_word);
+                    }
+                }
+                if breaks && ellipsis && !at_end {
+                    // An ellipsis inside a quotation marks an omission, not an end.
+                    breaks = !in_quote && !next_lower;
+                }
+                if breaks {
+                    let end = chars.get(k).map_or(text.len(), |(p, _)| *p);
+                    push(&mut out, start, end);
+                    start = end;
+                }
+                i = k.max(i + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    push(&mut out, start, text.len());
+    out
+}
+
+/// "U.S", "U.N", "E.U" style words: letters separated by periods.
+fn is_dotted_acronym(word: &str) -> bool {
+    word.contains('.') && word.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
+}
+
+/// The word that ends just before the period at `i`, with leading punctuation
+/// stripped ("(U.S" → "U.S").
+fn word_before(chars: &[(usize, char)], i: usize) -> String {
+    let mut j = i;
+    while j > 0 && !chars[j - 1].1.is_whitespace() {
+        j -= 1;
+    }
+    let word: String = chars[j..i].iter().map(|(_, c)| *c).collect();
+    word.trim_start_matches(|c: char| !c.is_alphanumeric()).to_string()
+}
+
+/// The next whitespace-delimited word from `k`, without opening punctuation.
+fn next_word(chars: &[(usize, char)], k: usize) -> String {
+    let mut j = k;
+    while j < chars.len() && chars[j].1.is_whitespace() && chars[j].1 != '\n' {
+        j += 1;
+    }
+    let word: String = chars[j.min(chars.len())..].iter().map(|(_, c)| *c).take_while(|c| !c.is_whitespace()).collect();
+    word.trim_start_matches(|c: char| !c.is_alphanumeric()).to_string()
+}
+
+/// Trims whitespace from both ends; `None` when nothing but whitespace and
+/// punctuation is left.
+fn trimmed_span(text: &str, from: usize, to: usize) -> Option<Span> {
+    let slice = text.get(from..to)?;
+    let lead = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if !trimmed.chars().any(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_general_punct(c)) {
+        return None;
+    }
+    Some(Span::new(from + lead, from + lead + trimmed.len()))
+}
+
+fn is_general_punct(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '«' | '»' | '¡' | '¿' | '·' | '\u{3000}'..='\u{303F}')
+}
+
+/// Whether the span has a letter; used to skip number-only sentences.
+pub(crate) fn has_letter(text: &str, span: Span) -> bool {
+    text.get(span.start..span.end).is_some_and(|s| s.chars().any(char::is_alphabetic))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).into_iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn abbreviations_do_not_break() {
+        assert_eq!(
+            split("U.S. Deputy National security adviser Ben Rhodes said on Sunday. Then he left."),
+            vec!["U.S. Deputy National security adviser Ben Rhodes said on Sunday.", "Then he left."]
+        );
+        assert_eq!(
+            split("Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's. Gen. Lee said Acme Inc. rose. The firm grew."),
+            vec!["Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's.", "Gen. Lee said Acme Inc. rose.", "The firm grew."]
+        );
+        assert_eq!(split("Fruit, e.g. apples, i.e. food. No. 5 won."), vec!["Fruit, e.g. apples, i.e. food.", "No. 5 won."]);
+        assert_eq!(split("J. K. Rowling wrote it. It sold."), vec!["J. K. Rowling wrote it.", "It sold."]);
+        assert_eq!(split("It cost 4.5 billion. Prices rose 2.5 per cent."), vec!["It cost 4.5 billion.", "Prices rose 2.5 per cent."]);
+        assert_eq!(split("They struck the U.S. The attack failed."), vec!["They struck the U.S.", "The attack failed."]);
+    }
+
+    #[test]
+    fn quotes_and_ellipses() {
+        assert_eq!(
+            split("\"We will stand with them ... They're in our campaign,\" he said. Next one."),
+            vec!["\"We will stand with them ... They're in our campaign,\" he said.", "Next one."]
+        );
+        assert_eq!(split("He said, \"It is over.\" Then he left."), vec!["He said, \"It is over.\"", "Then he left."]);
+        assert_eq!(split("Wait... what? Yes!"), vec!["Wait... what?", "Yes!"]);
+    }
+
+    #[test]
+    fn lines_are_hard_breaks_and_cjk() {
+        assert_eq!(
+            split("US to work with France\n\nWhite House Advisor: Efforts\nBody text."),
+            vec!["US to work with France", "White House Advisor: Efforts", "Body text."]
+        );
+        assert_eq!(split("東京は晴れです。大阪は雨！本当？"), vec!["東京は晴れです。", "大阪は雨！", "本当？"]);
+        assert_eq!(split("L'été à Paris. C'était beau."), vec!["L'été à Paris.", "C'était beau."]);
+        assert!(split("  \n ... \n").is_empty());
+    }
+
+    #[test]
+    fn tokens_have_stems_and_stopwords() {
+        let text = "The strikes intensified. Les grèves continuent.";
+        let s = sentences(text);
+        let t = tokens(text, &s, "en");
+        let norms: Vec<&str> = t.iter().map(|t| t.norm.as_str()).collect();
+        assert_eq!(norms, vec!["the", "strikes", "intensified", "les", "grèves", "continuent"]);
+        assert!(t[0].stop);
+        assert_eq!(t[1].stem, "strike");
+        assert_eq!(t[4].sentence, 1);
+        let fr = tokens(text, &s, "fr");
+        assert!(fr[3].stop);
+        assert_eq!(&text[fr[4].span.start..fr[4].span.end], "grèves");
+    }
+}

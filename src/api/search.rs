@@ -1,0 +1,277 @@
+//! `docsift.v1.Search`: search, more-like-this and watch over the corpus.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::{mpsc, watch};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use crate::analysis::offsets::OffsetUnit;
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::middleware::Caller;
+use crate::proto::pb;
+use crate::search::page_token::{Cursor, request_hash};
+use crate::search::{FacetField, Hit, Order, SearchRequest, SimilarRequest, WatchEventKind, WatchSpec};
+
+/// The default page size of Search and SimilarDocuments.
+const DEFAULT_PAGE: usize = 10;
+/// The largest page size of Search and SimilarDocuments.
+const MAX_PAGE: usize = 100;
+/// How deep paging may go; deeper pages cost more than they are worth.
+const MAX_OFFSET: usize = 10_000;
+/// The longest query string.
+const MAX_QUERY_BYTES: usize = 4096;
+/// The default highlight fragment size, in characters.
+const DEFAULT_FRAGMENT: usize = 160;
+/// The largest highlight fragment size, in characters.
+const MAX_FRAGMENT: usize = 2000;
+
+/// The Search service.
+#[derive(Debug, Clone)]
+pub struct SearchApi {
+    engine: Arc<Engine>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl SearchApi {
+    /// Builds the service over an engine. Watch streams end when `shutdown`
+    /// turns true, so a server can drain.
+    pub fn new(engine: Arc<Engine>, shutdown: watch::Receiver<bool>) -> Self {
+        SearchApi { engine, shutdown }
+    }
+}
+
+fn check_query(query: &str) -> Result<String> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Error::invalid(
+            "query",
+            format!("is {} bytes; at most {MAX_QUERY_BYTES}", query.len()),
+        ));
+    }
+    Ok(query.trim().to_string())
+}
+
+fn order_from_pb(value: i32) -> Result<Order> {
+    match pb::SearchOrder::try_from(value) {
+        Ok(pb::SearchOrder::Unspecified | pb::SearchOrder::Relevance) => Ok(Order::Relevance),
+        Ok(pb::SearchOrder::PublishedAtDesc) => Ok(Order::PublishedDesc),
+        Ok(pb::SearchOrder::PublishedAtAsc) => Ok(Order::PublishedAsc),
+        Err(_) => Err(Error::invalid("order_by", format!("unknown order {value}"))),
+    }
+}
+
+fn full_view(field: &str, value: i32) -> Result<bool> {
+    match pb::SearchView::try_from(value) {
+        Ok(pb::SearchView::Unspecified | pb::SearchView::Basic) => Ok(false),
+        Ok(pb::SearchView::Full) => Ok(true),
+        Err(_) => Err(Error::invalid(field, format!("unknown view {value}"))),
+    }
+}
+
+fn hits_to_pb(hits: &[Hit], full: bool, unit: OffsetUnit) -> Vec<pb::SearchHit> {
+    hits.iter().map(|h| convert::hit_to_pb(h, full, unit)).collect()
+}
+
+#[tonic::async_trait]
+impl pb::search_server::Search for SearchApi {
+    async fn search(
+        &self,
+        request: Request<pb::SearchRequest>,
+    ) -> Result<Response<pb::SearchResponse>, Status> {
+        let started = Instant::now();
+        let caller = Caller::of(&request);
+        let request = request.into_inner();
+        let query = check_query(&request.query)?;
+        let filter = convert::filter_from_pb("filter", request.filter)?;
+        let limit = super::page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE)?;
+        let order = order_from_pb(request.order_by)?;
+        let full = full_view("view", request.view)?;
+        let mut facets = Vec::with_capacity(request.facets.len());
+        for (i, name) in request.facets.iter().enumerate() {
+            let field = FacetField::parse(name).ok_or_else(|| {
+                Error::invalid(
+                    format!("facets[{i}]"),
+                    format!(
+                        "unknown facet {name:?}; use language, tags, source, keyphrase or entity.TYPE (entity.PERSON, entity.ORGANIZATION, entity.LOCATION, ...)"
+                    ),
+                )
+            })?;
+            facets.push((name.clone(), field));
+        }
+        let highlight = request.highlight.unwrap_or_default();
+        let unit = convert::offset_unit_from_pb("highlight.offset_unit", highlight.offset_unit)?;
+        let highlight_chars = if highlight.disabled {
+            None
+        } else {
+            match highlight.fragment_size as usize {
+                0 => Some(DEFAULT_FRAGMENT),
+                n if n > MAX_FRAGMENT => {
+                    return Err(Error::invalid(
+                        "highlight.fragment_size",
+                        format!("at most {MAX_FRAGMENT} characters"),
+                    )
+                    .into());
+                }
+                n => Some(n),
+            }
+        };
+
+        // A page token is bound to the query, filter and order it was made for.
+        let hash = request_hash(&("Search", &caller.tenant, &query, &filter, order));
+        let tokens = self.engine.page_tokens();
+        let offset = match tokens.decode(&request.page_token, &hash)? {
+            None => 0,
+            Some(Cursor::Offset(offset)) => usize::try_from(offset).unwrap_or(usize::MAX),
+            Some(Cursor::AfterId(_)) => {
+                return Err(Error::invalid("page_token", "not a Search page token").into());
+            }
+        };
+        if offset >= MAX_OFFSET {
+            return Err(Error::invalid(
+                "page_token",
+                format!("paging deeper than {MAX_OFFSET} hits is not supported; narrow the query or filter"),
+            )
+            .into());
+        }
+
+        let results = self
+            .engine
+            .search(
+                &caller.tenant,
+                SearchRequest {
+                    query,
+                    filter,
+                    offset,
+                    limit,
+                    order,
+                    facets,
+                    highlight_chars,
+                },
+            )
+            .await?;
+        let next = offset + results.hits.len();
+        let next_page_token = if !results.hits.is_empty() && (next as u64) < results.total {
+            tokens.encode(&hash, Cursor::Offset(next as u64))
+        } else {
+            String::new()
+        };
+        let took = started.elapsed();
+        Ok(Response::new(pb::SearchResponse {
+            hits: hits_to_pb(&results.hits, full, unit),
+            total_size: results.total,
+            facets: results
+                .facets
+                .into_iter()
+                .map(|(field, values)| pb::Facet {
+                    field,
+                    values: values
+                        .into_iter()
+                        .map(|(value, count)| pb::FacetValue { value, count })
+                        .collect(),
+                })
+                .collect(),
+            next_page_token,
+            took: Some(prost_types::Duration {
+                seconds: took.as_secs() as i64,
+                nanos: took.subsec_nanos() as i32,
+            }),
+        }))
+    }
+
+    async fn similar_documents(
+        &self,
+        request: Request<pb::SimilarDocumentsRequest>,
+    ) -> Result<Response<pb::SimilarDocumentsResponse>, Status> {
+        let caller = Caller::of(&request);
+        let request = request.into_inner();
+        let limit = super::page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE)?;
+        let filter = convert::filter_from_pb("filter", request.filter)?;
+        let results = match request.like {
+            Some(pb::similar_documents_request::Like::Id(id)) => {
+                convert::validate_id("id", &id)?;
+                self.engine
+                    .similar(
+                        &caller.tenant,
+                        SimilarRequest {
+                            like: crate::search::Like::Id(id),
+                            limit,
+                            filter,
+                        },
+                    )
+                    .await?
+            }
+            Some(pb::similar_documents_request::Like::Text(text)) => {
+                if text.trim().is_empty() {
+                    return Err(Error::invalid("text", "must not be empty").into());
+                }
+                self.engine
+                    .similar_to_text(&caller.tenant, text, limit, filter)
+                    .await?
+            }
+            None => {
+                return Err(Error::invalid("id", "set id (a stored document) or text").into());
+            }
+        };
+        Ok(Response::new(pb::SimilarDocumentsResponse {
+            hits: hits_to_pb(&results.hits, false, OffsetUnit::Utf8),
+            terms: results.terms,
+        }))
+    }
+
+    type WatchStream = ReceiverStream<Result<pb::WatchResponse, Status>>;
+
+    async fn watch(
+        &self,
+        request: Request<pb::WatchRequest>,
+    ) -> Result<Response<Self::WatchStream>, Status> {
+        let caller = Caller::of(&request);
+        let request = request.into_inner();
+        let query = check_query(&request.query)?;
+        let filter = convert::filter_from_pb("filter", request.filter)?;
+        let full = full_view("view", request.view)?;
+        let mut events = self.engine.watch(&caller.tenant, WatchSpec { query, filter })?;
+        let (tx, rx) = mpsc::channel(16);
+        let mut shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            loop {
+                let event = tokio::select! {
+                    event = events.recv() => event,
+                    // The server is draining: end the stream so it can stop.
+                    _ = async { let _ = shutdown.wait_for(|down| *down).await; } => {
+                        let _ = tx.send(Err(Status::unavailable("the server is shutting down; reconnect to resume watching"))).await;
+                        return;
+                    }
+                    // The client went away: drop the watch.
+                    _ = tx.closed() => return,
+                };
+                let message = match event {
+                    None => return,
+                    Some(Err(err)) => Err(Status::from(err)),
+                    Some(Ok(event)) => Ok(pb::WatchResponse {
+                        hit: Some(convert::hit_to_pb(
+                            &Hit {
+                                document: event.document,
+                                score: 0.0,
+                                highlights: Vec::new(),
+                            },
+                            full,
+                            OffsetUnit::Utf8,
+                        )),
+                        event: match event.kind {
+                            WatchEventKind::Created => pb::IngestEvent::Created,
+                            WatchEventKind::Updated => pb::IngestEvent::Updated,
+                        } as i32,
+                    }),
+                };
+                let failed = message.is_err();
+                if tx.send(message).await.is_err() || failed {
+                    return;
+                }
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(rx)))
+    }
+}

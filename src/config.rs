@@ -1,0 +1,314 @@
+//! The one configuration of a docsift server, built once in `main` and passed
+//! down: defaults < TOML file < environment (`DOCSIFT_*`) < command-line flags.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable, coloured on a terminal.
+    #[default]
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Limits that protect the server from oversize requests. Each refusal names
+/// the limit by the key used here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// The largest gRPC message the server accepts, in bytes.
+    pub max_message_bytes: usize,
+    /// The largest document content (text or raw bytes), in bytes.
+    pub max_document_bytes: usize,
+    /// The most items of one stream that are processed at the same time.
+    pub max_stream_in_flight: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 8 * 1024 * 1024,
+            max_document_bytes: 4 * 1024 * 1024,
+            max_stream_in_flight: 4,
+        }
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The address the gRPC server listens on.
+    pub listen: SocketAddr,
+    /// The log format.
+    pub log_format: LogFormat,
+    /// The log filter, in `tracing_subscriber::EnvFilter` syntax.
+    pub log_filter: String,
+    /// How soon, in milliseconds, an ingested document becomes searchable
+    /// without `REFRESH_WAIT_FOR`.
+    pub refresh_interval_ms: u64,
+    /// How many documents a Watch stream may fall behind before it is ended.
+    pub watch_buffer: usize,
+    /// How long, in seconds, a shutdown waits for in-flight RPCs.
+    pub shutdown_grace_seconds: u64,
+    /// The secret that signs page tokens. Empty means a random secret per
+    /// process, so tokens do not survive a restart.
+    pub page_token_secret: String,
+    /// Request limits.
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 50051)),
+            log_format: LogFormat::Pretty,
+            log_filter: "info".to_string(),
+            refresh_interval_ms: 1000,
+            watch_buffer: 256,
+            shutdown_grace_seconds: 30,
+            page_token_secret: String::new(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Settings given on the command line; `None` leaves the lower layers' value.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Overrides {
+    /// The address to listen on [env: DOCSIFT_LISTEN] [default: 127.0.0.1:50051].
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+    /// The log format [env: DOCSIFT_LOG_FORMAT] [default: pretty].
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// The log filter, e.g. "info,docsift=debug" [env: DOCSIFT_LOG].
+    #[arg(long)]
+    pub log_filter: Option<String>,
+    /// Milliseconds until an ingested document is searchable [env: DOCSIFT_REFRESH_INTERVAL_MS].
+    #[arg(long)]
+    pub refresh_interval_ms: Option<u64>,
+    /// The largest gRPC message in bytes [env: DOCSIFT_MAX_MESSAGE_BYTES].
+    #[arg(long)]
+    pub max_message_bytes: Option<usize>,
+    /// The largest document content in bytes [env: DOCSIFT_MAX_DOCUMENT_BYTES].
+    #[arg(long)]
+    pub max_document_bytes: Option<usize>,
+}
+
+/// Why a configuration could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML for this configuration.
+    #[error("invalid config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An environment variable holds a value of the wrong form.
+    #[error("invalid value {value:?} in environment variable {name}: {message}")]
+    Env {
+        /// The variable.
+        name: String,
+        /// Its value.
+        value: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The combined configuration is not usable.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Builds the configuration from its layers. `file` is the TOML file, if
+    /// any; `env` looks up environment variables (a parameter so tests need not
+    /// touch the process environment).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+        flags: &Overrides,
+    ) -> Result<Config, ConfigError> {
+        let mut config = match file {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        config.apply_env(env)?;
+        config.apply_flags(flags);
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Reads a TOML file over the defaults.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Config::from_toml(&text).map_err(|message| ConfigError::Parse {
+            path: path.display().to_string(),
+            message,
+        })
+    }
+
+    /// Parses TOML text over the defaults.
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(name: &str, value: String) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            value.trim().parse::<T>().map_err(|e| ConfigError::Env {
+                name: name.to_string(),
+                value: value.clone(),
+                message: e.to_string(),
+            })
+        }
+        if let Some(v) = env("DOCSIFT_LISTEN") {
+            self.listen = parse("DOCSIFT_LISTEN", v)?;
+        }
+        if let Some(v) = env("DOCSIFT_LOG_FORMAT") {
+            self.log_format = match v.trim().to_ascii_lowercase().as_str() {
+                "pretty" => LogFormat::Pretty,
+                "json" => LogFormat::Json,
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: "DOCSIFT_LOG_FORMAT".into(),
+                        value: v,
+                        message: "expected pretty or json".into(),
+                    });
+                }
+            };
+        }
+        if let Some(v) = env("DOCSIFT_LOG") {
+            self.log_filter = v;
+        }
+        if let Some(v) = env("DOCSIFT_REFRESH_INTERVAL_MS") {
+            self.refresh_interval_ms = parse("DOCSIFT_REFRESH_INTERVAL_MS", v)?;
+        }
+        if let Some(v) = env("DOCSIFT_WATCH_BUFFER") {
+            self.watch_buffer = parse("DOCSIFT_WATCH_BUFFER", v)?;
+        }
+        if let Some(v) = env("DOCSIFT_SHUTDOWN_GRACE_SECONDS") {
+            self.shutdown_grace_seconds = parse("DOCSIFT_SHUTDOWN_GRACE_SECONDS", v)?;
+        }
+        if let Some(v) = env("DOCSIFT_PAGE_TOKEN_SECRET") {
+            self.page_token_secret = v;
+        }
+        if let Some(v) = env("DOCSIFT_MAX_MESSAGE_BYTES") {
+            self.limits.max_message_bytes = parse("DOCSIFT_MAX_MESSAGE_BYTES", v)?;
+        }
+        if let Some(v) = env("DOCSIFT_MAX_DOCUMENT_BYTES") {
+            self.limits.max_document_bytes = parse("DOCSIFT_MAX_DOCUMENT_BYTES", v)?;
+        }
+        Ok(())
+    }
+
+    fn apply_flags(&mut self, flags: &Overrides) {
+        if let Some(v) = flags.listen {
+            self.listen = v;
+        }
+        if let Some(v) = flags.log_format {
+            self.log_format = v;
+        }
+        if let Some(v) = &flags.log_filter {
+            self.log_filter = v.clone();
+        }
+        if let Some(v) = flags.refresh_interval_ms {
+            self.refresh_interval_ms = v;
+        }
+        if let Some(v) = flags.max_message_bytes {
+            self.limits.max_message_bytes = v;
+        }
+        if let Some(v) = flags.max_document_bytes {
+            self.limits.max_document_bytes = v;
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let limits = &self.limits;
+        if limits.max_message_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "limits.max_message_bytes must be at least 1024".into(),
+            ));
+        }
+        if limits.max_document_bytes == 0 || limits.max_document_bytes > limits.max_message_bytes
+        {
+            return Err(ConfigError::Invalid(
+                "limits.max_document_bytes must be between 1 and limits.max_message_bytes".into(),
+            ));
+        }
+        if limits.max_stream_in_flight == 0 {
+            return Err(ConfigError::Invalid(
+                "limits.max_stream_in_flight must be at least 1".into(),
+            ));
+        }
+        if self.watch_buffer == 0 {
+            return Err(ConfigError::Invalid("watch_buffer must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// The refresh interval as a duration.
+    pub fn refresh_interval(&self) -> Duration {
+        Duration::from_millis(self.refresh_interval_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_apply_in_order() {
+        let toml = "listen = \"127.0.0.1:6000\"\nrefresh_interval_ms = 200\n[limits]\nmax_document_bytes = 2048\n";
+        let dir = std::env::temp_dir().join(format!("docsift-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("docsift.toml");
+        std::fs::write(&path, toml).unwrap();
+
+        let env = |name: &str| match name {
+            "DOCSIFT_LISTEN" => Some("127.0.0.1:7000".to_string()),
+            "DOCSIFT_REFRESH_INTERVAL_MS" => Some("300".to_string()),
+            _ => None,
+        };
+        let flags = Overrides {
+            listen: Some("127.0.0.1:8000".parse().unwrap()),
+            ..Overrides::default()
+        };
+        let config = Config::load(Some(&path), env, &flags).unwrap();
+        assert_eq!(config.listen.port(), 8000, "flags beat env");
+        assert_eq!(config.refresh_interval_ms, 300, "env beats file");
+        assert_eq!(config.limits.max_document_bytes, 2048, "file beats defaults");
+        assert_eq!(config.log_format, LogFormat::Pretty, "defaults stay");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let env = |name: &str| (name == "DOCSIFT_LISTEN").then(|| "nowhere".to_string());
+        let err = Config::load(None, env, &Overrides::default()).unwrap_err();
+        assert!(err.to_string().contains("DOCSIFT_LISTEN"), "{err}");
+        assert!(Config::from_toml("no_such_key = 1").is_err());
+        assert!(Config::from_toml("[limits]\nmax_document_bytes = \"x\"").is_err());
+    }
+}

@@ -1,0 +1,340 @@
+//! The domain operations behind the API: prepare a submitted document (decode,
+//! extract), analyse it, store it, and read the corpus back.
+//!
+//! Handlers in `api/` validate requests and convert types; everything they do
+//! with a document goes through [`Engine`]. CPU-heavy analysis runs on tokio's
+//! blocking pool so it never stalls the async workers.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::analysis::{self, Analysis, Features, extract};
+use crate::error::{Error, Result};
+use crate::search::page_token::PageTokens;
+use crate::search::{
+    SearchRequest, SearchResults, SimilarRequest, SimilarResults, WatchReceiver, WatchSpec,
+};
+use crate::store::{
+    ContentType, ListPage, NewDocument, PutOptions, PutResult, Store, StoredDocument, WriteOutcome,
+};
+
+/// Submitted content, before decoding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    /// UTF-8 text.
+    Text(String),
+    /// Bytes in some charset.
+    Raw(Vec<u8>),
+}
+
+/// A document as a client submitted it, already validated field by field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentInput {
+    /// The client's id, if any.
+    pub id: Option<String>,
+    /// The content.
+    pub content: Content,
+    /// How to read the content; `None` means detect (plain text unless it looks like HTML).
+    pub content_type: Option<ContentType>,
+    /// The declared charset of raw bytes.
+    pub charset: Option<String>,
+    /// Title.
+    pub title: String,
+    /// URL.
+    pub url: String,
+    /// Source.
+    pub source: String,
+    /// Publication time.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Language hint.
+    pub language_hint: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Attributes.
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// How to analyse.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnalyzeOptions {
+    /// The parts to compute.
+    pub features: Features,
+    /// The time relative dates are resolved against (else published_at, else now).
+    pub reference_time: Option<DateTime<Utc>>,
+    /// Sentences in the summary (0 means the default).
+    pub summary_sentences: usize,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions {
+            features: Features::default(),
+            reference_time: None,
+            summary_sentences: 0,
+        }
+    }
+}
+
+/// How to ingest.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct IngestOptions {
+    /// How to analyse.
+    pub analyze: AnalyzeOptions,
+    /// Return only once the document is searchable.
+    pub wait_for_refresh: bool,
+    /// Refuse a document whose content another document has already.
+    pub dedupe: bool,
+}
+
+/// The outcome of an ingest.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// What the store did.
+    pub outcome: WriteOutcome,
+    /// The analysed document.
+    pub document: NewDocument,
+    /// Its analysis.
+    pub analysis: Analysis,
+}
+
+/// The domain operations of docsift over one store.
+pub struct Engine {
+    store: Arc<dyn Store>,
+    page_tokens: PageTokens,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Builds an engine over a store.
+    pub fn new(store: Arc<dyn Store>, page_tokens: PageTokens) -> Self {
+        Engine { store, page_tokens }
+    }
+
+    /// The signer of page tokens.
+    pub fn page_tokens(&self) -> &PageTokens {
+        &self.page_tokens
+    }
+
+    /// Decodes and extracts a submitted document into the text to analyse.
+    pub fn prepare(input: DocumentInput) -> Result<NewDocument> {
+        let content = match input.content {
+            Content::Text(text) => text,
+            Content::Raw(bytes) => extract::decode_raw(&bytes, input.charset.as_deref())
+                .map_err(|e| Error::invalid("document.raw", e.to_string()))?,
+        };
+        let content_type = input.content_type.unwrap_or_else(|| {
+            if extract::looks_like_html(&content) {
+                ContentType::Html
+            } else {
+                ContentType::Plain
+            }
+        });
+        let mut title = input.title;
+        let mut published_at = input.published_at;
+        let extracted_text = match content_type {
+            ContentType::Plain => None,
+            ContentType::Html | ContentType::Markdown => {
+                let extracted = if content_type == ContentType::Html {
+                    extract::html_to_text(&content)
+                } else {
+                    extract::markdown_to_text(&content)
+                };
+                if title.trim().is_empty()
+                    && let Some(found) = extracted.title
+                {
+                    title = found;
+                }
+                if published_at.is_none() {
+                    published_at = extracted
+                        .published_at
+                        .as_deref()
+                        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                        .map(|t| t.with_timezone(&Utc));
+                }
+                Some(extracted.text)
+            }
+        };
+        let document = NewDocument {
+            id: input.id,
+            content,
+            content_type,
+            extracted_text,
+            title,
+            url: input.url,
+            source: input.source,
+            published_at,
+            language_hint: input.language_hint,
+            tags: input.tags,
+            attributes: input.attributes,
+        };
+        if document.analyzed_text().trim().is_empty() {
+            let field = match content_type {
+                ContentType::Plain => "document.text",
+                ContentType::Html | ContentType::Markdown => "document.content",
+            };
+            return Err(Error::invalid(
+                field,
+                "the document has no text to analyze once markup is removed",
+            ));
+        }
+        Ok(document)
+    }
+
+    /// Runs the analysis pipeline over a prepared document (CPU-bound; call it
+    /// from a blocking context).
+    pub fn analyze_prepared(document: &NewDocument, options: &AnalyzeOptions) -> Analysis {
+        let reference = options
+            .reference_time
+            .or(document.published_at)
+            .unwrap_or_else(Utc::now);
+        let hint = document.language_hint.trim();
+        let input = analysis::Input {
+            text: document.analyzed_text(),
+            title: Some(document.title.as_str()).filter(|t| !t.trim().is_empty()),
+            language_hint: (!hint.is_empty()).then_some(hint),
+            reference_date: reference.date_naive(),
+            features: options.features,
+            summary_sentences: options.summary_sentences,
+        };
+        analysis::analyze(&input)
+    }
+
+    /// Prepares and analyses a document without storing it.
+    pub async fn analyze(
+        &self,
+        input: DocumentInput,
+        options: AnalyzeOptions,
+    ) -> Result<(NewDocument, Analysis)> {
+        run_blocking(move || {
+            let document = Engine::prepare(input)?;
+            let analysis = Engine::analyze_prepared(&document, &options);
+            Ok((document, analysis))
+        })
+        .await
+    }
+
+    /// Prepares, analyses and stores a document for a tenant.
+    pub async fn ingest(
+        &self,
+        tenant: &str,
+        input: DocumentInput,
+        options: IngestOptions,
+    ) -> Result<Ingested> {
+        let mut analyze = options.analyze;
+        // Dedupe compares content hashes, so it needs the fingerprint.
+        if options.dedupe {
+            analyze.features.fingerprint = true;
+        }
+        let (document, analysis) = self.analyze(input, analyze).await?;
+        let outcome = self.store.put(
+            tenant,
+            document.clone(),
+            analysis.clone(),
+            PutOptions {
+                dedupe: options.dedupe,
+            },
+        )?;
+        let changed = matches!(outcome.result, PutResult::Created | PutResult::Updated);
+        if options.wait_for_refresh && changed {
+            self.store.wait_visible(outcome.seq).await?;
+        }
+        Ok(Ingested {
+            outcome,
+            document,
+            analysis,
+        })
+    }
+
+    /// Returns a stored document.
+    pub fn get(&self, tenant: &str, id: &str) -> Result<Arc<StoredDocument>> {
+        self.store.get(tenant, id)
+    }
+
+    /// Deletes a stored document; waits until search no longer sees it when asked.
+    pub async fn delete(
+        &self,
+        tenant: &str,
+        id: &str,
+        wait_for_refresh: bool,
+    ) -> Result<WriteOutcome> {
+        let outcome = self.store.delete(tenant, id)?;
+        if wait_for_refresh {
+            self.store.wait_visible(outcome.seq).await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Lists a tenant's documents by id.
+    pub fn list(&self, tenant: &str, after_id: Option<&str>, limit: usize) -> Result<ListPage> {
+        self.store.list(tenant, after_id, limit)
+    }
+
+    /// Searches a tenant's documents.
+    pub async fn search(&self, tenant: &str, request: SearchRequest) -> Result<SearchResults> {
+        let store = self.store.clone();
+        let tenant = tenant.to_string();
+        run_blocking(move || store.search(&tenant, &request)).await
+    }
+
+    /// Finds documents like a stored one or a text.
+    pub async fn similar(&self, tenant: &str, request: SimilarRequest) -> Result<SimilarResults> {
+        let store = self.store.clone();
+        let tenant = tenant.to_string();
+        run_blocking(move || store.similar(&tenant, &request)).await
+    }
+
+    /// Finds documents like a text, analysing it first.
+    pub async fn similar_to_text(
+        &self,
+        tenant: &str,
+        text: String,
+        limit: usize,
+        filter: crate::search::Filter,
+    ) -> Result<SimilarResults> {
+        let input = DocumentInput {
+            id: None,
+            content: Content::Text(text),
+            content_type: Some(ContentType::Plain),
+            charset: None,
+            title: String::new(),
+            url: String::new(),
+            source: String::new(),
+            published_at: None,
+            language_hint: String::new(),
+            tags: Vec::new(),
+            attributes: BTreeMap::new(),
+        };
+        let (document, analysis) = self.analyze(input, AnalyzeOptions::default()).await?;
+        let request = SimilarRequest {
+            like: crate::search::Like::Text {
+                text: document.content,
+                analysis: Box::new(analysis),
+            },
+            limit,
+            filter,
+        };
+        self.similar(tenant, request).await
+    }
+
+    /// Registers a watch.
+    pub fn watch(&self, tenant: &str, spec: WatchSpec) -> Result<WatchReceiver> {
+        self.store.watch(tenant, spec)
+    }
+}
+
+/// Runs CPU-bound work on the blocking pool; a panic there (a bug) becomes
+/// `Internal` instead of taking the connection down.
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::internal(format!("analysis task failed: {e}")))?
+}

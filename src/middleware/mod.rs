@@ -1,0 +1,36 @@
+//! Tower middleware composed in `server.rs`: request tracing, and the caller's
+//! identity that handlers read from request extensions.
+
+pub mod trace;
+
+use crate::store::DEFAULT_TENANT;
+
+/// Who is calling, as established by the authentication layer and read by
+/// handlers from the request's extensions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The tenant whose documents the caller sees and writes.
+    pub tenant: String,
+    /// The id of the caller's API key, when it sent one.
+    pub key_id: Option<String>,
+}
+
+impl Caller {
+    /// The caller of a server without API keys: the default tenant.
+    pub fn anonymous() -> Self {
+        Caller {
+            tenant: DEFAULT_TENANT.to_string(),
+            key_id: None,
+        }
+    }
+
+    /// The caller recorded in a request's extensions, or the anonymous caller
+    /// when no layer recorded one.
+    pub fn of<T>(request: &tonic::Request<T>) -> Caller {
+        request
+            .extensions()
+            .get::<Caller>()
+            .cloned()
+            .unwrap_or_else(Caller::anonymous)
+    }
+}

@@ -1,0 +1,13 @@
+//! The only place generated protobuf code is included.
+//!
+//! Only `api/`, `server.rs` and this module see these types; the rest of the
+//! crate works with domain types.
+
+/// Generated messages and services of package `docsift.v1`.
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod pb {
+    tonic::include_proto!("docsift.v1");
+}
+
+/// The encoded file descriptor set of every docsift proto, for reflection.
+pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("docsift_descriptor");

@@ -1,0 +1,140 @@
+//! The gRPC server: every service and every layer composed in one place.
+//!
+//! [`run`] takes a bound listener and a shutdown future, so `main` binds the
+//! configured address while tests bind port 0 and stop the server when they
+//! are done.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::codec::CompressionEncoding;
+use tonic::transport::Server;
+use tonic_health::ServingStatus;
+
+use crate::api::analyzer::AnalyzerApi;
+use crate::api::documents::DocumentsApi;
+use crate::api::search::SearchApi;
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::middleware::trace::TraceLayer;
+use crate::proto::{FILE_DESCRIPTOR_SET, pb};
+use crate::search::page_token::PageTokens;
+use crate::store::memory::{MemoryStore, MemoryStoreConfig};
+
+/// The fully qualified names of docsift's own services, as health reports them.
+pub const SERVICE_NAMES: [&str; 3] = [
+    "docsift.v1.Analyzer",
+    "docsift.v1.Documents",
+    "docsift.v1.Search",
+];
+
+/// Serves docsift on `listener` until `shutdown` resolves, then stops taking
+/// new calls, ends Watch streams, waits up to the configured grace period for
+/// in-flight calls, and returns.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = MemoryStore::new(MemoryStoreConfig {
+        refresh_interval: config.refresh_interval(),
+        watch_buffer: config.watch_buffer,
+        ..MemoryStoreConfig::default()
+    });
+    let page_tokens = if config.page_token_secret.is_empty() {
+        PageTokens::random()
+    } else {
+        PageTokens::new(config.page_token_secret.as_bytes())
+    };
+    let engine = Arc::new(Engine::new(store, page_tokens));
+    let limits = config.limits.clone();
+    let max_message = limits.max_message_bytes;
+
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health.set_service_status("", ServingStatus::Serving).await;
+    for name in SERVICE_NAMES {
+        health.set_service_status(name, ServingStatus::Serving).await;
+    }
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    let (down_tx, down_rx) = watch::channel(false);
+    let analyzer = pb::analyzer_server::AnalyzerServer::new(AnalyzerApi::new(
+        engine.clone(),
+        limits.clone(),
+    ))
+    .max_decoding_message_size(max_message)
+    .max_encoding_message_size(max_message)
+    .accept_compressed(CompressionEncoding::Gzip)
+    .send_compressed(CompressionEncoding::Gzip);
+    let documents = pb::documents_server::DocumentsServer::new(DocumentsApi::new(
+        engine.clone(),
+        limits.clone(),
+    ))
+    .max_decoding_message_size(max_message)
+    .max_encoding_message_size(max_message)
+    .accept_compressed(CompressionEncoding::Gzip)
+    .send_compressed(CompressionEncoding::Gzip);
+    let search = pb::search_server::SearchServer::new(SearchApi::new(engine, down_rx.clone()))
+        .max_decoding_message_size(max_message)
+        .max_encoding_message_size(max_message)
+        .accept_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Gzip);
+
+    let signal_health = health.clone();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: draining in-flight calls");
+        signal_health
+            .set_service_status("", ServingStatus::NotServing)
+            .await;
+        for name in SERVICE_NAMES {
+            signal_health
+                .set_service_status(name, ServingStatus::NotServing)
+                .await;
+        }
+        // Ends Watch streams, which would otherwise keep the drain waiting forever.
+        let _ = down_tx.send(true);
+    };
+
+    let local = listener.local_addr()?;
+    let serve = Server::builder()
+        .layer(TraceLayer)
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(analyzer)
+        .add_service(documents)
+        .add_service(search)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal);
+    tracing::info!(address = %local, "docsift listening");
+
+    tokio::pin!(serve);
+    let mut down = down_rx;
+    tokio::select! {
+        result = &mut serve => result?,
+        _ = down.wait_for(|d| *d) => {
+            let grace = Duration::from_secs(config.shutdown_grace_seconds);
+            match tokio::time::timeout(grace, &mut serve).await {
+                Ok(result) => result?,
+                Err(_) => tracing::warn!(
+                    grace_seconds = config.shutdown_grace_seconds,
+                    "in-flight calls did not finish within the grace period; closing them"
+                ),
+            }
+        }
+    }
+    tracing::info!("docsift stopped");
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! The document store and its search index, behind the [`Store`] trait.
+//!
+//! `api/` talks to a `dyn Store` only, so a persistent backend can be added
+//! later without touching it. [`memory::MemoryStore`] keeps documents in RAM and
+//! indexes them in a tantivy index in RAM.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Analysis;
+use crate::error::Result;
+use crate::search::{SearchRequest, SearchResults, SimilarRequest, SimilarResults, WatchSpec};
+
+pub mod memory;
+
+/// The tenant every document belongs to until API keys assign others.
+pub const DEFAULT_TENANT: &str = "default";
+
+/// How the submitted content was to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ContentType {
+    /// Plain text.
+    #[default]
+    Plain,
+    /// HTML.
+    Html,
+    /// Markdown.
+    Markdown,
+}
+
+/// A document as submitted, after decoding and extraction.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewDocument {
+    /// The client's id; `None` lets the store assign one.
+    pub id: Option<String>,
+    /// The submitted content as text (raw bytes decoded to UTF-8).
+    pub content: String,
+    /// How the content was read.
+    pub content_type: ContentType,
+    /// The analysed text, when it differs from `content` (HTML, Markdown).
+    pub extracted_text: Option<String>,
+    /// Title (given, or found in the HTML).
+    pub title: String,
+    /// URL.
+    pub url: String,
+    /// Source.
+    pub source: String,
+    /// Publication time.
+    pub published_at: Option<DateTime<Utc>>,
+    /// The client's language hint, as given.
+    pub language_hint: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Attributes.
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl NewDocument {
+    /// The text that was analysed and is indexed as the body.
+    pub fn analyzed_text(&self) -> &str {
+        self.extracted_text.as_deref().unwrap_or(&self.content)
+    }
+}
+
+/// A stored version of a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredDocument {
+    /// The owning tenant.
+    pub tenant: String,
+    /// The id.
+    pub id: String,
+    /// The version, from 1.
+    pub version: u64,
+    /// When this version was stored.
+    pub created_at: DateTime<Utc>,
+    /// When the first version was stored.
+    pub first_created_at: DateTime<Utc>,
+    /// The document (its `id` field is always `Some(id)`).
+    pub document: NewDocument,
+    /// The analysis of `document.analyzed_text()`.
+    pub analysis: Analysis,
+}
+
+/// Options of a put.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PutOptions {
+    /// Refuse to store a document whose content hash equals another stored one's.
+    pub dedupe: bool,
+}
+
+/// What a put did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PutResult {
+    /// A new document.
+    Created,
+    /// A new version of an existing document.
+    Updated,
+    /// The same content and metadata were stored already.
+    Unchanged,
+    /// Dedupe found the same content under another id; nothing was stored.
+    Duplicate {
+        /// The id of the stored document.
+        of: String,
+    },
+}
+
+/// The outcome of a put or delete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOutcome {
+    /// The document's id.
+    pub id: String,
+    /// Its version after the write (for a delete: the deleted version).
+    pub version: u64,
+    /// What a put did (`Updated` for a delete).
+    pub result: PutResult,
+    /// The write's sequence number; [`Store::wait_visible`] waits for it.
+    pub seq: u64,
+}
+
+/// A page of [`Store::list`].
+#[derive(Debug, Clone)]
+pub struct ListPage {
+    /// The documents, by id ascending.
+    pub documents: Vec<Arc<StoredDocument>>,
+    /// Whether more documents follow the last one.
+    pub has_more: bool,
+    /// How many documents the tenant holds.
+    pub total: u64,
+}
+
+/// A stored document and its analysis, keyed by tenant and id, with a search
+/// index that sees every write within the refresh interval.
+#[tonic::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Stores a document (upsert by id) for a tenant.
+    fn put(
+        &self,
+        tenant: &str,
+        document: NewDocument,
+        analysis: Analysis,
+        options: PutOptions,
+    ) -> Result<WriteOutcome>;
+
+    /// Returns the current version of a document, or `NotFound`.
+    fn get(&self, tenant: &str, id: &str) -> Result<Arc<StoredDocument>>;
+
+    /// Deletes a document, or returns `NotFound`.
+    fn delete(&self, tenant: &str, id: &str) -> Result<WriteOutcome>;
+
+    /// Lists a tenant's documents by id, starting after `after_id`.
+    fn list(&self, tenant: &str, after_id: Option<&str>, limit: usize) -> Result<ListPage>;
+
+    /// Searches a tenant's documents.
+    fn search(&self, tenant: &str, request: &SearchRequest) -> Result<SearchResults>;
+
+    /// Finds documents like a stored one or a text.
+    fn similar(&self, tenant: &str, request: &SimilarRequest) -> Result<SimilarResults>;
+
+    /// Checks a watch's query and filter, and registers it: every document of
+    /// the tenant that becomes searchable after this call and matches is sent
+    /// once on the returned channel. The channel ends with an error when the
+    /// watcher falls more than the buffer behind.
+    fn watch(&self, tenant: &str, spec: WatchSpec) -> Result<crate::search::WatchReceiver>;
+
+    /// Resolves once every write up to `seq` is visible to search.
+    async fn wait_visible(&self, seq: u64) -> Result<()>;
+}
