@@ -1,1 +1,875 @@
+//! Integration tests: a real docsift server on 127.0.0.1:0, driven by tonic
+//! clients over a real connection.
 
+mod util;
+
+use docsift::proto::pb;
+use tonic::Code;
+use util::{TestServer, bad_field, founding_article, text_document, wait_for};
+
+fn analysis_of(text: &str, unit: pb::OffsetUnit) -> pb::AnalyzeRequest {
+    pb::AnalyzeRequest {
+        document: Some(text_document("", text)),
+        options: Some(pb::AnalyzeOptions {
+            offset_unit: unit as i32,
+            // Resolve "on Sunday" against the article's own date.
+            reference_time: Some(prost_types::Timestamp {
+                seconds: 1_447_632_000, // 2015-11-16T00:00:00Z
+                nanos: 0,
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+fn entity<'a>(analysis: &'a pb::Analysis, name: &str) -> &'a pb::Entity {
+    analysis
+        .entities
+        .iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| {
+            let names: Vec<_> = analysis
+                .entities
+                .iter()
+                .map(|e| format!("{} ({:?})", e.name, e.r#type()))
+                .collect();
+            panic!("no entity {name:?}; entities: {names:?}")
+        })
+}
+
+#[tokio::test]
+async fn founding_article_analysis() {
+    let server = TestServer::start().await;
+    let text = founding_article();
+    let analysis = server
+        .analyzer()
+        .analyze(analysis_of(&text, pb::OffsetUnit::Utf8))
+        .await
+        .expect("analyze")
+        .into_inner()
+        .analysis
+        .expect("analysis");
+
+    let language = analysis.language.as_ref().expect("language");
+    assert_eq!(language.code, "en");
+
+    let rhodes = entity(&analysis, "Ben Rhodes");
+    assert_eq!(rhodes.r#type(), pb::EntityType::Person);
+    assert!(
+        rhodes.mentions.iter().any(|m| m.text == "Rhodes"),
+        "Rhodes is a mention of Ben Rhodes: {:?}",
+        rhodes.mentions
+    );
+    for place in ["Syria", "Iraq", "France", "Paris", "Turkey"] {
+        assert_eq!(entity(&analysis, place).r#type(), pb::EntityType::Location, "{place}");
+    }
+    let isis = entity(&analysis, "Islamic State");
+    assert_eq!(isis.r#type(), pb::EntityType::Organization);
+    for alias in ["ISIL", "ISIS"] {
+        assert!(
+            isis.mentions.iter().any(|m| m.text == alias),
+            "{alias} is a mention of Islamic State: {:?}",
+            isis.mentions
+        );
+    }
+    assert!(
+        analysis.entities.iter().any(|e| e.name == "NBC"),
+        "NBC is an entity"
+    );
+    assert!(
+        analysis.entities.iter().any(|e| {
+            matches!(e.r#type(), pb::EntityType::Quantity | pb::EntityType::Number)
+                && e.metadata.get("value").map(String::as_str) == Some("129")
+        }),
+        "129 (people) is a quantity"
+    );
+    for day in ["Sunday", "Friday"] {
+        assert!(
+            analysis.entities.iter().any(|e| e.r#type() == pb::EntityType::Date
+                && e.mentions.iter().any(|m| m.text == day)),
+            "{day} is a DATE mention"
+        );
+    }
+
+    let by_rhodes: Vec<_> = analysis
+        .quotes
+        .iter()
+        .filter(|q| q.speaker == "Ben Rhodes")
+        .collect();
+    assert!(by_rhodes.len() >= 3, "quotes by Rhodes: {:?}", analysis.quotes);
+    let shortcode = analysis
+        .cleanup
+        .iter()
+        .find(|c| c.kind() == pb::CleanupKind::Shortcode)
+        .expect("the shortcode is listed in cleanup");
+    let shortcode_span = shortcode.span.expect("span");
+    assert!(
+        by_rhodes.iter().any(|q| {
+            let s = q.span.expect("quote span");
+            s.begin >= shortcode_span.begin && s.end <= shortcode_span.end
+        }),
+        "one quote by Rhodes comes from the shortcode"
+    );
+    let duplicates: Vec<_> = analysis
+        .cleanup
+        .iter()
+        .filter(|c| c.kind() == pb::CleanupKind::DuplicateLine)
+        .collect();
+    assert!(
+        duplicates
+            .iter()
+            .any(|c| c.text.contains("Intensification of Our Efforts")),
+        "the duplicated headline is listed: {duplicates:?}"
+    );
+
+    // Every span slices the text to exactly the mention.
+    for e in &analysis.entities {
+        for m in &e.mentions {
+            let s = m.span.expect("span");
+            assert_eq!(&text[s.begin as usize..s.end as usize], m.text);
+        }
+    }
+    // No sentence ends at "U.S." before "Deputy".
+    assert!(!analysis.sentences.iter().any(|s| {
+        let s = s.span.expect("span");
+        text[s.begin as usize..s.end as usize].trim_end().ends_with("U.S.")
+    }));
+    assert!(analysis.summary.is_some_and(|s| !s.text.is_empty()));
+    assert!(analysis.sentiment.is_some());
+    assert!(!analysis.keyphrases.is_empty());
+    assert!(analysis.fingerprint.is_some_and(|f| f.content_hash.len() == 64));
+}
+
+/// Converts a span of `text` counted in `unit` back to the substring.
+fn slice_in_unit(text: &str, span: pb::Span, unit: pb::OffsetUnit) -> String {
+    let (b, e) = (span.begin as usize, span.end as usize);
+    match unit {
+        pb::OffsetUnit::Utf16 => {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            String::from_utf16(&units[b..e]).expect("span on a UTF-16 boundary")
+        }
+        pb::OffsetUnit::CodePoint => text.chars().skip(b).take(e - b).collect(),
+        _ => text[b..e].to_string(),
+    }
+}
+
+#[tokio::test]
+async fn spans_in_every_offset_unit() {
+    let server = TestServer::start().await;
+    let text = "Café owner Zoë Müller 👩‍💻 met Ben Rhodes in Paris on Sunday. \
+                東京で会議があった。 \"We are ready to help,\" Rhodes said. مرحبا بالعالم. e\u{301}lan in Berlin.";
+    for unit in [
+        pb::OffsetUnit::Utf8,
+        pb::OffsetUnit::Utf16,
+        pb::OffsetUnit::CodePoint,
+    ] {
+        let analysis = server
+            .analyzer()
+            .analyze(analysis_of(text, unit))
+            .await
+            .expect("analyze")
+            .into_inner()
+            .analysis
+            .expect("analysis");
+        assert_eq!(analysis.offset_unit(), unit);
+        assert!(!analysis.entities.is_empty(), "entities in {unit:?}");
+        for e in &analysis.entities {
+            for m in &e.mentions {
+                let span = m.span.expect("span");
+                assert_eq!(slice_in_unit(text, span, unit), m.text, "{unit:?}");
+            }
+        }
+        for q in &analysis.quotes {
+            let span = q.span.expect("span");
+            assert_eq!(slice_in_unit(text, span, unit), q.text, "{unit:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn ingest_then_search_with_highlights() {
+    let server = TestServer::start().await;
+    let mut documents = server.documents();
+    let mut document = text_document("reuters-1", &founding_article());
+    document.title = "US to work with France to intensify airstrikes in Syria, Iraq".into();
+    document.source = "reuters".into();
+    document.tags = vec!["world".into()];
+    let ingested = documents
+        .ingest(pb::IngestRequest {
+            document: Some(document.clone()),
+            options: wait_for(),
+        })
+        .await
+        .expect("ingest")
+        .into_inner();
+    assert_eq!(ingested.id, "reuters-1");
+    assert_eq!(ingested.version, 1);
+    assert_eq!(ingested.result(), pb::IngestResult::Created);
+
+    let response = server
+        .search()
+        .search(pb::SearchRequest {
+            query: "airstrikes France".into(),
+            facets: vec!["entity.PERSON".into(), "source".into()],
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    assert_eq!(response.total_size, 1);
+    let hit = &response.hits[0];
+    assert_eq!(hit.id, "reuters-1");
+    assert!(!hit.highlights.is_empty(), "highlights: {hit:?}");
+    for h in &hit.highlights {
+        assert!(!h.spans.is_empty());
+        for s in &h.spans {
+            let matched = h.fragment[s.begin as usize..s.end as usize].to_lowercase();
+            assert!(
+                matched.contains("airstrike") || matched.contains("franc"),
+                "highlighted {matched:?}"
+            );
+        }
+    }
+    let people = response
+        .facets
+        .iter()
+        .find(|f| f.field == "entity.PERSON")
+        .expect("person facet");
+    assert!(people.values.iter().any(|v| v.value == "Ben Rhodes" && v.count == 1));
+
+    // Upsert with a change bumps the version; the same content again is unchanged.
+    document.tags.push("syria".into());
+    let updated = documents
+        .ingest(pb::IngestRequest {
+            document: Some(document.clone()),
+            options: wait_for(),
+        })
+        .await
+        .expect("upsert")
+        .into_inner();
+    assert_eq!((updated.version, updated.result()), (2, pb::IngestResult::Updated));
+    let same = documents
+        .ingest(pb::IngestRequest {
+            document: Some(document),
+            options: wait_for(),
+        })
+        .await
+        .expect("same again")
+        .into_inner();
+    assert_eq!((same.version, same.result()), (2, pb::IngestResult::Unchanged));
+
+    let stored = documents
+        .get_document(pb::GetDocumentRequest {
+            id: "reuters-1".into(),
+            include_analysis: true,
+            ..Default::default()
+        })
+        .await
+        .expect("get")
+        .into_inner();
+    assert_eq!(stored.version, 2);
+    assert!(stored.analysis.is_some_and(|a| !a.entities.is_empty()));
+
+    documents
+        .delete_document(pb::DeleteDocumentRequest {
+            id: "reuters-1".into(),
+            refresh: pb::Refresh::WaitFor as i32,
+        })
+        .await
+        .expect("delete");
+    let err = documents
+        .get_document(pb::GetDocumentRequest {
+            id: "reuters-1".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("deleted");
+    assert_eq!(err.code(), Code::NotFound);
+    let after = server
+        .search()
+        .search(pb::SearchRequest {
+            query: "airstrikes".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    assert_eq!(after.total_size, 0);
+}
+
+#[tokio::test]
+async fn list_and_search_paging() {
+    let server = TestServer::start().await;
+    let mut documents = server.documents();
+    for i in 0..7 {
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(text_document(
+                    &format!("doc-{i}"),
+                    &format!("Storm number {i} hit the coast of Portugal near Lisbon, officials said."),
+                )),
+                options: wait_for(),
+            })
+            .await
+            .expect("ingest");
+    }
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = documents
+            .list_documents(pb::ListDocumentsRequest {
+                page_size: 3,
+                page_token: token.clone(),
+                ..Default::default()
+            })
+            .await
+            .expect("list")
+            .into_inner();
+        assert_eq!(page.total_size, 7);
+        seen.extend(page.documents.iter().map(|d| d.document.as_ref().unwrap().id.clone()));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    let expected: Vec<_> = (0..7).map(|i| format!("doc-{i}")).collect();
+    assert_eq!(seen, expected);
+
+    let mut search = server.search();
+    let mut ids = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = search
+            .search(pb::SearchRequest {
+                query: "storm".into(),
+                page_size: 2,
+                page_token: token.clone(),
+                ..Default::default()
+            })
+            .await
+            .expect("search")
+            .into_inner();
+        assert_eq!(page.total_size, 7);
+        ids.extend(page.hits.iter().map(|h| h.id.clone()));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    ids.sort();
+    assert_eq!(ids, expected, "every hit exactly once across pages");
+
+    // A token is bound to its query.
+    let first = search
+        .search(pb::SearchRequest {
+            query: "storm".into(),
+            page_size: 2,
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    let err = search
+        .search(pb::SearchRequest {
+            query: "lisbon".into(),
+            page_size: 2,
+            page_token: first.next_page_token,
+            ..Default::default()
+        })
+        .await
+        .expect_err("token of another query");
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(bad_field(&err).as_deref(), Some("page_token"));
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_status() {
+    let mut config = docsift::config::Config::default();
+    config.limits.max_document_bytes = 10_000;
+    config.limits.max_message_bytes = 100_000;
+    let server = TestServer::start_with(config).await;
+    let mut analyzer = server.analyzer();
+    let mut documents = server.documents();
+    let mut search = server.search();
+
+    // (what, the status, its code, the field named)
+    let mut cases: Vec<(&str, tonic::Status, Code, Option<&str>)> = Vec::new();
+    cases.push((
+        "no document",
+        analyzer
+            .analyze(pb::AnalyzeRequest::default())
+            .await
+            .expect_err("no document"),
+        Code::InvalidArgument,
+        Some("document"),
+    ));
+    cases.push((
+        "empty text",
+        analyzer
+            .analyze(pb::AnalyzeRequest {
+                document: Some(text_document("", "   ")),
+                options: None,
+            })
+            .await
+            .expect_err("empty"),
+        Code::InvalidArgument,
+        Some("document.text"),
+    ));
+    cases.push((
+        "no content",
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(pb::Document::default()),
+                options: None,
+            })
+            .await
+            .expect_err("no content"),
+        Code::InvalidArgument,
+        Some("document.text"),
+    ));
+    cases.push((
+        "bad id",
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(text_document("has space", "Some text here.")),
+                options: None,
+            })
+            .await
+            .expect_err("bad id"),
+        Code::InvalidArgument,
+        Some("document.id"),
+    ));
+    cases.push((
+        "unknown id",
+        documents
+            .get_document(pb::GetDocumentRequest {
+                id: "nope".into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err("unknown"),
+        Code::NotFound,
+        None,
+    ));
+    cases.push((
+        "unknown id on delete",
+        documents
+            .delete_document(pb::DeleteDocumentRequest {
+                id: "nope".into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err("unknown"),
+        Code::NotFound,
+        None,
+    ));
+    cases.push((
+        "bad page token",
+        search
+            .search(pb::SearchRequest {
+                query: "x".into(),
+                page_token: "garbage".into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err("token"),
+        Code::InvalidArgument,
+        Some("page_token"),
+    ));
+    cases.push((
+        "bad list token",
+        documents
+            .list_documents(pb::ListDocumentsRequest {
+                page_token: "AAAA".into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err("token"),
+        Code::InvalidArgument,
+        Some("page_token"),
+    ));
+    cases.push((
+        "invalid query",
+        search
+            .search(pb::SearchRequest {
+                query: "title:(".into(),
+                ..Default::default()
+            })
+            .await
+            .expect_err("query"),
+        Code::InvalidArgument,
+        Some("query"),
+    ));
+    cases.push((
+        "unknown facet",
+        search
+            .search(pb::SearchRequest {
+                facets: vec!["colour".into()],
+                ..Default::default()
+            })
+            .await
+            .expect_err("facet"),
+        Code::InvalidArgument,
+        Some("facets[0]"),
+    ));
+    cases.push((
+        "negative page size",
+        search
+            .search(pb::SearchRequest {
+                page_size: -1,
+                ..Default::default()
+            })
+            .await
+            .expect_err("page size"),
+        Code::InvalidArgument,
+        Some("page_size"),
+    ));
+    cases.push((
+        "bad language hint",
+        analyzer
+            .analyze(pb::AnalyzeRequest {
+                document: Some(pb::Document {
+                    language: "not a language!".into(),
+                    ..text_document("", "Hello there, world.")
+                }),
+                options: None,
+            })
+            .await
+            .expect_err("hint"),
+        Code::InvalidArgument,
+        Some("document.language"),
+    ));
+    cases.push((
+        "unknown feature",
+        analyzer
+            .analyze(pb::AnalyzeRequest {
+                document: Some(text_document("", "Hello there, world.")),
+                options: Some(pb::AnalyzeOptions {
+                    features: vec![99],
+                    ..Default::default()
+                }),
+            })
+            .await
+            .expect_err("feature"),
+        Code::InvalidArgument,
+        Some("options.features[0]"),
+    ));
+    let oversize = "word ".repeat(3_000);
+    let err = analyzer
+        .analyze(pb::AnalyzeRequest {
+            document: Some(text_document("", &oversize)),
+            options: None,
+        })
+        .await
+        .expect_err("oversize document");
+    assert!(err.message().contains("max_document_bytes"), "{err:?}");
+    cases.push(("oversize document", err, Code::ResourceExhausted, None));
+    let huge = "word ".repeat(30_000);
+    let err = analyzer
+        .analyze(pb::AnalyzeRequest {
+            document: Some(text_document("", &huge)),
+            options: None,
+        })
+        .await
+        .expect_err("oversize message");
+    assert!(err.message().contains("100000"), "names the limit: {err:?}");
+    cases.push(("oversize message", err, Code::ResourceExhausted, None));
+    cases.push((
+        "undecodable raw bytes",
+        analyzer
+            .analyze(pb::AnalyzeRequest {
+                document: Some(pb::Document {
+                    content: Some(pb::document::Content::Raw(b"abc".to_vec())),
+                    charset: "no-such-charset".into(),
+                    ..Default::default()
+                }),
+                options: None,
+            })
+            .await
+            .expect_err("charset"),
+        Code::InvalidArgument,
+        Some("document.raw"),
+    ));
+
+    for (what, status, code, field) in cases {
+        assert_eq!(status.code(), code, "{what}: {status:?}");
+        if let Some(field) = field {
+            assert_eq!(bad_field(&status).as_deref(), Some(field), "{what}: {status:?}");
+        }
+    }
+
+    // The server is still healthy after all of that.
+    let ok = analyzer
+        .analyze(pb::AnalyzeRequest {
+            document: Some(text_document("", "Angela Merkel visited Paris on Monday.")),
+            options: None,
+        })
+        .await;
+    assert!(ok.is_ok());
+}
+
+#[tokio::test]
+async fn streams_answer_each_item_in_order() {
+    let server = TestServer::start().await;
+    let texts = [
+        "Ben Rhodes spoke in Turkey.",
+        "",
+        "Angela Merkel met Emmanuel Macron in Berlin.",
+        "The Federal Reserve raised rates by 0.25%.",
+    ];
+    let requests: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| pb::IngestStreamRequest {
+            document: Some(text_document(&format!("s-{i}"), t)),
+            options: wait_for(),
+        })
+        .collect();
+    let mut responses = server
+        .documents()
+        .ingest_stream(tokio_stream::iter(requests))
+        .await
+        .expect("stream")
+        .into_inner();
+    let mut got = Vec::new();
+    while let Some(item) = responses.message().await.expect("item") {
+        got.push(item);
+    }
+    assert_eq!(got.len(), texts.len());
+    for (i, item) in got.iter().enumerate() {
+        assert_eq!(item.index, i as u64);
+        let code = item.status.as_ref().expect("status").code;
+        if texts[i].is_empty() {
+            assert_eq!(code, Code::InvalidArgument as i32, "item {i}");
+            assert!(item.result.is_none());
+        } else {
+            assert_eq!(code, Code::Ok as i32, "item {i}");
+            assert_eq!(item.result.as_ref().expect("result").id, format!("s-{i}"));
+        }
+    }
+
+    let requests: Vec<_> = texts
+        .iter()
+        .map(|t| pb::AnalyzeStreamRequest {
+            document: Some(text_document("", t)),
+            options: None,
+        })
+        .collect();
+    let mut responses = server
+        .analyzer()
+        .analyze_stream(tokio_stream::iter(requests))
+        .await
+        .expect("stream")
+        .into_inner();
+    let mut index = 0;
+    while let Some(item) = responses.message().await.expect("item") {
+        assert_eq!(item.index, index);
+        assert_eq!(item.analysis.is_some(), !texts[index as usize].is_empty());
+        index += 1;
+    }
+    assert_eq!(index, texts.len() as u64);
+}
+
+#[tokio::test]
+async fn filters_facets_similar_and_watch() {
+    let server = TestServer::start().await;
+    let mut documents = server.documents();
+    let mut watch = server
+        .search()
+        .watch(pb::WatchRequest {
+            query: "election".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("watch")
+        .into_inner();
+
+    let docs = [
+        ("a", "en", "politics", "The election in France drew record turnout, Emmanuel Macron said on Sunday."),
+        ("b", "en", "politics", "Voters in Germany went to the polls in a close election, Olaf Scholz said."),
+        ("c", "en", "sport", "The football final in Madrid ended in a draw after extra time."),
+        ("d", "fr", "politique", "Le président Emmanuel Macron a parlé à Paris de l'élection et de l'économie française."),
+    ];
+    for (id, lang, tag, text) in docs {
+        let mut document = text_document(id, text);
+        document.language = lang.into();
+        document.tags = vec![tag.into()];
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(document),
+                options: wait_for(),
+            })
+            .await
+            .expect("ingest");
+    }
+
+    let mut search = server.search();
+    let response = search
+        .search(pb::SearchRequest {
+            filter: Some(pb::SearchFilter {
+                languages: vec!["en".into()],
+                tags: vec!["politics".into()],
+                ..Default::default()
+            }),
+            facets: vec!["language".into(), "tags".into(), "entity.LOCATION".into()],
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    let mut ids: Vec<_> = response.hits.iter().map(|h| h.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["a", "b"]);
+    let facet = |name: &str| {
+        response
+            .facets
+            .iter()
+            .find(|f| f.field == name)
+            .unwrap_or_else(|| panic!("facet {name}"))
+            .values
+            .clone()
+    };
+    assert_eq!(facet("language")[0].value, "en");
+    assert_eq!(facet("language")[0].count, 2);
+    assert!(facet("entity.LOCATION").iter().any(|v| v.value == "France"));
+
+    let similar = search
+        .similar_documents(pb::SimilarDocumentsRequest {
+            like: Some(pb::similar_documents_request::Like::Id("a".into())),
+            ..Default::default()
+        })
+        .await
+        .expect("similar")
+        .into_inner();
+    assert!(similar.hits.iter().all(|h| h.id != "a"), "never itself");
+    assert!(!similar.terms.is_empty());
+
+    // The watch saw the two English election documents, each once, in order.
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(10), watch.message())
+            .await
+            .expect("watch event in time")
+            .expect("watch item")
+            .expect("stream open");
+        seen.push(next.hit.expect("hit").id);
+    }
+    assert_eq!(seen, ["a", "b"]);
+}
+
+#[tokio::test]
+async fn health_and_reflection() {
+    let server = TestServer::start().await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel.clone());
+    for service in ["", "docsift.v1.Analyzer", "docsift.v1.Documents", "docsift.v1.Search"] {
+        let response = health
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .expect("health")
+            .into_inner();
+        assert_eq!(
+            response.status(),
+            tonic_health::pb::health_check_response::ServingStatus::Serving
+        );
+    }
+
+    use tonic_reflection::pb::v1 as r1;
+    use tonic_reflection::pb::v1alpha as r1a;
+    let mut client = r1::server_reflection_client::ServerReflectionClient::new(server.channel.clone());
+    let request = r1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(r1::server_reflection_request::MessageRequest::ListServices(
+            String::new(),
+        )),
+    };
+    let mut stream = client
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .expect("reflection v1")
+        .into_inner();
+    let response = stream.message().await.expect("v1 answer").expect("one message");
+    let Some(r1::server_reflection_response::MessageResponse::ListServicesResponse(list)) =
+        response.message_response
+    else {
+        panic!("not a list: {response:?}");
+    };
+    let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
+    for expected in ["docsift.v1.Analyzer", "docsift.v1.Documents", "docsift.v1.Search", "grpc.health.v1.Health"] {
+        assert!(names.contains(&expected), "{expected} in {names:?}");
+    }
+
+    let mut client = r1a::server_reflection_client::ServerReflectionClient::new(server.channel.clone());
+    let request = r1a::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(r1a::server_reflection_request::MessageRequest::FileContainingSymbol(
+            "docsift.v1.Search".into(),
+        )),
+    };
+    let mut stream = client
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .expect("reflection v1alpha")
+        .into_inner();
+    let response = stream.message().await.expect("v1alpha answer").expect("one message");
+    assert!(matches!(
+        response.message_response,
+        Some(r1a::server_reflection_response::MessageResponse::FileDescriptorResponse(_))
+    ));
+}
+
+#[tokio::test]
+async fn shutdown_drains_and_ends_watches() {
+    let server = TestServer::start().await;
+    let mut watch = server
+        .search()
+        .watch(pb::WatchRequest::default())
+        .await
+        .expect("watch")
+        .into_inner();
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(20), server.stop()).await;
+    assert!(matches!(stopped, Ok(Ok(()))), "the server stopped cleanly");
+    match watch.message().await {
+        Err(status) => assert_eq!(status.code(), Code::Unavailable),
+        Ok(None) => {}
+        Ok(Some(item)) => panic!("unexpected watch item {item:?}"),
+    }
+}
+
+#[test]
+fn the_binary_serves_and_exits_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docsift"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start docsift");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut listening = false;
+    for line in lines.by_ref() {
+        let line = line.expect("log line");
+        let entry: serde_json::Value = serde_json::from_str(&line).expect("json log line");
+        if entry["fields"]["message"] == "docsift listening" {
+            listening = true;
+            break;
+        }
+    }
+    assert!(listening, "the server logged its address");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = child.wait().expect("wait");
+    assert!(exit.success(), "exit status {exit:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter().any(|l| l.contains("docsift stopped")),
+        "logged its stop: {rest:?}"
+    );
+}

@@ -109,9 +109,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# shellcheck disable=SC2086 # DOCSIFT_SERVE_ARGS is meant to be word-split.
-log "starting: $BIN serve --listen $ADDR ${DOCSIFT_SERVE_ARGS:-}"
-"$BIN" serve --listen "$ADDR" ${DOCSIFT_SERVE_ARGS:-} >"$SERVER_LOG" 2>&1 &
+read -r -a SERVE_EXTRA <<<"${DOCSIFT_SERVE_ARGS:-}"
+log "starting: $BIN serve --listen $ADDR ${SERVE_EXTRA[*]}"
+"$BIN" serve --listen "$ADDR" "${SERVE_EXTRA[@]}" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 # grpcurl with the common flags. -H also goes on reflection calls, which an
@@ -142,7 +142,7 @@ fi
 echo "server up on $ADDR (pid $SERVER_PID)"
 
 # jcheck NAME PYTHON_CODE < json: runs the code with `d` bound to the parsed JSON
-# on stdin; `expect(cond, msg)` and `fail(msg)` report a mismatch.
+# on stdin (keys in lowerCamelCase); `expect(cond, msg)` and `fail(msg)` report a mismatch.
 JCHECK_PRELUDE='
 import json, sys
 raw = sys.stdin.read()
@@ -150,6 +150,16 @@ try:
     d = json.loads(raw) if raw.strip() else {}
 except Exception as e:
     sys.exit("output is not JSON (%s):\n%s" % (e, raw[:3000]))
+# grpcurl prints lowerCamelCase names when the served descriptors carry
+# json_name and the proto names (snake_case) when they do not: accept both.
+def camel(v):
+    if isinstance(v, dict):
+        return {(k.split("_")[0] + "".join(w[:1].upper() + w[1:] for w in k.split("_")[1:])): camel(x)
+                for k, x in v.items()}
+    if isinstance(v, list):
+        return [camel(x) for x in v]
+    return v
+d = camel(d)
 def fail(msg):
     sys.exit(msg + "\n--- got ---\n" + json.dumps(d, indent=1, ensure_ascii=False)[:3000])
 def expect(cond, msg):

@@ -1,0 +1,323 @@
+//! The tantivy schema of the in-memory index, its analyzers, and how a stored
+//! document becomes an index document.
+//!
+//! Only what search needs is indexed; nothing but the id's fast column is read
+//! back from tantivy, because hits are resolved against the documents the
+//! store keeps in RAM.
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TantivyDocument, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer,
+};
+use tantivy::{DocId, Index, Score, SegmentOrdinal, SegmentReader};
+
+use crate::analysis::EntityType;
+use crate::store::StoredDocument;
+
+/// The analyzer of titles and bodies: words, lower-cased, folded to ASCII and
+/// stemmed, so that "Zürich" finds "Zurich" and "strikes" finds "strike".
+pub(super) const TEXT_ANALYZER: &str = "docsift_text";
+/// The analyzer of names (entities, speakers): like the text analyzer but
+/// without stemming, because stemming a surname only hurts.
+pub(super) const NAME_ANALYZER: &str = "docsift_name";
+/// The analyzer of exact values (tags, sources, languages, entity names):
+/// the whole value as one lower-cased token, so matching is case-insensitive.
+pub(super) const KEYWORD_ANALYZER: &str = "docsift_keyword";
+
+/// The separator between the parts of composite values (tenant and id,
+/// attribute key and value); no id or key a client sends can contain it.
+pub(super) const SEPARATOR: char = '\u{1f}';
+
+/// Tokens longer than this are dropped, as tantivy's own analyzers do, so one
+/// pathological "word" cannot bloat the index.
+const MAX_TOKEN_LEN: usize = 40;
+
+/// The index fields.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fields {
+    /// The tenant, exact.
+    pub tenant: Field,
+    /// The tenant and id joined by [`SEPARATOR`]; the term that deletes a document.
+    pub key: Field,
+    /// The id, exact, with a fast column from which hits are read back.
+    pub id: Field,
+    /// The title, analysed, with positions.
+    pub title: Field,
+    /// The analysed text, with positions.
+    pub body: Field,
+    /// The language code (keyword).
+    pub language: Field,
+    /// The tags (keyword, multi-valued).
+    pub tag: Field,
+    /// The source (keyword).
+    pub source: Field,
+    /// Canonical entity names of every type (keyword, multi-valued).
+    pub entity_name: Field,
+    /// The entity types present, upper-case names (keyword, multi-valued).
+    pub entity_type: Field,
+    /// "type:name" of every entity (keyword, multi-valued).
+    pub entity: Field,
+    /// Entity names of every type, as text (for `entity:`).
+    pub entity_text: Field,
+    /// Person names, as text (for `person:`).
+    pub entity_person: Field,
+    /// Organization names, as text (for `org:`).
+    pub entity_org: Field,
+    /// Location names, as text (for `place:`).
+    pub entity_place: Field,
+    /// Quote speakers, as text (for `speaker:`).
+    pub speaker: Field,
+    /// Key phrases (keyword, multi-valued).
+    pub keyphrase: Field,
+    /// Attributes as key, [`SEPARATOR`], value (exact, case-sensitive).
+    pub attribute: Field,
+    /// Publication time in microseconds since the epoch (i64, indexed and fast).
+    pub published: Field,
+}
+
+/// Text options for a field analysed by `analyzer`.
+fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(record),
+    )
+}
+
+/// Builds the schema and returns it with its fields.
+pub(super) fn build_schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    let keyword = || text_options(KEYWORD_ANALYZER, IndexRecordOption::Basic);
+    let fields = Fields {
+        tenant: builder.add_text_field("tenant", STRING),
+        key: builder.add_text_field("key", STRING),
+        id: builder.add_text_field("id", STRING | FAST),
+        title: builder.add_text_field("title", text_options(TEXT_ANALYZER, positions)),
+        body: builder.add_text_field("body", text_options(TEXT_ANALYZER, positions)),
+        language: builder.add_text_field("language", keyword()),
+        tag: builder.add_text_field("tag", keyword()),
+        source: builder.add_text_field("source", keyword()),
+        entity_name: builder.add_text_field("entity_name", keyword()),
+        entity_type: builder.add_text_field("entity_type", keyword()),
+        entity: builder.add_text_field("entity", keyword()),
+        entity_text: builder.add_text_field("entity_text", text_options(NAME_ANALYZER, positions)),
+        entity_person: builder
+            .add_text_field("entity_person", text_options(NAME_ANALYZER, positions)),
+        entity_org: builder.add_text_field("entity_org", text_options(NAME_ANALYZER, positions)),
+        entity_place: builder
+            .add_text_field("entity_place", text_options(NAME_ANALYZER, positions)),
+        speaker: builder.add_text_field("speaker", text_options(NAME_ANALYZER, positions)),
+        keyphrase: builder.add_text_field("keyphrase", keyword()),
+        attribute: builder.add_text_field("attribute", STRING),
+        published: builder.add_i64_field("published", INDEXED | FAST),
+    };
+    (builder.build(), fields)
+}
+
+/// The analyzer of titles and bodies.
+pub(super) fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The analyzer of names.
+pub(super) fn name_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The analyzer of exact values.
+pub(super) fn keyword_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Registers the store's analyzers on an index; the schema names them.
+pub(super) fn register_analyzers(index: &Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(TEXT_ANALYZER, text_analyzer());
+    tokenizers.register(NAME_ANALYZER, name_analyzer());
+    tokenizers.register(KEYWORD_ANALYZER, keyword_analyzer());
+}
+
+/// The delete key of a document.
+pub(super) fn doc_key(tenant: &str, id: &str) -> String {
+    let mut key = String::with_capacity(tenant.len() + id.len() + 1);
+    key.push_str(tenant);
+    key.push(SEPARATOR);
+    key.push_str(id);
+    key
+}
+
+/// The indexed value of an attribute pair.
+pub(super) fn attribute_value(key: &str, value: &str) -> String {
+    doc_key(key, value)
+}
+
+/// The language a document is filed under: the detected language, else the
+/// primary subtag of the client's hint, lower-cased; `None` when neither exists.
+pub(super) fn language_of(doc: &StoredDocument) -> Option<String> {
+    let detected = doc
+        .analysis
+        .language
+        .as_ref()
+        .map(|language| language.code.trim())
+        .filter(|code| !code.is_empty());
+    let code = match detected {
+        Some(code) => code,
+        None => doc
+            .document
+            .language_hint
+            .split(['-', '_'])
+            .next()
+            .map(str::trim)
+            .filter(|code| !code.is_empty())?,
+    };
+    Some(code.to_lowercase())
+}
+
+/// Microseconds since the epoch, the unit of the `published` field.
+pub(super) fn micros(time: &chrono::DateTime<chrono::Utc>) -> i64 {
+    time.timestamp_micros()
+}
+
+/// Builds the index document of a stored document.
+pub(super) fn index_document(fields: &Fields, doc: &StoredDocument) -> TantivyDocument {
+    let mut out = TantivyDocument::default();
+    out.add_text(fields.tenant, &doc.tenant);
+    out.add_text(fields.key, doc_key(&doc.tenant, &doc.id));
+    out.add_text(fields.id, &doc.id);
+    if !doc.document.title.is_empty() {
+        out.add_text(fields.title, &doc.document.title);
+    }
+    out.add_text(fields.body, doc.document.analyzed_text());
+    if let Some(language) = language_of(doc) {
+        out.add_text(fields.language, language);
+    }
+    for tag in &doc.document.tags {
+        out.add_text(fields.tag, tag);
+    }
+    if !doc.document.source.is_empty() {
+        out.add_text(fields.source, &doc.document.source);
+    }
+    let mut types: Vec<EntityType> = Vec::new();
+    for entity in &doc.analysis.entities {
+        if !types.contains(&entity.entity_type) {
+            types.push(entity.entity_type);
+        }
+        out.add_text(fields.entity_name, &entity.name);
+        out.add_text(
+            fields.entity,
+            format!("{}:{}", entity.entity_type.as_str(), entity.name),
+        );
+        out.add_text(fields.entity_text, &entity.name);
+        let typed = match entity.entity_type {
+            EntityType::Person => Some(fields.entity_person),
+            EntityType::Organization => Some(fields.entity_org),
+            EntityType::Location => Some(fields.entity_place),
+            _ => None,
+        };
+        if let Some(field) = typed {
+            out.add_text(field, &entity.name);
+        }
+    }
+    for entity_type in types {
+        out.add_text(fields.entity_type, entity_type.as_str());
+    }
+    for quote in &doc.analysis.quotes {
+        if !quote.speaker.is_empty() {
+            out.add_text(fields.speaker, &quote.speaker);
+        }
+    }
+    for phrase in &doc.analysis.keyphrases {
+        out.add_text(fields.keyphrase, &phrase.text);
+    }
+    for (key, value) in &doc.document.attributes {
+        out.add_text(fields.attribute, attribute_value(key, value));
+    }
+    if let Some(published) = &doc.document.published_at {
+        out.add_i64(fields.published, micros(published));
+    }
+    out
+}
+
+/// A collector of every match: its id (read from the id's fast column) and,
+/// when asked, its score. Search needs all matches anyway, for the total, the
+/// facets and an order that is stable across pages.
+pub(super) struct AllMatches {
+    /// Whether scores are computed (relevance order) or left at zero.
+    pub scored: bool,
+}
+
+/// The per-segment half of [`AllMatches`].
+pub(super) struct SegmentMatches {
+    ids: Option<StrColumn>,
+    matches: Vec<(u64, Score)>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<(String, Score)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            ids: segment.fast_fields().str("id")?,
+            matches: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scored
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(String, Score)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(String, Score)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        // Every index document has exactly one id; a document without one
+        // could not be resolved and is skipped.
+        if let Some(ord) = self.ids.as_ref().and_then(|ids| ids.term_ords(doc).next()) {
+            self.matches.push((ord, score));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let Some(ids) = self.ids else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(self.matches.len());
+        for (ord, score) in self.matches {
+            let mut id = String::new();
+            // An ordinal the dictionary cannot resolve would be an index
+            // corruption; the hit is dropped rather than failing the search.
+            if let Ok(true) = ids.ord_to_str(ord, &mut id) {
+                out.push((id, score));
+            }
+        }
+        out
+    }
+}
