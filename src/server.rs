@@ -20,6 +20,7 @@ use crate::api::documents::DocumentsApi;
 use crate::api::search::SearchApi;
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::middleware::message_limit::MessageLimitLayer;
 use crate::middleware::trace::TraceLayer;
 use crate::proto::{FILE_DESCRIPTOR_SET, pb};
 use crate::search::page_token::PageTokens;
@@ -110,7 +111,11 @@ pub async fn run(
 
     let local = listener.local_addr()?;
     let serve = Server::builder()
-        .layer(TraceLayer)
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(TraceLayer)
+                .layer(MessageLimitLayer::new(max_message)),
+        )
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
@@ -124,7 +129,7 @@ pub async fn run(
     let mut down = down_rx;
     tokio::select! {
         result = &mut serve => result?,
-        _ = down.wait_for(|d| *d) => {
+        _ = async { let _ = down.wait_for(|d| *d).await; } => {
             let grace = Duration::from_secs(config.shutdown_grace_seconds);
             match tokio::time::timeout(grace, &mut serve).await {
                 Ok(result) => result?,

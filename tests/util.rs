@@ -1,7 +1,6 @@
 //! Helpers shared by the integration tests: a real server on 127.0.0.1:0, its
 //! clients, and the seed documents.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use docsift::config::Config;
@@ -11,8 +10,6 @@ use tonic::transport::Channel;
 
 /// A server running in this process on a loopback port.
 pub struct TestServer {
-    /// Where it listens.
-    pub addr: SocketAddr,
     /// A channel to it.
     pub channel: Channel,
     stop: Option<oneshot::Sender<()>>,
@@ -41,7 +38,6 @@ impl TestServer {
             .await
             .expect("connect to the test server");
         TestServer {
-            addr,
             channel,
             stop: Some(stop),
             task: Some(task),

@@ -38,7 +38,10 @@ pub(crate) struct Shortcode {
 impl Shortcode {
     /// The span of the first attribute whose name satisfies `pred`.
     pub fn attr(&self, pred: impl Fn(&str) -> bool) -> Option<Span> {
-        self.attributes.iter().find(|a| pred(&a.name.to_ascii_lowercase())).map(|a| a.value_span)
+        self.attributes
+            .iter()
+            .find(|a| pred(&a.name.to_ascii_lowercase()))
+            .map(|a| a.value_span)
     }
 }
 
@@ -67,11 +70,13 @@ static BRACKET_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-static BRACE_SHORTCODE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\{\{[^{}\n]{1,300}\}\}|\{%[^{}\n]{1,300}%\}").expect("static regex"));
+static BRACE_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\{\{[^{}\n]{1,300}\}\}|\{%[^{}\n]{1,300}%\}").expect("static regex")
+});
 
-static ATTRIBUTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"([A-Za-z][\w-]{0,60})=(?:"([^"\n]*)"|'([^'\n]*)')"#).expect("static regex"));
+static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([A-Za-z][\w-]{0,60})=(?:"([^"\n]*)"|'([^'\n]*)')"#).expect("static regex")
+});
 
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -109,7 +114,10 @@ pub(crate) fn clean(text: &str) -> Cleaned {
     for re in [&*PERCENT_SHORTCODE, &*BRACKET_SHORTCODE, &*BRACE_SHORTCODE] {
         for m in re.find_iter(text) {
             let span = Span::new(m.start(), m.end());
-            if regions.iter().any(|r| r.start < span.end && span.start < r.end) {
+            if regions
+                .iter()
+                .any(|r| r.start < span.end && span.start < r.end)
+            {
                 continue;
             }
             regions.push(span);
@@ -148,7 +156,11 @@ pub(crate) fn clean(text: &str) -> Cleaned {
     }
 
     items.sort_by_key(|i| (i.span, i.kind as u8));
-    Cleaned { items, masked: mask(text, &regions), shortcodes }
+    Cleaned {
+        items,
+        masked: mask(text, &regions),
+        shortcodes,
+    }
 }
 
 /// The key two lines are compared by: trimmed, with a trailing digit run
@@ -156,7 +168,9 @@ pub(crate) fn clean(text: &str) -> Cleaned {
 /// "Defeat ISIS?0").
 fn duplicate_key(trimmed: &str) -> String {
     let without_digits = trimmed.trim_end_matches(|c: char| c.is_ascii_digit());
-    if without_digits.len() < trimmed.len() && without_digits.ends_with(['?', '!', '.', '"', '\'', '”', '’']) {
+    if without_digits.len() < trimmed.len()
+        && without_digits.ends_with(['?', '!', '.', '"', '\'', '”', '’'])
+    {
         without_digits.to_string()
     } else {
         trimmed.to_string()
@@ -166,21 +180,35 @@ fn duplicate_key(trimmed: &str) -> String {
 fn parse_shortcode(text: &str, span: Span) -> Shortcode {
     let body = text.get(span.start..span.end).unwrap_or_default();
     let inner = body.trim_start_matches(['%', '[', '{', '/']);
-    let name: String = inner.chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect();
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
     let attributes = ATTRIBUTE
         .captures_iter(body)
         .filter_map(|c| {
             let name = c.get(1)?.as_str().to_string();
             let value = c.get(2).or_else(|| c.get(3))?;
-            Some(Attribute { name, value_span: Span::new(span.start + value.start(), span.start + value.end()) })
+            Some(Attribute {
+                name,
+                value_span: Span::new(span.start + value.start(), span.start + value.end()),
+            })
         })
         .collect();
-    Shortcode { span, name, attributes }
+    Shortcode {
+        span,
+        name,
+        attributes,
+    }
 }
 
 fn item(text: &str, kind: CleanupKind, span: Span) -> CleanupItem {
     let full = text.get(span.start..span.end).unwrap_or_default();
-    CleanupItem { kind, span, text: full.chars().take(ITEM_TEXT_CHARS).collect() }
+    CleanupItem {
+        kind,
+        span,
+        text: full.chars().take(ITEM_TEXT_CHARS).collect(),
+    }
 }
 
 /// Replaces every byte of the regions by an ASCII space. The regions start and
@@ -229,8 +257,12 @@ mod tests {
     fn duplicate_lines_and_trailing_digit_variant() {
         let text = "Héadline über alles\nHéadline über alles\n\nBody text.\n\nHow to Defeat ISIS?\nHow to Defeat ISIS?0";
         let c = clean(text);
-        let dups: Vec<&str> =
-            c.items.iter().filter(|i| i.kind == CleanupKind::DuplicateLine).map(|i| i.text.as_str()).collect();
+        let dups: Vec<&str> = c
+            .items
+            .iter()
+            .filter(|i| i.kind == CleanupKind::DuplicateLine)
+            .map(|i| i.text.as_str())
+            .collect();
         assert_eq!(dups, vec!["Héadline über alles", "How to Defeat ISIS?0"]);
         assert!(c.masked.starts_with("Héadline über alles\n   "));
     }
@@ -239,9 +271,20 @@ mod tests {
     fn boilerplate_lines() {
         let text = "Story text here.\n\nWatch more coverage below:\nAdvertisement\nRead more: other story\nThe café said watch more.";
         let c = clean(text);
-        let bp: Vec<&str> =
-            c.items.iter().filter(|i| i.kind == CleanupKind::Boilerplate).map(|i| i.text.as_str()).collect();
-        assert_eq!(bp, vec!["Watch more coverage below:", "Advertisement", "Read more: other story"]);
+        let bp: Vec<&str> = c
+            .items
+            .iter()
+            .filter(|i| i.kind == CleanupKind::Boilerplate)
+            .map(|i| i.text.as_str())
+            .collect();
+        assert_eq!(
+            bp,
+            vec![
+                "Watch more coverage below:",
+                "Advertisement",
+                "Read more: other story"
+            ]
+        );
     }
 
     #[test]
@@ -249,7 +292,10 @@ mod tests {
         let text = "He said [sic] it [1]. [caption id=\"a\"]Photo[/caption] {{ad slot}} fin";
         let c = clean(text);
         let codes: Vec<&str> = c.items.iter().map(|i| i.text.as_str()).collect();
-        assert_eq!(codes, vec!["[caption id=\"a\"]", "[/caption]", "{{ad slot}}"]);
+        assert_eq!(
+            codes,
+            vec!["[caption id=\"a\"]", "[/caption]", "{{ad slot}}"]
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ impl fmt::Display for ExtractError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExtractError::UnknownCharset(label) => write!(f, "unknown charset {label:?}"),
-            ExtractError::Undecodable(reason) => write!(f, "content is not decodable text: {reason}"),
+            ExtractError::Undecodable(reason) => {
+                write!(f, "content is not decodable text: {reason}")
+            }
         }
     }
 }
@@ -90,7 +92,9 @@ pub fn decode_raw(bytes: &[u8], declared_charset: Option<&str>) -> Result<String
     }
     let nuls = decoded.chars().filter(|&c| c == '\0').count();
     if nuls as f64 / chars as f64 > MAX_REPLACEMENT_RATIO {
-        return Err(ExtractError::Undecodable(format!("binary data ({nuls} NUL characters)")));
+        return Err(ExtractError::Undecodable(format!(
+            "binary data ({nuls} NUL characters)"
+        )));
     }
     Ok(decoded.into_owned())
 }
@@ -99,8 +103,10 @@ pub fn decode_raw(bytes: &[u8], declared_charset: Option<&str>) -> Result<String
 /// start of the bytes, as browsers do in their prescan.
 fn sniff_meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     static META: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-        regex::bytes::Regex::new(r#"(?i)<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_:.\-]{1,40})"#)
-            .expect("static regex")
+        regex::bytes::Regex::new(
+            r#"(?i)<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_:.\-]{1,40})"#,
+        )
+        .expect("static regex")
     });
     let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
     let label = META.captures(head)?.get(1)?.as_bytes();
@@ -121,13 +127,18 @@ fn looks_like_utf16(bytes: &[u8]) -> bool {
 
 /// Guesses BOM-less UTF-16 from where the NUL bytes of ASCII characters fall.
 fn utf16_by_nul_pattern(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = bytes.get(..bytes.len().min(2048)).unwrap_or(bytes);
     let pairs = sample.len() / 2;
     let even_nul = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_nul = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let odd_nul = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if odd_nul * 10 >= pairs * 7 && even_nul * 10 <= pairs {
         Some(encoding_rs::UTF_16LE)
     } else if even_nul * 10 >= pairs * 7 && odd_nul * 10 <= pairs {
@@ -148,7 +159,11 @@ pub fn looks_like_html(text: &str) -> bool {
     });
     let head: String = text.chars().take(8192).collect();
     let trimmed = head.trim_start();
-    if trimmed.len() >= 9 && trimmed.get(..9).is_some_and(|s| s.eq_ignore_ascii_case("<!doctype")) {
+    if trimmed.len() >= 9
+        && trimmed
+            .get(..9)
+            .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype"))
+    {
         return true;
     }
     // Two or more tags are needed, so "a < b > c" or one stray tag in prose
@@ -164,9 +179,40 @@ const DROPPED: &[&str] = &[
 
 /// Elements that end a paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-    "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "thead", "tbody", "tr", "td", "th",
-    "figure", "figcaption", "br", "hr", "address", "details", "summary", "caption", "body",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "figcaption",
+    "br",
+    "hr",
+    "address",
+    "details",
+    "summary",
+    "caption",
+    "body",
     "center",
 ];
 
@@ -183,13 +229,18 @@ pub fn html_to_text(html: &str) -> Extracted {
     static OG_TITLE: LazyLock<Selector> = LazyLock::new(|| sel(r#"meta[property="og:title"]"#));
     static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
     static DATE_META: LazyLock<Selector> = LazyLock::new(|| {
-        sel(r#"meta[property="article:published_time"], meta[property="og:published_time"], meta[property="og:article:published_time"], meta[itemprop="datePublished"], meta[name="date"], meta[name="pubdate"], meta[name="publish-date"], meta[name="dc.date"], meta[name="DC.date.issued"]"#)
+        sel(
+            r#"meta[property="article:published_time"], meta[property="og:published_time"], meta[property="og:article:published_time"], meta[itemprop="datePublished"], meta[name="date"], meta[name="pubdate"], meta[name="publish-date"], meta[name="dc.date"], meta[name="DC.date.issued"]"#,
+        )
     });
-    static ITEMPROP_DATE: LazyLock<Selector> = LazyLock::new(|| sel(r#"[itemprop="datePublished"]"#));
+    static ITEMPROP_DATE: LazyLock<Selector> =
+        LazyLock::new(|| sel(r#"[itemprop="datePublished"]"#));
     static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
-    static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
-    static LD_DATE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#""datePublished"\s*:\s*"([^"]{4,40})""#).expect("static regex"));
+    static LD_JSON: LazyLock<Selector> =
+        LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
+    static LD_DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#""datePublished"\s*:\s*"([^"]{4,40})""#).expect("static regex")
+    });
 
     let doc = Html::parse_document(html);
     let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -215,22 +266,38 @@ pub fn html_to_text(html: &str) -> Extracted {
 
     let published_at = doc
         .select(&DATE_META)
-        .find_map(|m| m.value().attr("content").map(str::trim).filter(|c| !c.is_empty()))
+        .find_map(|m| {
+            m.value()
+                .attr("content")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+        })
         .map(str::to_string)
         .or_else(|| {
             doc.select(&ITEMPROP_DATE).find_map(|e| {
-                e.value().attr("datetime").or_else(|| e.value().attr("content")).map(|s| s.trim().to_string())
+                e.value()
+                    .attr("datetime")
+                    .or_else(|| e.value().attr("content"))
+                    .map(|s| s.trim().to_string())
             })
         })
         .or_else(|| {
             doc.select(&LD_JSON).find_map(|s| {
                 let json: String = s.text().collect();
-                LD_DATE.captures(&json).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+                LD_DATE
+                    .captures(&json)
+                    .and_then(|c| c.get(1))
+                    .map(|m| m.as_str().to_string())
             })
         })
         .or_else(|| {
             doc.select(&TIME)
-                .find_map(|t| t.value().attr("datetime").map(str::trim).filter(|d| !d.is_empty()))
+                .find_map(|t| {
+                    t.value()
+                        .attr("datetime")
+                        .map(str::trim)
+                        .filter(|d| !d.is_empty())
+                })
                 .map(str::to_string)
         })
         .filter(|d| !d.is_empty());
@@ -239,7 +306,10 @@ pub fn html_to_text(html: &str) -> Extracted {
     // inside the chosen root or was left out with the page chrome.
     let mut removed: Vec<String> = Vec::new();
     for name in DROPPED {
-        let found = doc.tree.nodes().any(|n| matches!(n.value(), Node::Element(e) if e.name() == *name));
+        let found = doc
+            .tree
+            .nodes()
+            .any(|n| matches!(n.value(), Node::Element(e) if e.name() == *name));
         if found {
             removed.push((*name).to_string());
         }
@@ -300,13 +370,19 @@ pub fn html_to_text(html: &str) -> Extracted {
     if root.value().name() != "body" && root.value().name() != "html" {
         removed.push(format!("outside <{}>", root.value().name()));
     }
-    Extracted { text: out.finish(), title, published_at, removed }
+    Extracted {
+        text: out.finish(),
+        title,
+        published_at,
+        removed,
+    }
 }
 
 fn sel(s: &str) -> Selector {
     // The selectors are literals of this file, so a failure is a bug caught by
     // the tests; fall back to a selector that matches nothing rather than panic.
-    Selector::parse(s).unwrap_or_else(|_| Selector::parse("docsift-never").expect("trivial selector"))
+    Selector::parse(s)
+        .unwrap_or_else(|_| Selector::parse("docsift-never").expect("trivial selector"))
 }
 
 /// Accumulates text into paragraphs, collapsing whitespace outside `<pre>`.
@@ -330,7 +406,10 @@ impl TextBuilder {
             }
             self.current.push_str(word);
         }
-        if text.ends_with(char::is_whitespace) && !self.current.is_empty() && !self.current.ends_with(' ') {
+        if text.ends_with(char::is_whitespace)
+            && !self.current.is_empty()
+            && !self.current.ends_with(' ')
+        {
             self.current.push(' ');
         }
     }
@@ -356,30 +435,50 @@ impl TextBuilder {
 /// heading (or a front-matter `title:`) becomes the title and a front-matter
 /// `date:` the publication time.
 pub fn markdown_to_text(md: &str) -> Extracted {
-    static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!\[([^\]\n]*)\]\([^)\n]*\)").expect("static regex"));
-    static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]\n]+)\]\([^)\n]*\)").expect("static regex"));
-    static REF_LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\]\n]+)\]\[[^\]\n]*\]").expect("static regex"));
-    static REF_DEF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s{0,3}\[[^\]]+\]:\s+\S").expect("static regex"));
-    static AUTOLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<((?:https?|mailto):[^>\s]+)>").expect("static regex"));
-    static STRONG: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(\*\*|__)([^\s*_](?:[^\n]*?[^\s*_])?)(\*\*|__)").expect("static regex"));
-    static EM_STAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*([^\s*](?:[^*\n]*?[^\s*])?)\*").expect("static regex"));
-    static EM_UNDER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(^|[^\w])_([^\s_](?:[^_\n]*?[^\s_])?)_($|[^\w])").expect("static regex"));
-    static STRIKE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"~~([^~\n]+)~~").expect("static regex"));
-    static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`+([^`\n]+)`+").expect("static regex"));
-    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>\n]{0,300}>").expect("static regex"));
-    static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$").expect("static regex"));
-    static BULLET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?").expect("static regex"));
-    static QUOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s{0,3}(?:>\s?)+").expect("static regex"));
-    static RULE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}|=+)\s*$").expect("static regex"));
-    static FRONT_KEY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r#"^(title|date|published|published_at)\s*:\s*["']?(.*?)["']?\s*$"#).expect("static regex"));
+    static IMAGE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"!\[([^\]\n]*)\]\([^)\n]*\)").expect("static regex"));
+    static LINK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\[([^\]\n]+)\]\([^)\n]*\)").expect("static regex"));
+    static REF_LINK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\[([^\]\n]+)\]\[[^\]\n]*\]").expect("static regex"));
+    static REF_DEF: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s{0,3}\[[^\]]+\]:\s+\S").expect("static regex"));
+    static AUTOLINK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<((?:https?|mailto):[^>\s]+)>").expect("static regex"));
+    static STRONG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(\*\*|__)([^\s*_](?:[^\n]*?[^\s*_])?)(\*\*|__)").expect("static regex")
+    });
+    static EM_STAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\*([^\s*](?:[^*\n]*?[^\s*])?)\*").expect("static regex"));
+    static EM_UNDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(^|[^\w])_([^\s_](?:[^_\n]*?[^\s_])?)_($|[^\w])").expect("static regex")
+    });
+    static STRIKE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"~~([^~\n]+)~~").expect("static regex"));
+    static CODE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"`+([^`\n]+)`+").expect("static regex"));
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"</?[A-Za-z][^>\n]{0,300}>").expect("static regex"));
+    static HEADING: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s{0,3}(#{1,6})\s*(.*?)\s*#*\s*$").expect("static regex"));
+    static BULLET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?").expect("static regex")
+    });
+    static QUOTE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s{0,3}(?:>\s?)+").expect("static regex"));
+    static RULE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}|=+)\s*$")
+            .expect("static regex")
+    });
+    static FRONT_KEY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^(title|date|published|published_at)\s*:\s*["']?(.*?)["']?\s*$"#)
+            .expect("static regex")
+    });
 
     let mut title: Option<String> = None;
     let mut published_at: Option<String> = None;
     let mut removed: Vec<String> = Vec::new();
-    let mut note = |what: &str, removed: &mut Vec<String>| {
+    let note = |what: &str, removed: &mut Vec<String>| {
         if !removed.iter().any(|r| r == what) {
             removed.push(what.to_string());
         }
@@ -388,7 +487,10 @@ pub fn markdown_to_text(md: &str) -> Extracted {
     let mut lines: Vec<&str> = md.lines().collect();
     // YAML front matter: a leading block between two `---` lines.
     if lines.first().map(|l| l.trim()) == Some("---")
-        && let Some(end) = lines.iter().skip(1).position(|l| l.trim() == "---" || l.trim() == "...")
+        && let Some(end) = lines
+            .iter()
+            .skip(1)
+            .position(|l| l.trim() == "---" || l.trim() == "...")
     {
         for line in lines.iter().skip(1).take(end) {
             if let Some(c) = FRONT_KEY.captures(line.trim()) {
@@ -417,7 +519,11 @@ pub fn markdown_to_text(md: &str) -> Extracted {
             continue;
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            in_fence = Some(if trimmed.starts_with("```") { "```" } else { "~~~" });
+            in_fence = Some(if trimmed.starts_with("```") {
+                "```"
+            } else {
+                "~~~"
+            });
             note("code fence markers", &mut removed);
             continue;
         }
@@ -427,12 +533,11 @@ pub fn markdown_to_text(md: &str) -> Extracted {
         }
         if RULE.is_match(line) && !line.trim().is_empty() {
             // A setext underline turns the previous line into a heading.
-            if line.trim().starts_with('=') || line.trim().starts_with('-') {
-                if let Some(prev) = out.last().filter(|p| !p.trim().is_empty())
-                    && title.is_none()
-                {
-                    title = Some(prev.trim().to_string());
-                }
+            if (line.trim().starts_with('=') || line.trim().starts_with('-'))
+                && let Some(prev) = out.last().filter(|p| !p.trim().is_empty())
+                && title.is_none()
+            {
+                title = Some(prev.trim().to_string());
             }
             note("rules", &mut removed);
             continue;
@@ -442,7 +547,14 @@ pub fn markdown_to_text(md: &str) -> Extracted {
             let heading = c.get(2).map(|m| m.as_str().to_string()).unwrap_or_default();
             note("heading markers", &mut removed);
             text = heading;
-            let inline = strip_inline(&text, &[&IMAGE, &LINK, &REF_LINK, &AUTOLINK], &[&STRONG, &STRIKE, &CODE], &EM_STAR, &EM_UNDER, &TAG);
+            let inline = strip_inline(
+                &text,
+                &[&IMAGE, &LINK, &REF_LINK, &AUTOLINK],
+                &[&STRONG, &STRIKE, &CODE],
+                &EM_STAR,
+                &EM_UNDER,
+                &TAG,
+            );
             if title.is_none() && !inline.trim().is_empty() {
                 title = Some(inline.trim().to_string());
             }
@@ -465,7 +577,14 @@ pub fn markdown_to_text(md: &str) -> Extracted {
         if LINK.is_match(&text) {
             note("link targets", &mut removed);
         }
-        out.push(strip_inline(&text, &[&IMAGE, &LINK, &REF_LINK, &AUTOLINK], &[&STRONG, &STRIKE, &CODE], &EM_STAR, &EM_UNDER, &TAG));
+        out.push(strip_inline(
+            &text,
+            &[&IMAGE, &LINK, &REF_LINK, &AUTOLINK],
+            &[&STRONG, &STRIKE, &CODE],
+            &EM_STAR,
+            &EM_UNDER,
+            &TAG,
+        ));
     }
 
     // Re-flow: collapse runs of blank lines into one paragraph break.
@@ -484,7 +603,12 @@ pub fn markdown_to_text(md: &str) -> Extracted {
         }
         text.push_str(line.trim_end());
     }
-    Extracted { text, title, published_at, removed }
+    Extracted {
+        text,
+        title,
+        published_at,
+        removed,
+    }
 }
 
 /// Replaces inline markup by its visible text.
@@ -504,7 +628,11 @@ fn strip_inline(
         s = re
             .replace_all(&s, |c: &regex::Captures<'_>| {
                 // Strong has the text in group 2, the others in group 1.
-                c.get(2).filter(|_| c.len() > 3).or_else(|| c.get(1)).map(|m| m.as_str().to_string()).unwrap_or_default()
+                c.get(2)
+                    .filter(|_| c.len() > 3)
+                    .or_else(|| c.get(1))
+                    .map(|m| m.as_str().to_string())
+                    .unwrap_or_default()
             })
             .into_owned();
     }
@@ -521,8 +649,14 @@ mod tests {
     #[test]
     fn windows_1252_declared_and_sniffed() {
         let bytes = b"caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve r\xe9sum\xe9";
-        assert_eq!(decode_raw(bytes, Some("windows-1252")).unwrap(), "café crème brûlée, naïve résumé");
-        assert_eq!(decode_raw(bytes, Some(" latin1 ")).unwrap(), "café crème brûlée, naïve résumé");
+        assert_eq!(
+            decode_raw(bytes, Some("windows-1252")).unwrap(),
+            "café crème brûlée, naïve résumé"
+        );
+        assert_eq!(
+            decode_raw(bytes, Some(" latin1 ")).unwrap(),
+            "café crème brûlée, naïve résumé"
+        );
         // Undeclared: not UTF-8, so the detector has to pick a Latin encoding.
         let guessed = decode_raw(bytes, None).unwrap();
         assert!(guessed.contains("café"), "{guessed}");
@@ -536,28 +670,45 @@ mod tests {
         }
         assert_eq!(decode_raw(&bytes, None).unwrap(), "Grüße, 東京 😀");
         // The BOM wins over a wrong declaration, as in browsers.
-        assert_eq!(decode_raw(&bytes, Some("iso-8859-1")).unwrap(), "Grüße, 東京 😀");
+        assert_eq!(
+            decode_raw(&bytes, Some("iso-8859-1")).unwrap(),
+            "Grüße, 東京 😀"
+        );
     }
 
     #[test]
     fn utf16le_without_bom_is_guessed() {
-        let bytes: Vec<u8> = "Hello world, plain text".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let bytes: Vec<u8> = "Hello world, plain text"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
         assert_eq!(decode_raw(&bytes, None).unwrap(), "Hello world, plain text");
     }
 
     #[test]
     fn bogus_label_is_an_error() {
         let err = decode_raw(b"hello", Some("x-no-such-charset")).unwrap_err();
-        assert_eq!(err, ExtractError::UnknownCharset("x-no-such-charset".into()));
+        assert_eq!(
+            err,
+            ExtractError::UnknownCharset("x-no-such-charset".into())
+        );
         assert!(err.to_string().contains("x-no-such-charset"));
     }
 
     #[test]
     fn malformed_utf8_and_binary_are_undecodable() {
-        let bad: Vec<u8> = (0..200).map(|i| if i % 2 == 0 { 0xC3 } else { b'a' }).collect();
-        assert!(matches!(decode_raw(&bad, Some("utf-8")), Err(ExtractError::Undecodable(_))));
+        let bad: Vec<u8> = (0..200)
+            .map(|i| if i % 2 == 0 { 0xC3 } else { b'a' })
+            .collect();
+        assert!(matches!(
+            decode_raw(&bad, Some("utf-8")),
+            Err(ExtractError::Undecodable(_))
+        ));
         let binary = vec![0u8; 64];
-        assert!(matches!(decode_raw(&binary, None), Err(ExtractError::Undecodable(_))));
+        assert!(matches!(
+            decode_raw(&binary, None),
+            Err(ExtractError::Undecodable(_))
+        ));
         assert_eq!(decode_raw(b"", None).unwrap(), "");
     }
 
@@ -580,9 +731,16 @@ mod tests {
         let e = html_to_text(html);
         assert_eq!(e.title.as_deref(), Some("Grève à Paris"));
         assert_eq!(e.published_at.as_deref(), Some("2015-11-15T10:00:00Z"));
-        assert_eq!(e.text, "Grève à Paris\n\nFirst & foremost, the café said no.\n\nSecond paragraph\n\nwith a break.");
+        assert_eq!(
+            e.text,
+            "Grève à Paris\n\nFirst & foremost, the café said no.\n\nSecond paragraph\n\nwith a break."
+        );
         for dropped in ["script", "style", "nav", "header", "footer"] {
-            assert!(e.removed.iter().any(|r| r == dropped), "{dropped} in {:?}", e.removed);
+            assert!(
+                e.removed.iter().any(|r| r == dropped),
+                "{dropped} in {:?}",
+                e.removed
+            );
         }
         assert!(looks_like_html(html));
         assert!(!looks_like_html("3 < 4 and 5 > 2 in plain prose"));
@@ -590,7 +748,11 @@ mod tests {
 
     #[test]
     fn html_time_element_and_deep_nesting() {
-        let html = format!("<body><time datetime=\"2020-01-02\">Jan 2</time>{}deep{}</body>", "<div>".repeat(5000), "</div>".repeat(5000));
+        let html = format!(
+            "<body><time datetime=\"2020-01-02\">Jan 2</time>{}deep{}</body>",
+            "<div>".repeat(5000),
+            "</div>".repeat(5000)
+        );
         let e = html_to_text(&html);
         assert_eq!(e.published_at.as_deref(), Some("2020-01-02"));
         assert!(e.text.contains("deep"));
@@ -607,6 +769,9 @@ mod tests {
             "Heading bold\n\nSome emphasis and a link and alt text.\n\nitem one\nitem two\n\nquoted line\n\nlet x = 1;"
         );
         assert!(e.removed.iter().any(|r| r == "front matter"));
-        assert_eq!(markdown_to_text("snake_case_name stays").text, "snake_case_name stays");
+        assert_eq!(
+            markdown_to_text("snake_case_name stays").text,
+            "snake_case_name stays"
+        );
     }
 }

@@ -35,11 +35,12 @@ pub(crate) struct Tok {
 /// that are always followed by more of the same sentence.
 static NEVER_FINAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     [
-        "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "cpt", "sgt", "maj",
-        "adm", "cmdr", "st", "rev", "hon", "pres", "supt", "insp", "messrs", "mme", "mlle", "jan", "feb", "mar",
-        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "nos", "vs", "v", "e.g", "i.e",
-        "cf", "approx", "ca", "fig", "vol", "pp", "mt", "ft", "ave", "blvd", "dept", "est", "gen", "nr", "art",
-        "sec", "ch", "ed", "eds", "op", "u.s.a", "ph.d",
+        "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "cpt",
+        "sgt", "maj", "adm", "cmdr", "st", "rev", "hon", "pres", "supt", "insp", "messrs", "mme",
+        "mlle", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+        "dec", "no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "ca", "fig", "vol", "pp",
+        "mt", "ft", "ave", "blvd", "dept", "est", "gen", "nr", "art", "sec", "ch", "ed", "eds",
+        "op", "u.s.a", "ph.d",
     ]
     .into_iter()
     .collect()
@@ -49,53 +50,245 @@ static NEVER_FINAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// sentence only when the next word is a typical sentence opener.
 static AMBIGUOUS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     [
-        "inc", "corp", "ltd", "co", "llc", "plc", "jr", "sr", "etc", "a.m", "p.m", "u.s", "u.k", "u.n", "e.u",
-        "d.c", "bros", "al",
+        "inc", "corp", "ltd", "co", "llc", "plc", "jr", "sr", "etc", "a.m", "p.m", "u.s", "u.k",
+        "u.n", "e.u", "d.c", "bros", "al",
     ]
     .into_iter()
     .collect()
 });
 
 const ENGLISH_STOPWORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at",
-    "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
-    "does", "doing", "down", "during", "each", "either", "ever", "few", "for", "from", "further", "had", "has", "have",
-    "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in",
-    "into", "is", "it", "its", "itself", "just", "let", "may", "me", "might", "more", "most", "must", "my", "myself",
-    "neither", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours",
-    "ourselves", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the",
-    "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too",
-    "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while",
-    "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours",
-    "yourself", "yourselves", "it's", "we're", "they're", "there's", "that's", "he's", "she's", "i'm", "you're",
-    "we've", "they've", "i've", "we'll", "they'll", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't",
-    "weren't", "won't", "can't", "cannot", "couldn't", "wouldn't", "shouldn't", "hasn't", "haven't", "hadn't", "'s",
-    "s", "t", "many", "much", "every", "another", "among", "around", "since", "though", "although", "unless",
-    "whether", "via", "per", "onto", "toward", "towards", "across", "along", "amid", "beside", "besides", "beyond",
-    "despite", "inside", "outside", "near", "even", "still", "already", "almost", "rather", "quite",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "either",
+    "ever",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "let",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "myself",
+    "neither",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "it's",
+    "we're",
+    "they're",
+    "there's",
+    "that's",
+    "he's",
+    "she's",
+    "i'm",
+    "you're",
+    "we've",
+    "they've",
+    "i've",
+    "we'll",
+    "they'll",
+    "don't",
+    "doesn't",
+    "didn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "won't",
+    "can't",
+    "cannot",
+    "couldn't",
+    "wouldn't",
+    "shouldn't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "'s",
+    "s",
+    "t",
+    "many",
+    "much",
+    "every",
+    "another",
+    "among",
+    "around",
+    "since",
+    "though",
+    "although",
+    "unless",
+    "whether",
+    "via",
+    "per",
+    "onto",
+    "toward",
+    "towards",
+    "across",
+    "along",
+    "amid",
+    "beside",
+    "besides",
+    "beyond",
+    "despite",
+    "inside",
+    "outside",
+    "near",
+    "even",
+    "still",
+    "already",
+    "almost",
+    "rather",
+    "quite",
 ];
 
 const FRENCH_STOPWORDS: &[&str] = &[
-    "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "mais", "donc", "or", "ni", "car", "que", "qui",
-    "quoi", "dont", "où", "au", "aux", "ce", "cet", "cette", "ces", "il", "elle", "ils", "elles", "nous", "vous",
-    "je", "tu", "on", "se", "sa", "son", "ses", "leur", "leurs", "est", "sont", "été", "être", "avoir", "a", "ont",
-    "pour", "par", "sur", "dans", "avec", "sans", "pas", "ne", "plus", "en", "y", "à", "l'", "d'", "qu'", "n'",
-    "s'", "c'", "j'",
+    "le", "la", "les", "un", "une", "des", "du", "de", "et", "ou", "mais", "donc", "or", "ni",
+    "car", "que", "qui", "quoi", "dont", "où", "au", "aux", "ce", "cet", "cette", "ces", "il",
+    "elle", "ils", "elles", "nous", "vous", "je", "tu", "on", "se", "sa", "son", "ses", "leur",
+    "leurs", "est", "sont", "été", "être", "avoir", "a", "ont", "pour", "par", "sur", "dans",
+    "avec", "sans", "pas", "ne", "plus", "en", "y", "à", "l'", "d'", "qu'", "n'", "s'", "c'", "j'",
 ];
 
 const GERMAN_STOPWORDS: &[&str] = &[
-    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "und", "oder",
-    "aber", "doch", "nicht", "kein", "keine", "ist", "sind", "war", "waren", "sein", "hat", "haben", "wird",
-    "werden", "ich", "du", "er", "sie", "es", "wir", "ihr", "mit", "von", "zu", "zum", "zur", "auf", "für", "im",
-    "in", "an", "am", "bei", "aus", "nach", "über", "unter", "auch", "als", "wie", "so", "dass", "sich", "noch",
-    "nur", "schon",
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen",
+    "und", "oder", "aber", "doch", "nicht", "kein", "keine", "ist", "sind", "war", "waren", "sein",
+    "hat", "haben", "wird", "werden", "ich", "du", "er", "sie", "es", "wir", "ihr", "mit", "von",
+    "zu", "zum", "zur", "auf", "für", "im", "in", "an", "am", "bei", "aus", "nach", "über",
+    "unter", "auch", "als", "wie", "so", "dass", "sich", "noch", "nur", "schon",
 ];
 
 const SPANISH_STOPWORDS: &[&str] = &[
-    "el", "la", "los", "las", "un", "una", "unos", "unas", "y", "o", "pero", "de", "del", "al", "a", "en", "con",
-    "por", "para", "sin", "sobre", "que", "quien", "es", "son", "fue", "ser", "estar", "está", "están", "ha", "han",
-    "se", "su", "sus", "lo", "le", "les", "no", "más", "como", "muy", "ya", "este", "esta", "estos", "estas", "ese",
-    "esa", "yo", "tú", "él", "ella", "nosotros", "ellos", "ellas",
+    "el", "la", "los", "las", "un", "una", "unos", "unas", "y", "o", "pero", "de", "del", "al",
+    "a", "en", "con", "por", "para", "sin", "sobre", "que", "quien", "es", "son", "fue", "ser",
+    "estar", "está", "están", "ha", "han", "se", "su", "sus", "lo", "le", "les", "no", "más",
+    "como", "muy", "ya", "este", "esta", "estos", "estas", "ese", "esa", "yo", "tú", "él", "ella",
+    "nosotros", "ellos", "ellas",
 ];
 
 static STOPWORDS: LazyLock<[HashSet<&'static str>; 4]> = LazyLock::new(|| {
@@ -151,7 +344,10 @@ fn algorithm_for(lang: &str) -> Option<Algorithm> {
 /// Lower-cases a word and makes typographic apostrophes straight, so that
 /// "We’re" and "We're" are one form.
 pub(crate) fn normalize(word: &str) -> String {
-    word.chars().flat_map(char::to_lowercase).map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c }).collect()
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c })
+        .collect()
 }
 
 /// Splits the (masked) text into tokens, each tagged with its sentence index.
@@ -160,9 +356,14 @@ pub(crate) fn tokens(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut sentence = 0;
     for (start, word) in text.split_word_bound_indices() {
+        // UAX #29 keeps spaces together with a following combining mark, so a
+        // segment may carry whitespace; a token never does.
+        let lead = word.len() - word.trim_start().len();
+        let word = word.trim();
         if !word.chars().any(char::is_alphanumeric) {
             continue;
         }
+        let start = start + lead;
         let span = Span::new(start, start + word.len());
         while sentence + 1 < sentences.len() && sentences[sentence].end <= span.start {
             sentence += 1;
@@ -174,13 +375,23 @@ pub(crate) fn tokens(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
         };
         let stop = is_stopword(&norm, lang);
         let alpha = word.chars().any(char::is_alphabetic);
-        out.push(Tok { span, norm, stem, stop, alpha, sentence });
+        out.push(Tok {
+            span,
+            norm,
+            stem,
+            stop,
+            alpha,
+            sentence,
+        });
     }
     out
 }
 
 fn is_closing(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）' | '›' | '“')
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）' | '›' | '“'
+    )
 }
 
 fn is_cjk_terminal(c: char) -> bool {
@@ -194,7 +405,16 @@ fn is_sentence_opener(word: &str) -> bool {
     is_english_stopword(&lower)
         || matches!(
             lower.as_str(),
-            "but" | "and" | "so" | "yet" | "meanwhile" | "still" | "separately" | "earlier" | "later" | "however"
+            "but"
+                | "and"
+                | "so"
+                | "yet"
+                | "meanwhile"
+                | "still"
+                | "separately"
+                | "earlier"
+                | "later"
+                | "however"
         )
 }
 
@@ -217,7 +437,10 @@ pub(crate) fn sentences(text: &str) -> Vec<Span> {
             '\n' => {
                 // A line break ends a sentence unless the next line plainly
                 // continues it (starts lower-case after a non-blank line).
-                let next = chars.iter().skip(i + 1).find(|(_, c)| !c.is_whitespace() || *c == '\n');
+                let next = chars
+                    .iter()
+                    .skip(i + 1)
+                    .find(|(_, c)| !c.is_whitespace() || *c == '\n');
                 let continues = matches!(next, Some((_, n)) if n.is_lowercase());
                 if !continues {
                     push(&mut out, start, pos);
@@ -252,7 +475,9 @@ pub(crate) fn sentences(text: &str) -> Vec<Span> {
                 // Consume the whole run of terminal punctuation ("?!", "...").
                 let mut j = i;
                 let mut dots = 0;
-                while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉') {
+                while j < chars.len()
+                    && matches!(chars[j].1, '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉')
+                {
                     if matches!(chars[j].1, '.' | '…') {
                         dots += if chars[j].1 == '…' { 3 } else { 1 };
                     }
@@ -280,10 +505,13 @@ pub(crate) fn sentences(text: &str) -> Vec<Span> {
                 if breaks && c == '.' && j == i + 1 && !closed_quote {
                     let word = word_before(&chars, i);
                     let lower = normalize(&word);
-                    let is_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+                    let is_initial =
+                        word.chars().count() == 1 && word.chars().all(char::is_uppercase);
                     if NEVER_FINAL.contains(lower.as_str()) || is_initial {
                         breaks = at_end;
-                    } else if (AMBIGUOUS.contains(lower.as_str()) || is_dotted_acronym(&word)) && !at_end {
+                    } else if (AMBIGUOUS.contains(lower.as_str()) || is_dotted_acronym(&word))
+                        && !at_end
+                    {
                         breaks = is_sentence_opener(&next_word);
                     }
                 }
@@ -307,18 +535,23 @@ pub(crate) fn sentences(text: &str) -> Vec<Span> {
 
 /// "U.S", "U.N", "E.U" style words: letters separated by periods.
 fn is_dotted_acronym(word: &str) -> bool {
-    word.contains('.') && word.split('.').all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
+    word.contains('.')
+        && word
+            .split('.')
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
 }
 
 /// The word that ends just before the period at `i`, with leading punctuation
 /// stripped ("(U.S" → "U.S").
 fn word_before(chars: &[(usize, char)], i: usize) -> String {
     let mut j = i;
-    while j > 0 && !chars[j - 1].1.is_whitespace() {
+    // Abbreviations are short; looking further back would only cost time.
+    while j > 0 && i - j < 32 && !chars[j - 1].1.is_whitespace() {
         j -= 1;
     }
     let word: String = chars[j..i].iter().map(|(_, c)| *c).collect();
-    word.trim_start_matches(|c: char| !c.is_alphanumeric()).to_string()
+    word.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
 }
 
 /// The next whitespace-delimited word from `k`, without opening punctuation.
@@ -327,8 +560,14 @@ fn next_word(chars: &[(usize, char)], k: usize) -> String {
     while j < chars.len() && chars[j].1.is_whitespace() && chars[j].1 != '\n' {
         j += 1;
     }
-    let word: String = chars[j.min(chars.len())..].iter().map(|(_, c)| *c).take_while(|c| !c.is_whitespace()).collect();
-    word.trim_start_matches(|c: char| !c.is_alphanumeric()).to_string()
+    let word: String = chars[j.min(chars.len())..]
+        .iter()
+        .map(|(_, c)| *c)
+        .take_while(|c| !c.is_whitespace())
+        .take(32)
+        .collect();
+    word.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_string()
 }
 
 /// Trims whitespace from both ends; `None` when nothing but whitespace and
@@ -337,7 +576,10 @@ fn trimmed_span(text: &str, from: usize, to: usize) -> Option<Span> {
     let slice = text.get(from..to)?;
     let lead = slice.len() - slice.trim_start().len();
     let trimmed = slice.trim();
-    if !trimmed.chars().any(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_general_punct(c)) {
+    if !trimmed
+        .chars()
+        .any(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !is_general_punct(c))
+    {
         return None;
     }
     Some(Span::new(from + lead, from + lead + trimmed.len()))
@@ -347,9 +589,66 @@ fn is_general_punct(c: char) -> bool {
     matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '«' | '»' | '¡' | '¿' | '·' | '\u{3000}'..='\u{303F}')
 }
 
-/// Whether the span has a letter; used to skip number-only sentences.
-pub(crate) fn has_letter(text: &str, span: Span) -> bool {
-    text.get(span.start..span.end).is_some_and(|s| s.chars().any(char::is_alphabetic))
+/// How a sentence sits in the text, for the stages that treat headlines apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// The sentence is a whole line of its own.
+    pub whole_line: bool,
+    /// A whole line that does not end in sentence punctuation (a headline,
+    /// a caption, a dateline).
+    pub headline: bool,
+    /// A whole line in Title Case ("How to Defeat ISIS?").
+    pub title_case: bool,
+    /// Upper-case letters only.
+    pub all_caps: bool,
+}
+
+/// Whether the text ends like a sentence: terminal punctuation, possibly
+/// followed by closing quotation marks or brackets.
+pub(crate) fn ends_with_terminal(s: &str) -> bool {
+    let trimmed = s.trim_end().trim_end_matches(is_closing);
+    trimmed.ends_with(['.', '!', '?', '…', '。', '！', '？', '｡', ':', ';'])
+}
+
+/// Computes the shape of every sentence.
+pub(crate) fn shapes(text: &str, sentences: &[Span], tokens: &[Tok]) -> Vec<Shape> {
+    let mut out = vec![Shape::default(); sentences.len()];
+    let mut words = vec![(0usize, 0usize); sentences.len()];
+    for t in tokens {
+        if !t.alpha || (t.stop && t.norm.chars().count() <= 4) {
+            continue;
+        }
+        let Some(entry) = words.get_mut(t.sentence) else {
+            continue;
+        };
+        entry.0 += 1;
+        let first_upper = text
+            .get(t.span.start..t.span.end)
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase);
+        if first_upper {
+            entry.1 += 1;
+        }
+    }
+    for (i, span) in sentences.iter().enumerate() {
+        let before = text.get(..span.start).unwrap_or_default();
+        let after = text.get(span.end..).unwrap_or_default();
+        // Both scans stop at the first non-blank character, so a long line
+        // with many sentences stays linear.
+        let line_start = before.chars().rev().take_while(|c| *c != '\n').all(char::is_whitespace);
+        let line_end = after.chars().take_while(|c| *c != '\n').all(char::is_whitespace);
+        let body = text.get(span.start..span.end).unwrap_or_default();
+        let whole_line = line_start && line_end;
+        let (n, caps) = words[i];
+        let has_letters = body.chars().any(char::is_alphabetic);
+        out[i] = Shape {
+            whole_line,
+            headline: whole_line && !ends_with_terminal(body),
+            title_case: whole_line && n >= 3 && caps * 10 >= n * 7,
+            all_caps: has_letters && n >= 2 && !body.chars().any(char::is_lowercase),
+        };
+    }
+    out
 }
 
 #[cfg(test)]
@@ -357,32 +656,62 @@ mod tests {
     use super::*;
 
     fn split(text: &str) -> Vec<&str> {
-        sentences(text).into_iter().map(|s| &text[s.start..s.end]).collect()
+        sentences(text)
+            .into_iter()
+            .map(|s| &text[s.start..s.end])
+            .collect()
     }
 
     #[test]
     fn abbreviations_do_not_break() {
         assert_eq!(
             split("U.S. Deputy National security adviser Ben Rhodes said on Sunday. Then he left."),
-            vec!["U.S. Deputy National security adviser Ben Rhodes said on Sunday.", "Then he left."]
+            vec![
+                "U.S. Deputy National security adviser Ben Rhodes said on Sunday.",
+                "Then he left."
+            ]
         );
         assert_eq!(
-            split("Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's. Gen. Lee said Acme Inc. rose. The firm grew."),
-            vec!["Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's.", "Gen. Lee said Acme Inc. rose.", "The firm grew."]
+            split(
+                "Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's. Gen. Lee said Acme Inc. rose. The firm grew."
+            ),
+            vec![
+                "Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's.",
+                "Gen. Lee said Acme Inc. rose.",
+                "The firm grew."
+            ]
         );
-        assert_eq!(split("Fruit, e.g. apples, i.e. food. No. 5 won."), vec!["Fruit, e.g. apples, i.e. food.", "No. 5 won."]);
-        assert_eq!(split("J. K. Rowling wrote it. It sold."), vec!["J. K. Rowling wrote it.", "It sold."]);
-        assert_eq!(split("It cost 4.5 billion. Prices rose 2.5 per cent."), vec!["It cost 4.5 billion.", "Prices rose 2.5 per cent."]);
-        assert_eq!(split("They struck the U.S. The attack failed."), vec!["They struck the U.S.", "The attack failed."]);
+        assert_eq!(
+            split("Fruit, e.g. apples, i.e. food. No. 5 won."),
+            vec!["Fruit, e.g. apples, i.e. food.", "No. 5 won."]
+        );
+        assert_eq!(
+            split("J. K. Rowling wrote it. It sold."),
+            vec!["J. K. Rowling wrote it.", "It sold."]
+        );
+        assert_eq!(
+            split("It cost 4.5 billion. Prices rose 2.5 per cent."),
+            vec!["It cost 4.5 billion.", "Prices rose 2.5 per cent."]
+        );
+        assert_eq!(
+            split("They struck the U.S. The attack failed."),
+            vec!["They struck the U.S.", "The attack failed."]
+        );
     }
 
     #[test]
     fn quotes_and_ellipses() {
         assert_eq!(
             split("\"We will stand with them ... They're in our campaign,\" he said. Next one."),
-            vec!["\"We will stand with them ... They're in our campaign,\" he said.", "Next one."]
+            vec![
+                "\"We will stand with them ... They're in our campaign,\" he said.",
+                "Next one."
+            ]
         );
-        assert_eq!(split("He said, \"It is over.\" Then he left."), vec!["He said, \"It is over.\"", "Then he left."]);
+        assert_eq!(
+            split("He said, \"It is over.\" Then he left."),
+            vec!["He said, \"It is over.\"", "Then he left."]
+        );
         assert_eq!(split("Wait... what? Yes!"), vec!["Wait... what?", "Yes!"]);
     }
 
@@ -390,11 +719,33 @@ mod tests {
     fn lines_are_hard_breaks_and_cjk() {
         assert_eq!(
             split("US to work with France\n\nWhite House Advisor: Efforts\nBody text."),
-            vec!["US to work with France", "White House Advisor: Efforts", "Body text."]
+            vec![
+                "US to work with France",
+                "White House Advisor: Efforts",
+                "Body text."
+            ]
         );
-        assert_eq!(split("東京は晴れです。大阪は雨！本当？"), vec!["東京は晴れです。", "大阪は雨！", "本当？"]);
-        assert_eq!(split("L'été à Paris. C'était beau."), vec!["L'été à Paris.", "C'était beau."]);
+        assert_eq!(
+            split("東京は晴れです。大阪は雨！本当？"),
+            vec!["東京は晴れです。", "大阪は雨！", "本当？"]
+        );
+        assert_eq!(
+            split("L'été à Paris. C'était beau."),
+            vec!["L'été à Paris.", "C'était beau."]
+        );
         assert!(split("  \n ... \n").is_empty());
+    }
+
+    #[test]
+    fn shapes_find_headlines() {
+        let text = "Grève à Paris: How to Defeat ISIS?\nUS to work with France to intensify strikes\n\nRHODES SPEAKS\nBody text, with words. Second.";
+        let s = sentences(text);
+        let t = tokens(text, &s, "en");
+        let sh = shapes(text, &s, &t);
+        assert!(sh[0].title_case && sh[0].whole_line && !sh[0].headline);
+        assert!(sh[1].headline && !sh[1].title_case);
+        assert!(sh[2].all_caps && sh[2].headline);
+        assert!(!sh[3].whole_line && !sh[3].headline);
     }
 
     #[test]
@@ -403,7 +754,17 @@ mod tests {
         let s = sentences(text);
         let t = tokens(text, &s, "en");
         let norms: Vec<&str> = t.iter().map(|t| t.norm.as_str()).collect();
-        assert_eq!(norms, vec!["the", "strikes", "intensified", "les", "grèves", "continuent"]);
+        assert_eq!(
+            norms,
+            vec![
+                "the",
+                "strikes",
+                "intensified",
+                "les",
+                "grèves",
+                "continuent"
+            ]
+        );
         assert!(t[0].stop);
         assert_eq!(t[1].stem, "strike");
         assert_eq!(t[4].sentence, 1);

@@ -24,7 +24,10 @@ pub(crate) fn compute(text: &str, masked: &str, sentences: &[Span], tokens: &[To
     } else {
         let wps = words as f64 / sentences.len() as f64;
         let spw = syllables as f64 / words as f64;
-        (206.835 - 1.015 * wps - 84.6 * spw, 0.39 * wps + 11.8 * spw - 15.59)
+        (
+            206.835 - 1.015 * wps - 84.6 * spw,
+            0.39 * wps + 11.8 * spw - 15.59,
+        )
     };
     let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
     Stats {
@@ -72,7 +75,12 @@ pub(crate) fn syllables(word: &str) -> usize {
         prev_vowel = v;
     }
     let n = chars.len();
-    if groups > 1 && n > 2 && chars[n - 1] == 'e' && !is_vowel(chars[n - 2]) && !(chars[n - 2] == 'l' && n > 3 && !is_vowel(chars[n - 3])) {
+    if groups > 1
+        && n > 2
+        && chars[n - 1] == 'e'
+        && !is_vowel(chars[n - 2])
+        && !(chars[n - 2] == 'l' && n > 3 && !is_vowel(chars[n - 3]))
+    {
         groups -= 1;
     }
     groups.max(1)

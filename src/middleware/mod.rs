@@ -1,6 +1,8 @@
-//! Tower middleware composed in `server.rs`: request tracing, and the caller's
-//! identity that handlers read from request extensions.
+//! Tower middleware composed in `server.rs`: request tracing, the message
+//! size limit's status, and the caller's identity that handlers read from
+//! request extensions.
 
+pub mod message_limit;
 pub mod trace;
 
 use crate::store::DEFAULT_TENANT;

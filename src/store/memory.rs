@@ -1,1 +1,837 @@
-//! Placeholder.
+//! [`MemoryStore`]: documents in RAM, searched through a tantivy index in RAM.
+//!
+//! Writes update the document map and queue the index change under two short
+//! locks; a background committer thread commits the index and reloads the
+//! reader every `refresh_interval`, or at once when someone waits for a write
+//! to become visible ([`Store::wait_visible`]). All waiters that arrive while
+//! a commit is pending share it (group commit), so `REFRESH_WAIT_FOR` ingest
+//! does not pay one commit per document.
+//!
+//! Search runs the query on the index to find matching ids, then reads the
+//! documents back from the map: the index stores nothing but the ids' fast
+//! column. Facets are counted over all matches, which also gives a total
+//! and an order that are stable across pages.
+//!
+//! Lock order, everywhere: `writer`, then `state`, then the watcher registry.
+//! A put holds `writer` for reading, so a commit (which holds it for writing)
+//! always sees each write either entirely or not at all, and the sequence
+//! number it publishes covers exactly what it committed.
+
+mod highlight;
+mod index;
+mod query;
+mod watch;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Bound;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::Utc;
+use parking_lot::{Condvar, Mutex, RwLock};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Term;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Score};
+use tokio::sync::{mpsc, watch as tokio_watch};
+
+use self::index::{AllMatches, Fields};
+use self::query::QueryBuilder;
+use self::watch::{Visible, Watcher, Watchers};
+use super::{ListPage, NewDocument, PutOptions, PutResult, Store, StoredDocument, WriteOutcome};
+use crate::analysis::{Analysis, EntityType};
+use crate::error::{Error, Result};
+use crate::search::{
+    FacetField, Highlight, Hit, Like, Order, SearchRequest, SearchResults, SimilarRequest,
+    SimilarResults, WatchReceiver, WatchSpec,
+};
+
+/// How many values a facet returns at most.
+const FACET_VALUES: usize = 20;
+/// The longest id accepted, in bytes.
+const MAX_ID_BYTES: usize = 512;
+/// How many key phrases and entities a more-like-this query is built from.
+const SIMILAR_TERMS: usize = 10;
+/// tantivy's smallest writer budget per indexing thread (not exported by
+/// tantivy; creating a writer with less fails).
+const MIN_WRITER_MEMORY_BYTES: usize = 15 * 1024 * 1024;
+/// The fragment length used when a request asks for highlights of 0 chars.
+const DEFAULT_HIGHLIGHT_CHARS: usize = 150;
+
+/// The settings of a [`MemoryStore`].
+#[derive(Debug, Clone)]
+pub struct MemoryStoreConfig {
+    /// How soon a write becomes searchable when nobody waits for it.
+    pub refresh_interval: Duration,
+    /// How many documents a watcher may fall behind before it is dropped.
+    pub watch_buffer: usize,
+    /// The index writer's memory budget in bytes (at least 15 MB; smaller
+    /// values are raised to that).
+    pub writer_memory_bytes: usize,
+}
+
+impl Default for MemoryStoreConfig {
+    /// A 1 s refresh, 256 buffered watch events, a 50 MB writer.
+    fn default() -> Self {
+        MemoryStoreConfig {
+            refresh_interval: Duration::from_secs(1),
+            watch_buffer: 256,
+            writer_memory_bytes: 50 * 1024 * 1024,
+        }
+    }
+}
+
+/// The in-memory store. Create it with [`MemoryStore::new`]; dropping the
+/// last handle (or calling [`MemoryStore::shutdown`]) commits what is pending
+/// and stops the committer thread.
+pub struct MemoryStore {
+    inner: Arc<Inner>,
+    committer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the store and its committer thread share.
+struct Inner {
+    config: MemoryStoreConfig,
+    fields: Fields,
+    builder: QueryBuilder,
+    reader: IndexReader,
+    writer: RwLock<IndexWriter>,
+    state: RwLock<State>,
+    watchers: Watchers,
+    /// The latest sequence number visible to search, for `wait_visible`.
+    visible: tokio_watch::Sender<Visibility>,
+    /// Commit requests and shutdown, for the committer thread.
+    signal: Mutex<Signal>,
+    wake: Condvar,
+}
+
+/// What search sees, as published after each commit.
+#[derive(Debug, Clone, Default)]
+struct Visibility {
+    /// Every write up to this sequence number is searchable.
+    seq: u64,
+    /// The error of the last commit, if it failed.
+    error: Option<String>,
+    /// The committer has stopped; nothing will become visible any more.
+    closed: bool,
+}
+
+#[derive(Debug, Default)]
+struct Signal {
+    requested: bool,
+    shutdown: bool,
+}
+
+/// The documents and the write log.
+#[derive(Default)]
+struct State {
+    tenants: HashMap<String, TenantDocs>,
+    /// The sequence number of the last write.
+    last_seq: u64,
+    /// The writes since the last commit, in order, for the watchers.
+    pending: Vec<Visible>,
+}
+
+/// One tenant's documents.
+#[derive(Default)]
+struct TenantDocs {
+    docs: BTreeMap<String, Arc<StoredDocument>>,
+    /// The ids of the documents with each content hash, for dedupe.
+    by_hash: HashMap<String, BTreeSet<String>>,
+}
+
+impl TenantDocs {
+    fn forget_hash(&mut self, doc: &StoredDocument) {
+        if let Some(hash) = content_hash(&doc.analysis)
+            && let Some(ids) = self.by_hash.get_mut(hash)
+        {
+            ids.remove(&doc.id);
+            if ids.is_empty() {
+                self.by_hash.remove(hash);
+            }
+        }
+    }
+}
+
+fn content_hash(analysis: &Analysis) -> Option<&str> {
+    analysis
+        .fingerprint
+        .as_ref()
+        .map(|fingerprint| fingerprint.content_hash.as_str())
+        .filter(|hash| !hash.is_empty())
+}
+
+impl MemoryStore {
+    /// Creates a store and starts its committer thread. Works inside or
+    /// outside a tokio runtime.
+    ///
+    /// # Panics
+    ///
+    /// Only if the operating system refuses to start a thread, or tantivy
+    /// fails to set up an index in RAM; [`MemoryStore::try_new`] returns
+    /// those failures instead. No configuration value can cause either.
+    pub fn new(config: MemoryStoreConfig) -> Arc<MemoryStore> {
+        match MemoryStore::try_new(config) {
+            Ok(store) => store,
+            Err(error) => panic!("cannot start the in-memory store: {error}"),
+        }
+    }
+
+    /// Creates a store and starts its committer thread, or returns why it
+    /// could not (a thread that could not be started, an index that could
+    /// not be set up).
+    pub fn try_new(config: MemoryStoreConfig) -> Result<Arc<MemoryStore>> {
+        let (schema, fields) = index::build_schema();
+        let index = Index::create_in_ram(schema);
+        index::register_analyzers(&index);
+        let budget = config.writer_memory_bytes.max(MIN_WRITER_MEMORY_BYTES);
+        // One indexing thread: the machine is shared, and batching commits
+        // matters far more for throughput than parallel indexing.
+        let writer: IndexWriter = index
+            .writer_with_num_threads(1, budget)
+            .map_err(Error::internal)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(Error::internal)?;
+        let builder = QueryBuilder::new(&index, fields);
+        let (visible, _) = tokio_watch::channel(Visibility::default());
+        let inner = Arc::new(Inner {
+            config: MemoryStoreConfig {
+                refresh_interval: config.refresh_interval.max(Duration::from_millis(1)),
+                ..config
+            },
+            fields,
+            builder,
+            reader,
+            writer: RwLock::new(writer),
+            state: RwLock::new(State::default()),
+            watchers: Watchers::default(),
+            visible,
+            signal: Mutex::new(Signal::default()),
+            wake: Condvar::new(),
+        });
+        let thread_inner = Arc::clone(&inner);
+        let committer = std::thread::Builder::new()
+            .name("docsift-committer".into())
+            .spawn(move || thread_inner.run_committer())
+            .map_err(Error::internal)?;
+        Ok(Arc::new(MemoryStore {
+            inner,
+            committer: Mutex::new(Some(committer)),
+        }))
+    }
+
+    /// Commits what is pending and stops the committer thread; later writes
+    /// are kept in RAM but never become searchable. Idempotent.
+    pub fn shutdown(&self) {
+        {
+            let mut signal = self.inner.signal.lock();
+            signal.shutdown = true;
+        }
+        self.inner.wake.notify_all();
+        if let Some(handle) = self.committer.lock().take()
+            && handle.join().is_err()
+        {
+            tracing::error!("the store's committer thread panicked");
+        }
+    }
+
+    /// How many watchers are registered; dropped receivers are forgotten at
+    /// the next commit or registration.
+    pub fn watcher_count(&self) -> usize {
+        self.inner.watchers.len()
+    }
+
+    /// The sequence number of the last write.
+    pub fn last_seq(&self) -> u64 {
+        self.inner.state.read().last_seq
+    }
+}
+
+impl Drop for MemoryStore {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Inner {
+    fn run_committer(&self) {
+        loop {
+            let shutdown = {
+                let mut signal = self.signal.lock();
+                if !signal.requested && !signal.shutdown {
+                    self.wake
+                        .wait_for(&mut signal, self.config.refresh_interval);
+                }
+                signal.requested = false;
+                signal.shutdown
+            };
+            self.commit();
+            if shutdown {
+                self.visible.send_modify(|v| v.closed = true);
+                return;
+            }
+        }
+    }
+
+    fn request_commit(&self) {
+        self.signal.lock().requested = true;
+        self.wake.notify_all();
+    }
+
+    /// Commits pending writes, reloads the reader, publishes the new visible
+    /// sequence number and feeds the watchers.
+    fn commit(&self) {
+        let mut writer = self.writer.write();
+        let (covered, pending, snapshot) = {
+            let mut state = self.state.write();
+            if state.last_seq == self.visible.borrow().seq {
+                drop(state);
+                drop(writer);
+                self.watchers.prune();
+                return;
+            }
+            let pending = std::mem::take(&mut state.pending);
+            (state.last_seq, pending, self.watchers.snapshot())
+        };
+        let committed = writer.commit();
+        drop(writer);
+        let result = committed.and_then(|_| self.reader.reload());
+        if let Err(error) = result {
+            tracing::error!(%error, "index commit failed");
+            self.visible
+                .send_modify(|v| v.error = Some(format!("index commit failed: {error}")));
+            return;
+        }
+        // Watchers are fed before waiters are released, so a write acknowledged
+        // as visible has also reached every watcher's channel.
+        let searcher = self.reader.searcher();
+        self.watchers
+            .publish(&snapshot, pending, &searcher, &self.builder);
+        drop(snapshot);
+        self.visible.send_modify(|v| {
+            v.seq = covered;
+            v.error = None;
+        });
+    }
+
+    fn key_term(&self, tenant: &str, id: &str) -> Term {
+        Term::from_field_text(self.fields.key, &index::doc_key(tenant, id))
+    }
+
+    /// Runs a query and returns every match's document (as the map holds it
+    /// now) with its score; documents deleted since the last commit are left
+    /// out.
+    fn matches(
+        &self,
+        tenant: &str,
+        query: &dyn Query,
+        scored: bool,
+    ) -> Result<Vec<(Arc<StoredDocument>, Score)>> {
+        let searcher = self.reader.searcher();
+        let matches = searcher
+            .search(query, &AllMatches { scored })
+            .map_err(Error::internal)?;
+        let state = self.state.read();
+        let Some(docs) = state.tenants.get(tenant) else {
+            return Ok(Vec::new());
+        };
+        let mut seen = HashSet::with_capacity(matches.len());
+        let mut out = Vec::with_capacity(matches.len());
+        for (id, score) in matches {
+            if let Some(doc) = docs.docs.get(&id)
+                && seen.insert(id)
+            {
+                out.push((Arc::clone(doc), score));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Checks a client-given id.
+fn check_id(id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::invalid("document.id", "must not be empty"));
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err(Error::invalid(
+            "document.id",
+            format!(
+                "is {} bytes long; at most {MAX_ID_BYTES} are allowed",
+                id.len()
+            ),
+        ));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "document.id",
+            "must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Sorts matches by score (best first), ties by id.
+fn sort_by_score(hits: &mut [(Arc<StoredDocument>, Score)]) {
+    hits.sort_by(|(a, sa), (b, sb)| sb.total_cmp(sa).then_with(|| a.id.cmp(&b.id)));
+}
+
+/// Sorts matches in an order; undated documents go last in both date orders.
+fn sort_hits(hits: &mut [(Arc<StoredDocument>, Score)], order: Order) {
+    match order {
+        Order::Relevance => sort_by_score(hits),
+        Order::PublishedDesc | Order::PublishedAsc => {
+            hits.sort_by(|(a, _), (b, _)| {
+                let (pa, pb) = (a.document.published_at, b.document.published_at);
+                let dated = match (pa, pb) {
+                    (Some(x), Some(y)) if order == Order::PublishedDesc => y.cmp(&x),
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                };
+                dated.then_with(|| a.id.cmp(&b.id))
+            });
+        }
+    }
+}
+
+/// The values of a facet field in one document, each once.
+fn facet_values(doc: &StoredDocument, field: FacetField) -> Vec<String> {
+    let mut values: Vec<String> = match field {
+        FacetField::Language => index::language_of(doc).into_iter().collect(),
+        FacetField::Tags => doc.document.tags.clone(),
+        FacetField::Source => {
+            let source = doc.document.source.trim();
+            if source.is_empty() {
+                Vec::new()
+            } else {
+                vec![source.to_string()]
+            }
+        }
+        FacetField::Entity(entity_type) => doc
+            .analysis
+            .entities
+            .iter()
+            .filter(|entity| entity.entity_type == entity_type)
+            .map(|entity| entity.name.clone())
+            .collect(),
+        FacetField::KeyPhrase => doc
+            .analysis
+            .keyphrases
+            .iter()
+            .map(|phrase| phrase.text.to_lowercase())
+            .collect(),
+    };
+    values.sort();
+    values.dedup();
+    values
+}
+
+/// Counts facet values over all matches; the top values by count, ties by value.
+fn count_facets(
+    hits: &[(Arc<StoredDocument>, Score)],
+    facets: &[(String, FacetField)],
+) -> Vec<(String, Vec<(String, u64)>)> {
+    facets
+        .iter()
+        .map(|(name, field)| {
+            let mut counts: HashMap<String, u64> = HashMap::new();
+            for (doc, _) in hits {
+                for value in facet_values(doc, *field) {
+                    *counts.entry(value).or_default() += 1;
+                }
+            }
+            let mut values: Vec<(String, u64)> = counts.into_iter().collect();
+            values.sort_by(|(va, ca), (vb, cb)| cb.cmp(ca).then_with(|| va.cmp(vb)));
+            values.truncate(FACET_VALUES);
+            (name.clone(), values)
+        })
+        .collect()
+}
+
+/// Whether an entity type names a thing worth finding similar documents by
+/// (dates and numbers are everywhere and say little about the topic).
+fn topical(entity_type: EntityType) -> bool {
+    matches!(
+        entity_type,
+        EntityType::Person
+            | EntityType::Organization
+            | EntityType::Location
+            | EntityType::Group
+            | EntityType::Event
+            | EntityType::Other
+    )
+}
+
+#[tonic::async_trait]
+impl Store for MemoryStore {
+    /// Stores a document. A `Duplicate` outcome carries the client's id when
+    /// it gave one (else the stored duplicate's id) and that id's current
+    /// version (0 when it has none); an `Unchanged` outcome carries the
+    /// current version and the latest sequence number.
+    fn put(
+        &self,
+        tenant: &str,
+        mut document: NewDocument,
+        analysis: Analysis,
+        options: PutOptions,
+    ) -> Result<WriteOutcome> {
+        let given = document.id.is_some();
+        let id = match document.id.take() {
+            Some(id) => {
+                check_id(&id)?;
+                id
+            }
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        document.id = Some(id.clone());
+        let now = Utc::now();
+        let mut stored = StoredDocument {
+            tenant: tenant.to_string(),
+            id: id.clone(),
+            version: 1,
+            created_at: now,
+            first_created_at: now,
+            document,
+            analysis,
+        };
+        // The index document is built before any lock is taken; it does not
+        // depend on the version.
+        let index_doc = index::index_document(&self.inner.fields, &stored);
+
+        let writer = self.inner.writer.read();
+        let mut state = self.inner.state.write();
+        let State {
+            tenants,
+            last_seq,
+            pending,
+        } = &mut *state;
+        let docs = tenants.entry(tenant.to_string()).or_default();
+        let existing = docs.docs.get(&id).cloned();
+        if let Some(existing) = &existing
+            && existing.document == stored.document
+        {
+            return Ok(WriteOutcome {
+                id,
+                version: existing.version,
+                result: PutResult::Unchanged,
+                seq: *last_seq,
+            });
+        }
+        if options.dedupe
+            && let Some(hash) = content_hash(&stored.analysis)
+            && let Some(of) = docs
+                .by_hash
+                .get(hash)
+                .and_then(|ids| ids.iter().find(|other| **other != id))
+        {
+            let of = of.clone();
+            let reported = if given { id } else { of.clone() };
+            let version = docs.docs.get(&reported).map_or(0, |doc| doc.version);
+            return Ok(WriteOutcome {
+                id: reported,
+                version,
+                result: PutResult::Duplicate { of },
+                seq: *last_seq,
+            });
+        }
+        if existing.is_some() {
+            writer.delete_term(self.inner.key_term(tenant, &id));
+        }
+        writer.add_document(index_doc).map_err(Error::internal)?;
+        *last_seq += 1;
+        let seq = *last_seq;
+        if let Some(existing) = &existing {
+            stored.version = existing.version + 1;
+            stored.first_created_at = existing.first_created_at;
+            docs.forget_hash(existing);
+        }
+        if let Some(hash) = content_hash(&stored.analysis) {
+            docs.by_hash
+                .entry(hash.to_string())
+                .or_default()
+                .insert(id.clone());
+        }
+        let version = stored.version;
+        let stored = Arc::new(stored);
+        docs.docs.insert(id.clone(), Arc::clone(&stored));
+        pending.push(Visible::Put {
+            seq,
+            document: stored,
+        });
+        Ok(WriteOutcome {
+            id,
+            version,
+            result: if existing.is_some() {
+                PutResult::Updated
+            } else {
+                PutResult::Created
+            },
+            seq,
+        })
+    }
+
+    fn get(&self, tenant: &str, id: &str) -> Result<Arc<StoredDocument>> {
+        self.inner
+            .state
+            .read()
+            .tenants
+            .get(tenant)
+            .and_then(|docs| docs.docs.get(id))
+            .cloned()
+            .ok_or_else(|| Error::NotFound { id: id.to_string() })
+    }
+
+    fn delete(&self, tenant: &str, id: &str) -> Result<WriteOutcome> {
+        let not_found = || Error::NotFound { id: id.to_string() };
+        let writer = self.inner.writer.read();
+        let mut state = self.inner.state.write();
+        let State {
+            tenants,
+            last_seq,
+            pending,
+        } = &mut *state;
+        let docs = tenants.get_mut(tenant).ok_or_else(not_found)?;
+        let existing = docs.docs.remove(id).ok_or_else(not_found)?;
+        docs.forget_hash(&existing);
+        writer.delete_term(self.inner.key_term(tenant, id));
+        *last_seq += 1;
+        pending.push(Visible::Delete {
+            tenant: tenant.to_string(),
+            id: id.to_string(),
+        });
+        Ok(WriteOutcome {
+            id: id.to_string(),
+            version: existing.version,
+            result: PutResult::Updated,
+            seq: *last_seq,
+        })
+    }
+
+    fn list(&self, tenant: &str, after_id: Option<&str>, limit: usize) -> Result<ListPage> {
+        let state = self.inner.state.read();
+        let Some(docs) = state.tenants.get(tenant) else {
+            return Ok(ListPage {
+                documents: Vec::new(),
+                has_more: false,
+                total: 0,
+            });
+        };
+        let lower = match after_id {
+            Some(after) => Bound::Excluded(after),
+            None => Bound::Unbounded,
+        };
+        let mut range = docs
+            .docs
+            .range::<str, _>((lower, Bound::Unbounded))
+            .map(|(_, doc)| Arc::clone(doc));
+        let documents: Vec<_> = range.by_ref().take(limit).collect();
+        let has_more = range.next().is_some();
+        Ok(ListPage {
+            documents,
+            has_more,
+            total: docs.docs.len() as u64,
+        })
+    }
+
+    fn search(&self, tenant: &str, request: &SearchRequest) -> Result<SearchResults> {
+        let builder = &self.inner.builder;
+        let parsed = builder.parse(&request.query)?;
+        let query = builder.restrict(tenant, parsed.query, &request.filter);
+        let mut hits = self
+            .inner
+            .matches(tenant, &*query, request.order == Order::Relevance)?;
+        sort_hits(&mut hits, request.order);
+        let facets = count_facets(&hits, &request.facets);
+        let total = hits.len() as u64;
+        let highlighter = builder.highlighter();
+        let page = hits
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|(document, score)| {
+                let mut highlights = Vec::new();
+                if let Some(chars) = request.highlight_chars {
+                    let chars = if chars == 0 {
+                        DEFAULT_HIGHLIGHT_CHARS
+                    } else {
+                        chars
+                    };
+                    let fields = [
+                        (
+                            "title",
+                            document.document.title.as_str(),
+                            &parsed.highlight.title,
+                        ),
+                        (
+                            "body",
+                            document.document.analyzed_text(),
+                            &parsed.highlight.body,
+                        ),
+                    ];
+                    for (field, text, matchers) in fields {
+                        if let Some((fragment, spans)) =
+                            highlighter.highlight(text, matchers, chars)
+                        {
+                            highlights.push(Highlight {
+                                field: field.to_string(),
+                                fragment,
+                                spans,
+                            });
+                        }
+                    }
+                }
+                Hit {
+                    document,
+                    score,
+                    highlights,
+                }
+            })
+            .collect();
+        Ok(SearchResults {
+            hits: page,
+            total,
+            facets,
+        })
+    }
+
+    fn similar(&self, tenant: &str, request: &SimilarRequest) -> Result<SimilarResults> {
+        let source;
+        let (analysis, exclude): (&Analysis, Option<&str>) = match &request.like {
+            Like::Id(id) => {
+                source = self.get(tenant, id)?;
+                (&source.analysis, Some(id.as_str()))
+            }
+            Like::Text { analysis, .. } => (analysis, None),
+        };
+        let builder = &self.inner.builder;
+        let mut terms: Vec<String> = Vec::new();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut seen = HashSet::new();
+        for phrase in &analysis.keyphrases {
+            if terms.len() >= SIMILAR_TERMS {
+                break;
+            }
+            let text = phrase.text.trim().to_lowercase();
+            if text.is_empty() || !seen.insert(text.clone()) {
+                continue;
+            }
+            let boost = 1.0 + phrase.score.clamp(0.0, 1.0);
+            if let Some(query) = builder.phrase_query(&text, boost) {
+                clauses.push((Occur::Should, query));
+                terms.push(text);
+            }
+        }
+        let mut entities: Vec<_> = analysis
+            .entities
+            .iter()
+            .filter(|entity| topical(entity.entity_type) && !entity.name.trim().is_empty())
+            .collect();
+        entities.sort_by(|a, b| b.salience.total_cmp(&a.salience));
+        for entity in entities.into_iter().take(SIMILAR_TERMS) {
+            let name = entity.name.trim();
+            if !seen.insert(name.to_lowercase()) {
+                continue;
+            }
+            let boost = 1.0 + entity.salience.clamp(0.0, 1.0);
+            clauses.push((Occur::Should, builder.entity_query(name, boost)));
+            terms.push(name.to_string());
+        }
+        if clauses.is_empty() || request.limit == 0 {
+            return Ok(SimilarResults {
+                hits: Vec::new(),
+                terms,
+            });
+        }
+        let like = builder.restrict(
+            tenant,
+            Box::new(BooleanQuery::new(clauses)),
+            &request.filter,
+        );
+        let query: Box<dyn Query> = match exclude {
+            Some(id) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, like),
+                (Occur::MustNot, builder.key(&index::doc_key(tenant, id))),
+            ])),
+            None => like,
+        };
+        let mut hits = self.inner.matches(tenant, &*query, true)?;
+        hits.retain(|(doc, _)| Some(doc.id.as_str()) != exclude);
+        sort_by_score(&mut hits);
+        let hits = hits
+            .into_iter()
+            .take(request.limit)
+            .map(|(document, score)| Hit {
+                document,
+                score,
+                highlights: Vec::new(),
+            })
+            .collect();
+        Ok(SimilarResults { hits, terms })
+    }
+
+    fn watch(&self, tenant: &str, spec: WatchSpec) -> Result<WatchReceiver> {
+        let builder = &self.inner.builder;
+        let parsed = builder.parse(&spec.query)?;
+        let query = builder.restrict(tenant, parsed.query, &spec.filter);
+        let buffer = self.inner.config.watch_buffer.max(1);
+        // One slot more than the buffer: the last one is kept for the error
+        // that tells a lagging watcher why its stream ends.
+        let (sender, receiver) = mpsc::channel(buffer + 1);
+        // Holding the writer lock (shared) while reading the sequence number
+        // and registering keeps a commit from running in between, so the
+        // watcher sees exactly the writes after this point.
+        let _writer = self.inner.writer.read();
+        let after_seq = self.inner.state.read().last_seq;
+        self.inner.watchers.register(
+            tenant,
+            Watcher {
+                query,
+                sender,
+                after_seq,
+                buffer,
+                finished: AtomicBool::new(false),
+            },
+        );
+        Ok(receiver)
+    }
+
+    async fn wait_visible(&self, seq: u64) -> Result<()> {
+        // A sequence number never handed out cannot become visible; waiting
+        // for it means waiting for everything written so far.
+        let target = seq.min(self.last_seq());
+        let mut visible = self.inner.visible.subscribe();
+        if visible.borrow_and_update().seq >= target {
+            return Ok(());
+        }
+        self.inner.request_commit();
+        let outcome = {
+            let state = visible
+                .wait_for(|v| v.seq >= target || v.error.is_some() || v.closed)
+                .await
+                .map_err(|_| Error::Unavailable("the store is shutting down".into()))?;
+            (state.seq >= target, state.error.clone())
+        };
+        match outcome {
+            (true, _) => Ok(()),
+            (false, Some(error)) => Err(Error::Internal(error)),
+            (false, None) => Err(Error::Unavailable("the store is shutting down".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -51,6 +51,12 @@ pub(super) struct Fields {
     pub title: Field,
     /// The analysed text, with positions.
     pub body: Field,
+    /// The title's words unstemmed, without positions: prefix queries
+    /// (`negotiat*`) must see whole words, and a stem can be shorter than the
+    /// prefix asked for ("negotiators" is indexed as "negoti").
+    pub title_words: Field,
+    /// The text's words unstemmed, without positions, for prefix queries.
+    pub body_words: Field,
     /// The language code (keyword).
     pub language: Field,
     /// The tags (keyword, multi-valued).
@@ -101,6 +107,14 @@ pub(super) fn build_schema() -> (Schema, Fields) {
         id: builder.add_text_field("id", STRING | FAST),
         title: builder.add_text_field("title", text_options(TEXT_ANALYZER, positions)),
         body: builder.add_text_field("body", text_options(TEXT_ANALYZER, positions)),
+        title_words: builder.add_text_field(
+            "title_words",
+            text_options(NAME_ANALYZER, IndexRecordOption::Basic),
+        ),
+        body_words: builder.add_text_field(
+            "body_words",
+            text_options(NAME_ANALYZER, IndexRecordOption::Basic),
+        ),
         language: builder.add_text_field("language", keyword()),
         tag: builder.add_text_field("tag", keyword()),
         source: builder.add_text_field("source", keyword()),
@@ -204,8 +218,10 @@ pub(super) fn index_document(fields: &Fields, doc: &StoredDocument) -> TantivyDo
     out.add_text(fields.id, &doc.id);
     if !doc.document.title.is_empty() {
         out.add_text(fields.title, &doc.document.title);
+        out.add_text(fields.title_words, &doc.document.title);
     }
     out.add_text(fields.body, doc.document.analyzed_text());
+    out.add_text(fields.body_words, doc.document.analyzed_text());
     if let Some(language) = language_of(doc) {
         out.add_text(fields.language, language);
     }

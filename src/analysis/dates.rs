@@ -1,0 +1,386 @@
+//! Dates and times: recognition and resolution against the reference date.
+//!
+//! Resolution rules, chosen for news written in the past tense:
+//! - a bare weekday ("on Sunday") is the most recent such day on or before the
+//!   reference date; "next Friday" is the first one after it, "last Friday"
+//!   the most recent one strictly before it;
+//! - a bare month ("in September") is the most recent such month on or before
+//!   the reference month (metadata `date` = "YYYY-MM");
+//! - a month and day without a year take the reference year, unless that lands
+//!   more than six months after the reference date, in which case the year
+//!   before (news rarely announces dates half a year ahead);
+//! - "today", "yesterday", "tomorrow" are the reference date, one day before
+//!   and one day after.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use regex::Regex;
+
+use super::entities::{Candidate, Taken};
+use super::{EntityType, MentionKind, Span};
+
+const MONTHS: &str = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
+
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("static regex"));
+static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b{MONTHS}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+    ))
+    .expect("static regex")
+});
+static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}(?:,?\s+(\d{{4}})\b)?"
+    ))
+    .expect("static regex")
+});
+static MONTH_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b(?:\s+(\d{4})\b)?")
+        .expect("static regex")
+});
+static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+        .expect("static regex")
+});
+static RELATIVE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b([Tt]oday|[Yy]esterday|[Tt]omorrow)\b").expect("static regex"));
+static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f|[Bb]efore|[Aa]fter|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|[Tt]hrough)\s+((?:1[89]|20)\d\d)\b")
+        .expect("static regex")
+});
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:a\.m\.|p\.m\.|am\b|pm\b))?|(?:1[0-2]|0?[1-9])\s?(?:a\.m\.|p\.m\.|am\b|pm\b))(?:\s?(?:GMT|UTC|ET|EST|EDT|CET|CEST|BST|PST|PDT)\b)?")
+        .expect("static regex")
+});
+
+fn month_number(name: &str) -> Option<u32> {
+    let lower = name.trim_end_matches('.').to_ascii_lowercase();
+    let m = match lower.get(..3)? {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+fn weekday(name: &str) -> Option<Weekday> {
+    name.parse::<Weekday>().ok()
+}
+
+/// The word before `start` in `text`, lower-cased.
+fn word_before(text: &str, start: usize) -> String {
+    let before = text.get(..start).unwrap_or_default().trim_end();
+    before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+/// The most recent `day` on or before `reference` (or strictly after it for
+/// "next", strictly before it for "last").
+pub(crate) fn resolve_weekday(day: Weekday, reference: NaiveDate, modifier: &str) -> NaiveDate {
+    let back = (7 + reference.weekday().num_days_from_monday() as i64
+        - day.num_days_from_monday() as i64)
+        % 7;
+    match modifier {
+        "next" => reference + Duration::days(if back == 0 { 7 } else { 7 - back }),
+        "last" => reference - Duration::days(if back == 0 { 7 } else { back }),
+        _ => reference - Duration::days(back),
+    }
+}
+
+fn month_day(reference: NaiveDate, month: u32, day: u32, year: Option<i32>) -> Option<NaiveDate> {
+    if let Some(y) = year {
+        return NaiveDate::from_ymd_opt(y, month, day);
+    }
+    let this_year = NaiveDate::from_ymd_opt(reference.year(), month, day)?;
+    if this_year > reference + Duration::days(183) {
+        NaiveDate::from_ymd_opt(reference.year() - 1, month, day)
+    } else {
+        Some(this_year)
+    }
+}
+
+fn date_candidate(
+    span: Span,
+    resolved: Option<String>,
+    granularity: &str,
+    text: &str,
+) -> Candidate {
+    let surface = text.get(span.start..span.end).unwrap_or_default();
+    let key = match &resolved {
+        Some(d) => format!("date:{d}"),
+        None => format!("date:{}", surface.to_lowercase()),
+    };
+    let mut metadata = vec![("granularity".to_string(), granularity.to_string())];
+    if let Some(d) = resolved {
+        metadata.push(("date".to_string(), d));
+    }
+    Candidate::new(span, EntityType::Date, key, MentionKind::Name, metadata)
+}
+
+/// Finds dates and times, skipping spans already taken.
+pub(crate) fn recognize(
+    text: &str,
+    reference: NaiveDate,
+    taken: &mut Taken,
+    out: &mut Vec<Candidate>,
+) {
+    let accept = |c: Candidate, taken: &mut Taken, out: &mut Vec<Candidate>| {
+        if taken.try_take(c.span) {
+            out.push(c);
+        }
+    };
+
+    for c in ISO_DATE.captures_iter(text) {
+        let (Some(m), Some(y), Some(mo), Some(d)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
+            continue;
+        };
+        let date = NaiveDate::from_ymd_opt(
+            y.as_str().parse().unwrap_or(0),
+            mo.as_str().parse().unwrap_or(0),
+            d.as_str().parse().unwrap_or(0),
+        );
+        if let Some(date) = date {
+            accept(
+                date_candidate(
+                    Span::new(m.start(), m.end()),
+                    Some(date.to_string()),
+                    "day",
+                    text,
+                ),
+                taken,
+                out,
+            );
+        }
+    }
+    for c in MONTH_DAY.captures_iter(text) {
+        let (Some(m), Some(mon), Some(d)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let Some(month) = month_number(mon.as_str()) else {
+            continue;
+        };
+        let day: u32 = d.as_str().parse().unwrap_or(0);
+        let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+        let resolved = month_day(reference, month, day, year).map(|d| d.to_string());
+        if resolved.is_none() && !(1..=31).contains(&day) {
+            continue;
+        }
+        accept(
+            date_candidate(Span::new(m.start(), m.end()), resolved, "day", text),
+            taken,
+            out,
+        );
+    }
+    for c in DAY_MONTH.captures_iter(text) {
+        let (Some(m), Some(d), Some(mon)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let Some(month) = month_number(mon.as_str()) else {
+            continue;
+        };
+        let day: u32 = d.as_str().parse().unwrap_or(0);
+        if !(1..=31).contains(&day) {
+            continue;
+        }
+        let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+        let resolved = month_day(reference, month, day, year).map(|d| d.to_string());
+        accept(
+            date_candidate(Span::new(m.start(), m.end()), resolved, "day", text),
+            taken,
+            out,
+        );
+    }
+    for c in MONTH_ONLY.captures_iter(text) {
+        let (Some(m), Some(mon)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let Some(month) = month_number(mon.as_str()) else {
+            continue;
+        };
+        // "May" and "March" are also a verb and a name; accept them alone only
+        // after a word that introduces a date.
+        if matches!(mon.as_str(), "May" | "March") && c.get(2).is_none() {
+            let before = word_before(text, m.start());
+            if !matches!(
+                before.as_str(),
+                "in" | "on"
+                    | "of"
+                    | "since"
+                    | "until"
+                    | "by"
+                    | "from"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "last"
+                    | "next"
+                    | "this"
+                    | "through"
+                    | "before"
+                    | "after"
+            ) {
+                continue;
+            }
+        }
+        let year = match c.get(2).and_then(|y| y.as_str().parse::<i32>().ok()) {
+            Some(y) => y,
+            None if month <= reference.month() => reference.year(),
+            None => reference.year() - 1,
+        };
+        accept(
+            date_candidate(
+                Span::new(m.start(), m.end()),
+                Some(format!("{year:04}-{month:02}")),
+                "month",
+                text,
+            ),
+            taken,
+            out,
+        );
+    }
+    for m in WEEKDAY.find_iter(text) {
+        let Some(day) = weekday(m.as_str()) else {
+            continue;
+        };
+        let modifier = word_before(text, m.start());
+        let date = resolve_weekday(day, reference, &modifier);
+        accept(
+            date_candidate(
+                Span::new(m.start(), m.end()),
+                Some(date.to_string()),
+                "day",
+                text,
+            ),
+            taken,
+            out,
+        );
+    }
+    for m in RELATIVE.find_iter(text) {
+        let offset = match m.as_str().to_ascii_lowercase().as_str() {
+            "yesterday" => -1,
+            "tomorrow" => 1,
+            _ => 0,
+        };
+        let date = reference + Duration::days(offset);
+        accept(
+            date_candidate(
+                Span::new(m.start(), m.end()),
+                Some(date.to_string()),
+                "day",
+                text,
+            ),
+            taken,
+            out,
+        );
+    }
+    for c in YEAR.captures_iter(text) {
+        let Some(y) = c.get(1) else { continue };
+        accept(
+            date_candidate(
+                Span::new(y.start(), y.end()),
+                Some(y.as_str().to_string()),
+                "year",
+                text,
+            ),
+            taken,
+            out,
+        );
+    }
+    for m in TIME.find_iter(text) {
+        let span = Span::new(m.start(), m.end());
+        let key = format!("time:{}", m.as_str().to_lowercase());
+        accept(
+            Candidate::new(span, EntityType::Time, key, MentionKind::Name, Vec::new()),
+            taken,
+            out,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str) -> Vec<(String, EntityType, Option<String>)> {
+        let reference = NaiveDate::from_ymd_opt(2015, 11, 16).unwrap();
+        let mut taken = Taken::default();
+        let mut out = Vec::new();
+        recognize(text, reference, &mut taken, &mut out);
+        out.sort_by_key(|c| c.span);
+        out.iter()
+            .map(|c| {
+                let date = c
+                    .metadata
+                    .iter()
+                    .find(|(k, _)| k == "date")
+                    .map(|(_, v)| v.clone());
+                (text[c.span.start..c.span.end].to_string(), c.etype, date)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn weekdays_resolve_to_the_past() {
+        let got = find(
+            "Attacks on Friday; he spoke on Sunday and will return next Monday, not last Monday.",
+        );
+        assert_eq!(
+            got[0],
+            ("Friday".into(), EntityType::Date, Some("2015-11-13".into()))
+        );
+        assert_eq!(
+            got[1],
+            ("Sunday".into(), EntityType::Date, Some("2015-11-15".into()))
+        );
+        assert_eq!(got[2].2.as_deref(), Some("2015-11-23"));
+        assert_eq!(got[3].2.as_deref(), Some("2015-11-09"));
+    }
+
+    #[test]
+    fn months_and_full_dates() {
+        let got = find(
+            "France began strikes in September. On Nov. 13, 2015 and 2015-11-14 and 3 March. The deal may fail. 14 juillet à Paris.",
+        );
+        let dates: Vec<(&str, Option<&str>)> = got
+            .iter()
+            .map(|(t, _, d)| (t.as_str(), d.as_deref()))
+            .collect();
+        assert_eq!(
+            dates,
+            vec![
+                ("September", Some("2015-09")),
+                ("Nov. 13, 2015", Some("2015-11-13")),
+                ("2015-11-14", Some("2015-11-14")),
+                ("3 March", Some("2015-03-03")),
+            ]
+        );
+        assert_eq!(
+            find("It opens in December.")[0].2.as_deref(),
+            Some("2014-12")
+        );
+    }
+
+    #[test]
+    fn relative_years_and_times() {
+        let got = find("Yesterday at 10:30 a.m. GMT, and in 2014, at 5 pm.");
+        let texts: Vec<&str> = got.iter().map(|(t, _, _)| t.as_str()).collect();
+        assert_eq!(texts, vec!["Yesterday", "10:30 a.m. GMT", "2014", "5 pm"]);
+        assert_eq!(got[0].2.as_deref(), Some("2015-11-15"));
+        assert_eq!(got[1].1, EntityType::Time);
+    }
+}

@@ -1,0 +1,1110 @@
+//! Named-entity recognition, first version: patterns, a gazetteer and
+//! capitalisation rules, followed by linking (surnames, acronyms, aliases) and
+//! salience.
+//!
+//! Recognition is a list of [`Recognizer`]s run in priority order over the
+//! masked text; each one sees the spans the earlier ones took and may not
+//! overlap them. A learned tagger can later be added to that list without
+//! touching the linking and scoring that follow.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use chrono::NaiveDate;
+use regex::Regex;
+
+use super::gazetteer;
+use super::segment::{Shape, Tok, is_english_stopword};
+use super::{Entity, EntityType, Mention, MentionKind, Span};
+use super::{dates, numbers};
+
+/// A mention found by a recognizer, before linking.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Candidate {
+    /// Where it stands.
+    pub span: Span,
+    /// Its type.
+    pub etype: EntityType,
+    /// Candidates with the same key are one entity.
+    pub key: String,
+    /// The canonical name when the recognizer knows it (gazetteer entries).
+    pub canonical: Option<String>,
+    /// How the mention names the entity.
+    pub kind: MentionKind,
+    /// Typed facts, unsorted.
+    pub metadata: Vec<(String, String)>,
+}
+
+impl Candidate {
+    /// A candidate without a known canonical name.
+    pub fn new(
+        span: Span,
+        etype: EntityType,
+        key: String,
+        kind: MentionKind,
+        metadata: Vec<(String, String)>,
+    ) -> Self {
+        Candidate {
+            span,
+            etype,
+            key,
+            canonical: None,
+            kind,
+            metadata,
+        }
+    }
+}
+
+/// The spans already given to a mention; they never overlap each other.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Taken {
+    by_start: BTreeMap<usize, usize>,
+}
+
+impl Taken {
+    /// Whether the span overlaps a taken one (an empty span always does, so
+    /// it is never taken).
+    pub fn overlaps(&self, span: Span) -> bool {
+        if span.is_empty() {
+            return true;
+        }
+        // Taken spans are disjoint, so the one starting last before our end is
+        // the only one that can reach into us.
+        self.by_start
+            .range(..span.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > span.start)
+    }
+
+    /// Gives a span back, so a longer definition can replace a shorter match.
+    pub fn release(&mut self, span: Span) {
+        if self.by_start.get(&span.start) == Some(&span.end) {
+            self.by_start.remove(&span.start);
+        }
+    }
+
+    /// Takes the span if it is free.
+    pub fn try_take(&mut self, span: Span) -> bool {
+        if self.overlaps(span) {
+            return false;
+        }
+        self.by_start.insert(span.start, span.end);
+        true
+    }
+}
+
+/// What recognizers read.
+pub(crate) struct Context<'a> {
+    /// The masked text (same offsets as the original).
+    pub text: &'a str,
+    /// Sentence spans.
+    pub sentences: &'a [Span],
+    /// The shape of each sentence.
+    pub shapes: &'a [Shape],
+    /// Tokens.
+    pub tokens: &'a [Tok],
+    /// The document title, if any.
+    pub title: Option<&'a str>,
+    /// For resolving relative dates.
+    pub reference_date: NaiveDate,
+}
+
+/// One source of candidate mentions.
+pub(crate) trait Recognizer: Sync {
+    /// Appends candidates to `out`, taking their spans in `taken`.
+    fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>);
+}
+
+/// URLs, e-mails, phones, money, percentages, dates, times, quantities, numbers.
+struct Patterns;
+
+impl Recognizer for Patterns {
+    fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
+        numbers::recognize_contacts_and_money(ctx.text, taken, out);
+        dates::recognize(ctx.text, ctx.reference_date, taken, out);
+        numbers::recognize_counts(ctx.text, taken, out);
+    }
+}
+
+/// One gazetteer pattern's meaning.
+struct GazEntry {
+    etype: EntityType,
+    canonical: String,
+    kind: MentionKind,
+    country_code: &'static str,
+}
+
+struct Gazetteer {
+    automaton: AhoCorasick,
+    entries: Vec<GazEntry>,
+    /// Country names and aliases to ISO codes, for datelines.
+    country_codes: HashMap<String, &'static str>,
+}
+
+fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(';').map(str::trim).filter(|x| !x.is_empty())
+}
+
+static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut entries: Vec<GazEntry> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut country_codes = HashMap::new();
+    let mut add =
+        |pattern: &str, etype: EntityType, canonical: &str, kind: MentionKind, cc: &'static str| {
+            let mut forms = vec![pattern.to_string()];
+            // Datelines and all-caps headlines spell names in capitals.
+            let upper = pattern.to_uppercase();
+            if upper != pattern && pattern.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+                forms.push(upper);
+            }
+            for form in forms {
+                if seen.insert(form.clone()) {
+                    patterns.push(form);
+                    entries.push(GazEntry {
+                        etype,
+                        canonical: canonical.to_string(),
+                        kind,
+                        country_code: cc,
+                    });
+                }
+            }
+        };
+    for line in gazetteer::COUNTRIES
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        let mut parts = line.split('|');
+        let name = parts.next().unwrap_or_default().trim();
+        let cc = parts.next().unwrap_or_default().trim();
+        let aliases = parts.next().unwrap_or_default();
+        let demonyms = parts.next().unwrap_or_default();
+        if name.is_empty() {
+            continue;
+        }
+        add(name, EntityType::Location, name, MentionKind::Name, cc);
+        country_codes.insert(name.to_uppercase(), cc);
+        for alias in split_list(aliases) {
+            add(alias, EntityType::Location, name, MentionKind::Alias, cc);
+            country_codes.insert(alias.to_uppercase(), cc);
+        }
+        let mut demonyms = split_list(demonyms);
+        if let Some(first) = demonyms.next() {
+            add(first, EntityType::Group, first, MentionKind::Name, cc);
+            for d in demonyms {
+                add(d, EntityType::Group, first, MentionKind::Alias, cc);
+            }
+        }
+    }
+    for line in gazetteer::CITIES.lines().filter(|l| !l.trim().is_empty()) {
+        let mut parts = line.split('|');
+        let name = parts.next().unwrap_or_default().trim();
+        let cc = parts.next().unwrap_or_default().trim();
+        add(name, EntityType::Location, name, MentionKind::Name, cc);
+        for alias in split_list(parts.next().unwrap_or_default()) {
+            add(alias, EntityType::Location, name, MentionKind::Alias, cc);
+        }
+    }
+    for (list, etype) in [
+        (gazetteer::ORGANIZATIONS, EntityType::Organization),
+        (gazetteer::EVENTS, EntityType::Event),
+        (gazetteer::WORKS, EntityType::Other),
+    ] {
+        for line in list.lines().filter(|l| !l.trim().is_empty()) {
+            let mut parts = line.split('|');
+            let name = parts.next().unwrap_or_default().trim();
+            add(name, etype, name, MentionKind::Name, "");
+            for alias in split_list(parts.next().unwrap_or_default()) {
+                add(alias, etype, name, MentionKind::Alias, "");
+            }
+        }
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&patterns)
+        .expect("the gazetteer patterns are static and valid");
+    Gazetteer {
+        automaton,
+        entries,
+        country_codes,
+    }
+});
+
+/// Whether the span is not glued to a letter or digit on either side.
+pub(crate) fn word_bounded(text: &str, span: Span) -> bool {
+    let before = text.get(..span.start).and_then(|s| s.chars().next_back());
+    let after = text.get(span.end..).and_then(|s| s.chars().next());
+    !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Known places, groups, organisations, events and works.
+struct GazetteerRecognizer;
+
+impl Recognizer for GazetteerRecognizer {
+    fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
+        let gaz = &*GAZETTEER;
+        for m in gaz.automaton.find_iter(ctx.text) {
+            let span = Span::new(m.start(), m.end());
+            let Some(entry) = gaz.entries.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            if !word_bounded(ctx.text, span) || taken.overlaps(span) {
+                continue;
+            }
+            let mut metadata = Vec::new();
+            if !entry.country_code.is_empty()
+                && matches!(entry.etype, EntityType::Location | EntityType::Group)
+            {
+                metadata.push(("country_code".to_string(), entry.country_code.to_string()));
+            }
+            let key = format!("{}:{}", entry.etype.as_str(), entry.canonical);
+            let mut c = Candidate::new(span, entry.etype, key, entry.kind, metadata);
+            c.canonical = Some(entry.canonical.clone());
+            taken.try_take(span);
+            out.push(c);
+        }
+    }
+}
+
+/// "BELEK, Turkey (Reuters) --": the capitalised place that opens a wire story.
+struct DatelineRecognizer;
+
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*(\p{Lu}[\p{Lu}'’.\-]+(?:[ \t]\p{Lu}[\p{Lu}'’.\-]+){0,3}),[ \t]+(?:(\p{Lu}[\p{L}.]+(?:[ \t]\p{Lu}[\p{L}.]+){0,2})[ \t]*)?\((?:Reuters|AP|AFP|Bloomberg|CNN|BBC|dpa|UPI|Xinhua|IANS|PTI)\)")
+        .expect("static regex")
+});
+
+impl Recognizer for DatelineRecognizer {
+    fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
+        for c in DATELINE.captures_iter(ctx.text) {
+            let Some(place) = c.get(1) else { continue };
+            let span = Span::new(place.start(), place.end());
+            if taken.overlaps(span) {
+                continue;
+            }
+            let canonical = title_case(place.as_str());
+            let mut metadata = Vec::new();
+            if let Some(cc) = c
+                .get(2)
+                .and_then(|r| GAZETTEER.country_codes.get(&r.as_str().to_uppercase()))
+                .filter(|cc| !cc.is_empty())
+            {
+                metadata.push(("country_code".to_string(), (*cc).to_string()));
+            }
+            let mut cand = Candidate::new(
+                span,
+                EntityType::Location,
+                format!("LOCATION:{canonical}"),
+                MentionKind::Name,
+                metadata,
+            );
+            cand.canonical = Some(canonical);
+            taken.try_take(span);
+            out.push(cand);
+        }
+    }
+}
+
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic();
+    }
+    out
+}
+
+/// "Long Name (LN)" and "LN (Long Name)" definitions in the text.
+struct AcronymRecognizer;
+
+static EXPANSION_THEN_ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Lu}[\p{L}'’&\-]*(?:[ \t]+(?:of|for|and|the|on|de|du|des|la|le|\p{Lu}[\p{L}'’&\-]*)){1,9})[ \t]+\((\p{Lu}[\p{Lu}0-9&]{1,9})\)")
+        .expect("static regex")
+});
+static ACRONYM_THEN_EXPANSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\p{Lu}[\p{Lu}0-9&]{1,9})[ \t]+\((\p{Lu}[\p{L}'’&\-]*(?:[ \t]+(?:of|for|and|the|on|de|du|des|la|le|\p{Lu}[\p{L}'’&\-]*)){0,9})\)")
+        .expect("static regex")
+});
+
+/// The span of the shortest suffix of `words` (a capitalised phrase starting
+/// at `base`) whose initials spell the acronym, if any.
+fn expansion_for(phrase: &str, base: usize, acronym: &str) -> Option<Span> {
+    let letters: String = acronym.chars().filter(|c| c.is_alphabetic()).collect();
+    let words: Vec<(usize, &str)> = phrase
+        .split(' ')
+        .scan(0usize, |pos, w| {
+            let start = *pos;
+            *pos += w.len() + 1;
+            Some((start, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    for k in (1..=words.len()).rev() {
+        let tail = &words[words.len() - k..];
+        if !tail
+            .first()
+            .is_some_and(|(_, w)| w.chars().next().is_some_and(char::is_uppercase))
+        {
+            continue;
+        }
+        let initials: String = tail
+            .iter()
+            .filter(|(_, w)| w.chars().next().is_some_and(char::is_uppercase))
+            .filter_map(|(_, w)| w.chars().next())
+            .collect();
+        if initials == letters {
+            let (first, _) = tail.first()?;
+            return Some(Span::new(base + first, base + phrase.len()));
+        }
+    }
+    None
+}
+
+impl Recognizer for AcronymRecognizer {
+    fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
+        let mut pairs: Vec<(Span, Span)> = Vec::new();
+        for c in EXPANSION_THEN_ACRONYM.captures_iter(ctx.text) {
+            let (Some(exp), Some(acr)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            if let Some(span) = expansion_for(exp.as_str(), exp.start(), acr.as_str()) {
+                pairs.push((span, Span::new(acr.start(), acr.end())));
+            }
+        }
+        for c in ACRONYM_THEN_EXPANSION.captures_iter(ctx.text) {
+            let (Some(acr), Some(exp)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let initials: String = exp
+                .as_str()
+                .split(' ')
+                .filter_map(|w| w.chars().next())
+                .filter(|c| c.is_uppercase())
+                .collect();
+            let letters: String = acr.as_str().chars().filter(|c| c.is_alphabetic()).collect();
+            if initials == letters {
+                pairs.push((
+                    Span::new(exp.start(), exp.end()),
+                    Span::new(acr.start(), acr.end()),
+                ));
+            }
+        }
+        // Documents define a handful of acronyms; a cap keeps adversarial
+        // input from making the per-definition work below quadratic.
+        pairs.sort();
+        pairs.truncate(MAX_ACRONYM_DEFINITIONS);
+        let mut aliases: BTreeMap<String, (EntityType, String, Option<String>)> = BTreeMap::new();
+        for (exp, acr) in pairs {
+            let exp_text = ctx.text.get(exp.start..exp.end).unwrap_or_default();
+            let acr_text = ctx.text.get(acr.start..acr.end).unwrap_or_default();
+            // When one side is already known (a gazetteer entry), the other
+            // joins that entity; otherwise both start a new organisation.
+            let known = out.iter().find(|c| c.span == exp || c.span == acr).cloned();
+            if known.is_none() {
+                // A defined expansion outranks the shorter gazetteer matches
+                // inside it ("Syrian" in "Syrian Observatory for Human Rights").
+                let inside: Vec<Span> = out
+                    .iter()
+                    .filter(|c| exp.start <= c.span.start && c.span.end <= exp.end)
+                    .map(|c| c.span)
+                    .collect();
+                for s in &inside {
+                    taken.release(*s);
+                }
+                out.retain(|c| !inside.contains(&c.span));
+            }
+            let (etype, key, canonical) = match &known {
+                Some(k) => (k.etype, k.key.clone(), k.canonical.clone()),
+                None => (
+                    EntityType::Organization,
+                    format!("ORGANIZATION:{exp_text}"),
+                    Some(exp_text.to_string()),
+                ),
+            };
+            for (span, kind) in [(exp, MentionKind::Name), (acr, MentionKind::Alias)] {
+                if taken.try_take(span) {
+                    let mut c = Candidate::new(span, etype, key.clone(), kind, Vec::new());
+                    c.canonical = canonical.clone();
+                    out.push(c);
+                }
+            }
+            // Later uses of the acronym alone are the same entity; the first
+            // definition of an acronym wins.
+            aliases.entry(acr_text.to_string()).or_insert((etype, key, canonical));
+        }
+        if aliases.is_empty() {
+            return;
+        }
+        let names: Vec<&String> = aliases.keys().collect();
+        let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&names) else { return };
+        for m in ac.find_iter(ctx.text) {
+            let span = Span::new(m.start(), m.end());
+            let Some((etype, key, canonical)) = names.get(m.pattern().as_usize()).and_then(|n| aliases.get(n.as_str())) else {
+                continue;
+            };
+            if word_bounded(ctx.text, span) && taken.try_take(span) {
+                let mut c = Candidate::new(span, *etype, key.clone(), MentionKind::Alias, Vec::new());
+                c.canonical = canonical.clone();
+                out.push(c);
+            }
+        }
+    }
+}
+
+/// The most acronym definitions honoured per document.
+const MAX_ACRONYM_DEFINITIONS: usize = 200;
+
+struct WordLists {
+    titles: HashSet<&'static str>,
+    roles: HashSet<&'static str>,
+    org_suffixes: HashSet<&'static str>,
+    speech_verbs: HashSet<&'static str>,
+    first_names: HashSet<&'static str>,
+    not_names: HashSet<&'static str>,
+}
+
+static WORDS: LazyLock<WordLists> = LazyLock::new(|| WordLists {
+    titles: gazetteer::PERSON_TITLES.iter().copied().collect(),
+    roles: gazetteer::ROLE_WORDS.iter().copied().collect(),
+    org_suffixes: gazetteer::ORG_SUFFIXES.iter().copied().collect(),
+    speech_verbs: gazetteer::SPEECH_VERBS.iter().copied().collect(),
+    first_names: gazetteer::FIRST_NAMES.split_whitespace().collect(),
+    not_names: gazetteer::NOT_NAMES.split_whitespace().collect(),
+});
+
+/// Lower-case words allowed inside a name ("Ministry of Defence", "al-Assad").
+fn is_connector(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "for"
+            | "de"
+            | "del"
+            | "della"
+            | "da"
+            | "di"
+            | "du"
+            | "van"
+            | "von"
+            | "der"
+            | "den"
+            | "bin"
+            | "ibn"
+            | "al"
+            | "el"
+            | "la"
+            | "le"
+    )
+}
+
+/// A word of a capitalised run.
+#[derive(Debug, Clone)]
+struct Word<'a> {
+    span: Span,
+    text: &'a str,
+    token: usize,
+    possessive: bool,
+}
+
+fn strip_possessive(text: &str, span: Span) -> (Span, &str, bool) {
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if let Some(stem) = text.strip_suffix(suffix)
+            && !stem.is_empty()
+        {
+            return (Span::new(span.start, span.start + stem.len()), stem, true);
+        }
+    }
+    (span, text, false)
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Capitalised sequences classified by titles, first names, speech verbs and
+/// organisation suffixes.
+struct CapitalisationRecognizer;
+
+impl CapitalisationRecognizer {
+    /// Splits the tokens into runs of capitalised words.
+    fn runs<'a>(ctx: &Context<'a>, taken: &Taken) -> Vec<Vec<Word<'a>>> {
+        let text = ctx.text;
+        let mut runs: Vec<Vec<Word<'a>>> = Vec::new();
+        let mut current: Vec<Word<'a>> = Vec::new();
+        let mut i = 0;
+        let toks = ctx.tokens;
+        let word_at = |i: usize| -> Option<Word<'a>> {
+            let t = toks.get(i)?;
+            let raw = text.get(t.span.start..t.span.end)?;
+            let (span, w, possessive) = strip_possessive(raw, t.span);
+            Some(Word {
+                span,
+                text: w,
+                token: i,
+                possessive,
+            })
+        };
+        let gap = |a: &Tok, b: &Tok| text.get(a.span.end..b.span.start).unwrap_or("\n");
+        while i < toks.len() {
+            let t = &toks[i];
+            let cap = t.alpha
+                && !taken.overlaps(t.span)
+                && text.get(t.span.start..t.span.end).is_some_and(starts_upper);
+            if !cap {
+                if !current.is_empty() {
+                    runs.push(std::mem::take(&mut current));
+                }
+                i += 1;
+                continue;
+            }
+            let Some(word) = word_at(i) else {
+                i += 1;
+                continue;
+            };
+            if let Some(prev) = current.last() {
+                let prev_tok = &toks[prev.token];
+                let g = gap(prev_tok, t);
+                let initial_or_title = prev.text.chars().count() == 1
+                    || WORDS.titles.contains(prev.text.to_lowercase().as_str());
+                let joined = !prev.possessive
+                    && prev_tok.sentence == t.sentence
+                    && (g == " " || g == "-" || (g == ". " && initial_or_title));
+                if !joined {
+                    runs.push(std::mem::take(&mut current));
+                }
+            }
+            current.push(word);
+            // A lower-case connector between two capitalised words continues
+            // the run ("Ministry of Defence").
+            if let (Some(next), Some(after)) = (toks.get(i + 1), toks.get(i + 2)) {
+                let conn_ok = is_connector(&next.norm)
+                    && text
+                        .get(next.span.start..next.span.end)
+                        .is_some_and(|w| !starts_upper(w))
+                    && matches!(gap(t, next), " " | "-")
+                    && matches!(gap(next, after), " " | "-")
+                    && after.alpha
+                    && !taken.overlaps(next.span)
+                    && !taken.overlaps(after.span)
+                    && text
+                        .get(after.span.start..after.span.end)
+                        .is_some_and(starts_upper)
+                    && !current.last().is_some_and(|w| w.possessive);
+                if conn_ok && let Some(cw) = word_at(i + 1) {
+                    current.push(cw);
+                    i += 2;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if !current.is_empty() {
+            runs.push(current);
+        }
+        runs
+    }
+
+    /// Whether the word opens its sentence or a quotation inside it.
+    fn is_initial(ctx: &Context<'_>, word: &Word<'_>) -> bool {
+        let Some(tok) = ctx.tokens.get(word.token) else {
+            return true;
+        };
+        let sentence_start = ctx.sentences.get(tok.sentence).map_or(0, |s| s.start);
+        let before = ctx
+            .text
+            .get(sentence_start..word.span.start)
+            .unwrap_or_default()
+            .trim_end();
+        before.is_empty()
+            || before.ends_with([
+                '"', '“', '‘', '\'', '(', '[', ':', '—', '–', '-', '«', '„', '¿', '¡',
+            ])
+    }
+}
+
+impl Recognizer for CapitalisationRecognizer {
+    fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
+        let runs = Self::runs(ctx, taken);
+        // How often each single capitalised word occurs inside sentences; a
+        // lone unknown word becomes OTHER only when it recurs.
+        let mut mid_counts: HashMap<&str, usize> = HashMap::new();
+        for run in &runs {
+            if let [w] = run.as_slice()
+                && !Self::is_initial(ctx, w)
+            {
+                *mid_counts.entry(w.text).or_default() += 1;
+            }
+        }
+        for run in runs {
+            let mut words: &[Word<'_>] = &run;
+            while let Some(first) = words.first() {
+                if WORDS.not_names.contains(first.text) || is_connector(first.text) {
+                    words = &words[1..];
+                } else {
+                    break;
+                }
+            }
+            while let Some(last) = words.last() {
+                if is_connector(last.text) {
+                    words = &words[..words.len() - 1];
+                } else {
+                    break;
+                }
+            }
+            let (Some(first), Some(last)) = (words.first(), words.last()) else {
+                continue;
+            };
+            let Some(first_tok) = ctx.tokens.get(first.token) else {
+                continue;
+            };
+            let shape = ctx
+                .shapes
+                .get(first_tok.sentence)
+                .copied()
+                .unwrap_or_default();
+            let headline = shape.title_case || shape.all_caps;
+            let last_lower = last.text.to_lowercase();
+            let org_suffix = words.len() >= 2 && WORDS.org_suffixes.contains(last_lower.as_str());
+
+            // A title or role word inside the run: the name is what follows it.
+            let mut titled = false;
+            if !org_suffix {
+                let is_role = |w: &Word<'_>| {
+                    let l = w.text.trim_end_matches('.').to_lowercase();
+                    WORDS.titles.contains(l.as_str()) || WORDS.roles.contains(l.as_str())
+                };
+                if let Some(pos) = words.iter().rposition(is_role) {
+                    words = &words[pos + 1..];
+                    titled = true;
+                }
+            }
+            // A lower-case title just before the run ("adviser Ben Rhodes").
+            let Some(first) = words.first() else { continue };
+            let Some(last) = words.last() else { continue };
+            if first.token > 0
+                && let Some(prev) = ctx.tokens.get(first.token - 1)
+                && prev.sentence
+                    == ctx
+                        .tokens
+                        .get(first.token)
+                        .map_or(usize::MAX, |t| t.sentence)
+                && WORDS.titles.contains(prev.norm.as_str())
+                && ctx
+                    .text
+                    .get(prev.span.end..first.span.start)
+                    .is_some_and(|g| g.chars().all(|c| c == ' ' || c == '.'))
+            {
+                titled = true;
+            }
+            let n = words.len();
+            if n > 5 {
+                continue;
+            }
+            let span = Span::new(first.span.start, last.span.end);
+            let surface = ctx.text.get(span.start..span.end).unwrap_or_default();
+            let initial = Self::is_initial(ctx, first);
+            let all_upper = !surface.chars().any(char::is_lowercase);
+            let next_tok = ctx.tokens.get(last.token + 1);
+            let speech_follows = !last.possessive
+                && next_tok.is_some_and(|nt| {
+                    WORDS.speech_verbs.contains(nt.norm.as_str())
+                        && ctx
+                            .text
+                            .get(last.span.end..nt.span.start)
+                            .is_some_and(|g| g.trim().is_empty())
+                });
+            let first_name =
+                WORDS.first_names.contains(first.text) && (2..=4).contains(&n) && !all_upper;
+
+            // Names hold no function words ("Intensification of Our Efforts").
+            let name_like = words
+                .iter()
+                .all(|w| is_connector(w.text) || !is_english_stopword(&w.text.to_lowercase()));
+            let etype = if name_like
+                && ((titled && n <= 4 && !all_upper)
+                    || first_name
+                    || (speech_follows && n <= 3 && !all_upper))
+            {
+                EntityType::Person
+            } else if headline {
+                continue;
+            } else if org_suffix
+                || (n == 1 && all_upper && (2..=6).contains(&surface.chars().count()) && !initial)
+            {
+                EntityType::Organization
+            } else if n == 1 {
+                if initial || mid_counts.get(first.text).copied().unwrap_or(0) < 2 {
+                    continue;
+                }
+                EntityType::Other
+            } else {
+                EntityType::Other
+            };
+            if !taken.try_take(span) {
+                continue;
+            }
+            let key = format!(
+                "{}:{}",
+                etype.as_str(),
+                surface.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            out.push(Candidate::new(
+                span,
+                etype,
+                key,
+                MentionKind::Name,
+                Vec::new(),
+            ));
+        }
+    }
+}
+
+/// The recognizers in priority order. A learned tagger slots in here.
+fn recognizers() -> [&'static dyn Recognizer; 5] {
+    [
+        &Patterns,
+        &GazetteerRecognizer,
+        &DatelineRecognizer,
+        &AcronymRecognizer,
+        &CapitalisationRecognizer,
+    ]
+}
+
+/// Finds, links and scores the entities of the masked text.
+pub(crate) fn extract(ctx: &Context<'_>) -> Vec<Entity> {
+    let mut taken = Taken::default();
+    let mut cands: Vec<Candidate> = Vec::new();
+    for r in recognizers() {
+        r.recognize(ctx, &mut taken, &mut cands);
+    }
+    link_surnames(ctx, &mut taken, &mut cands);
+    build_entities(ctx, cands)
+}
+
+/// Links surnames to the full names given elsewhere in the text: single-word
+/// PERSON or OTHER mentions become SHORT_NAME mentions, and free occurrences
+/// of the surname are added.
+fn link_surnames(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate>) {
+    // The first full name (by position) that ends in each surname wins.
+    let mut ordered: Vec<&Candidate> = cands
+        .iter()
+        .filter(|c| c.etype == EntityType::Person)
+        .collect();
+    ordered.sort_by_key(|c| c.span);
+    let mut by_surname: BTreeMap<String, String> = BTreeMap::new();
+    for c in &ordered {
+        let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.len() >= 2
+            && let Some(last) = words.last()
+            && last.chars().count() >= 2
+        {
+            by_surname
+                .entry((*last).to_string())
+                .or_insert_with(|| c.key.clone());
+        }
+    }
+    if by_surname.is_empty() {
+        return;
+    }
+    for c in cands.iter_mut() {
+        if !matches!(c.etype, EntityType::Person | EntityType::Other) {
+            continue;
+        }
+        let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
+        if text.split_whitespace().count() == 1
+            && let Some(key) = by_surname.get(text)
+        {
+            c.etype = EntityType::Person;
+            c.key = key.clone();
+            c.kind = MentionKind::ShortName;
+        }
+    }
+    let names: Vec<&String> = by_surname.keys().collect();
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&names)
+    else {
+        return;
+    };
+    for m in ac.find_iter(ctx.text) {
+        let span = Span::new(m.start(), m.end());
+        let Some(key) = names
+            .get(m.pattern().as_usize())
+            .and_then(|n| by_surname.get(n.as_str()))
+        else {
+            continue;
+        };
+        if word_bounded(ctx.text, span) && taken.try_take(span) {
+            cands.push(Candidate::new(
+                span,
+                EntityType::Person,
+                key.clone(),
+                MentionKind::ShortName,
+                Vec::new(),
+            ));
+        }
+    }
+}
+
+fn type_weight(t: EntityType) -> f32 {
+    match t {
+        EntityType::Person
+        | EntityType::Organization
+        | EntityType::Location
+        | EntityType::Group
+        | EntityType::Event => 1.0,
+        EntityType::Other => 0.7,
+        EntityType::Date | EntityType::Time => 0.35,
+        EntityType::Number | EntityType::Quantity | EntityType::Money | EntityType::Percent => 0.3,
+        EntityType::Email | EntityType::Url | EntityType::Phone => 0.2,
+    }
+}
+
+/// Groups candidates by key into entities, names them, scores salience and
+/// assigns ids in salience order.
+fn build_entities(ctx: &Context<'_>, cands: Vec<Candidate>) -> Vec<Entity> {
+    let mut groups: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
+    for c in cands {
+        groups.entry(c.key.clone()).or_default().push(c);
+    }
+    let len = ctx.text.len().max(1) as f32;
+    let headline_spans: Vec<Span> = ctx
+        .sentences
+        .iter()
+        .zip(ctx.shapes)
+        .filter(|(_, sh)| sh.headline || sh.title_case)
+        .map(|(s, _)| *s)
+        .collect();
+    let mut scored: Vec<(f32, usize, Entity)> = Vec::new();
+    for (_, mut group) in groups {
+        group.sort_by_key(|c| c.span);
+        let Some(first) = group.first() else { continue };
+        let etype = first.etype;
+        let mentions: Vec<Mention> = group
+            .iter()
+            .map(|c| Mention {
+                span: c.span,
+                text: ctx
+                    .text
+                    .get(c.span.start..c.span.end)
+                    .unwrap_or_default()
+                    .to_string(),
+                kind: c.kind,
+            })
+            .collect();
+        let canonical = group
+            .iter()
+            .find_map(|c| c.canonical.clone())
+            .unwrap_or_else(|| {
+                // The longest full-name mention, first on ties.
+                let mut best = "";
+                for m in mentions.iter().filter(|m| m.kind == MentionKind::Name) {
+                    if m.text.chars().count() > best.chars().count() {
+                        best = &m.text;
+                    }
+                }
+                if best.is_empty() {
+                    best = mentions.first().map_or("", |m| m.text.as_str());
+                }
+                best.split_whitespace().collect::<Vec<_>>().join(" ")
+            });
+        let mut metadata: BTreeMap<String, String> = BTreeMap::new();
+        for c in &group {
+            for (k, v) in &c.metadata {
+                metadata.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        let in_headline = mentions.iter().any(|m| {
+            headline_spans
+                .iter()
+                .any(|h| h.start <= m.span.start && m.span.end <= h.end)
+        }) || ctx.title.is_some_and(|t| {
+            mentions
+                .iter()
+                .any(|m| !m.text.is_empty() && t.contains(m.text.as_str()))
+                || t.contains(canonical.as_str())
+        });
+        let first_pos = mentions.first().map_or(0, |m| m.span.start);
+        let raw = type_weight(etype)
+            * (1.0 + (mentions.len() as f32).ln())
+            * (1.0 + 0.5 * (1.0 - first_pos as f32 / len))
+            * if in_headline { 1.3 } else { 1.0 };
+        scored.push((
+            raw,
+            first_pos,
+            Entity {
+                id: String::new(),
+                name: canonical,
+                entity_type: etype,
+                salience: 0.0,
+                mentions,
+                metadata: metadata.into_iter().collect(),
+            },
+        ));
+    }
+    let max = scored.iter().map(|(r, _, _)| *r).fold(0.0f32, f32::max);
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then_with(|| a.2.name.cmp(&b.2.name))
+    });
+    scored
+        .into_iter()
+        .enumerate()
+        .map(|(i, (raw, _, mut e))| {
+            e.id = format!("e{}", i + 1);
+            e.salience = if max > 0.0 {
+                (raw / max).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            e
+        })
+        .collect()
+}
+
+/// The PERSON entity a name refers to: by canonical name, by a mention with
+/// that text, or by surname.
+pub(crate) fn person_named<'a>(entities: &'a [Entity], name: &str) -> Option<&'a Entity> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let persons = || {
+        entities
+            .iter()
+            .filter(|e| e.entity_type == EntityType::Person)
+    };
+    persons()
+        .find(|e| e.name == name)
+        .or_else(|| persons().find(|e| e.mentions.iter().any(|m| m.text == name)))
+        .or_else(|| persons().find(|e| e.name.split_whitespace().last() == Some(name.as_str())))
+        .or_else(|| {
+            let last = name.split_whitespace().last()?;
+            persons().find(|e| {
+                e.name.split_whitespace().last() == Some(last)
+                    && e.name.split_whitespace().count() >= 2
+            })
+        })
+}
+
+/// The set of entity types, for tests and callers that facet.
+#[cfg(test)]
+pub(crate) fn types(entities: &[Entity]) -> std::collections::BTreeSet<EntityType> {
+    entities.iter().map(|e| e.entity_type).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::segment;
+    use super::*;
+
+    fn run(text: &str) -> Vec<Entity> {
+        let sentences = segment::sentences(text);
+        let tokens = segment::tokens(text, &sentences, "en");
+        let shapes = segment::shapes(text, &sentences, &tokens);
+        let ctx = Context {
+            text,
+            sentences: &sentences,
+            shapes: &shapes,
+            tokens: &tokens,
+            title: None,
+            reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
+        };
+        extract(&ctx)
+    }
+
+    fn find<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
+        es.iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("{name} not in {es:#?}"))
+    }
+
+    #[test]
+    fn persons_by_title_first_name_and_speech_verb_with_surname_linking() {
+        let es = run(
+            "Security adviser Ben Rhodes spoke. Rhodes said it was fine. Later, Mr. Rhodes left. Angela Merkel agreed, and Dupont said no.",
+        );
+        let rhodes = find(&es, "Ben Rhodes");
+        assert_eq!(rhodes.entity_type, EntityType::Person);
+        let kinds: Vec<(&str, MentionKind)> = rhodes
+            .mentions
+            .iter()
+            .map(|m| (m.text.as_str(), m.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("Ben Rhodes", MentionKind::Name),
+                ("Rhodes", MentionKind::ShortName),
+                ("Rhodes", MentionKind::ShortName)
+            ]
+        );
+        assert_eq!(find(&es, "Angela Merkel").entity_type, EntityType::Person);
+        assert_eq!(find(&es, "Dupont").entity_type, EntityType::Person);
+        assert_eq!(es[0].id, "e1");
+        assert_eq!(es[0].name, "Ben Rhodes");
+    }
+
+    #[test]
+    fn gazetteer_aliases_and_groups() {
+        let es = run(
+            "The U.S.-led coalition hit ISIS in Syria. The United States and the French said Islamic State (ISIL) lost. BELEK, Turkey (Reuters) -- ok",
+        );
+        let us = find(&es, "United States");
+        assert_eq!(
+            us.metadata,
+            vec![("country_code".to_string(), "US".to_string())]
+        );
+        assert_eq!(us.mentions[0].text, "U.S.");
+        assert_eq!(us.mentions[0].kind, MentionKind::Alias);
+        let is = find(&es, "Islamic State");
+        let texts: Vec<&str> = is.mentions.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, vec!["ISIS", "Islamic State", "ISIL"]);
+        assert_eq!(find(&es, "French").entity_type, EntityType::Group);
+        assert_eq!(find(&es, "Belek").entity_type, EntityType::Location);
+    }
+
+    #[test]
+    fn acronym_definitions_and_org_suffixes() {
+        let es = run(
+            "The Syrian Observatory for Human Rights (SOHR) said so. Later SOHR said more. Shares in Acme Holdings rose.",
+        );
+        let sohr = find(&es, "Syrian Observatory for Human Rights");
+        assert_eq!(sohr.mentions.len(), 3);
+        assert_eq!(
+            find(&es, "Acme Holdings").entity_type,
+            EntityType::Organization
+        );
+    }
+
+    #[test]
+    fn sentence_initial_and_headline_noise_is_skipped() {
+        let es = run(
+            "Clearly the plan failed.\nThe President's Dilemma: How to Defeat Terror Groups\nSeparately, officials met.",
+        );
+        assert!(es.is_empty(), "{es:#?}");
+    }
+
+    #[test]
+    fn non_ascii_names() {
+        let es = run(
+            "Le président François Hollande a parlé à Paris avec José Ángel Gurría. Hollande said yes.",
+        );
+        let fh = find(&es, "François Hollande");
+        assert_eq!(fh.mentions.len(), 2);
+        assert_eq!(
+            find(&es, "Paris").metadata,
+            vec![("country_code".to_string(), "FR".to_string())]
+        );
+        assert_eq!(
+            find(&es, "José Ángel Gurría").entity_type,
+            EntityType::Person
+        );
+        assert!(types(&es).contains(&EntityType::Location));
+    }
+}

@@ -1,0 +1,117 @@
+//! Fingerprints for exact and near-duplicate detection.
+//!
+//! The normalised text is the masked text lower-cased, with every character
+//! that is not a letter or digit turned into a space and whitespace collapsed,
+//! so cleaned regions, punctuation and layout do not change the hash. The
+//! content hash is SHA-256 of it in lower-case hex. The SimHash is 64 bits over
+//! word 3-shingles (one shingle of all words when there are fewer than three),
+//! each hashed with FNV-1a 64 over its UTF-8 bytes (words joined by one
+//! space); FNV-1a is fixed by its definition, so the value is stable across
+//! versions and platforms. An empty text has SimHash 0.
+
+use sha2::{Digest, Sha256};
+
+use super::Fingerprint;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a, 64-bit.
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut hash = FNV_OFFSET;
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+/// The normalised form the fingerprints are computed over.
+pub(crate) fn normalize(masked: &str) -> String {
+    let mut out = String::with_capacity(masked.len());
+    for word in masked
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// SimHash over word 3-shingles of the normalised text.
+pub(crate) fn simhash(normalized: &str) -> u64 {
+    let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return 0;
+    }
+    let mut votes = [0i64; 64];
+    let mut add = |shingle: &[&str]| {
+        let h = fnv1a64(shingle.join(" ").as_bytes());
+        for (bit, vote) in votes.iter_mut().enumerate() {
+            if h >> bit & 1 == 1 {
+                *vote += 1;
+            } else {
+                *vote -= 1;
+            }
+        }
+    };
+    if words.len() < 3 {
+        add(&words);
+    } else {
+        for w in words.windows(3) {
+            add(w);
+        }
+    }
+    votes.iter().enumerate().fold(
+        0u64,
+        |acc, (bit, v)| if *v > 0 { acc | 1 << bit } else { acc },
+    )
+}
+
+/// Computes both fingerprints of the masked text.
+pub(crate) fn compute(masked: &str) -> Fingerprint {
+    let normalized = normalize(masked);
+    let digest = Sha256::digest(normalized.as_bytes());
+    let content_hash = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Fingerprint {
+        content_hash,
+        simhash: simhash(&normalized),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_reference_values() {
+        assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
+    }
+
+    #[test]
+    fn layout_and_punctuation_do_not_matter() {
+        let a = compute("Grève à Paris!\n\nLes   trains s'arrêtent.");
+        let b = compute("grève à paris les trains s arrêtent");
+        assert_eq!(a, b);
+        assert_eq!(
+            compute("").content_hash,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(compute("").simhash, 0);
+    }
+
+    #[test]
+    fn near_duplicates_have_close_simhashes() {
+        let base = "the united states will work with france to intensify air strikes against islamic state in syria and iraq said the adviser on sunday after attacks in paris";
+        let edited = base.replace("sunday", "monday");
+        let other = "a completely different text about football results and the weather in the mountains this weekend with snow expected";
+        let d_near = (simhash(base) ^ simhash(&edited)).count_ones();
+        let d_far = (simhash(base) ^ simhash(other)).count_ones();
+        assert!(d_near < d_far, "{d_near} vs {d_far}");
+        assert!(d_near <= 12);
+    }
+}

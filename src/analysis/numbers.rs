@@ -1,0 +1,381 @@
+//! Numeric and contact entities by regular expression: URLs, e-mail
+//! addresses, phone numbers, money, percentages, quantities and bare numbers.
+//!
+//! The recognisers run in that order and each skips spans an earlier one
+//! took, so "$4.5 billion" is one MONEY entity rather than a NUMBER inside it.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::entities::{Candidate, Taken};
+use super::{EntityType, MentionKind, Span};
+
+static URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:https?://|www\.)[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?]"#)
+        .expect("static regex")
+});
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b",
+    )
+    .expect("static regex")
+});
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){1,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4})\b")
+        .expect("static regex")
+});
+const NUM: &str = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
+const SCALE: &str = r"million|billion|trillion|thousand|bn|mn|m|k";
+static MONEY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(US\$|A\$|C\$|HK\$|NZ\$|\$|€|£|¥|₹|₽|\b(?:USD|EUR|GBP|JPY|CNY|CHF)\s?)\s?({NUM})(?:\s?({SCALE})\b)?"
+    ))
+    .expect("static regex")
+});
+static MONEY_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b({NUM})(?:\s?(million|billion|trillion|thousand))?\s?(dollars?|euros?|pounds? sterling|pounds|yen|yuan|renminbi|rupees?|francs?|roubles?|rubles?|USD|EUR|GBP|JPY|CNY|CHF)\b"
+    ))
+    .expect("static regex")
+});
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b({NUM})(?:\s?%|\s?(?:percent|per cent|percentage points?|pct)\b)"
+    ))
+    .expect("static regex")
+});
+static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b({NUM}|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|a hundred|a thousand))(?:\s(million|billion|thousand))?\s(?:(?:more|other|additional|new)\s)?(people|persons|civilians|soldiers|troops|children|women|men|students|workers|refugees|migrants|deaths|casualties|victims|fighters|militants|officers|journalists|passengers|residents|hostages|prisoners|patients|cases|homes|houses|buildings|vehicles|cars|aircraft|planes|jets|drones|missiles|rockets|square (?:miles|kilometres|kilometers)|km|kilometers|kilometres|miles|meters|metres|feet|kg|kilograms|tonnes|tons|barrels|acres|hectares|liters|litres|gallons|degrees|years|months|weeks|days|hours|minutes|seconds)\b"
+    ))
+    .expect("static regex")
+});
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b({NUM})(?:\s(million|billion|trillion|thousand))?\b"
+    ))
+    .expect("static regex")
+});
+
+/// Parses "1,234.5" and number words into a value; `None` when not finite.
+pub(crate) fn parse_number(s: &str) -> Option<f64> {
+    let word = match s.to_ascii_lowercase().as_str() {
+        "one" => Some(1.0),
+        "two" => Some(2.0),
+        "three" => Some(3.0),
+        "four" => Some(4.0),
+        "five" => Some(5.0),
+        "six" => Some(6.0),
+        "seven" => Some(7.0),
+        "eight" => Some(8.0),
+        "nine" => Some(9.0),
+        "ten" => Some(10.0),
+        "eleven" => Some(11.0),
+        "twelve" => Some(12.0),
+        "fifteen" => Some(15.0),
+        "twenty" => Some(20.0),
+        "thirty" => Some(30.0),
+        "forty" => Some(40.0),
+        "fifty" => Some(50.0),
+        "hundred" | "a hundred" => Some(100.0),
+        "a thousand" => Some(1000.0),
+        _ => None,
+    };
+    let v = word.or_else(|| s.replace(',', "").parse::<f64>().ok())?;
+    v.is_finite().then_some(v)
+}
+
+fn scale(s: Option<&str>) -> f64 {
+    match s.map(str::to_ascii_lowercase).as_deref() {
+        Some("thousand" | "k") => 1e3,
+        Some("million" | "m" | "mn") => 1e6,
+        Some("billion" | "bn") => 1e9,
+        Some("trillion") => 1e12,
+        _ => 1.0,
+    }
+}
+
+/// Formats a value without a trailing ".0" and never in exponent notation.
+pub(crate) fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn currency(symbol: &str) -> &'static str {
+    let s = symbol.trim().to_ascii_lowercase();
+    match s.as_str() {
+        "$" | "us$" | "usd" | "dollar" | "dollars" => "USD",
+        "a$" => "AUD",
+        "c$" => "CAD",
+        "hk$" => "HKD",
+        "nz$" => "NZD",
+        "€" | "eur" | "euro" | "euros" => "EUR",
+        "£" | "gbp" | "pounds" | "pound sterling" | "pounds sterling" => "GBP",
+        "¥" | "jpy" | "yen" => "JPY",
+        "cny" | "yuan" | "renminbi" => "CNY",
+        "₹" | "rupee" | "rupees" => "INR",
+        "₽" | "rouble" | "roubles" | "ruble" | "rubles" => "RUB",
+        "chf" | "franc" | "francs" => "CHF",
+        _ => "",
+    }
+}
+
+fn numeric(
+    span: Span,
+    etype: EntityType,
+    value: Option<f64>,
+    extra: Option<(&str, String)>,
+    surface: &str,
+) -> Candidate {
+    let mut metadata = Vec::new();
+    let value_text = value.map(format_value);
+    if let Some(v) = &value_text {
+        metadata.push(("value".to_string(), v.clone()));
+    }
+    let mut key = format!(
+        "{}:{}",
+        etype.as_str(),
+        value_text.clone().unwrap_or_else(|| surface.to_lowercase())
+    );
+    if let Some((k, v)) = extra {
+        key.push(':');
+        key.push_str(&v);
+        if !v.is_empty() {
+            metadata.push((k.to_string(), v));
+        }
+    }
+    Candidate::new(span, etype, key, MentionKind::Name, metadata)
+}
+
+/// Finds URLs, e-mail addresses, phone numbers, money and percentages,
+/// skipping spans already taken. Run before dates, so "$2,015" is money.
+pub(crate) fn recognize_contacts_and_money(
+    text: &str,
+    taken: &mut Taken,
+    out: &mut Vec<Candidate>,
+) {
+    let mut accept = |c: Candidate, taken: &mut Taken| {
+        if taken.try_take(c.span) {
+            out.push(c);
+        }
+    };
+    for (re, etype) in [
+        (&*URL, EntityType::Url),
+        (&*EMAIL, EntityType::Email),
+        (&*PHONE, EntityType::Phone),
+    ] {
+        for m in re.find_iter(text) {
+            let span = Span::new(m.start(), m.end());
+            let key = format!("{}:{}", etype.as_str(), m.as_str().to_lowercase());
+            accept(
+                Candidate::new(span, etype, key, MentionKind::Name, Vec::new()),
+                taken,
+            );
+        }
+    }
+    for c in MONEY_PREFIX.captures_iter(text) {
+        let (Some(m), Some(sym), Some(n)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let value = parse_number(n.as_str()).map(|v| v * scale(c.get(3).map(|s| s.as_str())));
+        let cur = currency(sym.as_str()).to_string();
+        accept(
+            numeric(
+                Span::new(m.start(), m.end()),
+                EntityType::Money,
+                value,
+                Some(("currency", cur)),
+                m.as_str(),
+            ),
+            taken,
+        );
+    }
+    for c in MONEY_SUFFIX.captures_iter(text) {
+        let (Some(m), Some(n), Some(unit)) = (c.get(0), c.get(1), c.get(3)) else {
+            continue;
+        };
+        let value = parse_number(n.as_str()).map(|v| v * scale(c.get(2).map(|s| s.as_str())));
+        let cur = currency(unit.as_str()).to_string();
+        accept(
+            numeric(
+                Span::new(m.start(), m.end()),
+                EntityType::Money,
+                value,
+                Some(("currency", cur)),
+                m.as_str(),
+            ),
+            taken,
+        );
+    }
+    for c in PERCENT.captures_iter(text) {
+        let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let value = parse_number(n.as_str());
+        accept(
+            numeric(
+                Span::new(m.start(), m.end()),
+                EntityType::Percent,
+                value,
+                Some(("unit", "percent".into())),
+                m.as_str(),
+            ),
+            taken,
+        );
+    }
+}
+
+/// Finds quantities and bare numbers, skipping spans already taken. Run after
+/// dates, so "in 2015" is a year rather than a number.
+pub(crate) fn recognize_counts(text: &str, taken: &mut Taken, out: &mut Vec<Candidate>) {
+    let mut accept = |c: Candidate, taken: &mut Taken| {
+        if taken.try_take(c.span) {
+            out.push(c);
+        }
+    };
+    for c in QUANTITY.captures_iter(text) {
+        let (Some(m), Some(n), Some(unit)) = (c.get(0), c.get(1), c.get(3)) else {
+            continue;
+        };
+        let value = parse_number(n.as_str()).map(|v| v * scale(c.get(2).map(|s| s.as_str())));
+        let unit = unit.as_str().to_lowercase();
+        accept(
+            numeric(
+                Span::new(m.start(), m.end()),
+                EntityType::Quantity,
+                value,
+                Some(("unit", unit)),
+                m.as_str(),
+            ),
+            taken,
+        );
+    }
+    for c in NUMBER.captures_iter(text) {
+        let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        // A digit run glued to a letter or a dot-joined part of a code is not a
+        // number of its own ("G20", "v1.2.3").
+        let before = text.get(..m.start()).and_then(|s| s.chars().next_back());
+        let after = text.get(m.end()..).and_then(|s| s.chars().next());
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '-' && m.start() > 0)
+            || after.is_some_and(|c| c.is_alphanumeric())
+        {
+            continue;
+        }
+        let value = parse_number(n.as_str()).map(|v| v * scale(c.get(2).map(|s| s.as_str())));
+        accept(
+            numeric(
+                Span::new(m.start(), m.end()),
+                EntityType::Number,
+                value,
+                None,
+                m.as_str(),
+            ),
+            taken,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Found = (String, EntityType, Vec<(String, String)>);
+
+    fn find(text: &str) -> Vec<Found> {
+        let mut taken = Taken::default();
+        let mut out = Vec::new();
+        recognize_contacts_and_money(text, &mut taken, &mut out);
+        recognize_counts(text, &mut taken, &mut out);
+        out.sort_by_key(|c| c.span);
+        out.into_iter()
+            .map(|c| {
+                (
+                    text[c.span.start..c.span.end].to_string(),
+                    c.etype,
+                    c.metadata,
+                )
+            })
+            .collect()
+    }
+
+    fn meta(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn money_in_three_forms() {
+        let got = find("It costs $4.5 billion, or €20 million, or 4.5 billion dollars, or £3m.");
+        assert_eq!(
+            got[0],
+            (
+                "$4.5 billion".into(),
+                EntityType::Money,
+                meta(&[("value", "4500000000"), ("currency", "USD")])
+            )
+        );
+        assert_eq!(
+            got[1],
+            (
+                "€20 million".into(),
+                EntityType::Money,
+                meta(&[("value", "20000000"), ("currency", "EUR")])
+            )
+        );
+        assert_eq!(
+            got[2],
+            (
+                "4.5 billion dollars".into(),
+                EntityType::Money,
+                meta(&[("value", "4500000000"), ("currency", "USD")])
+            )
+        );
+        assert_eq!(got[3].0, "£3m");
+        assert_eq!(got.len(), 4);
+    }
+
+    #[test]
+    fn percentages_quantities_and_numbers() {
+        let got = find(
+            "Up 30 percent, 12% and 2.5 per cent; attacks killed 129 people and two soldiers at the G20 in 2,015 places.",
+        );
+        let texts: Vec<(&str, EntityType)> = got.iter().map(|(t, e, _)| (t.as_str(), *e)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("30 percent", EntityType::Percent),
+                ("12%", EntityType::Percent),
+                ("2.5 per cent", EntityType::Percent),
+                ("129 people", EntityType::Quantity),
+                ("two soldiers", EntityType::Quantity),
+                ("2,015", EntityType::Number),
+            ]
+        );
+        assert_eq!(got[3].2, meta(&[("value", "129"), ("unit", "people")]));
+        assert_eq!(got[5].2, meta(&[("value", "2015")]));
+    }
+
+    #[test]
+    fn contacts_with_non_ascii_neighbours() {
+        let got = find(
+            "Écrivez à presse@example.fr ou https://exemple.fr/été?x=1. Tél +33 1 42 68 53 00 — ok",
+        );
+        let texts: Vec<(&str, EntityType)> = got.iter().map(|(t, e, _)| (t.as_str(), *e)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("presse@example.fr", EntityType::Email),
+                ("https://exemple.fr/été?x=1", EntityType::Url),
+                ("+33 1 42 68 53 00", EntityType::Phone),
+            ]
+        );
+    }
+}

@@ -1,0 +1,564 @@
+//! Quotes and their speakers.
+//!
+//! Direct quotes are text between straight (`"…"`), curly (`“…”`), French
+//! (`«…»`) or German (`„…“`) quotation marks, of at least three words. A quote
+//! left open at the end of a paragraph runs to the paragraph's end (the news
+//! convention for a quote that continues in the next paragraph). The
+//! attribution is looked for right after the quote (`"…," Rhodes said`,
+//! `"…," said Rhodes`, `"…," he told reporters`, `according to X`) and right
+//! before it (`Rhodes said: "…"`). A quote without attribution inherits the
+//! speaker of the previous quote when that one is in the same or the
+//! immediately preceding paragraph. Quotes carried by CMS shortcodes (a
+//! `…-quote="…"` attribute with `author="…"`) are reported too, and reported
+//! speech of the form `Rhodes said (that) …` is an INDIRECT quote.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::cleanup::Shortcode;
+use super::entities::person_named;
+use super::{Entity, EntityType, Quote, QuoteKind, Span};
+
+/// The fewest words a quote must have; shorter ones are scare quotes or titles.
+const MIN_WORDS: usize = 3;
+
+const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked";
+const NAME: &str = r"(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t]+(?:\p{Lu}[\p{L}'’.\-]*|de|van|von|al|bin))*";
+
+static AFTER_NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[\s,]*(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}))[ \t]+(?P<verb>{VERBS})\b"
+    ))
+    .expect("static regex")
+});
+static AFTER_VERB_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[\s,]*(?P<verb>{VERBS})[ \t]+(?:(?P<pron>he|she|they)|(?P<name>{NAME}))"
+    ))
+    .expect("static regex")
+});
+static AFTER_ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[\s,]*(?P<verb>according to)[ \t]+(?P<name>{NAME})"
+    ))
+    .expect("static regex")
+});
+static AFTER_NOMINAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[\s,]*(?:the|a|an|one)[ \t]+[\p{{Ll}}\- \t]{{1,40}}?[ \t]+(?P<verb>{VERBS})\b"
+    ))
+    .expect("static regex")
+});
+static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}))[ \t]+(?P<verb>{VERBS})(?:[ \t]+[\p{{L}}'’]+){{0,4}}?[ \t]*[:,][ \t]*$"
+    ))
+    .expect("static regex")
+});
+static INDIRECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:\p{{Lu}}\p{{Ll}}+,[ \t]+)?(?:(?P<pron>He|She|They)|(?P<name>{NAME}))[ \t]+(?P<verb>said|says|told[ \t]+\p{{Ll}}+|added|warned|noted|argued|claimed|insisted|believes|stressed)[ \t]+(?:that[ \t]+)?(?P<clause>[^\n]+?)[.!?]?$"
+    ))
+    .expect("static regex")
+});
+
+/// A quotation found between marks.
+struct Raw {
+    /// The quoted words (trimmed).
+    inner: Span,
+    /// The opening mark's position.
+    open: usize,
+    /// Just past the closing mark (or the paragraph end when left open).
+    close_end: usize,
+    /// The paragraph index.
+    paragraph: usize,
+}
+
+/// Byte ranges of paragraphs: blocks of non-blank lines.
+fn paragraphs(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut last_end = 0;
+    let mut offset = 0;
+    for line in text.split('\n') {
+        let line_start = offset;
+        offset += line.len() + 1;
+        if line.trim().is_empty() {
+            if let Some(s) = start.take() {
+                out.push(Span::new(s, last_end));
+            }
+        } else {
+            start.get_or_insert(line_start);
+            last_end = line_start + line.len();
+        }
+    }
+    if let Some(s) = start {
+        out.push(Span::new(s, last_end));
+    }
+    out
+}
+
+fn closes(open: char, c: char) -> bool {
+    match open {
+        '"' => c == '"',
+        '“' => c == '”' || c == '"',
+        '„' => c == '“' || c == '”',
+        '«' => c == '»',
+        _ => false,
+    }
+}
+
+fn trim_inner(text: &str, from: usize, to: usize) -> Option<Span> {
+    let slice = text.get(from..to)?;
+    let lead = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim().trim_end_matches([',', ' ', '\t', '\n', '\r']);
+    if trimmed.is_empty() {
+        return None;
+    }
+    Some(Span::new(from + lead, from + lead + trimmed.len()))
+}
+
+fn word_count(text: &str, span: Span) -> usize {
+    text.get(span.start..span.end).map_or(0, |s| {
+        s.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    })
+}
+
+fn find_raw(masked: &str) -> Vec<Raw> {
+    let mut out = Vec::new();
+    for (p, para) in paragraphs(masked).into_iter().enumerate() {
+        let Some(body) = masked.get(para.start..para.end) else {
+            continue;
+        };
+        let mut open: Option<(usize, char, usize)> = None;
+        for (i, c) in body.char_indices() {
+            let pos = para.start + i;
+            match open {
+                Some((start, mark, open_pos)) if closes(mark, c) => {
+                    if let Some(inner) = trim_inner(masked, start, pos) {
+                        out.push(Raw {
+                            inner,
+                            open: open_pos,
+                            close_end: pos + c.len_utf8(),
+                            paragraph: p,
+                        });
+                    }
+                    open = None;
+                }
+                None if matches!(c, '"' | '“' | '„' | '«') => {
+                    open = Some((pos + c.len_utf8(), c, pos))
+                }
+                _ => {}
+            }
+        }
+        if let Some((start, _, open_pos)) = open
+            && let Some(inner) = trim_inner(masked, start, para.end)
+        {
+            out.push(Raw {
+                inner,
+                open: open_pos,
+                close_end: para.end,
+                paragraph: p,
+            });
+        }
+    }
+    out.retain(|r| word_count(masked, r.inner) >= MIN_WORDS);
+    out
+}
+
+/// A found attribution.
+struct Attribution {
+    name: Option<Span>,
+    pronoun: bool,
+    cue: String,
+    span: Span,
+}
+
+fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attribution> {
+    let verb = caps.name("verb")?;
+    let who = caps.name("name").or_else(|| caps.name("pron"));
+    let pronoun = caps.name("pron").is_some();
+    let (start, end) = match who {
+        Some(w) => (w.start().min(verb.start()), w.end().max(verb.end())),
+        None => (verb.start(), verb.end()),
+    };
+    Some(Attribution {
+        name: caps
+            .name("name")
+            .map(|m| Span::new(base + m.start(), base + m.end())),
+        pronoun,
+        cue: verb
+            .as_str()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+        span: Span::new(base + start, base + end),
+    })
+}
+
+/// The attribution next to a quote, if any.
+fn attribution(masked: &str, raw: &Raw, para: Span) -> Option<Attribution> {
+    // After the quote, up to the end of its sentence.
+    let limit = (raw.close_end + 160).min(para.end);
+    let mut end = limit;
+    while end > raw.close_end && !masked.is_char_boundary(end) {
+        end -= 1;
+    }
+    let after_full = masked.get(raw.close_end..end).unwrap_or_default();
+    let cut = after_full
+        .find(['.', '!', '?', '"', '“', '«', '„', '\n'])
+        .unwrap_or(after_full.len());
+    let after = after_full.get(..cut).unwrap_or_default();
+    for re in [
+        &*AFTER_NAME_VERB,
+        &*AFTER_VERB_NAME,
+        &*AFTER_ACCORDING,
+        &*AFTER_NOMINAL,
+    ] {
+        if let Some(c) = re.captures(after)
+            && let Some(a) = attribution_from(&c, raw.close_end)
+        {
+            return Some(a);
+        }
+    }
+    // Before the quote, within its paragraph.
+    let mut start = raw.open.saturating_sub(160).max(para.start);
+    while start < raw.open && !masked.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = masked.get(start..raw.open).unwrap_or_default();
+    BEFORE
+        .captures(before)
+        .and_then(|c| attribution_from(&c, start))
+}
+
+/// Look-ups from positions and names to entities, built once per text so
+/// that many quotes cost no more than a binary search each.
+struct Index<'a> {
+    entities: &'a [Entity],
+    /// Every mention as (span, entity index), sorted by span; mentions never
+    /// overlap, so this is also sorted by end.
+    mentions: Vec<(Span, usize)>,
+    /// The PERSON mentions alone, in the same order.
+    persons: Vec<(Span, usize)>,
+    /// `person_named` answers by name.
+    named: HashMap<String, Option<usize>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(entities: &'a [Entity]) -> Self {
+        let mut mentions: Vec<(Span, usize)> =
+            entities.iter().enumerate().flat_map(|(i, e)| e.mentions.iter().map(move |m| (m.span, i))).collect();
+        mentions.sort();
+        let persons = mentions
+            .iter()
+            .copied()
+            .filter(|(_, i)| entities.get(*i).is_some_and(|e| e.entity_type == EntityType::Person))
+            .collect();
+        Index { entities, mentions, persons, named: HashMap::new() }
+    }
+
+    /// The entity with a mention covering `span`.
+    fn at(&self, span: Span) -> Option<&'a Entity> {
+        let after = self.mentions.partition_point(|(s, _)| s.start <= span.start);
+        let (s, i) = self.mentions.get(after.checked_sub(1)?)?;
+        (s.start <= span.start && span.end <= s.end).then(|| self.entities.get(*i)).flatten()
+    }
+
+    /// The most recent PERSON mention ending at or before `pos`.
+    fn last_person_before(&self, pos: usize) -> Option<&'a Entity> {
+        let n = self.persons.partition_point(|(s, _)| s.end <= pos);
+        let (_, i) = self.persons.get(n.checked_sub(1)?)?;
+        self.entities.get(*i)
+    }
+
+    /// The PERSON entity a name refers to, cached by name.
+    fn named(&mut self, name: &str) -> Option<&'a Entity> {
+        let entities = self.entities;
+        let idx = *self.named.entry(name.to_string()).or_insert_with(|| {
+            person_named(entities, name).and_then(|e| entities.iter().position(|x| std::ptr::eq(x, e)))
+        });
+        idx.and_then(|i| entities.get(i))
+    }
+}
+
+/// Resolves an attribution to (speaker name, entity id).
+fn resolve(text: &str, index: &mut Index<'_>, a: &Attribution, quote_start: usize) -> (String, Option<String>) {
+    if a.pronoun {
+        return match index.last_person_before(quote_start.min(a.span.start)) {
+            Some(e) => (e.name.clone(), Some(e.id.clone())),
+            None => (String::new(), None),
+        };
+    }
+    let Some(name_span) = a.name else { return (String::new(), None) };
+    let name = text.get(name_span.start..name_span.end).unwrap_or_default();
+    let covering = index.at(name_span).filter(|e| matches!(e.entity_type, EntityType::Person | EntityType::Organization));
+    let entity = match covering {
+        Some(e) => Some(e),
+        None => {
+            // The name may hold more than one mention ("Adviser Ben Rhodes");
+            // its last word is the surest link.
+            let last_word = name.split_whitespace().last().unwrap_or(name);
+            index.named(name).or_else(|| index.named(last_word))
+        }
+    };
+    match entity {
+        Some(e) => (e.name.clone(), Some(e.id.clone())),
+        None => (name.split_whitespace().collect::<Vec<_>>().join(" "), None),
+    }
+}
+
+/// Finds the quotes. `text` is the original text, `masked` the cleaned copy.
+pub(crate) fn extract(
+    text: &str,
+    masked: &str,
+    sentences: &[Span],
+    entities: &[Entity],
+    shortcodes: &[Shortcode],
+) -> Vec<Quote> {
+    let paras = paragraphs(masked);
+    let raws = find_raw(masked);
+    let mut index = Index::new(entities);
+    let mut quotes: Vec<(usize, Quote)> = Vec::new();
+    let mut previous: Option<(usize, String, Option<String>)> = None;
+    for raw in &raws {
+        let para = paras.get(raw.paragraph).copied().unwrap_or_default();
+        let found = attribution(masked, raw, para);
+        let (speaker, id, cue, attribution_span) = match found {
+            Some(a) => {
+                let (speaker, id) = resolve(text, &mut index, &a, raw.open);
+                (speaker, id, a.cue, Some(a.span))
+            }
+            None => match &previous {
+                Some((p, speaker, id)) if *p + 1 >= raw.paragraph && !speaker.is_empty() => {
+                    (speaker.clone(), id.clone(), String::new(), None)
+                }
+                _ => (String::new(), None, String::new(), None),
+            },
+        };
+        previous = Some((raw.paragraph, speaker.clone(), id.clone()));
+        quotes.push((
+            raw.inner.start,
+            Quote {
+                span: raw.inner,
+                text: text
+                    .get(raw.inner.start..raw.inner.end)
+                    .unwrap_or_default()
+                    .to_string(),
+                speaker_entity_id: id,
+                speaker,
+                cue,
+                attribution_span,
+                kind: QuoteKind::Direct,
+            },
+        ));
+    }
+
+    for sc in shortcodes {
+        let quote_like = sc.name.to_ascii_lowercase().contains("quote")
+            || sc.attributes.iter().any(|a| {
+                a.name.eq_ignore_ascii_case("type")
+                    && text
+                        .get(a.value_span.start..a.value_span.end)
+                        .is_some_and(|v| v.eq_ignore_ascii_case("quote"))
+            });
+        if !quote_like {
+            continue;
+        }
+        let Some(value) = sc.attr(|n| n.ends_with("quote") || n == "text" || n == "content") else {
+            continue;
+        };
+        let Some(span) = trim_inner(text, value.start, value.end) else {
+            continue;
+        };
+        if word_count(text, span) < MIN_WORDS {
+            continue;
+        }
+        let author = sc
+            .attr(|n| n == "author" || n == "speaker" || n == "by")
+            .filter(|s| !s.is_empty());
+        let author_name = author
+            .and_then(|a| text.get(a.start..a.end))
+            .unwrap_or_default()
+            .trim();
+        let (speaker, id) = match index.named(author_name) {
+            Some(e) if !author_name.is_empty() => (e.name.clone(), Some(e.id.clone())),
+            _ => (
+                author_name.split_whitespace().collect::<Vec<_>>().join(" "),
+                None,
+            ),
+        };
+        quotes.push((
+            span.start,
+            Quote {
+                span,
+                text: text
+                    .get(span.start..span.end)
+                    .unwrap_or_default()
+                    .to_string(),
+                speaker_entity_id: id,
+                speaker,
+                cue: String::new(),
+                attribution_span: author,
+                kind: QuoteKind::Direct,
+            },
+        ));
+    }
+
+    for s in sentences {
+        let Some(body) = masked.get(s.start..s.end) else {
+            continue;
+        };
+        if body.contains(['"', '“', '”', '«', '»', '„']) {
+            continue;
+        }
+        let Some(c) = INDIRECT.captures(body) else {
+            continue;
+        };
+        let Some(clause) = c.name("clause") else {
+            continue;
+        };
+        let clause_span = Span::new(s.start + clause.start(), s.start + clause.end());
+        if word_count(masked, clause_span) < MIN_WORDS {
+            continue;
+        }
+        let Some(a) = attribution_from(&c, s.start) else {
+            continue;
+        };
+        let (speaker, id) = resolve(text, &mut index, &a, s.start);
+        quotes.push((
+            clause_span.start,
+            Quote {
+                span: clause_span,
+                text: text
+                    .get(clause_span.start..clause_span.end)
+                    .unwrap_or_default()
+                    .to_string(),
+                speaker_entity_id: id,
+                speaker,
+                cue: a.cue,
+                attribution_span: Some(a.span),
+                kind: QuoteKind::Indirect,
+            },
+        ));
+    }
+    quotes.sort_by_key(|(start, q)| (*start, q.span.end));
+    quotes.into_iter().map(|(_, q)| q).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::cleanup;
+    use super::super::entities::{self, Context};
+    use super::super::segment;
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn quotes(text: &str) -> Vec<Quote> {
+        let cleaned = cleanup::clean(text);
+        let masked = cleaned.masked.as_str();
+        let sentences = segment::sentences(masked);
+        let tokens = segment::tokens(masked, &sentences, "en");
+        let shapes = segment::shapes(masked, &sentences, &tokens);
+        let ctx = Context {
+            text: masked,
+            sentences: &sentences,
+            shapes: &shapes,
+            tokens: &tokens,
+            title: None,
+            reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
+        };
+        let es = entities::extract(&ctx);
+        extract(text, masked, &sentences, &es, &cleaned.shortcodes)
+    }
+
+    fn summary(qs: &[Quote]) -> Vec<(&str, &str, &str, QuoteKind)> {
+        qs.iter()
+            .map(|q| (q.text.as_str(), q.speaker.as_str(), q.cue.as_str(), q.kind))
+            .collect()
+    }
+
+    #[test]
+    fn attribution_forms() {
+        let text = "Adviser Ben Rhodes spoke to NBC.\n\n\"We will win this fight,\" Rhodes said.\n\n\"It will take a long time,\" said Rhodes.\n\nRhodes told reporters: \"The coalition is strong now.\"\n\n\"Nobody knows the answer yet,\" he told reporters.";
+        let qs = quotes(text);
+        assert_eq!(
+            summary(&qs),
+            vec![
+                (
+                    "We will win this fight",
+                    "Ben Rhodes",
+                    "said",
+                    QuoteKind::Direct
+                ),
+                (
+                    "It will take a long time",
+                    "Ben Rhodes",
+                    "said",
+                    QuoteKind::Direct
+                ),
+                (
+                    "The coalition is strong now.",
+                    "Ben Rhodes",
+                    "told",
+                    QuoteKind::Direct
+                ),
+                (
+                    "Nobody knows the answer yet",
+                    "Ben Rhodes",
+                    "told",
+                    QuoteKind::Direct
+                ),
+            ]
+        );
+        let a = qs[0].attribution_span.unwrap();
+        assert_eq!(&text[a.start..a.end], "Rhodes said");
+        assert!(qs.iter().all(|q| q.speaker_entity_id.is_some()));
+    }
+
+    #[test]
+    fn curly_french_german_and_continuing_paragraph() {
+        let text = "Minister Angela Merkel spoke.\n\n“Wir schaffen das, ganz sicher,” Merkel said.\n\n„Das ist unsere Aufgabe hier.“\n\nUnrelated paragraph.\n\n«Ce n'est pas fini du tout», a dit quelqu'un.\n\n\"Two words\" only.";
+        let qs = quotes(text);
+        assert_eq!(
+            summary(&qs),
+            vec![
+                (
+                    "Wir schaffen das, ganz sicher",
+                    "Angela Merkel",
+                    "said",
+                    QuoteKind::Direct
+                ),
+                (
+                    "Das ist unsere Aufgabe hier.",
+                    "Angela Merkel",
+                    "",
+                    QuoteKind::Direct
+                ),
+                ("Ce n'est pas fini du tout", "", "", QuoteKind::Direct),
+            ]
+        );
+    }
+
+    #[test]
+    fn shortcode_and_indirect_quotes() {
+        let text = "Adviser Ben Rhodes spoke.\n\n%shareLinks-quote=\"We are seeking more contributions from partners.\" type=\"quote\" author=\"Ben Rhodes\"%\n\nSeparately, Rhodes told reporters that the group has the aspiration to attack.";
+        let qs = quotes(text);
+        assert_eq!(qs.len(), 2);
+        assert_eq!(
+            qs[0].text,
+            "We are seeking more contributions from partners."
+        );
+        assert_eq!(qs[0].speaker, "Ben Rhodes");
+        let a = qs[0].attribution_span.unwrap();
+        assert_eq!(&text[a.start..a.end], "Ben Rhodes");
+        assert_eq!(qs[1].kind, QuoteKind::Indirect);
+        assert_eq!(qs[1].text, "the group has the aspiration to attack");
+        assert_eq!(qs[1].cue, "told reporters");
+    }
+}

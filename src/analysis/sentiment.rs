@@ -1,0 +1,333 @@
+//! Lexicon-based sentiment in the manner of VADER, with a news-aware lexicon.
+//!
+//! Each word's valence (−4..4) is boosted by a preceding intensifier, flipped
+//! and damped by a negation within the three words before it, and weighted by
+//! "but" (half before it, one and a half after). A sentence's sum `s` becomes
+//! the score `s / sqrt(s² + 15)` in −1..1, as VADER's compound; the magnitude
+//! is the sum of absolute valences.
+//!
+//! Labels: POSITIVE when score ≥ 0.05, NEGATIVE when score ≤ −0.05, NEUTRAL
+//! between; MIXED instead when both the positive and the negative mass are at
+//! least 2.0 and each is at least a third of the total, with |score| < 0.5.
+//! The document score is the mean of the scores of sentences that carry
+//! sentiment (all sentences count for magnitude), so one sharp sentence in a
+//! long neutral text still shows.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::segment::Tok;
+use super::{Sentiment, SentimentLabel};
+
+const ALPHA: f32 = 15.0;
+const NEGATION_FACTOR: f32 = -0.74;
+const BOOST: f32 = 0.293;
+
+/// `word valence` pairs; valences follow VADER's −4..4 scale.
+const LEXICON: &str = "\
+good 1.9 great 3.1 excellent 3.2 best 3.2 better 1.9 nice 1.8 happy 2.7 glad 2.0 joy 2.8 love 3.2 loved 2.9 \
+like 1.5 liked 1.8 enjoy 2.2 enjoyed 2.3 wonderful 2.7 amazing 2.8 awesome 3.1 fantastic 2.6 brilliant 2.8 \
+success 2.7 successful 2.8 succeed 2.2 succeeded 2.3 win 2.8 wins 2.7 won 2.7 winning 2.4 victory 2.8 \
+celebrate 2.7 celebrated 2.4 celebration 2.7 hope 1.9 hopes 1.8 hopeful 2.3 optimistic 2.3 optimism 2.5 \
+confident 2.2 confidence 2.3 safe 1.9 safety 1.8 secure 1.4 peace 2.5 peaceful 2.2 calm 1.3 \
+agree 1.5 agreed 1.5 agreement 2.2 support 1.7 supported 1.8 supports 1.7 help 1.7 helped 1.7 helps 1.6 \
+helpful 1.8 benefit 2.0 benefits 1.9 gain 2.0 gains 1.8 growth 1.6 grow 1.3 improve 1.9 improved 2.1 \
+improvement 2.0 progress 1.8 recover 1.6 recovery 1.7 rescue 1.9 rescued 1.8 saved 2.0 save 2.0 protect 1.6 \
+protected 1.5 strong 2.3 strength 2.2 stronger 1.9 boost 1.7 boosted 1.5 thank 1.5 thanks 1.9 grateful 2.0 \
+praise 2.6 praised 2.2 honor 2.2 honour 2.2 proud 2.1 pride 1.4 free 1.8 freedom 3.2 fair 1.3 justice 2.4 \
+welcome 2.0 welcomed 1.9 innovative 1.9 positive 2.6 promising 1.9 pleased 1.9 excited 1.4 exciting 2.2 \
+beautiful 2.9 clear 1.6 clean 1.7 healthy 1.7 heal 1.4 healed 1.4 kind 2.4 generous 2.3 honest 2.3 trust 2.3 \
+stable 1.2 stability 1.3 cooperation 1.6 partners 1.0 partnership 1.4 ally 1.4 allies 1.4 friend 2.2 \
+friends 2.1 friendly 2.2 achieve 1.9 achieved 1.9 achievement 2.1 breakthrough 2.1 record 0.5 opportunity 1.8 \
+bad -2.5 worse -2.1 worst -3.1 terrible -2.1 horrible -2.5 awful -2.0 poor -2.1 sad -2.1 sadness -1.9 \
+unhappy -1.8 angry -2.3 anger -2.7 hate -2.7 hated -3.2 fear -2.2 fears -1.8 feared -2.2 afraid -2.2 \
+scared -2.2 panic -2.3 worry -1.9 worried -1.2 worries -1.6 concern -1.0 concerns -1.0 concerned -1.2 \
+problem -1.7 problems -1.7 crisis -3.1 disaster -3.1 catastrophe -3.4 tragedy -3.4 tragic -3.4 fail -2.5 \
+failed -2.3 failure -2.3 fails -2.0 lose -1.7 loss -1.3 losses -1.3 lost -1.3 defeat -2.0 defeated -2.1 \
+weak -1.9 weakness -1.8 decline -1.1 declined -0.9 fall -0.6 fell -0.7 drop -1.1 dropped -0.9 collapse -2.2 \
+collapsed -2.1 recession -2.0 unemployment -1.9 debt -1.5 poverty -2.3 corrupt -3.0 corruption -3.0 \
+scandal -2.1 fraud -2.8 crime -2.5 crimes -2.5 criminal -2.4 illegal -2.6 guilty -1.8 blame -1.4 blamed -2.1 \
+accuse -1.6 accused -1.9 condemn -1.6 condemned -1.6 criticize -1.6 criticized -1.6 criticism -1.9 \
+protest -1.0 protests -1.0 riot -2.6 riots -2.6 violence -3.1 violent -2.9 kill -3.7 killed -3.5 kills -3.4 \
+killing -3.4 killings -3.4 murder -3.7 murdered -3.7 dead -3.3 death -2.9 deaths -2.9 die -2.9 died -2.6 \
+dies -2.8 dying -2.8 attack -2.1 attacks -2.1 attacked -2.1 attacker -2.2 attackers -2.2 bomb -2.2 bombs -2.2 \
+bombing -2.6 bombings -2.6 bombed -2.4 explosion -2.0 blast -1.8 shooting -2.6 shootings -2.6 shot -1.8 \
+gunman -2.4 gunmen -2.4 terror -3.0 terrorism -3.3 terrorist -3.3 terrorists -3.3 terrorist's -3.3 threat -2.4 \
+threats -2.4 threaten -2.2 threatened -2.0 threatening -2.2 war -2.9 wars -2.6 warfare -2.6 fighting -1.9 \
+fight -1.6 fighters -0.9 conflict -1.7 militant -1.6 militants -1.8 hostage -2.1 hostages -2.1 kidnapped -2.8 \
+injured -2.2 injuries -2.1 injury -2.0 wounded -2.2 wound -2.0 hurt -2.4 harm -2.5 damage -2.2 damaged -1.9 \
+destroy -2.9 destroyed -2.8 destruction -2.7 victim -2.0 victims -2.0 casualties -2.4 massacre -3.6 \
+atrocity -3.5 atrocities -3.5 brutal -3.0 cruel -2.8 evil -3.4 horror -2.7 horrific -3.4 shock -1.6 \
+shocked -1.3 shocking -1.7 chaos -2.2 danger -2.4 dangerous -2.1 risk -1.1 risks -1.1 risky -1.4 warn -0.4 \
+warned -0.8 warning -1.4 emergency -1.6 strike -0.8 strikes -0.8 airstrikes -1.2 invasion -2.1 occupied -0.7 \
+refugee -0.8 refugees -0.8 flee -1.6 fled -1.6 displaced -1.6 starvation -3.0 famine -3.0 disease -2.0 \
+pandemic -2.4 outbreak -1.7 sick -2.0 illness -1.9 pain -2.3 painful -2.4 suffer -2.5 suffering -2.6 \
+suffered -2.2 mourning -1.9 mourn -1.8 grief -2.2 tears -1.3 sorry -0.3 regret -1.8 shame -2.1 \
+disappointed -1.9 disappointing -2.2 disappointment -2.3 frustrated -1.9 frustration -2.1 difficult -1.5 \
+hard -0.4 harsh -1.9 hostile -2.2 aggressive -1.4 aggression -2.0 oppose -0.9 opposed -0.9 reject -1.7 \
+rejected -1.7 refuse -1.2 refused -1.2 deny -1.4 denied -1.3 ban -2.6 banned -2.0 arrest -1.4 arrested -2.1 \
+jail -2.2 jailed -2.3 prison -1.8 sentenced -1.4 penalty -1.3 sanctions -1.1 lawsuit -0.9 dispute -1.7 \
+tension -1.3 tensions -1.3 unrest -1.9 instability -1.6 uncertain -1.2 uncertainty -1.4 doubt -1.5 \
+doubts -1.4 mistake -1.4 mistakes -1.4 wrong -2.1 error -1.7 cut -1.1 cuts -1.1 layoffs -2.0 fired -2.0 \
+abuse -3.2 abused -3.2 racist -3.1 racism -3.1 hateful -3.3 extremist -2.4 extremists -2.4 extremism -2.4 \
+radical -1.1 crash -2.1 crashed -2.1 accident -2.1 flood -1.8 floods -1.8 earthquake -2.0 storm -1.2 \
+fire -1.4 fires -1.4 burning -1.6 collapse -2.2 slump -1.7 plunge -1.8 plunged -1.8 turmoil -2.2 \
+haven 1.2 responsibility 0.6 confident 2.2 energize 1.5 intensify -0.3 intensification -0.3";
+
+/// Words that strengthen (positive) or soften (negative) the next word.
+const BOOSTERS: &[(&str, f32)] = &[
+    ("very", BOOST),
+    ("extremely", BOOST),
+    ("really", BOOST),
+    ("highly", BOOST),
+    ("deeply", BOOST),
+    ("incredibly", BOOST),
+    ("absolutely", BOOST),
+    ("completely", BOOST),
+    ("totally", BOOST),
+    ("so", BOOST),
+    ("most", BOOST),
+    ("more", BOOST),
+    ("particularly", BOOST),
+    ("especially", BOOST),
+    ("utterly", BOOST),
+    ("hugely", BOOST),
+    ("greatly", BOOST),
+    ("strongly", BOOST),
+    ("clearly", BOOST),
+    ("truly", BOOST),
+    ("slightly", -BOOST),
+    ("somewhat", -BOOST),
+    ("barely", -BOOST),
+    ("hardly", -BOOST),
+    ("marginally", -BOOST),
+    ("partly", -BOOST),
+    ("less", -BOOST),
+    ("little", -BOOST),
+    ("kind of", -BOOST),
+    ("fairly", -BOOST),
+];
+
+/// Words that negate what follows within three words.
+const NEGATIONS: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "none",
+    "nobody",
+    "nothing",
+    "neither",
+    "nor",
+    "without",
+    "cannot",
+    "can't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "won't",
+    "wouldn't",
+    "shouldn't",
+    "couldn't",
+    "hasn't",
+    "haven't",
+    "hadn't",
+    "ain't",
+    "lack",
+    "lacks",
+    "lacked",
+    "rarely",
+    "seldom",
+];
+
+static VALENCES: LazyLock<HashMap<&'static str, f32>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    let mut it = LEXICON.split_whitespace();
+    while let (Some(word), Some(value)) = (it.next(), it.next()) {
+        if let Ok(v) = value.parse::<f32>() {
+            map.insert(word, v);
+        }
+    }
+    map
+});
+
+static BOOSTS: LazyLock<HashMap<&'static str, f32>> =
+    LazyLock::new(|| BOOSTERS.iter().copied().collect());
+
+/// The raw result for a run of tokens, before labelling.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Raw {
+    /// Sum of adjusted valences.
+    pub sum: f32,
+    /// Sum of positive adjusted valences.
+    pub pos: f32,
+    /// Sum of the absolute negative adjusted valences.
+    pub neg: f32,
+}
+
+/// Scores one sentence's tokens.
+pub(crate) fn score_tokens(tokens: &[&Tok]) -> Raw {
+    let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
+    let but_at = words
+        .iter()
+        .position(|w| *w == "but" || *w == "however" || *w == "yet");
+    let mut raw = Raw::default();
+    for (i, w) in words.iter().enumerate() {
+        let Some(&base) = VALENCES.get(w) else {
+            continue;
+        };
+        let mut v = base;
+        for (distance, j) in (i.saturating_sub(3)..i).rev().enumerate() {
+            if let Some(&b) = words.get(j).and_then(|p| BOOSTS.get(p)) {
+                let scale = [1.0, 0.95, 0.9][distance.min(2)];
+                v += b * scale * v.signum();
+            }
+        }
+        if (i.saturating_sub(3)..i).any(|j| words.get(j).is_some_and(|p| NEGATIONS.contains(p))) {
+            v *= NEGATION_FACTOR;
+        }
+        if let Some(b) = but_at {
+            v *= if i < b {
+                0.5
+            } else if i > b {
+                1.5
+            } else {
+                1.0
+            };
+        }
+        raw.sum += v;
+        if v > 0.0 {
+            raw.pos += v;
+        } else {
+            raw.neg += -v;
+        }
+    }
+    raw
+}
+
+/// Normalises a sum into −1..1 like VADER's compound score.
+pub(crate) fn normalize(sum: f32) -> f32 {
+    let s = sum / (sum * sum + ALPHA).sqrt();
+    if s.is_finite() {
+        s.clamp(-1.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The label for a score and its positive and negative mass.
+pub(crate) fn label(score: f32, pos: f32, neg: f32) -> SentimentLabel {
+    let total = pos + neg;
+    if pos >= 2.0 && neg >= 2.0 && pos * 3.0 >= total && neg * 3.0 >= total && score.abs() < 0.5 {
+        SentimentLabel::Mixed
+    } else if score >= 0.05 {
+        SentimentLabel::Positive
+    } else if score <= -0.05 {
+        SentimentLabel::Negative
+    } else {
+        SentimentLabel::Neutral
+    }
+}
+
+/// The sentiment of one sentence.
+pub(crate) fn sentence(raw: Raw) -> Sentiment {
+    let score = normalize(raw.sum);
+    Sentiment {
+        score,
+        magnitude: raw.pos + raw.neg,
+        label: label(score, raw.pos, raw.neg),
+    }
+}
+
+/// The sentiment of the document from its sentences' raw results.
+pub(crate) fn document(sentences: &[Raw]) -> Sentiment {
+    let (mut pos, mut neg, mut sum_scores, mut n) = (0.0f32, 0.0f32, 0.0f32, 0usize);
+    for r in sentences {
+        pos += r.pos;
+        neg += r.neg;
+        if r.pos + r.neg > 0.0 {
+            sum_scores += normalize(r.sum);
+            n += 1;
+        }
+    }
+    let score = if n == 0 {
+        0.0
+    } else {
+        (sum_scores / n as f32).clamp(-1.0, 1.0)
+    };
+    Sentiment {
+        score,
+        magnitude: pos + neg,
+        label: label(score, pos, neg),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::segment;
+    use super::*;
+
+    fn sent(text: &str) -> Sentiment {
+        let s = segment::sentences(text);
+        let toks = segment::tokens(text, &s, "en");
+        let refs: Vec<&Tok> = toks.iter().collect();
+        sentence(score_tokens(&refs))
+    }
+
+    #[test]
+    fn polarity_negation_boost_and_but() {
+        assert_eq!(
+            sent("The attacks killed 129 people.").label,
+            SentimentLabel::Negative
+        );
+        assert_eq!(sent("The result was good.").label, SentimentLabel::Positive);
+        assert_eq!(
+            sent("The result was not good.").label,
+            SentimentLabel::Negative
+        );
+        assert!(sent("It was very good.").score > sent("It was good.").score);
+        assert_eq!(
+            sent("The food was bad but the service was excellent.").label,
+            SentimentLabel::Positive
+        );
+        assert_eq!(
+            sent("The meeting is on Tuesday.").label,
+            SentimentLabel::Neutral
+        );
+        assert!(sent("Terrorists are a threat.").score < -0.5);
+    }
+
+    #[test]
+    fn mixed_and_document_level() {
+        let m = sent("A great victory and a terrible tragedy.");
+        assert_eq!(m.label, SentimentLabel::Mixed);
+        assert!(m.magnitude > 4.0);
+        let doc = document(&[
+            Raw {
+                sum: 3.0,
+                pos: 3.0,
+                neg: 0.0,
+            },
+            Raw::default(),
+            Raw {
+                sum: -1.0,
+                pos: 0.0,
+                neg: 1.0,
+            },
+        ]);
+        assert!(doc.score > 0.0 && doc.magnitude == 4.0);
+        assert_eq!(document(&[]).label, SentimentLabel::Neutral);
+    }
+
+    #[test]
+    fn non_english_is_neutral_and_curly_negation_counts() {
+        assert_eq!(
+            sent("Le résultat était très bon à Zürich.").label,
+            SentimentLabel::Neutral
+        );
+        assert_eq!(sent("It wasn’t good.").label, SentimentLabel::Negative);
+    }
+}

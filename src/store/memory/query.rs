@@ -1,0 +1,616 @@
+//! The query-string language of search and watch, filters, and the terms to
+//! highlight.
+//!
+//! The string is parsed by tantivy's query grammar into a user AST, which is
+//! rewritten here before tantivy's `QueryParser` turns it into a query: the
+//! field prefixes users write (`person:`, `tag:`, ...) are mapped to index
+//! fields, unknown prefixes (including internal fields such as `tenant`) are
+//! refused, and `term*` becomes a real prefix query. Working on the AST rather
+//! than on the string avoids any quoting pitfalls.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
+    QueryParserError, RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Index, Score};
+
+use super::highlight::{Highlighter, Matcher};
+use super::index::{self, Fields};
+use crate::error::{Error, Result};
+use crate::search::Filter;
+
+/// The longest query string accepted, in bytes; longer strings are refused
+/// before parsing so a single request cannot make the parser work for long.
+pub(super) const MAX_QUERY_BYTES: usize = 8 * 1024;
+/// The deepest nesting of parentheses accepted: the grammar is recursive, and
+/// thousands of open parentheses would exhaust the stack.
+const MAX_NESTING: usize = 32;
+/// The largest phrase slop honoured; larger values are clamped.
+const MAX_SLOP: u32 = 64;
+/// The largest boost honoured; larger values are clamped.
+const MAX_BOOST: f64 = 1000.0;
+
+/// The fields users can name in a query, as they write them.
+const USER_FIELDS: &str =
+    "title, body, entity, person, org, place, speaker, tag, lang, source, keyphrase";
+
+/// How a user field's values are analysed, which decides how a prefix is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Analysed and stemmed text (title, body).
+    Text,
+    /// Analysed names without stemming.
+    Name,
+    /// Whole values, lower-cased.
+    Keyword,
+}
+
+/// Where a literal of the query applies.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// No prefix: the default fields, title and body.
+    Default,
+    /// One index field.
+    Field(Field, Kind),
+}
+
+/// Terms to highlight, per field.
+#[derive(Debug, Default, Clone)]
+pub(super) struct HighlightTerms {
+    /// Matchers for the title.
+    pub title: Vec<Matcher>,
+    /// Matchers for the body.
+    pub body: Vec<Matcher>,
+}
+
+/// A parsed query string.
+pub(super) struct ParsedQuery {
+    /// The query, without tenant or filter.
+    pub query: Box<dyn Query>,
+    /// What to highlight in titles and bodies.
+    pub highlight: HighlightTerms,
+}
+
+/// Turns query strings and filters into tantivy queries.
+#[derive(Clone)]
+pub(super) struct QueryBuilder {
+    parser: QueryParser,
+    fields: Fields,
+    text: TextAnalyzer,
+    name: TextAnalyzer,
+    keyword: TextAnalyzer,
+}
+
+impl QueryBuilder {
+    /// Builds the query builder of an index whose analyzers are registered.
+    pub(super) fn new(index: &Index, fields: Fields) -> QueryBuilder {
+        let mut parser = QueryParser::for_index(index, vec![fields.title, fields.body]);
+        // Titles say what a story is about: a match there weighs double.
+        parser.set_field_boost(fields.title, 2.0);
+        parser.set_field_boost(fields.title_words, 2.0);
+        // Regexes are only ever built by this module (for `term*`); user
+        // regexes are refused while rewriting the AST.
+        parser.allow_regexes();
+        QueryBuilder {
+            parser,
+            fields,
+            text: index::text_analyzer(),
+            name: index::name_analyzer(),
+            keyword: index::keyword_analyzer(),
+        }
+    }
+
+    /// Maps a field name as users write it to its index field.
+    fn user_field(&self, name: &str) -> Option<(Field, Kind)> {
+        let f = &self.fields;
+        let field = match name.to_lowercase().as_str() {
+            "title" => (f.title, Kind::Text),
+            "body" | "text" => (f.body, Kind::Text),
+            "entity" | "entities" => (f.entity_text, Kind::Name),
+            "person" | "people" => (f.entity_person, Kind::Name),
+            "org" | "organization" | "organisation" => (f.entity_org, Kind::Name),
+            "place" | "location" | "loc" => (f.entity_place, Kind::Name),
+            "speaker" => (f.speaker, Kind::Name),
+            "tag" | "tags" => (f.tag, Kind::Keyword),
+            "lang" | "language" => (f.language, Kind::Keyword),
+            "source" => (f.source, Kind::Keyword),
+            "keyphrase" | "keyphrases" => (f.keyphrase, Kind::Keyword),
+            _ => return None,
+        };
+        Some(field)
+    }
+
+    /// Parses a query string; "" (or only spaces) matches everything.
+    pub(super) fn parse(&self, query: &str) -> Result<ParsedQuery> {
+        if query.len() > MAX_QUERY_BYTES {
+            return Err(Error::invalid(
+                "query",
+                format!(
+                    "the query is {} bytes long; at most {MAX_QUERY_BYTES} are allowed",
+                    query.len()
+                ),
+            ));
+        }
+        if query.trim().is_empty() {
+            return Ok(ParsedQuery {
+                query: Box::new(AllQuery),
+                highlight: HighlightTerms::default(),
+            });
+        }
+        check_nesting(query)?;
+        let (ast, errors) = query_grammar::parse_query_lenient(query);
+        if let Some(error) = errors.first() {
+            return Err(Error::invalid(
+                "query",
+                format!("{} at byte {}", error.message, error.pos),
+            ));
+        }
+        // The lenient parser recovers from some mistakes without reporting
+        // them; the strict one refuses them.
+        if query_grammar::parse_query(query).is_err() {
+            return Err(Error::invalid("query", "syntax error"));
+        }
+        let mut highlight = HighlightTerms::default();
+        let mut ast = self.rewrite(ast, false, &mut highlight)?;
+        // "-storm" alone means everything but storms, as in the search
+        // engines users know; tantivy refuses a purely negative query.
+        if let UserInputAst::Clause(clauses) = &mut ast
+            && !clauses.is_empty()
+            && clauses
+                .iter()
+                .all(|(occur, _)| *occur == Some(query_grammar::Occur::MustNot))
+        {
+            clauses.push((
+                Some(query_grammar::Occur::Should),
+                UserInputAst::Leaf(Box::new(UserInputLeaf::All)),
+            ));
+        }
+        let query = self
+            .parser
+            .build_query_from_user_input_ast(ast)
+            .map_err(parser_error)?;
+        Ok(ParsedQuery { query, highlight })
+    }
+
+    /// Rewrites the user AST: maps fields, builds prefix queries, clamps
+    /// slops and boosts, and gathers the terms to highlight from every part
+    /// that is not negated.
+    fn rewrite(
+        &self,
+        ast: UserInputAst,
+        negated: bool,
+        highlight: &mut HighlightTerms,
+    ) -> Result<UserInputAst> {
+        match ast {
+            UserInputAst::Clause(children) => {
+                let mut out = Vec::with_capacity(children.len());
+                for (occur, child) in children {
+                    let child_negated = negated ^ (occur == Some(query_grammar::Occur::MustNot));
+                    out.push((occur, self.rewrite(child, child_negated, highlight)?));
+                }
+                Ok(UserInputAst::Clause(out))
+            }
+            UserInputAst::Boost(inner, boost) => {
+                let value = boost.into_inner();
+                let value = if value.is_finite() {
+                    value.clamp(0.0, MAX_BOOST)
+                } else {
+                    1.0
+                };
+                let inner = self.rewrite(*inner, negated, highlight)?;
+                Ok(UserInputAst::Boost(Box::new(inner), value.into()))
+            }
+            UserInputAst::Leaf(leaf) => self.rewrite_leaf(*leaf, negated, highlight),
+        }
+    }
+
+    /// The target of a field name written by the user, or an error naming
+    /// the fields that exist.
+    fn target(&self, field_name: Option<&str>) -> Result<Target> {
+        match field_name {
+            None => Ok(Target::Default),
+            Some(name) => match self.user_field(name) {
+                Some((field, kind)) => Ok(Target::Field(field, kind)),
+                None => Err(Error::invalid(
+                    "query",
+                    format!(
+                        "unknown field {name:?}; the fields are {USER_FIELDS} (quote the \
+                         text to search for a colon)"
+                    ),
+                )),
+            },
+        }
+    }
+
+    /// The index field name of a target field, as the query parser knows it.
+    fn field_name(&self, field: Field) -> String {
+        let f = &self.fields;
+        let pairs = [
+            (f.title, "title"),
+            (f.body, "body"),
+            (f.title_words, "title_words"),
+            (f.body_words, "body_words"),
+            (f.entity_text, "entity_text"),
+            (f.entity_person, "entity_person"),
+            (f.entity_org, "entity_org"),
+            (f.entity_place, "entity_place"),
+            (f.speaker, "speaker"),
+            (f.tag, "tag"),
+            (f.language, "language"),
+            (f.source, "source"),
+            (f.keyphrase, "keyphrase"),
+        ];
+        pairs
+            .iter()
+            .find(|(candidate, _)| *candidate == field)
+            .map(|(_, name)| (*name).to_string())
+            .unwrap_or_default()
+    }
+
+    fn rewrite_leaf(
+        &self,
+        leaf: UserInputLeaf,
+        negated: bool,
+        highlight: &mut HighlightTerms,
+    ) -> Result<UserInputAst> {
+        let leaf = match leaf {
+            UserInputLeaf::Literal(literal) => {
+                return self.rewrite_literal(literal, negated, highlight);
+            }
+            UserInputLeaf::All => UserInputLeaf::All,
+            UserInputLeaf::Set { field, elements } => {
+                let field = match self.target(field.as_deref())? {
+                    Target::Default => None,
+                    Target::Field(field, _) => Some(self.field_name(field)),
+                };
+                UserInputLeaf::Set { field, elements }
+            }
+            UserInputLeaf::Range { field, .. } => {
+                return Err(Error::invalid(
+                    "query",
+                    format!(
+                        "range queries are not supported{}; use the published_at filter",
+                        field.map(|f| format!(" (on {f:?})")).unwrap_or_default()
+                    ),
+                ));
+            }
+            UserInputLeaf::Exists { field } => {
+                return Err(Error::invalid(
+                    "query",
+                    format!("\"{field}:*\" (field exists) is not supported"),
+                ));
+            }
+            UserInputLeaf::Regex { .. } => {
+                return Err(Error::invalid(
+                    "query",
+                    "regular expressions are not supported; use term* for a prefix",
+                ));
+            }
+        };
+        Ok(UserInputAst::Leaf(Box::new(leaf)))
+    }
+
+    fn rewrite_literal(
+        &self,
+        mut literal: UserInputLiteral,
+        negated: bool,
+        highlight: &mut HighlightTerms,
+    ) -> Result<UserInputAst> {
+        let target = self.target(literal.field_name.as_deref())?;
+        literal.slop = literal.slop.min(MAX_SLOP);
+        let is_prefix = literal.delimiter == Delimiter::None
+            && literal.phrase.len() > 1
+            && literal.phrase.ends_with('*')
+            && !literal.phrase[..literal.phrase.len() - 1].contains('*');
+        if is_prefix {
+            let stem = literal.phrase.trim_end_matches('*').to_string();
+            return Ok(self.prefix(target, &stem, negated, highlight));
+        }
+        if !negated {
+            self.gather(target, &literal.phrase, literal.slop, highlight);
+        }
+        literal.field_name = match target {
+            Target::Default => None,
+            Target::Field(field, _) => Some(self.field_name(field)),
+        };
+        Ok(UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(
+            literal,
+        ))))
+    }
+
+    /// Adds what a literal matches in titles and bodies to the highlights.
+    fn gather(&self, target: Target, phrase: &str, slop: u32, highlight: &mut HighlightTerms) {
+        let (title, body) = match target {
+            Target::Default => (true, true),
+            Target::Field(field, _) => (field == self.fields.title, field == self.fields.body),
+        };
+        if !title && !body {
+            return;
+        }
+        let terms = tokens(&self.text, phrase);
+        let matcher = match terms.len() {
+            0 => return,
+            1 => Matcher::Term(terms.into_iter().next().unwrap_or_default()),
+            _ => Matcher::Phrase { terms, slop },
+        };
+        if title {
+            highlight.title.push(matcher.clone());
+        }
+        if body {
+            highlight.body.push(matcher);
+        }
+    }
+
+    /// Builds the AST of `stem*` on a target.
+    fn prefix(
+        &self,
+        target: Target,
+        stem: &str,
+        negated: bool,
+        highlight: &mut HighlightTerms,
+    ) -> UserInputAst {
+        match target {
+            Target::Default => {
+                let clauses = [
+                    (self.fields.title, Kind::Text),
+                    (self.fields.body, Kind::Text),
+                ]
+                .into_iter()
+                .map(|(field, kind)| {
+                    let ast = self.prefix(Target::Field(field, kind), stem, negated, highlight);
+                    (Some(query_grammar::Occur::Should), ast)
+                })
+                .collect();
+                UserInputAst::Clause(clauses)
+            }
+            Target::Field(field, kind) => {
+                let field_name = Some(self.field_name(field));
+                let words = match kind {
+                    Kind::Keyword => tokens(&self.keyword, stem),
+                    Kind::Text | Kind::Name => tokens(&self.name, stem),
+                };
+                if words.len() > 1 {
+                    // Several words: a phrase whose last word is a prefix,
+                    // which tantivy supports natively.
+                    if !negated {
+                        self.gather(target, &words.join(" "), 0, highlight);
+                    }
+                    return UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(
+                        UserInputLiteral {
+                            field_name,
+                            phrase: words.join(" "),
+                            delimiter: Delimiter::DoubleQuotes,
+                            slop: 0,
+                            prefix: true,
+                        },
+                    )));
+                }
+                let Some(word) = words.into_iter().next() else {
+                    // Nothing searchable before the star: an empty clause,
+                    // which the query parser drops.
+                    return UserInputAst::Clause(Vec::new());
+                };
+                // Stemmed fields are searched through their unstemmed copies,
+                // where whole words stand.
+                let regex_field = if field == self.fields.title {
+                    self.fields.title_words
+                } else if field == self.fields.body {
+                    self.fields.body_words
+                } else {
+                    field
+                };
+                if !negated && kind == Kind::Text {
+                    let matcher = Matcher::Prefix(word.clone());
+                    if field == self.fields.title {
+                        highlight.title.push(matcher);
+                    } else if field == self.fields.body {
+                        highlight.body.push(matcher);
+                    }
+                }
+                UserInputAst::Leaf(Box::new(UserInputLeaf::Regex {
+                    field: Some(self.field_name(regex_field)),
+                    pattern: format!("{}.*", regex_escape(&word)),
+                }))
+            }
+        }
+    }
+
+    /// Builds the queries of a filter, each to be a required clause.
+    pub(super) fn filter(&self, filter: &Filter) -> Vec<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let keyword_term =
+            |field: Field, value: &str| Term::from_field_text(field, &value.to_lowercase());
+        if !filter.languages.is_empty() {
+            let terms = filter
+                .languages
+                .iter()
+                .map(|v| keyword_term(f.language, v.trim()));
+            out.push(Box::new(TermSetQuery::new(terms)));
+        }
+        for tag in &filter.tags {
+            out.push(term_query(keyword_term(f.tag, tag)));
+        }
+        if !filter.sources.is_empty() {
+            let terms = filter.sources.iter().map(|v| keyword_term(f.source, v));
+            out.push(Box::new(TermSetQuery::new(terms)));
+        }
+        for entity in &filter.entities {
+            out.push(term_query(keyword_term(f.entity_name, entity)));
+        }
+        if !filter.entity_types.is_empty() {
+            let terms = filter
+                .entity_types
+                .iter()
+                .map(|t| keyword_term(f.entity_type, t.as_str()));
+            out.push(Box::new(TermSetQuery::new(terms)));
+        }
+        for (key, value) in &filter.attributes {
+            let term = Term::from_field_text(f.attribute, &index::attribute_value(key, value));
+            out.push(term_query(term));
+        }
+        let lower = filter
+            .published_after
+            .map(|t| Bound::Included(Term::from_field_i64(f.published, index::micros(&t))));
+        let upper = filter
+            .published_before
+            .map(|t| Bound::Excluded(Term::from_field_i64(f.published, index::micros(&t))));
+        if lower.is_some() || upper.is_some() {
+            out.push(Box::new(RangeQuery::new(
+                lower.unwrap_or(Bound::Unbounded),
+                upper.unwrap_or(Bound::Unbounded),
+            )));
+        }
+        out
+    }
+
+    /// The query of a tenant's documents.
+    pub(super) fn tenant(&self, tenant: &str) -> Box<dyn Query> {
+        term_query(Term::from_field_text(self.fields.tenant, tenant))
+    }
+
+    /// Combines a scored query with the tenant and the filter, which must all
+    /// hold but add nothing to the score.
+    pub(super) fn restrict(
+        &self,
+        tenant: &str,
+        scored: Box<dyn Query>,
+        filter: &Filter,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, scored),
+            (Occur::Must, unscored(self.tenant(tenant))),
+        ];
+        for query in self.filter(filter) {
+            clauses.push((Occur::Must, unscored(query)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A query matching any of the words of `text` in titles and bodies, as a
+    /// phrase when it has several words; `None` when it has no word.
+    pub(super) fn phrase_query(&self, text: &str, boost: Score) -> Option<Box<dyn Query>> {
+        let words = tokens(&self.text, text);
+        if words.is_empty() {
+            return None;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, weight) in [(self.fields.title, 2.0), (self.fields.body, 1.0)] {
+            let query: Box<dyn Query> = if words.len() == 1 {
+                term_query(Term::from_field_text(field, &words[0]))
+            } else {
+                let terms = words
+                    .iter()
+                    .map(|w| Term::from_field_text(field, w))
+                    .collect();
+                Box::new(PhraseQuery::new(terms))
+            };
+            clauses.push((
+                Occur::Should,
+                Box::new(tantivy::query::BoostQuery::new(query, weight * boost)),
+            ));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// A query for documents naming an entity, by canonical name.
+    pub(super) fn entity_query(&self, name: &str, boost: Score) -> Box<dyn Query> {
+        let term = Term::from_field_text(self.fields.entity_name, &name.to_lowercase());
+        Box::new(tantivy::query::BoostQuery::new(term_query(term), boost))
+    }
+
+    /// A query for some documents by key.
+    pub(super) fn keys<'a>(&self, keys: impl IntoIterator<Item = &'a str>) -> Box<dyn Query> {
+        let terms = keys
+            .into_iter()
+            .map(|key| Term::from_field_text(self.fields.key, key));
+        Box::new(TermSetQuery::new(terms))
+    }
+
+    /// A query for one document by key.
+    pub(super) fn key(&self, key: &str) -> Box<dyn Query> {
+        term_query(Term::from_field_text(self.fields.key, key))
+    }
+
+    /// A highlighter analysing text as titles and bodies are indexed.
+    pub(super) fn highlighter(&self) -> Highlighter {
+        Highlighter::new(self.text.clone(), self.name.clone())
+    }
+}
+
+/// A term query without frequencies (exact-value fields).
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+}
+
+/// A query that must match but adds nothing to the score.
+fn unscored(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
+}
+
+/// The tokens of a text under an analyzer.
+pub(super) fn tokens(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    stream.process(&mut |token| out.push(token.text.clone()));
+    out
+}
+
+/// Escapes a literal for tantivy's regex syntax: letters and digits stand for
+/// themselves, anything else is written as a hex escape, which is valid for
+/// every char.
+fn regex_escape(literal: &str) -> String {
+    let mut out = String::with_capacity(literal.len());
+    for c in literal.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\x{{{:x}}}", u32::from(c)));
+        }
+    }
+    out
+}
+
+/// Refuses queries whose parentheses nest deeper than the parser can take.
+fn check_nesting(query: &str) -> Result<()> {
+    let mut depth = 0usize;
+    for (pos, c) in query.char_indices() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Error::invalid(
+                        "query",
+                        format!("parentheses nest deeper than {MAX_NESTING} levels at byte {pos}"),
+                    ));
+                }
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Maps an error of tantivy's query parser: every one of them is about the
+/// query the user wrote, but for an unknown analyzer, which is a bug here.
+fn parser_error(error: QueryParserError) -> Error {
+    match error {
+        QueryParserError::UnknownTokenizer { .. } => Error::internal(error),
+        QueryParserError::FieldDoesNotExist(ref name) => Error::invalid(
+            "query",
+            format!("unknown field {name:?}; the fields are {USER_FIELDS}"),
+        ),
+        QueryParserError::PhrasePrefixRequiresAtLeastTwoTerms { ref phrase, .. } => Error::invalid(
+            "query",
+            format!("\"{phrase}\"* needs at least two words; write {phrase}* for one word"),
+        ),
+        other => Error::invalid("query", other.to_string()),
+    }
+}

@@ -1,0 +1,1219 @@
+//! Tests of the in-memory store, with hand-made analyses (the pipeline is not
+//! needed to exercise storage and search).
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::*;
+use crate::analysis::{Entity, Fingerprint, KeyPhrase, Language, Quote, QuoteKind};
+use crate::search::{Filter, WatchEventKind};
+
+/// A store that only commits when asked, so tests decide what is visible.
+fn store() -> Arc<MemoryStore> {
+    MemoryStore::try_new(MemoryStoreConfig {
+        refresh_interval: Duration::from_secs(3600),
+        ..MemoryStoreConfig::default()
+    })
+    .expect("a store")
+}
+
+/// A document under construction.
+#[derive(Clone, Default)]
+struct Doc {
+    id: Option<String>,
+    title: String,
+    body: String,
+    tags: Vec<String>,
+    source: String,
+    language: Option<String>,
+    published: Option<DateTime<Utc>>,
+    entities: Vec<(EntityType, String, f32)>,
+    keyphrases: Vec<String>,
+    speakers: Vec<String>,
+    hash: Option<String>,
+    attributes: Vec<(String, String)>,
+}
+
+fn doc(id: &str, title: &str, body: &str) -> Doc {
+    Doc {
+        id: Some(id.to_string()),
+        title: title.to_string(),
+        body: body.to_string(),
+        ..Doc::default()
+    }
+}
+
+impl Doc {
+    fn tags(mut self, tags: &[&str]) -> Self {
+        self.tags = tags.iter().map(|t| t.to_string()).collect();
+        self
+    }
+    fn source(mut self, source: &str) -> Self {
+        self.source = source.to_string();
+        self
+    }
+    fn lang(mut self, code: &str) -> Self {
+        self.language = Some(code.to_string());
+        self
+    }
+    fn published(mut self, day: u32) -> Self {
+        self.published = Utc.with_ymd_and_hms(2024, 5, day, 12, 0, 0).single();
+        self
+    }
+    fn entity(mut self, entity_type: EntityType, name: &str, salience: f32) -> Self {
+        self.entities
+            .push((entity_type, name.to_string(), salience));
+        self
+    }
+    fn keyphrase(mut self, text: &str) -> Self {
+        self.keyphrases.push(text.to_string());
+        self
+    }
+    fn speaker(mut self, name: &str) -> Self {
+        self.speakers.push(name.to_string());
+        self
+    }
+    fn hash(mut self, hash: &str) -> Self {
+        self.hash = Some(hash.to_string());
+        self
+    }
+    fn attribute(mut self, key: &str, value: &str) -> Self {
+        self.attributes.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    fn build(self) -> (NewDocument, Analysis) {
+        let document = NewDocument {
+            id: self.id,
+            content: self.body,
+            title: self.title,
+            source: self.source,
+            published_at: self.published,
+            tags: self.tags,
+            attributes: self.attributes.into_iter().collect(),
+            ..NewDocument::default()
+        };
+        let analysis = Analysis {
+            language: self.language.map(|code| Language {
+                code,
+                name: String::new(),
+                script: "Latin".into(),
+                confidence: 0.9,
+                reliable: true,
+            }),
+            entities: self
+                .entities
+                .into_iter()
+                .enumerate()
+                .map(|(i, (entity_type, name, salience))| Entity {
+                    id: format!("e{}", i + 1),
+                    name,
+                    entity_type,
+                    salience,
+                    mentions: Vec::new(),
+                    metadata: Vec::new(),
+                })
+                .collect(),
+            keyphrases: self
+                .keyphrases
+                .into_iter()
+                .map(|text| KeyPhrase {
+                    text,
+                    score: 0.5,
+                    count: 1,
+                    spans: Vec::new(),
+                })
+                .collect(),
+            quotes: self
+                .speakers
+                .into_iter()
+                .map(|speaker| Quote {
+                    span: Span::default(),
+                    text: "words".into(),
+                    speaker_entity_id: None,
+                    speaker,
+                    cue: "said".into(),
+                    attribution_span: None,
+                    kind: QuoteKind::Direct,
+                })
+                .collect(),
+            fingerprint: self.hash.map(|content_hash| Fingerprint {
+                content_hash,
+                simhash: 0,
+            }),
+            ..Analysis::default()
+        };
+        (document, analysis)
+    }
+}
+
+use crate::analysis::Span;
+
+fn put(store: &MemoryStore, tenant: &str, doc: Doc) -> WriteOutcome {
+    let (document, analysis) = doc.build();
+    store
+        .put(tenant, document, analysis, PutOptions::default())
+        .expect("put")
+}
+
+fn put_dedupe(store: &MemoryStore, tenant: &str, doc: Doc) -> WriteOutcome {
+    let (document, analysis) = doc.build();
+    store
+        .put(tenant, document, analysis, PutOptions { dedupe: true })
+        .expect("put")
+}
+
+/// Puts documents into tenant "t" and waits until they are searchable.
+async fn corpus(store: &MemoryStore, docs: Vec<Doc>) {
+    let mut seq = 0;
+    for doc in docs {
+        seq = put(store, "t", doc).seq;
+    }
+    store.wait_visible(seq).await.expect("visible");
+}
+
+fn request(query: &str) -> SearchRequest {
+    SearchRequest {
+        query: query.to_string(),
+        filter: Filter::default(),
+        offset: 0,
+        limit: 100,
+        order: Order::Relevance,
+        facets: Vec::new(),
+        highlight_chars: None,
+    }
+}
+
+fn ids_of(results: &SearchResults) -> Vec<String> {
+    results
+        .hits
+        .iter()
+        .map(|hit| hit.document.id.clone())
+        .collect()
+}
+
+/// The ids matching a query in tenant "t", sorted.
+fn find(store: &MemoryStore, query: &str) -> Vec<String> {
+    let results = store.search("t", &request(query)).expect(query);
+    let mut ids = ids_of(&results);
+    ids.sort();
+    ids
+}
+
+fn find_filtered(store: &MemoryStore, filter: Filter) -> Vec<String> {
+    let mut req = request("");
+    req.filter = filter;
+    let mut ids = ids_of(&store.search("t", &req).expect("search"));
+    ids.sort();
+    ids
+}
+
+fn assert_invalid_query(result: Result<SearchResults>, query: &str) {
+    match result {
+        Err(Error::InvalidArgument { field, description }) => {
+            assert_eq!(field, "query", "{query:?}");
+            assert!(!description.is_empty(), "{query:?}");
+        }
+        Err(other) => panic!("{query:?}: expected InvalidArgument, got {other:?}"),
+        Ok(results) => panic!("{query:?}: expected an error, got {:?}", ids_of(&results)),
+    }
+}
+
+// ---------------------------------------------------------------- storage
+
+#[tokio::test]
+async fn put_get_upsert_and_unchanged() {
+    let store = store();
+    let first = put(&store, "t", doc("a", "Title", "Body one"));
+    assert_eq!(
+        (first.id.as_str(), first.version, &first.result),
+        ("a", 1, &PutResult::Created)
+    );
+    let stored = store.get("t", "a").expect("get");
+    assert_eq!(stored.version, 1);
+    assert_eq!(stored.document.id.as_deref(), Some("a"));
+    assert_eq!(stored.created_at, stored.first_created_at);
+
+    let again = put(&store, "t", doc("a", "Title", "Body one"));
+    assert_eq!(again.result, PutResult::Unchanged);
+    assert_eq!(again.version, 1);
+    assert_eq!(again.seq, first.seq, "an unchanged put is no write");
+
+    std::thread::sleep(Duration::from_millis(2));
+    let second = put(&store, "t", doc("a", "Title", "Body two"));
+    assert_eq!((second.version, &second.result), (2, &PutResult::Updated));
+    assert!(second.seq > first.seq);
+    let stored = store.get("t", "a").expect("get");
+    assert_eq!(stored.version, 2);
+    assert_eq!(stored.document.content, "Body two");
+    assert!(stored.created_at > stored.first_created_at);
+
+    store.wait_visible(second.seq).await.expect("visible");
+    assert_eq!(find(&store, "two"), vec!["a"]);
+    assert!(
+        find(&store, "one").is_empty(),
+        "the old version is gone from the index"
+    );
+}
+
+#[tokio::test]
+async fn ids_are_generated_when_missing() {
+    let store = store();
+    let mut d = doc("x", "T", "B");
+    d.id = None;
+    let outcome = put(&store, "t", d.clone());
+    assert_eq!(outcome.id.len(), 36);
+    assert!(uuid::Uuid::parse_str(&outcome.id).is_ok());
+    let other = put(&store, "t", d);
+    assert_ne!(other.id, outcome.id, "no id means a new document each time");
+    assert_eq!(
+        store
+            .get("t", &outcome.id)
+            .expect("get")
+            .document
+            .id
+            .as_deref(),
+        Some(outcome.id.as_str())
+    );
+}
+
+#[test]
+fn bad_ids_are_invalid_arguments() {
+    let store = store();
+    for id in ["", "a\u{1f}b", "line\nbreak", &"x".repeat(600)] {
+        let (document, analysis) = doc(id, "T", "B").build();
+        match store.put("t", document, analysis, PutOptions::default()) {
+            Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "document.id"),
+            other => panic!("{id:?}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn dedupe_by_content_hash() {
+    let store = store();
+    put(&store, "t", doc("a", "A", "same text").hash("h1"));
+    let dup = put_dedupe(&store, "t", doc("b", "B", "same text").hash("h1"));
+    assert_eq!(dup.result, PutResult::Duplicate { of: "a".into() });
+    assert_eq!((dup.id.as_str(), dup.version), ("b", 0));
+    assert!(matches!(store.get("t", "b"), Err(Error::NotFound { .. })));
+
+    let mut anonymous = doc("x", "X", "same text").hash("h1");
+    anonymous.id = None;
+    let dup = put_dedupe(&store, "t", anonymous);
+    assert_eq!(dup.result, PutResult::Duplicate { of: "a".into() });
+    assert_eq!((dup.id.as_str(), dup.version), ("a", 1));
+
+    // The same id with the same hash is an update, not a duplicate.
+    let update = put_dedupe(&store, "t", doc("a", "A2", "same text").hash("h1"));
+    assert_eq!(update.result, PutResult::Updated);
+
+    // Another tenant has its own hashes.
+    let other = put_dedupe(&store, "u", doc("b", "B", "same text").hash("h1"));
+    assert_eq!(other.result, PutResult::Created);
+
+    // Without dedupe, duplicates are stored.
+    assert_eq!(
+        put(&store, "t", doc("c", "C", "same text").hash("h1")).result,
+        PutResult::Created
+    );
+    // Moving a and c to other content frees the hash.
+    put(&store, "t", doc("a", "A", "new text").hash("h2"));
+    store.delete("t", "c").expect("delete");
+    let fresh = put_dedupe(&store, "t", doc("d", "D", "same text").hash("h1"));
+    assert_eq!(fresh.result, PutResult::Created);
+    let dup = put_dedupe(&store, "t", doc("e", "E", "new text").hash("h2"));
+    assert_eq!(dup.result, PutResult::Duplicate { of: "a".into() });
+}
+
+#[test]
+fn list_pages_by_id() {
+    let store = store();
+    for i in 0..25 {
+        put(&store, "t", doc(&format!("doc{i:02}"), "T", "B"));
+    }
+    put(&store, "other", doc("zzz", "T", "B"));
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let page = store.list("t", after.as_deref(), 10).expect("list");
+        assert_eq!(page.total, 25);
+        pages += 1;
+        seen.extend(page.documents.iter().map(|d| d.id.clone()));
+        after = page.documents.last().map(|d| d.id.clone());
+        if !page.has_more {
+            assert_eq!(page.documents.len(), 5);
+            break;
+        }
+        assert_eq!(page.documents.len(), 10);
+    }
+    assert_eq!(pages, 3);
+    let expected: Vec<String> = (0..25).map(|i| format!("doc{i:02}")).collect();
+    assert_eq!(seen, expected);
+    let empty = store.list("nobody", None, 10).expect("list");
+    assert_eq!(
+        (empty.documents.len(), empty.has_more, empty.total),
+        (0, false, 0)
+    );
+    let after_last = store.list("t", Some("doc24"), 10).expect("list");
+    assert!(after_last.documents.is_empty() && !after_last.has_more);
+}
+
+#[tokio::test]
+async fn delete_removes_from_map_and_index() {
+    let store = store();
+    let put_outcome = put(&store, "t", doc("a", "Gaza", "ceasefire"));
+    store.wait_visible(put_outcome.seq).await.expect("visible");
+    assert_eq!(find(&store, "ceasefire"), vec!["a"]);
+    assert!(matches!(
+        store.delete("u", "a"),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.delete("t", "nope"),
+        Err(Error::NotFound { .. })
+    ));
+    let deleted = store.delete("t", "a").expect("delete");
+    assert_eq!(deleted.version, 1);
+    assert!(deleted.seq > put_outcome.seq);
+    assert!(matches!(store.get("t", "a"), Err(Error::NotFound { id }) if id == "a"));
+    // Even before the commit, search does not return the deleted document.
+    assert!(find(&store, "ceasefire").is_empty());
+    store.wait_visible(deleted.seq).await.expect("visible");
+    assert!(find(&store, "ceasefire").is_empty());
+    assert!(matches!(
+        store.delete("t", "a"),
+        Err(Error::NotFound { .. })
+    ));
+    // A new version after a delete starts again from 1.
+    assert_eq!(put(&store, "t", doc("a", "G", "x")).version, 1);
+}
+
+#[tokio::test]
+async fn tenants_are_isolated() {
+    let store = store();
+    let seq = put(
+        &store,
+        "A",
+        doc("a", "Secret", "ceasefire talks").tags(&["x"]),
+    )
+    .seq;
+    put(&store, "B", doc("b", "Other", "weather"));
+    store.wait_visible(seq + 1).await.expect("visible");
+    assert!(matches!(store.get("B", "a"), Err(Error::NotFound { .. })));
+    let mut req = request("ceasefire");
+    req.facets = vec![("tags".into(), FacetField::Tags)];
+    let results = store.search("B", &req).expect("search");
+    assert_eq!(results.total, 0);
+    assert_eq!(results.facets, vec![("tags".to_string(), Vec::new())]);
+    let all = store.search("B", &request("")).expect("search");
+    assert_eq!(ids_of(&all), vec!["b"]);
+    // Naming internal fields is refused rather than leaking other tenants.
+    for query in ["tenant:A", "key:x", "id:a", "entity_person:x"] {
+        assert_invalid_query(store.search("B", &request(query)), query);
+    }
+    assert_eq!(
+        store.search("A", &request("ceasefire")).expect("s").total,
+        1
+    );
+}
+
+// ------------------------------------------------------------- visibility
+
+#[tokio::test]
+async fn wait_visible_commits_early() {
+    let store = store(); // refresh interval: one hour
+    let outcome = put(&store, "t", doc("a", "T", "ceasefire"));
+    assert!(find(&store, "ceasefire").is_empty(), "not committed yet");
+    let started = Instant::now();
+    store.wait_visible(outcome.seq).await.expect("visible");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(find(&store, "ceasefire"), vec!["a"]);
+    // Already visible, or never handed out: returns at once.
+    store.wait_visible(outcome.seq).await.expect("visible");
+    store.wait_visible(u64::MAX).await.expect("visible");
+}
+
+#[tokio::test]
+async fn documents_become_searchable_within_the_refresh_interval() {
+    let store = MemoryStore::new(MemoryStoreConfig {
+        refresh_interval: Duration::from_millis(50),
+        ..MemoryStoreConfig::default()
+    });
+    put(&store, "t", doc("a", "T", "ceasefire"));
+    let started = Instant::now();
+    while find(&store, "ceasefire").is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "never became visible"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_puts_share_commits() {
+    let store = store();
+    let mut tasks = Vec::new();
+    for task in 0..8 {
+        let store = Arc::clone(&store);
+        tasks.push(tokio::spawn(async move {
+            for i in 0..25 {
+                let id = format!("t{task}-{i}");
+                let (document, analysis) = doc(&id, "Title", "shared words").build();
+                let outcome = store
+                    .put("t", document, analysis, PutOptions::default())
+                    .expect("put");
+                store.wait_visible(outcome.seq).await.expect("visible");
+                assert!(store.get("t", &id).is_ok());
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("task");
+    }
+    let results = store.search("t", &request("shared")).expect("search");
+    assert_eq!(results.total, 200);
+    assert_eq!(store.last_seq(), 200);
+}
+
+#[test]
+fn stores_shut_down_cleanly() {
+    for _ in 0..5 {
+        let store = store();
+        put(&store, "t", doc("a", "T", "B"));
+        store.shutdown();
+        store.shutdown();
+        drop(store);
+    }
+}
+
+// ---------------------------------------------------------------- queries
+
+fn news() -> Vec<Doc> {
+    vec![
+        doc(
+            "strikes",
+            "Air strikes hit Gaza",
+            "Israeli air strikes hit Gaza overnight, officials said. The strikes continued.",
+        )
+        .entity(EntityType::Location, "Gaza", 0.9)
+        .entity(EntityType::Person, "Ben Rhodes", 0.3)
+        .speaker("Ben Rhodes")
+        .tags(&["Middle East", "conflict"])
+        .lang("en")
+        .source("Reuters")
+        .keyphrase("air strikes")
+        .published(3),
+        doc(
+            "talks",
+            "Ceasefire talks in Cairo",
+            "Negotiators met in Cairo for ceasefire talks. Air travel was disrupted; strikes by unions too.",
+        )
+        .entity(EntityType::Location, "Cairo", 0.8)
+        .entity(EntityType::Organization, "Hamas", 0.5)
+        .entity(EntityType::Person, "Antony Blinken", 0.6)
+        .speaker("Antony Blinken")
+        .tags(&["Middle East", "diplomacy"])
+        .lang("en")
+        .source("AP")
+        .keyphrase("ceasefire talks")
+        .published(5),
+        doc(
+            "paris",
+            "Grève à Paris",
+            "Les grévistes ont manifesté à Paris contre la réforme.",
+        )
+        .entity(EntityType::Location, "Paris", 0.9)
+        .tags(&["France"])
+        .lang("fr")
+        .source("AFP")
+        .keyphrase("réforme"),
+        doc(
+            "weather",
+            "Storm warning",
+            "A storm is expected in Paris and London; airports warn of delays.",
+        )
+        .entity(EntityType::Location, "Paris", 0.4)
+        .entity(EntityType::Location, "London", 0.4)
+        .tags(&["weather"])
+        .lang("en")
+        .source("Reuters")
+        .published(4)
+        .attribute("desk", "science"),
+    ]
+}
+
+#[tokio::test]
+async fn relevance_is_bm25_with_title_boost_and_id_ties() {
+    let store = store();
+    corpus(
+        &store,
+        vec![
+            doc(
+                "once",
+                "Nothing",
+                "ceasefire and other words filling the body up",
+            ),
+            doc(
+                "thrice",
+                "Nothing",
+                "ceasefire ceasefire ceasefire and other words",
+            ),
+            doc(
+                "title",
+                "Ceasefire",
+                "other words filling the body up here now",
+            ),
+            doc("b-tie", "Same", "tie"),
+            doc("a-tie", "Same", "tie"),
+        ],
+    )
+    .await;
+    let results = store.search("t", &request("ceasefire")).expect("search");
+    assert_eq!(ids_of(&results), vec!["title", "thrice", "once"]);
+    assert!(results.hits[0].score > results.hits[1].score);
+    assert!(results.hits[1].score > results.hits[2].score);
+    let ties = store.search("t", &request("tie")).expect("search");
+    assert_eq!(ids_of(&ties), vec!["a-tie", "b-tie"]);
+}
+
+#[tokio::test]
+async fn query_syntax() {
+    let store = store();
+    corpus(&store, news()).await;
+    let cases: &[(&str, &[&str])] = &[
+        ("", &["paris", "strikes", "talks", "weather"]),
+        ("gaza", &["strikes"]),
+        ("GAZA", &["strikes"]),
+        ("strike", &["strikes", "talks"]),
+        ("\"air strikes\"", &["strikes"]),
+        ("\"air strikes\"~1", &["strikes"]),
+        ("\"hit overnight\"", &[]),
+        ("\"strikes gaza\"~1", &["strikes"]),
+        ("\"strikes gaza\"", &[]),
+        ("air travel", &["strikes", "talks"]),
+        ("+air +travel", &["talks"]),
+        ("air -travel", &["strikes"]),
+        ("air AND travel", &["talks"]),
+        ("gaza OR cairo", &["strikes", "talks"]),
+        ("air NOT travel", &["strikes"]),
+        ("(gaza OR cairo) AND ceasefire", &["talks"]),
+        ("ceasef*", &["talks"]),
+        ("negotiat*", &["talks"]),
+        ("airp*", &["weather"]),
+        ("strikes*", &["strikes", "talks"]),
+        ("\"ceasefire ta\"*", &["talks"]),
+        ("title:cairo", &["talks"]),
+        ("body:cairo", &["talks"]),
+        ("title:paris", &["paris"]),
+        ("body:paris", &["paris", "weather"]),
+        ("person:rhodes", &["strikes"]),
+        ("person:\"ben rhodes\"", &["strikes"]),
+        ("person:\"rhodes ben\"", &[]),
+        ("person:blink*", &["talks"]),
+        ("org:hamas", &["talks"]),
+        ("place:paris", &["paris", "weather"]),
+        ("place:cairo", &["talks"]),
+        ("entity:hamas", &["talks"]),
+        ("entity:\"ben rhodes\"", &["strikes"]),
+        ("speaker:blinken", &["talks"]),
+        ("speaker:rhodes", &["strikes"]),
+        ("tag:diplomacy", &["talks"]),
+        ("tag:\"middle east\"", &["strikes", "talks"]),
+        ("tag:Middle*", &["strikes", "talks"]),
+        ("lang:fr", &["paris"]),
+        ("lang:en -tag:weather", &["strikes", "talks"]),
+        ("source:reuters", &["strikes", "weather"]),
+        ("keyphrase:\"air strikes\"", &["strikes"]),
+        ("Title:Cairo", &["talks"]),
+        ("zurich", &[]),
+        ("greve", &["paris"]),
+        ("grévistes", &["paris"]),
+        ("-gaza", &["paris", "talks", "weather"]),
+        ("*", &["paris", "strikes", "talks", "weather"]),
+        ("storm^3 OR paris", &["paris", "weather"]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(find(&store, query), *expected, "query {query:?}");
+    }
+}
+
+#[tokio::test]
+async fn syntax_errors_are_invalid_arguments() {
+    let store = store();
+    corpus(&store, news()).await;
+    for query in [
+        "title:(",
+        "\"unclosed",
+        "AND",
+        "a AND",
+        "(gaza",
+        "gaza)",
+        "foo:bar",
+        "http://example.com",
+        "title:/re.*/",
+        "\"one\"*",
+        "published:[2024 TO 2025]",
+        "title:*",
+        &"(".repeat(100),
+        &"x ".repeat(5000),
+    ] {
+        assert_invalid_query(store.search("t", &request(query)), query);
+    }
+}
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn shared() -> &'static Arc<MemoryStore> {
+        static STORE: std::sync::OnceLock<Arc<MemoryStore>> = std::sync::OnceLock::new();
+        STORE.get_or_init(|| {
+            let store = store();
+            for d in news() {
+                put(&store, "t", d);
+            }
+            store.inner.request_commit();
+            store
+        })
+    }
+
+    fn check(query: &str) {
+        let mut req = request(query);
+        req.highlight_chars = Some(40);
+        req.facets = vec![("tags".into(), FacetField::Tags)];
+        match shared().search("t", &req) {
+            Ok(results) => {
+                for hit in &results.hits {
+                    for h in &hit.highlights {
+                        for span in &h.spans {
+                            assert!(h.fragment.get(span.start..span.end).is_some());
+                        }
+                    }
+                }
+            }
+            Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "query"),
+            Err(other) => panic!("{query:?}: {other:?}"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+
+        #[test]
+        fn any_string_is_ok_or_invalid(query in "\\PC{0,40}") {
+            check(&query);
+        }
+
+        #[test]
+        fn query_like_strings_are_ok_or_invalid(
+            query in "([a-zé🚀]{1,6}|[\"():*~^+\\-\\[\\]{}/\\\\!]|AND|OR|NOT|IN|TO|title:|person:|tag:|lang:|foo:| |[0-9]{1,12}|\\^-?[0-9.]{1,4}){0,14}"
+        ) {
+            check(&query);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- filters
+
+#[tokio::test]
+async fn filters() {
+    let store = store();
+    corpus(&store, news()).await;
+    let by = |f: fn(&mut Filter)| {
+        let mut filter = Filter::default();
+        f(&mut filter);
+        find_filtered(&store, filter)
+    };
+    assert_eq!(by(|f| f.languages = vec!["fr".into()]), vec!["paris"]);
+    assert_eq!(
+        by(|f| f.languages = vec!["FR".into(), "de".into()]),
+        vec!["paris"]
+    );
+    assert_eq!(
+        by(|f| f.tags = vec!["middle east".into()]),
+        vec!["strikes", "talks"]
+    );
+    assert_eq!(
+        by(|f| f.tags = vec!["Middle East".into(), "diplomacy".into()]),
+        vec!["talks"]
+    );
+    assert_eq!(
+        by(|f| f.sources = vec!["AP".into(), "AFP".into()]),
+        vec!["paris", "talks"]
+    );
+    assert_eq!(
+        by(|f| f.entities = vec!["paris".into()]),
+        vec!["paris", "weather"]
+    );
+    assert_eq!(
+        by(|f| f.entities = vec!["Paris".into(), "LONDON".into()]),
+        vec!["weather"]
+    );
+    assert_eq!(
+        by(|f| f.entity_types = vec![EntityType::Organization, EntityType::Event]),
+        vec!["talks"]
+    );
+    assert_eq!(
+        by(|f| f.entity_types = vec![EntityType::Person]),
+        vec!["strikes", "talks"]
+    );
+    assert_eq!(
+        by(|f| f.attributes = vec![("desk".into(), "science".into())]),
+        vec!["weather"]
+    );
+    assert!(by(|f| f.attributes = vec![("desk".into(), "Science".into())]).is_empty());
+    assert_eq!(
+        by(|f| f.published_after = Utc.with_ymd_and_hms(2024, 5, 4, 12, 0, 0).single()),
+        vec!["talks", "weather"]
+    );
+    assert_eq!(
+        by(|f| f.published_before = Utc.with_ymd_and_hms(2024, 5, 4, 12, 0, 0).single()),
+        vec!["strikes"]
+    );
+    assert_eq!(
+        by(|f| {
+            f.published_after = Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).single();
+            f.published_before = Utc.with_ymd_and_hms(2024, 5, 5, 0, 0, 0).single();
+        }),
+        vec!["strikes", "weather"]
+    );
+    // Filters combine with the query and with each other.
+    let mut req = request("air");
+    req.filter.sources = vec!["reuters".into()];
+    assert_eq!(
+        ids_of(&store.search("t", &req).expect("search")),
+        vec!["strikes"]
+    );
+}
+
+// ----------------------------------------------------- facets, order, pages
+
+#[tokio::test]
+async fn facets_count_the_whole_result_set() {
+    let store = store();
+    corpus(&store, news()).await;
+    let mut req = request("");
+    req.limit = 1;
+    req.facets = vec![
+        ("language".into(), FacetField::Language),
+        ("tags".into(), FacetField::Tags),
+        ("source".into(), FacetField::Source),
+        (
+            "entity.LOCATION".into(),
+            FacetField::Entity(EntityType::Location),
+        ),
+        ("keyphrase".into(), FacetField::KeyPhrase),
+    ];
+    let results = store.search("t", &req).expect("search");
+    assert_eq!(results.hits.len(), 1);
+    assert_eq!(results.total, 4);
+    let facet = |name: &str| -> Vec<(String, u64)> {
+        results
+            .facets
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, values)| values.clone())
+            .expect(name)
+    };
+    let pairs = |values: &[(&str, u64)]| -> Vec<(String, u64)> {
+        values.iter().map(|(v, c)| (v.to_string(), *c)).collect()
+    };
+    assert_eq!(facet("language"), pairs(&[("en", 3), ("fr", 1)]));
+    assert_eq!(
+        facet("tags"),
+        pairs(&[
+            ("Middle East", 2),
+            ("France", 1),
+            ("conflict", 1),
+            ("diplomacy", 1),
+            ("weather", 1)
+        ])
+    );
+    assert_eq!(
+        facet("source"),
+        pairs(&[("Reuters", 2), ("AFP", 1), ("AP", 1)])
+    );
+    assert_eq!(
+        facet("entity.LOCATION"),
+        pairs(&[("Paris", 2), ("Cairo", 1), ("Gaza", 1), ("London", 1)])
+    );
+    assert_eq!(
+        facet("keyphrase"),
+        pairs(&[("air strikes", 1), ("ceasefire talks", 1), ("réforme", 1)])
+    );
+    // The names come back in the order asked.
+    let names: Vec<&str> = results.facets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["language", "tags", "source", "entity.LOCATION", "keyphrase"]
+    );
+}
+
+#[tokio::test]
+async fn facets_keep_the_top_twenty() {
+    let store = store();
+    let docs = (0..30)
+        .map(|i| {
+            let tags: Vec<String> = (0..=i).map(|t| format!("tag{t:02}")).collect();
+            let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+            doc(&format!("d{i}"), "T", "B").tags(&refs)
+        })
+        .collect();
+    corpus(&store, docs).await;
+    let mut req = request("");
+    req.facets = vec![("tags".into(), FacetField::Tags)];
+    let results = store.search("t", &req).expect("search");
+    let values = &results.facets[0].1;
+    assert_eq!(values.len(), 20);
+    assert_eq!(values[0], ("tag00".to_string(), 30));
+    assert_eq!(values[19], ("tag19".to_string(), 11));
+}
+
+#[tokio::test]
+async fn order_by_published_puts_undated_last() {
+    let store = store();
+    corpus(&store, news()).await;
+    let mut req = request("");
+    req.order = Order::PublishedDesc;
+    assert_eq!(
+        ids_of(&store.search("t", &req).expect("s")),
+        vec!["talks", "weather", "strikes", "paris"]
+    );
+    req.order = Order::PublishedAsc;
+    assert_eq!(
+        ids_of(&store.search("t", &req).expect("s")),
+        vec!["strikes", "weather", "talks", "paris"]
+    );
+}
+
+#[tokio::test]
+async fn pages_are_stable_and_complete() {
+    let store = store();
+    let docs = (0..23)
+        .map(|i| doc(&format!("d{i:02}"), "T", &"peace ".repeat(1 + i % 4)))
+        .collect();
+    corpus(&store, docs).await;
+    let full = ids_of(&store.search("t", &request("peace")).expect("s"));
+    assert_eq!(full.len(), 23);
+    let mut paged = Vec::new();
+    for offset in (0..30).step_by(5) {
+        let mut req = request("peace");
+        req.offset = offset;
+        req.limit = 5;
+        let results = store.search("t", &req).expect("s");
+        assert_eq!(results.total, 23);
+        paged.extend(ids_of(&results));
+    }
+    assert_eq!(paged, full);
+    let mut none = request("peace");
+    none.limit = 0;
+    let results = store.search("t", &none).expect("s");
+    assert!(results.hits.is_empty());
+    assert_eq!(results.total, 23);
+}
+
+// ------------------------------------------------------------- highlights
+
+#[tokio::test]
+async fn highlights_are_byte_spans_into_the_fragment() {
+    let store = store();
+    corpus(
+        &store,
+        vec![doc(
+            "z",
+            "Café Zürich airstrikes 🚀",
+            "Im Café Zürich 🚀 sprach man über airstrikes. Später: air strikes in Zürich.",
+        )],
+    )
+    .await;
+    let mut req = request("airstrikes zurich");
+    req.highlight_chars = Some(200);
+    let results = store.search("t", &req).expect("search");
+    let hit = &results.hits[0];
+    let title = hit
+        .highlights
+        .iter()
+        .find(|h| h.field == "title")
+        .expect("title");
+    assert_eq!(title.fragment, "Café Zürich airstrikes 🚀");
+    let words: Vec<&str> = title
+        .spans
+        .iter()
+        .map(|s| &title.fragment[s.start..s.end])
+        .collect();
+    assert_eq!(words, ["Zürich", "airstrikes"]);
+    let body = hit
+        .highlights
+        .iter()
+        .find(|h| h.field == "body")
+        .expect("body");
+    let words: Vec<&str> = body
+        .spans
+        .iter()
+        .map(|s| &body.fragment[s.start..s.end])
+        .collect();
+    assert_eq!(words, ["Zürich", "airstrikes", "Zürich"]);
+
+    // Phrases are highlighted as phrases; negated terms are not highlighted.
+    let mut req = request("\"air strikes\" -storm");
+    req.highlight_chars = Some(30);
+    let results = store.search("t", &req).expect("search");
+    let body = &results.hits[0].highlights[0];
+    assert_eq!(body.field, "body");
+    assert!(body.fragment.chars().count() <= 30, "{:?}", body.fragment);
+    let words: Vec<&str> = body
+        .spans
+        .iter()
+        .map(|s| &body.fragment[s.start..s.end])
+        .collect();
+    assert_eq!(words, ["air strikes"]);
+
+    // No highlights unless asked; none for fields that did not match.
+    let plain = store.search("t", &request("airstrikes")).expect("search");
+    assert!(plain.hits[0].highlights.is_empty());
+    let mut req = request("person:nobody OR sprach");
+    req.highlight_chars = Some(50);
+    let results = store.search("t", &req).expect("search");
+    let fields: Vec<&str> = results.hits[0]
+        .highlights
+        .iter()
+        .map(|h| h.field.as_str())
+        .collect();
+    assert_eq!(fields, ["body"]);
+}
+
+// ---------------------------------------------------------------- similar
+
+#[tokio::test]
+async fn similar_documents() {
+    let store = store();
+    let mut docs = news();
+    docs.push(
+        doc(
+            "more-strikes",
+            "New air strikes",
+            "More air strikes were reported near Gaza city.",
+        )
+        .entity(EntityType::Location, "Gaza", 0.9)
+        .keyphrase("air strikes")
+        .source("AP"),
+    );
+    corpus(&store, docs).await;
+    let req = SimilarRequest {
+        like: Like::Id("strikes".into()),
+        limit: 10,
+        filter: Filter::default(),
+    };
+    let results = store.similar("t", &req).expect("similar");
+    let ids: Vec<String> = results.hits.iter().map(|h| h.document.id.clone()).collect();
+    assert_eq!(ids.first().map(String::as_str), Some("more-strikes"));
+    assert!(
+        !ids.contains(&"strikes".to_string()),
+        "never the source itself"
+    );
+    assert!(!ids.contains(&"paris".to_string()));
+    assert!(results.terms.contains(&"air strikes".to_string()));
+    assert!(results.terms.contains(&"Gaza".to_string()));
+
+    let mut filtered = req.clone();
+    filtered.filter.sources = vec!["AP".into()];
+    let results = store.similar("t", &filtered).expect("similar");
+    let ids: Vec<&str> = results
+        .hits
+        .iter()
+        .map(|h| h.document.id.as_str())
+        .collect();
+    assert_eq!(ids, ["more-strikes"]);
+
+    let (_, analysis) = doc("x", "", "")
+        .entity(EntityType::Location, "Paris", 1.0)
+        .build();
+    let by_text = SimilarRequest {
+        like: Like::Text {
+            text: "Paris".into(),
+            analysis: Box::new(analysis),
+        },
+        limit: 10,
+        filter: Filter::default(),
+    };
+    let results = store.similar("t", &by_text).expect("similar");
+    let mut ids: Vec<&str> = results
+        .hits
+        .iter()
+        .map(|h| h.document.id.as_str())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["paris", "weather"]);
+
+    let missing = SimilarRequest {
+        like: Like::Id("nope".into()),
+        ..req.clone()
+    };
+    assert!(matches!(
+        store.similar("t", &missing),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.similar("u", &req),
+        Err(Error::NotFound { .. })
+    ));
+}
+
+// ------------------------------------------------------------------ watch
+
+async fn next_event(receiver: &mut WatchReceiver) -> Result<crate::search::WatchEvent> {
+    tokio::time::timeout(Duration::from_secs(10), receiver.recv())
+        .await
+        .expect("an event in time")
+        .expect("an open stream")
+}
+
+#[tokio::test]
+async fn watch_sends_matching_documents_once() {
+    let store = store();
+    let before = put(&store, "t", doc("before", "Gaza", "ceasefire before"));
+    let spec = WatchSpec {
+        query: "ceasefire".into(),
+        filter: Filter {
+            languages: vec!["en".into()],
+            ..Filter::default()
+        },
+    };
+    let mut receiver = store.watch("t", spec).expect("watch");
+    assert_eq!(store.watcher_count(), 1);
+    put(&store, "t", doc("other", "Weather", "storm").lang("en"));
+    put(&store, "t", doc("french", "Gaza", "ceasefire").lang("fr"));
+    put(&store, "u", doc("tenant", "Gaza", "ceasefire").lang("en"));
+    put(
+        &store,
+        "t",
+        doc("first", "Gaza", "ceasefire one").lang("en"),
+    );
+    let second = put(
+        &store,
+        "t",
+        doc("second", "Cairo", "ceasefire two").lang("en"),
+    );
+    assert!(second.seq > before.seq);
+    store.wait_visible(second.seq).await.expect("visible");
+
+    let event = next_event(&mut receiver).await.expect("event");
+    assert_eq!(event.document.id, "first");
+    assert_eq!(event.kind, WatchEventKind::Created);
+    let event = next_event(&mut receiver).await.expect("event");
+    assert_eq!(event.document.id, "second");
+
+    // An update that still matches is sent again, as an update; one that no
+    // longer matches is not; a write that is unchanged is nothing.
+    put(
+        &store,
+        "t",
+        doc("first", "Gaza", "ceasefire one").lang("en"),
+    );
+    let updated = put(
+        &store,
+        "t",
+        doc("first", "Gaza", "ceasefire updated").lang("en"),
+    );
+    store.wait_visible(updated.seq).await.expect("visible");
+    let event = next_event(&mut receiver).await.expect("event");
+    assert_eq!(
+        (event.document.id.as_str(), event.kind),
+        ("first", WatchEventKind::Updated)
+    );
+    assert_eq!(event.document.version, 2);
+    let gone = put(&store, "t", doc("second", "Cairo", "talks").lang("en"));
+    store.wait_visible(gone.seq).await.expect("visible");
+    // The "before" document was committed along with the first batch but
+    // written before the watch: never sent.
+    let marker = put(
+        &store,
+        "t",
+        doc("marker", "M", "ceasefire marker").lang("en"),
+    );
+    store.wait_visible(marker.seq).await.expect("visible");
+    let event = next_event(&mut receiver).await.expect("event");
+    assert_eq!(event.document.id, "marker");
+    assert!(receiver.try_recv().is_err(), "nothing else was sent");
+}
+
+#[tokio::test]
+async fn watch_rejects_bad_queries() {
+    let store = store();
+    for query in ["title:(", "\"open", "tenant:x"] {
+        let spec = WatchSpec {
+            query: query.into(),
+            filter: Filter::default(),
+        };
+        match store.watch("t", spec) {
+            Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "query"),
+            other => panic!("{query:?}: {:?}", other.map(|_| ())),
+        }
+    }
+    assert_eq!(store.watcher_count(), 0);
+}
+
+#[tokio::test]
+async fn lagging_watchers_get_an_error_and_end() {
+    let store = MemoryStore::new(MemoryStoreConfig {
+        refresh_interval: Duration::from_secs(3600),
+        watch_buffer: 3,
+        ..MemoryStoreConfig::default()
+    });
+    let mut receiver = store
+        .watch(
+            "t",
+            WatchSpec {
+                query: String::new(),
+                filter: Filter::default(),
+            },
+        )
+        .expect("watch");
+    let mut last = 0;
+    for i in 0..10 {
+        last = put(&store, "t", doc(&format!("d{i}"), "T", "B")).seq;
+    }
+    store.wait_visible(last).await.expect("visible");
+    for i in 0..3 {
+        let event = next_event(&mut receiver).await.expect("event");
+        assert_eq!(event.document.id, format!("d{i}"));
+    }
+    match next_event(&mut receiver).await {
+        Err(Error::LimitExceeded { limit, description }) => {
+            assert_eq!(limit, "watch_buffer");
+            assert!(description.contains("3 documents behind"), "{description}");
+        }
+        other => panic!("expected LimitExceeded, got {other:?}"),
+    }
+    assert!(
+        receiver.recv().await.is_none(),
+        "the stream ends after the error"
+    );
+    assert_eq!(store.watcher_count(), 0);
+}
+
+#[tokio::test]
+async fn dropped_watchers_are_unregistered() {
+    let store = store();
+    let spec = WatchSpec {
+        query: "x".into(),
+        filter: Filter::default(),
+    };
+    let kept = store.watch("t", spec.clone()).expect("watch");
+    for _ in 0..5 {
+        drop(store.watch("t", spec.clone()).expect("watch"));
+    }
+    drop(store.watch("u", spec.clone()).expect("watch"));
+    let seq = put(&store, "t", doc("a", "x", "x")).seq;
+    store.wait_visible(seq).await.expect("visible");
+    assert_eq!(store.watcher_count(), 1);
+    drop(kept);
+    let seq = put(&store, "t", doc("b", "x", "x")).seq;
+    store.wait_visible(seq).await.expect("visible");
+    assert_eq!(store.watcher_count(), 0);
+}
