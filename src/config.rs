@@ -252,8 +252,7 @@ impl Config {
                 "limits.max_message_bytes must be at least 1024".into(),
             ));
         }
-        if limits.max_document_bytes == 0 || limits.max_document_bytes > limits.max_message_bytes
-        {
+        if limits.max_document_bytes == 0 || limits.max_document_bytes > limits.max_message_bytes {
             return Err(ConfigError::Invalid(
                 "limits.max_document_bytes must be between 1 and limits.max_message_bytes".into(),
             ));
@@ -264,7 +263,9 @@ impl Config {
             ));
         }
         if self.watch_buffer == 0 {
-            return Err(ConfigError::Invalid("watch_buffer must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "watch_buffer must be at least 1".into(),
+            ));
         }
         Ok(())
     }
@@ -299,7 +300,10 @@ mod tests {
         let config = Config::load(Some(&path), env, &flags).unwrap();
         assert_eq!(config.listen.port(), 8000, "flags beat env");
         assert_eq!(config.refresh_interval_ms, 300, "env beats file");
-        assert_eq!(config.limits.max_document_bytes, 2048, "file beats defaults");
+        assert_eq!(
+            config.limits.max_document_bytes, 2048,
+            "file beats defaults"
+        );
         assert_eq!(config.log_format, LogFormat::Pretty, "defaults stay");
     }
 

@@ -57,7 +57,7 @@ pub struct DocumentInput {
 }
 
 /// How to analyse.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct AnalyzeOptions {
     /// The parts to compute.
     pub features: Features,
@@ -65,16 +65,6 @@ pub struct AnalyzeOptions {
     pub reference_time: Option<DateTime<Utc>>,
     /// Sentences in the summary (0 means the default).
     pub summary_sentences: usize,
-}
-
-impl Default for AnalyzeOptions {
-    fn default() -> Self {
-        AnalyzeOptions {
-            features: Features::default(),
-            reference_time: None,
-            summary_sentences: 0,
-        }
-    }
 }
 
 /// How to ingest.

@@ -31,15 +31,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve { config, overrides } => {
-            let config =
-                match Config::load(config.as_deref(), |name| std::env::var(name).ok(), &overrides)
-                {
-                    Ok(config) => config,
-                    Err(err) => {
-                        eprintln!("docsift: {err}");
-                        return ExitCode::from(2);
-                    }
-                };
+            let config = match Config::load(
+                config.as_deref(),
+                |name| std::env::var(name).ok(),
+                &overrides,
+            ) {
+                Ok(config) => config,
+                Err(err) => {
+                    eprintln!("docsift: {err}");
+                    return ExitCode::from(2);
+                }
+            };
             init_tracing(&config);
             match serve(config) {
                 Ok(()) => ExitCode::SUCCESS,

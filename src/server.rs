@@ -58,7 +58,9 @@ pub async fn run(
     let (health, health_service) = tonic_health::server::health_reporter();
     health.set_service_status("", ServingStatus::Serving).await;
     for name in SERVICE_NAMES {
-        health.set_service_status(name, ServingStatus::Serving).await;
+        health
+            .set_service_status(name, ServingStatus::Serving)
+            .await;
     }
 
     let reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -71,14 +73,12 @@ pub async fn run(
         .build_v1alpha()?;
 
     let (down_tx, down_rx) = watch::channel(false);
-    let analyzer = pb::analyzer_server::AnalyzerServer::new(AnalyzerApi::new(
-        engine.clone(),
-        limits.clone(),
-    ))
-    .max_decoding_message_size(max_message)
-    .max_encoding_message_size(max_message)
-    .accept_compressed(CompressionEncoding::Gzip)
-    .send_compressed(CompressionEncoding::Gzip);
+    let analyzer =
+        pb::analyzer_server::AnalyzerServer::new(AnalyzerApi::new(engine.clone(), limits.clone()))
+            .max_decoding_message_size(max_message)
+            .max_encoding_message_size(max_message)
+            .accept_compressed(CompressionEncoding::Gzip)
+            .send_compressed(CompressionEncoding::Gzip);
     let documents = pb::documents_server::DocumentsServer::new(DocumentsApi::new(
         engine.clone(),
         limits.clone(),

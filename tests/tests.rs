@@ -61,7 +61,11 @@ async fn founding_article_analysis() {
         rhodes.mentions
     );
     for place in ["Syria", "Iraq", "France", "Paris", "Turkey"] {
-        assert_eq!(entity(&analysis, place).r#type(), pb::EntityType::Location, "{place}");
+        assert_eq!(
+            entity(&analysis, place).r#type(),
+            pb::EntityType::Location,
+            "{place}"
+        );
     }
     let isis = entity(&analysis, "Islamic State");
     assert_eq!(isis.r#type(), pb::EntityType::Organization);
@@ -78,15 +82,20 @@ async fn founding_article_analysis() {
     );
     assert!(
         analysis.entities.iter().any(|e| {
-            matches!(e.r#type(), pb::EntityType::Quantity | pb::EntityType::Number)
-                && e.metadata.get("value").map(String::as_str) == Some("129")
+            matches!(
+                e.r#type(),
+                pb::EntityType::Quantity | pb::EntityType::Number
+            ) && e.metadata.get("value").map(String::as_str) == Some("129")
         }),
         "129 (people) is a quantity"
     );
     for day in ["Sunday", "Friday"] {
         assert!(
-            analysis.entities.iter().any(|e| e.r#type() == pb::EntityType::Date
-                && e.mentions.iter().any(|m| m.text == day)),
+            analysis
+                .entities
+                .iter()
+                .any(|e| e.r#type() == pb::EntityType::Date
+                    && e.mentions.iter().any(|m| m.text == day)),
             "{day} is a DATE mention"
         );
     }
@@ -96,7 +105,11 @@ async fn founding_article_analysis() {
         .iter()
         .filter(|q| q.speaker == "Ben Rhodes")
         .collect();
-    assert!(by_rhodes.len() >= 3, "quotes by Rhodes: {:?}", analysis.quotes);
+    assert!(
+        by_rhodes.len() >= 3,
+        "quotes by Rhodes: {:?}",
+        analysis.quotes
+    );
     let shortcode = analysis
         .cleanup
         .iter()
@@ -132,12 +145,18 @@ async fn founding_article_analysis() {
     // No sentence ends at "U.S." before "Deputy".
     assert!(!analysis.sentences.iter().any(|s| {
         let s = s.span.expect("span");
-        text[s.begin as usize..s.end as usize].trim_end().ends_with("U.S.")
+        text[s.begin as usize..s.end as usize]
+            .trim_end()
+            .ends_with("U.S.")
     }));
     assert!(analysis.summary.is_some_and(|s| !s.text.is_empty()));
     assert!(analysis.sentiment.is_some());
     assert!(!analysis.keyphrases.is_empty());
-    assert!(analysis.fingerprint.is_some_and(|f| f.content_hash.len() == 64));
+    assert!(
+        analysis
+            .fingerprint
+            .is_some_and(|f| f.content_hash.len() == 64)
+    );
 }
 
 /// Converts a span of `text` counted in `unit` back to the substring.
@@ -235,7 +254,12 @@ async fn ingest_then_search_with_highlights() {
         .iter()
         .find(|f| f.field == "entity.PERSON")
         .expect("person facet");
-    assert!(people.values.iter().any(|v| v.value == "Ben Rhodes" && v.count == 1));
+    assert!(
+        people
+            .values
+            .iter()
+            .any(|v| v.value == "Ben Rhodes" && v.count == 1)
+    );
 
     // Upsert with a change bumps the version; the same content again is unchanged.
     document.tags.push("syria".into());
@@ -247,7 +271,10 @@ async fn ingest_then_search_with_highlights() {
         .await
         .expect("upsert")
         .into_inner();
-    assert_eq!((updated.version, updated.result()), (2, pb::IngestResult::Updated));
+    assert_eq!(
+        (updated.version, updated.result()),
+        (2, pb::IngestResult::Updated)
+    );
     let same = documents
         .ingest(pb::IngestRequest {
             document: Some(document),
@@ -256,7 +283,10 @@ async fn ingest_then_search_with_highlights() {
         .await
         .expect("same again")
         .into_inner();
-    assert_eq!((same.version, same.result()), (2, pb::IngestResult::Unchanged));
+    assert_eq!(
+        (same.version, same.result()),
+        (2, pb::IngestResult::Unchanged)
+    );
 
     let stored = documents
         .get_document(pb::GetDocumentRequest {
@@ -306,7 +336,9 @@ async fn list_and_search_paging() {
             .ingest(pb::IngestRequest {
                 document: Some(text_document(
                     &format!("doc-{i}"),
-                    &format!("Storm number {i} hit the coast of Portugal near Lisbon, officials said."),
+                    &format!(
+                        "Storm number {i} hit the coast of Portugal near Lisbon, officials said."
+                    ),
                 )),
                 options: wait_for(),
             })
@@ -326,7 +358,11 @@ async fn list_and_search_paging() {
             .expect("list")
             .into_inner();
         assert_eq!(page.total_size, 7);
-        seen.extend(page.documents.iter().map(|d| d.document.as_ref().unwrap().id.clone()));
+        seen.extend(
+            page.documents
+                .iter()
+                .map(|d| d.document.as_ref().unwrap().id.clone()),
+        );
         if page.next_page_token.is_empty() {
             break;
         }
@@ -594,7 +630,11 @@ async fn bad_input_gets_a_clear_status() {
     for (what, status, code, field) in cases {
         assert_eq!(status.code(), code, "{what}: {status:?}");
         if let Some(field) = field {
-            assert_eq!(bad_field(&status).as_deref(), Some(field), "{what}: {status:?}");
+            assert_eq!(
+                bad_field(&status).as_deref(),
+                Some(field),
+                "{what}: {status:?}"
+            );
         }
     }
 
@@ -685,10 +725,30 @@ async fn filters_facets_similar_and_watch() {
         .into_inner();
 
     let docs = [
-        ("a", "en", "politics", "The election in France drew record turnout, Emmanuel Macron said on Sunday."),
-        ("b", "en", "politics", "Voters in Germany went to the polls in a close election, Olaf Scholz said."),
-        ("c", "en", "sport", "The football final in Madrid ended in a draw after extra time."),
-        ("d", "fr", "politique", "Le président Emmanuel Macron a parlé à Paris de l'élection et de l'économie française."),
+        (
+            "a",
+            "en",
+            "politics",
+            "The election in France drew record turnout, Emmanuel Macron said on Sunday.",
+        ),
+        (
+            "b",
+            "en",
+            "politics",
+            "Voters in Germany went to the polls in a close election, Olaf Scholz said.",
+        ),
+        (
+            "c",
+            "en",
+            "sport",
+            "The football final in Madrid ended in a draw after extra time.",
+        ),
+        (
+            "d",
+            "fr",
+            "politique",
+            "Le président Emmanuel Macron a parlé à Paris de l'élection et de l'économie française.",
+        ),
     ];
     for (id, lang, tag, text) in docs {
         let mut document = text_document(id, text);
@@ -761,7 +821,12 @@ async fn filters_facets_similar_and_watch() {
 async fn health_and_reflection() {
     let server = TestServer::start().await;
     let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel.clone());
-    for service in ["", "docsift.v1.Analyzer", "docsift.v1.Documents", "docsift.v1.Search"] {
+    for service in [
+        "",
+        "docsift.v1.Analyzer",
+        "docsift.v1.Documents",
+        "docsift.v1.Search",
+    ] {
         let response = health
             .check(tonic_health::pb::HealthCheckRequest {
                 service: service.into(),
@@ -777,7 +842,8 @@ async fn health_and_reflection() {
 
     use tonic_reflection::pb::v1 as r1;
     use tonic_reflection::pb::v1alpha as r1a;
-    let mut client = r1::server_reflection_client::ServerReflectionClient::new(server.channel.clone());
+    let mut client =
+        r1::server_reflection_client::ServerReflectionClient::new(server.channel.clone());
     let request = r1::ServerReflectionRequest {
         host: String::new(),
         message_request: Some(r1::server_reflection_request::MessageRequest::ListServices(
@@ -789,30 +855,46 @@ async fn health_and_reflection() {
         .await
         .expect("reflection v1")
         .into_inner();
-    let response = stream.message().await.expect("v1 answer").expect("one message");
+    let response = stream
+        .message()
+        .await
+        .expect("v1 answer")
+        .expect("one message");
     let Some(r1::server_reflection_response::MessageResponse::ListServicesResponse(list)) =
         response.message_response
     else {
         panic!("not a list: {response:?}");
     };
     let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
-    for expected in ["docsift.v1.Analyzer", "docsift.v1.Documents", "docsift.v1.Search", "grpc.health.v1.Health"] {
+    for expected in [
+        "docsift.v1.Analyzer",
+        "docsift.v1.Documents",
+        "docsift.v1.Search",
+        "grpc.health.v1.Health",
+    ] {
         assert!(names.contains(&expected), "{expected} in {names:?}");
     }
 
-    let mut client = r1a::server_reflection_client::ServerReflectionClient::new(server.channel.clone());
+    let mut client =
+        r1a::server_reflection_client::ServerReflectionClient::new(server.channel.clone());
     let request = r1a::ServerReflectionRequest {
         host: String::new(),
-        message_request: Some(r1a::server_reflection_request::MessageRequest::FileContainingSymbol(
-            "docsift.v1.Search".into(),
-        )),
+        message_request: Some(
+            r1a::server_reflection_request::MessageRequest::FileContainingSymbol(
+                "docsift.v1.Search".into(),
+            ),
+        ),
     };
     let mut stream = client
         .server_reflection_info(tokio_stream::iter([request]))
         .await
         .expect("reflection v1alpha")
         .into_inner();
-    let response = stream.message().await.expect("v1alpha answer").expect("one message");
+    let response = stream
+        .message()
+        .await
+        .expect("v1alpha answer")
+        .expect("one message");
     assert!(matches!(
         response.message_response,
         Some(r1a::server_reflection_response::MessageResponse::FileDescriptorResponse(_))

@@ -437,20 +437,31 @@ impl Recognizer for AcronymRecognizer {
             }
             // Later uses of the acronym alone are the same entity; the first
             // definition of an acronym wins.
-            aliases.entry(acr_text.to_string()).or_insert((etype, key, canonical));
+            aliases
+                .entry(acr_text.to_string())
+                .or_insert((etype, key, canonical));
         }
         if aliases.is_empty() {
             return;
         }
         let names: Vec<&String> = aliases.keys().collect();
-        let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&names) else { return };
+        let Ok(ac) = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&names)
+        else {
+            return;
+        };
         for m in ac.find_iter(ctx.text) {
             let span = Span::new(m.start(), m.end());
-            let Some((etype, key, canonical)) = names.get(m.pattern().as_usize()).and_then(|n| aliases.get(n.as_str())) else {
+            let Some((etype, key, canonical)) = names
+                .get(m.pattern().as_usize())
+                .and_then(|n| aliases.get(n.as_str()))
+            else {
                 continue;
             };
             if word_bounded(ctx.text, span) && taken.try_take(span) {
-                let mut c = Candidate::new(span, *etype, key.clone(), MentionKind::Alias, Vec::new());
+                let mut c =
+                    Candidate::new(span, *etype, key.clone(), MentionKind::Alias, Vec::new());
                 c.canonical = canonical.clone();
                 out.push(c);
             }

@@ -10,7 +10,22 @@
 pub mod extract;
 mod model;
 pub mod offsets;
+
+// The stages, one file each, composed by `pipeline`.
+mod cleanup;
+mod dates;
+mod entities;
+mod fingerprint;
+mod gazetteer;
+mod keyphrases;
+mod language;
+mod numbers;
 mod pipeline;
+mod quotes;
+mod segment;
+mod sentiment;
+mod stats;
+mod summary;
 
 pub use model::*;
 

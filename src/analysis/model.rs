@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A half-open range of UTF-8 byte offsets into the analysed text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     /// The first byte of the range.
     pub start: usize,
@@ -428,4 +430,3 @@ pub struct Analysis {
     /// Fingerprints.
     pub fingerprint: Option<Fingerprint>,
 }
-

@@ -3,41 +3,10 @@
 //! prerequisites (sentences, tokens, entities) even when their own output is
 //! not asked for.
 
-// The stage files sit beside this one in `analysis/`; `mod.rs` holds only the
-// shared data model, so the stages are declared here.
-#[path = "cleanup.rs"]
-mod cleanup;
-#[path = "dates.rs"]
-mod dates;
-#[path = "entities.rs"]
-mod entities;
-#[path = "fingerprint.rs"]
-mod fingerprint;
-#[path = "gazetteer.rs"]
-mod gazetteer;
-#[path = "keyphrases.rs"]
-mod keyphrases;
-#[path = "language.rs"]
-mod language;
-#[path = "numbers.rs"]
-mod numbers;
-#[path = "quotes.rs"]
-mod quotes;
-#[path = "segment.rs"]
-mod segment;
-#[path = "sentiment.rs"]
-mod sentiment;
-#[path = "stats.rs"]
-mod stats;
-#[path = "summary.rs"]
-mod summary;
-
-// The stages reach the data model through these imports (`super::Span` in a
-// stage resolves here).
+use super::{Analysis, Features, Input, Sentence, Span, Token};
 use super::{
-    Analysis, CleanupItem, CleanupKind, Entity, EntityType, Features, Fingerprint, Input,
-    KeyPhrase, Language, Mention, MentionKind, Quote, QuoteKind, Sentence, Sentiment,
-    SentimentLabel, Span, Stats, Summary, Token,
+    cleanup, entities, fingerprint, keyphrases, language, quotes, segment, sentiment, stats,
+    summary,
 };
 
 /// The language code used for stemming and stopwords when detection fails.
@@ -121,6 +90,8 @@ pub(crate) fn run(input: &Input<'_>) -> Analysis {
     if f.keyphrases {
         out.keyphrases = keyphrases::extract(masked, &tokens, sentence_spans.len());
     }
+    // Summary indices point into the pipeline's sentence list, which is the
+    // one `Analysis::sentences` holds when sentences are asked for too.
     if f.summary {
         out.summary = Some(summary::summarize(
             masked,
@@ -149,11 +120,6 @@ pub(crate) fn run(input: &Input<'_>) -> Analysis {
             out.entities = found;
         }
     }
-    debug_assert!(
-        out.entities
-            .iter()
-            .all(|e| e.entity_type != EntityType::Other || !e.name.is_empty())
-    );
     out
 }
 
@@ -178,6 +144,7 @@ fn sentence_raws(sentences: &[Span], tokens: &[segment::Tok]) -> Vec<sentiment::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::{CleanupKind, EntityType, MentionKind, QuoteKind};
     use chrono::NaiveDate;
     use proptest::strategy::Strategy;
 
@@ -458,7 +425,13 @@ mod tests {
     fn found_by_proptest() {
         // Spaces then a combining mark form one UAX #29 segment.
         for text in ["%A%\u{113c5}", " \u{301}x", "\u{301}"] {
-            let a = run(&input(text, Features { tokens: true, ..Features::default() }));
+            let a = run(&input(
+                text,
+                Features {
+                    tokens: true,
+                    ..Features::default()
+                },
+            ));
             assert_eq!(check_spans(text, &a), Ok(()), "{text:?}");
         }
     }

@@ -252,22 +252,38 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(entities: &'a [Entity]) -> Self {
-        let mut mentions: Vec<(Span, usize)> =
-            entities.iter().enumerate().flat_map(|(i, e)| e.mentions.iter().map(move |m| (m.span, i))).collect();
+        let mut mentions: Vec<(Span, usize)> = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.mentions.iter().map(move |m| (m.span, i)))
+            .collect();
         mentions.sort();
         let persons = mentions
             .iter()
             .copied()
-            .filter(|(_, i)| entities.get(*i).is_some_and(|e| e.entity_type == EntityType::Person))
+            .filter(|(_, i)| {
+                entities
+                    .get(*i)
+                    .is_some_and(|e| e.entity_type == EntityType::Person)
+            })
             .collect();
-        Index { entities, mentions, persons, named: HashMap::new() }
+        Index {
+            entities,
+            mentions,
+            persons,
+            named: HashMap::new(),
+        }
     }
 
     /// The entity with a mention covering `span`.
     fn at(&self, span: Span) -> Option<&'a Entity> {
-        let after = self.mentions.partition_point(|(s, _)| s.start <= span.start);
+        let after = self
+            .mentions
+            .partition_point(|(s, _)| s.start <= span.start);
         let (s, i) = self.mentions.get(after.checked_sub(1)?)?;
-        (s.start <= span.start && span.end <= s.end).then(|| self.entities.get(*i)).flatten()
+        (s.start <= span.start && span.end <= s.end)
+            .then(|| self.entities.get(*i))
+            .flatten()
     }
 
     /// The most recent PERSON mention ending at or before `pos`.
@@ -281,23 +297,33 @@ impl<'a> Index<'a> {
     fn named(&mut self, name: &str) -> Option<&'a Entity> {
         let entities = self.entities;
         let idx = *self.named.entry(name.to_string()).or_insert_with(|| {
-            person_named(entities, name).and_then(|e| entities.iter().position(|x| std::ptr::eq(x, e)))
+            person_named(entities, name)
+                .and_then(|e| entities.iter().position(|x| std::ptr::eq(x, e)))
         });
         idx.and_then(|i| entities.get(i))
     }
 }
 
 /// Resolves an attribution to (speaker name, entity id).
-fn resolve(text: &str, index: &mut Index<'_>, a: &Attribution, quote_start: usize) -> (String, Option<String>) {
+fn resolve(
+    text: &str,
+    index: &mut Index<'_>,
+    a: &Attribution,
+    quote_start: usize,
+) -> (String, Option<String>) {
     if a.pronoun {
         return match index.last_person_before(quote_start.min(a.span.start)) {
             Some(e) => (e.name.clone(), Some(e.id.clone())),
             None => (String::new(), None),
         };
     }
-    let Some(name_span) = a.name else { return (String::new(), None) };
+    let Some(name_span) = a.name else {
+        return (String::new(), None);
+    };
     let name = text.get(name_span.start..name_span.end).unwrap_or_default();
-    let covering = index.at(name_span).filter(|e| matches!(e.entity_type, EntityType::Person | EntityType::Organization));
+    let covering = index
+        .at(name_span)
+        .filter(|e| matches!(e.entity_type, EntityType::Person | EntityType::Organization));
     let entity = match covering {
         Some(e) => Some(e),
         None => {

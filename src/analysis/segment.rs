@@ -635,8 +635,15 @@ pub(crate) fn shapes(text: &str, sentences: &[Span], tokens: &[Tok]) -> Vec<Shap
         let after = text.get(span.end..).unwrap_or_default();
         // Both scans stop at the first non-blank character, so a long line
         // with many sentences stays linear.
-        let line_start = before.chars().rev().take_while(|c| *c != '\n').all(char::is_whitespace);
-        let line_end = after.chars().take_while(|c| *c != '\n').all(char::is_whitespace);
+        let line_start = before
+            .chars()
+            .rev()
+            .take_while(|c| *c != '\n')
+            .all(char::is_whitespace);
+        let line_end = after
+            .chars()
+            .take_while(|c| *c != '\n')
+            .all(char::is_whitespace);
         let body = text.get(span.start..span.end).unwrap_or_default();
         let whole_line = line_start && line_end;
         let (n, caps) = words[i];

@@ -45,8 +45,13 @@ impl pb::analyzer_server::Analyzer for AnalyzerApi {
         request: Request<pb::AnalyzeRequest>,
     ) -> Result<Response<pb::AnalyzeResponse>, Status> {
         let request = request.into_inner();
-        let analysis =
-            analyze_one(&self.engine, &self.limits, request.document, request.options).await?;
+        let analysis = analyze_one(
+            &self.engine,
+            &self.limits,
+            request.document,
+            request.options,
+        )
+        .await?;
         Ok(Response::new(pb::AnalyzeResponse {
             analysis: Some(analysis),
         }))

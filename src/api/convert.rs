@@ -34,7 +34,10 @@ pub fn validate_id(field: &str, id: &str) -> Result<()> {
     if id.len() > MAX_ID_BYTES {
         return Err(Error::invalid(
             field,
-            format!("is {} bytes; ids are at most {MAX_ID_BYTES} bytes", id.len()),
+            format!(
+                "is {} bytes; ids are at most {MAX_ID_BYTES} bytes",
+                id.len()
+            ),
         ));
     }
     if let Some(bad) = id
@@ -192,7 +195,8 @@ fn is_language_tag(tag: &str) -> bool {
     let first_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Converts a protobuf timestamp, refusing values out of range.
@@ -249,7 +253,10 @@ pub fn offset_unit_from_pb(field: &str, value: i32) -> Result<OffsetUnit> {
         Ok(pb::OffsetUnit::Unspecified | pb::OffsetUnit::Utf8) => Ok(OffsetUnit::Utf8),
         Ok(pb::OffsetUnit::Utf16) => Ok(OffsetUnit::Utf16),
         Ok(pb::OffsetUnit::CodePoint) => Ok(OffsetUnit::CodePoint),
-        Err(_) => Err(Error::invalid(field, format!("unknown offset unit {value}"))),
+        Err(_) => Err(Error::invalid(
+            field,
+            format!("unknown offset unit {value}"),
+        )),
     }
 }
 
@@ -371,7 +378,10 @@ pub fn filter_from_pb(field: &str, filter: Option<pb::SearchFilter>) -> Result<F
             .map(|(i, v)| {
                 let v = v.trim().to_string();
                 if v.is_empty() {
-                    Err(Error::invalid(format!("{field}.{name}[{i}]"), "must not be empty"))
+                    Err(Error::invalid(
+                        format!("{field}.{name}[{i}]"),
+                        "must not be empty",
+                    ))
                 } else {
                     Ok(v)
                 }
@@ -435,7 +445,8 @@ pub fn stored_to_pb(
         version: stored.version,
         created_at: Some(chrono_to_timestamp(&stored.created_at)),
         first_created_at: Some(chrono_to_timestamp(&stored.first_created_at)),
-        analysis: analysis_unit.map(|unit| analysis_to_pb(&stored.analysis, &stored.document, unit)),
+        analysis: analysis_unit
+            .map(|unit| analysis_to_pb(&stored.analysis, &stored.document, unit)),
         tenant: stored.tenant.clone(),
     }
 }
@@ -454,7 +465,11 @@ fn sentiment_to_pb(s: &analysis::Sentiment) -> pb::Sentiment {
 }
 
 /// Converts an analysis of `document`, with every span in `unit`.
-pub fn analysis_to_pb(analysis: &Analysis, document: &NewDocument, unit: OffsetUnit) -> pb::Analysis {
+pub fn analysis_to_pb(
+    analysis: &Analysis,
+    document: &NewDocument,
+    unit: OffsetUnit,
+) -> pb::Analysis {
     let text = document.analyzed_text();
     let map = OffsetMap::new(text, unit);
     let span = |s: &analysis::Span| {
@@ -597,7 +612,11 @@ pub fn hit_to_pb(hit: &Hit, full: bool, highlight_unit: OffsetUnit) -> pb::Searc
                 OffsetUnit::Utf8,
             )),
         }),
-        published_at: stored.document.published_at.as_ref().map(chrono_to_timestamp),
+        published_at: stored
+            .document
+            .published_at
+            .as_ref()
+            .map(chrono_to_timestamp),
     }
 }
 

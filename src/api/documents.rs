@@ -38,7 +38,10 @@ fn wait_for_refresh(field: &str, value: i32) -> Result<bool> {
     match pb::Refresh::try_from(value) {
         Ok(pb::Refresh::Unspecified | pb::Refresh::None) => Ok(false),
         Ok(pb::Refresh::WaitFor) => Ok(true),
-        Err(_) => Err(Error::invalid(field, format!("unknown refresh mode {value}"))),
+        Err(_) => Err(Error::invalid(
+            field,
+            format!("unknown refresh mode {value}"),
+        )),
     }
 }
 
@@ -170,7 +173,10 @@ impl pb::documents_server::Documents for DocumentsApi {
         let request = request.into_inner();
         convert::validate_id("id", &request.id)?;
         let wait = wait_for_refresh("refresh", request.refresh)?;
-        let outcome = self.engine.delete(&caller.tenant, &request.id, wait).await?;
+        let outcome = self
+            .engine
+            .delete(&caller.tenant, &request.id, wait)
+            .await?;
         Ok(Response::new(pb::DeleteDocumentResponse {
             id: outcome.id,
             version: outcome.version,

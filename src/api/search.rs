@@ -14,7 +14,9 @@ use crate::error::{Error, Result};
 use crate::middleware::Caller;
 use crate::proto::pb;
 use crate::search::page_token::{Cursor, request_hash};
-use crate::search::{FacetField, Hit, Order, SearchRequest, SimilarRequest, WatchEventKind, WatchSpec};
+use crate::search::{
+    FacetField, Hit, Order, SearchRequest, SimilarRequest, WatchEventKind, WatchSpec,
+};
 
 /// The default page size of Search and SimilarDocuments.
 const DEFAULT_PAGE: usize = 10;
@@ -72,7 +74,9 @@ fn full_view(field: &str, value: i32) -> Result<bool> {
 }
 
 fn hits_to_pb(hits: &[Hit], full: bool, unit: OffsetUnit) -> Vec<pb::SearchHit> {
-    hits.iter().map(|h| convert::hit_to_pb(h, full, unit)).collect()
+    hits.iter()
+        .map(|h| convert::hit_to_pb(h, full, unit))
+        .collect()
 }
 
 #[tonic::async_trait]
@@ -232,7 +236,9 @@ impl pb::search_server::Search for SearchApi {
         let query = check_query(&request.query)?;
         let filter = convert::filter_from_pb("filter", request.filter)?;
         let full = full_view("view", request.view)?;
-        let mut events = self.engine.watch(&caller.tenant, WatchSpec { query, filter })?;
+        let mut events = self
+            .engine
+            .watch(&caller.tenant, WatchSpec { query, filter })?;
         let (tx, rx) = mpsc::channel(16);
         let mut shutdown = self.shutdown.clone();
         tokio::spawn(async move {

@@ -101,9 +101,7 @@ fn rewrite(headers: &mut HeaderMap, limit: usize) -> bool {
     }
     let status = tonic::Status::from(crate::error::Error::limit(
         "max_message_bytes",
-        format!(
-            "the request message is larger than the limit max_message_bytes of {limit} bytes"
-        ),
+        format!("the request message is larger than the limit max_message_bytes of {limit} bytes"),
     ));
     let mut replacement = HeaderMap::new();
     if status.add_header(&mut replacement).is_err() {

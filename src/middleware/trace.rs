@@ -36,9 +36,7 @@ pub struct Trace<S> {
 
 impl<S, B> Service<http::Request<B>> for Trace<S>
 where
-    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>>
-        + Send
-        + 'static,
+    S: Service<http::Request<B>, Response = http::Response<tonic::body::Body>> + Send + 'static,
     S::Future: Send + 'static,
     S::Error: std::fmt::Display,
     B: Send + 'static,

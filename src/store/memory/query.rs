@@ -30,6 +30,9 @@ pub(super) const MAX_QUERY_BYTES: usize = 8 * 1024;
 /// The deepest nesting of parentheses accepted: the grammar is recursive, and
 /// thousands of open parentheses would exhaust the stack.
 const MAX_NESTING: usize = 32;
+/// The most `NOT` operators accepted: the grammar recurses on each of a run
+/// of them, and a few thousand exhaust the stack.
+const MAX_NOTS: usize = 32;
 /// The largest phrase slop honoured; larger values are clamped.
 const MAX_SLOP: u32 = 64;
 /// The largest boost honoured; larger values are clamped.
@@ -577,8 +580,19 @@ fn regex_escape(literal: &str) -> String {
     out
 }
 
-/// Refuses queries whose parentheses nest deeper than the parser can take.
+/// Refuses queries that nest deeper than the parser can take: parentheses
+/// and runs of `NOT`.
 fn check_nesting(query: &str) -> Result<()> {
+    let nots = query
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|word| *word == "NOT")
+        .count();
+    if nots > MAX_NOTS {
+        return Err(Error::invalid(
+            "query",
+            format!("the query uses NOT {nots} times; at most {MAX_NOTS} are allowed"),
+        ));
+    }
     let mut depth = 0usize;
     for (pos, c) in query.char_indices() {
         match c {

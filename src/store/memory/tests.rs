@@ -702,7 +702,7 @@ mod fuzz {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(20000))]
+        #![proptest_config(ProptestConfig::with_cases(400))]
 
         #[test]
         fn any_string_is_ok_or_invalid(query in "\\PC{0,40}") {
@@ -1216,4 +1216,42 @@ async fn dropped_watchers_are_unregistered() {
     let seq = put(&store, "t", doc("b", "x", "x")).seq;
     store.wait_visible(seq).await.expect("visible");
     assert_eq!(store.watcher_count(), 0);
+}
+
+#[test]
+fn pathological_queries_do_not_crash() {
+    let store = store();
+    put(&store, "t", doc("a", "T", "B"));
+    let long = [
+        "NOT ".repeat(2000),
+        "-".repeat(8000),
+        "+-".repeat(4000),
+        "\"".repeat(8000),
+        "a^".repeat(4000),
+        "title:".repeat(1300),
+        "a OR ".repeat(1600),
+        "[".repeat(8000),
+        "{".repeat(8000),
+        "a AND (b OR ".repeat(30) + &")".repeat(30),
+        "x*".repeat(4000),
+        "\"a b\"~".repeat(1000),
+        "AND ".repeat(2000),
+        "OR ".repeat(2000),
+        "- ".repeat(4000),
+        "+ ".repeat(4000),
+        "a NOT ".repeat(1300),
+        "-NOT ".repeat(1600),
+        "NOT(".repeat(1600),
+        "title:(".repeat(1000),
+        "'".repeat(8000),
+        "NOT ".repeat(32) + "a",
+        "a ".to_string() + &"NOT ".repeat(32) + "b",
+        "\\".repeat(8000),
+    ];
+    for query in long {
+        match store.search("t", &request(&query)) {
+            Ok(_) | Err(Error::InvalidArgument { .. }) => {}
+            Err(other) => panic!("{:?}: {other:?}", &query[..20]),
+        }
+    }
 }
