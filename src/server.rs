@@ -41,11 +41,12 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let store = MemoryStore::new(MemoryStoreConfig {
+    let store = MemoryStore::try_new(MemoryStoreConfig {
         refresh_interval: config.refresh_interval(),
         watch_buffer: config.watch_buffer,
         ..MemoryStoreConfig::default()
-    });
+    })
+    .map_err(|e| anyhow::anyhow!("cannot create the in-memory store: {e}"))?;
     let page_tokens = if config.page_token_secret.is_empty() {
         PageTokens::random()
     } else {
