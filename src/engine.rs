@@ -196,6 +196,24 @@ impl Engine {
         analysis::analyze(&input)
     }
 
+    /// Runs the pipeline once over a short text so that its lazily built
+    /// tables exist before the first request (CPU-bound; call it from a
+    /// blocking context).
+    pub fn warm_up() {
+        let input = analysis::Input {
+            text: "\"We are ready,\" Ben Rhodes said in Paris on Sunday, after 129 people died.",
+            title: Some("Warm-up"),
+            language_hint: None,
+            reference_date: Utc::now().date_naive(),
+            features: Features {
+                tokens: true,
+                ..Features::default()
+            },
+            summary_sentences: 0,
+        };
+        let _ = analysis::analyze(&input);
+    }
+
     /// Prepares and analyses a document without storing it.
     pub async fn analyze(
         &self,

@@ -53,6 +53,9 @@ pub async fn run(
         PageTokens::new(config.page_token_secret.as_bytes())
     };
     let engine = Arc::new(Engine::new(store, page_tokens));
+    // Build the analysis tables (gazetteers, lexicons, regexes) before the
+    // first call, so that call is as fast as every other.
+    tokio::task::spawn_blocking(Engine::warm_up).await?;
     let limits = config.limits.clone();
     let max_message = limits.max_message_bytes;
 
@@ -67,10 +70,12 @@ pub async fn run(
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
     let reflection_v1alpha = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
 
     let (down_tx, down_rx) = watch::channel(false);
