@@ -51,9 +51,43 @@ static YEAR: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:a\.m\.|p\.m\.|am\b|pm\b))?|(?:1[0-2]|0?[1-9])\s?(?:a\.m\.|p\.m\.|am\b|pm\b))(?:\s?(?:GMT|UTC|ET|EST|EDT|CET|CEST|BST|PST|PDT)\b)?")
+    Regex::new(r"(?i)\b(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:a\.m\.|p\.m\.|am\b|pm\b))?|(?:1[0-2]|0?[1-9])\s?(?:a\.m\.|p\.m\.|am\b|pm\b))(?:\s?(?:(?:Eastern|Central|Mountain|Pacific|Atlantic|Greenwich Mean|Central European|British Summer)(?:\s(?:Standard|Daylight))?\sTime\b|GMT|UTC|ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|CET|CEST|BST)\b)?")
         .expect("static regex")
 });
+
+/// "Q4 2025": a calendar or fiscal quarter.
+static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:Q([1-4])|([1-4])Q)\s?((?:19|20)\d\d)\b").expect("static regex")
+});
+/// "fiscal year 2026", "FY2026": a fiscal year.
+static FISCAL_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[Ff]iscal(?:\s+[Yy]ear)?|FY)\s?((?:19|20)\d\d)\b").expect("static regex")
+});
+/// "9 janvier 2026", "1er mai": French day and month.
+static FRENCH_DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\b(?:\s+(\d{4})\b)?")
+        .expect("static regex")
+});
+
+fn french_month_number(name: &str) -> Option<u32> {
+    let lower = name.to_lowercase();
+    let m = match lower.as_str() {
+        "janvier" => 1,
+        "février" | "fevrier" => 2,
+        "mars" => 3,
+        "avril" => 4,
+        "mai" => 5,
+        "juin" => 6,
+        "juillet" => 7,
+        "août" | "aout" => 8,
+        "septembre" => 9,
+        "octobre" => 10,
+        "novembre" => 11,
+        "décembre" | "decembre" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
 
 fn month_number(name: &str) -> Option<u32> {
     let lower = name.trim_end_matches('.').to_ascii_lowercase();
@@ -204,6 +238,56 @@ pub(crate) fn recognize(
             taken,
             out,
         );
+    }
+    for c in FRENCH_DAY_MONTH.captures_iter(text) {
+        let (Some(m), Some(d), Some(mon)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let Some(month) = french_month_number(mon.as_str()) else {
+            continue;
+        };
+        let day: u32 = d.as_str().parse().unwrap_or(0);
+        if !(1..=31).contains(&day) {
+            continue;
+        }
+        let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+        let resolved = month_day(reference, month, day, year).map(|d| d.to_string());
+        accept(
+            date_candidate(Span::new(m.start(), m.end()), resolved, "day", text),
+            taken,
+            out,
+        );
+    }
+    for c in QUARTER.captures_iter(text) {
+        let (Some(m), Some(q), Some(y)) = (c.get(0), c.get(1).or_else(|| c.get(2)), c.get(3))
+        else {
+            continue;
+        };
+        accept(
+            date_candidate(
+                Span::new(m.start(), m.end()),
+                Some(format!("{}-Q{}", y.as_str(), q.as_str())),
+                "quarter",
+                text,
+            ),
+            taken,
+            out,
+        );
+    }
+    for c in FISCAL_YEAR.captures_iter(text) {
+        let (Some(m), Some(y)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let mut cand = date_candidate(
+            Span::new(m.start(), m.end()),
+            Some(y.as_str().to_string()),
+            "year",
+            text,
+        );
+        // A fiscal year is not the calendar year of the same number.
+        cand.key = format!("date:FY{}", y.as_str());
+        cand.metadata.push(("fiscal".to_string(), "true".to_string()));
+        accept(cand, taken, out);
     }
     for c in MONTH_ONLY.captures_iter(text) {
         let (Some(m), Some(mon)) = (c.get(0), c.get(1)) else {
@@ -382,5 +466,42 @@ mod tests {
         assert_eq!(texts, vec!["Yesterday", "10:30 a.m. GMT", "2014", "5 pm"]);
         assert_eq!(got[0].2.as_deref(), Some("2015-11-15"));
         assert_eq!(got[1].1, EntityType::Time);
+    }
+    #[test]
+    fn time_zones_quarters_fiscal_years_and_french_dates() {
+        let check = |input: &str, expected: &[(&str, EntityType, Option<&str>)]| {
+            let got = find(input);
+            let got: Vec<(&str, EntityType, Option<&str>)> = got
+                .iter()
+                .map(|(t, e, d)| (t.as_str(), *e, d.as_deref()))
+                .collect();
+            assert_eq!(got, expected, "{input}");
+        };
+        check(
+            "A call at 5:00 p.m. Eastern Time today.",
+            &[
+                ("5:00 p.m. Eastern Time", EntityType::Time, None),
+                ("today", EntityType::Date, Some("2015-11-16")),
+            ],
+        );
+        check(
+            "at 9:30 a.m. Pacific Standard Time",
+            &[("9:30 a.m. Pacific Standard Time", EntityType::Time, None)],
+        );
+        check(
+            "Revenue for Q4 2025 rose; for fiscal year 2026 and FY2027.",
+            &[
+                ("Q4 2025", EntityType::Date, Some("2025-Q4")),
+                ("fiscal year 2026", EntityType::Date, Some("2026")),
+                ("FY2027", EntityType::Date, Some("2027")),
+            ],
+        );
+        check(
+            "LYON, 9 janvier 2026 — le 1er mai, en février.",
+            &[
+                ("9 janvier 2026", EntityType::Date, Some("2026-01-09")),
+                ("1er mai", EntityType::Date, Some("2015-05-01")),
+            ],
+        );
     }
 }

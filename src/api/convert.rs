@@ -635,3 +635,114 @@ fn highlight_to_pb(h: &Highlight, unit: OffsetUnit) -> pb::Highlight {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use proptest::prelude::*;
+
+    /// Slices `text` by a span counted in `unit`.
+    fn slice(text: &str, span: &pb::Span, unit: OffsetUnit) -> Option<String> {
+        let (b, e) = (span.begin as usize, span.end as usize);
+        match unit {
+            OffsetUnit::Utf8 => text.get(b..e).map(str::to_string),
+            OffsetUnit::Utf16 => {
+                let units: Vec<u16> = text.encode_utf16().collect();
+                String::from_utf16(units.get(b..e)?).ok()
+            }
+            OffsetUnit::CodePoint => {
+                let chars: Vec<char> = text.chars().collect();
+                Some(chars.get(b..e)?.iter().collect())
+            }
+        }
+    }
+
+    fn document(text: String) -> NewDocument {
+        NewDocument {
+            content: text,
+            ..NewDocument::default()
+        }
+    }
+
+    fn pieces() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("Ben Rhodes said".to_string()),
+                Just("\u{201c}We are here,\u{201d} Rhodes said.".to_string()),
+                Just("\"Yes we can,\" said Angela Merkel in Paris on Sunday.".to_string()),
+                Just("129 people, $4.5 billion, 30 percent.".to_string()),
+                Just("👩‍💻🇯🇵".to_string()),
+                Just("東京で会議。".to_string()),
+                Just("مرحبا بالعالم".to_string()),
+                Just("e\u{301}lan Zu\u{308}rich".to_string()),
+                Just("\n\n".to_string()),
+                "\\PC{0,12}",
+            ],
+            0..12,
+        )
+        .prop_map(|parts| parts.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Every span of the API's analysis slices the text, in every unit,
+        /// to exactly the text it reports.
+        #[test]
+        fn spans_slice_to_their_text_in_every_unit(text in pieces()) {
+            let document = document(text);
+            let options = AnalyzeOptions {
+                features: Features { tokens: true, ..Features::default() },
+                ..AnalyzeOptions::default()
+            };
+            let analysis = Engine::analyze_prepared(&document, &options);
+            for unit in [OffsetUnit::Utf8, OffsetUnit::Utf16, OffsetUnit::CodePoint] {
+                let out = analysis_to_pb(&analysis, &document, unit);
+                let text = &document.content;
+                for e in &out.entities {
+                    for m in &e.mentions {
+                        prop_assert_eq!(slice(text, m.span.as_ref().unwrap(), unit), Some(m.text.clone()));
+                    }
+                }
+                for q in &out.quotes {
+                    prop_assert_eq!(slice(text, q.span.as_ref().unwrap(), unit), Some(q.text.clone()));
+                }
+                for t in &out.tokens {
+                    prop_assert!(slice(text, t.span.as_ref().unwrap(), unit).is_some());
+                }
+                for s in &out.sentences {
+                    prop_assert!(slice(text, s.span.as_ref().unwrap(), unit).is_some());
+                }
+                for k in &out.keyphrases {
+                    for s in &k.spans {
+                        prop_assert!(slice(text, s, unit).is_some());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ids_and_language_tags() {
+        for (id, ok) in [
+            ("reuters-1", true),
+            ("a/b:c.d_e", true),
+            ("", false),
+            ("has space", false),
+            ("é", false),
+        ] {
+            assert_eq!(validate_id("id", id).is_ok(), ok, "{id:?}");
+        }
+        for (tag, ok) in [
+            ("en", true),
+            ("pt-BR", true),
+            ("zh-Hant-TW", true),
+            ("english", false),
+            ("e", false),
+            ("en--US", false),
+        ] {
+            assert_eq!(is_language_tag(tag), ok, "{tag:?}");
+        }
+    }
+}
