@@ -286,7 +286,8 @@ pub(crate) fn recognize(
         );
         // A fiscal year is not the calendar year of the same number.
         cand.key = format!("date:FY{}", y.as_str());
-        cand.metadata.push(("fiscal".to_string(), "true".to_string()));
+        cand.metadata
+            .push(("fiscal".to_string(), "true".to_string()));
         accept(cand, taken, out);
     }
     for c in MONTH_ONLY.captures_iter(text) {
@@ -451,6 +452,7 @@ mod tests {
                 ("Nov. 13, 2015", Some("2015-11-13")),
                 ("2015-11-14", Some("2015-11-14")),
                 ("3 March", Some("2015-03-03")),
+                ("14 juillet", Some("2015-07-14")),
             ]
         );
         assert_eq!(

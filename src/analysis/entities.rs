@@ -133,6 +133,8 @@ struct GazEntry {
     canonical: String,
     kind: MentionKind,
     country_code: &'static str,
+    /// Other countries a city of this name may be in ("San Jose": CR).
+    other_countries: Vec<&'static str>,
 }
 
 struct Gazetteer {
@@ -140,6 +142,9 @@ struct Gazetteer {
     entries: Vec<GazEntry>,
     /// Country names and aliases to ISO codes, for datelines.
     country_codes: HashMap<String, &'static str>,
+    /// US states and Canadian provinces (names and abbreviations, upper-case)
+    /// to ISO codes, for "SAN JOSE, Calif.".
+    regions: HashMap<String, &'static str>,
 }
 
 fn split_list(s: &str) -> impl Iterator<Item = &str> {
@@ -151,26 +156,31 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     let mut entries: Vec<GazEntry> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut country_codes = HashMap::new();
-    let mut add =
-        |pattern: &str, etype: EntityType, canonical: &str, kind: MentionKind, cc: &'static str| {
-            let mut forms = vec![pattern.to_string()];
-            // Datelines and all-caps headlines spell names in capitals.
-            let upper = pattern.to_uppercase();
-            if upper != pattern && pattern.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
-                forms.push(upper);
+    let mut add = |pattern: &str,
+                   etype: EntityType,
+                   canonical: &str,
+                   kind: MentionKind,
+                   cc: &'static str,
+                   others: &[&'static str]| {
+        let mut forms = vec![pattern.to_string()];
+        // Datelines and all-caps headlines spell names in capitals.
+        let upper = pattern.to_uppercase();
+        if upper != pattern && pattern.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+            forms.push(upper);
+        }
+        for form in forms {
+            if seen.insert(form.clone()) {
+                patterns.push(form);
+                entries.push(GazEntry {
+                    etype,
+                    canonical: canonical.to_string(),
+                    kind,
+                    country_code: cc,
+                    other_countries: others.to_vec(),
+                });
             }
-            for form in forms {
-                if seen.insert(form.clone()) {
-                    patterns.push(form);
-                    entries.push(GazEntry {
-                        etype,
-                        canonical: canonical.to_string(),
-                        kind,
-                        country_code: cc,
-                    });
-                }
-            }
-        };
+        }
+    };
     for line in gazetteer::COUNTRIES
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -183,17 +193,24 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         if name.is_empty() {
             continue;
         }
-        add(name, EntityType::Location, name, MentionKind::Name, cc);
+        add(name, EntityType::Location, name, MentionKind::Name, cc, &[]);
         country_codes.insert(name.to_uppercase(), cc);
         for alias in split_list(aliases) {
-            add(alias, EntityType::Location, name, MentionKind::Alias, cc);
+            add(
+                alias,
+                EntityType::Location,
+                name,
+                MentionKind::Alias,
+                cc,
+                &[],
+            );
             country_codes.insert(alias.to_uppercase(), cc);
         }
         let mut demonyms = split_list(demonyms);
         if let Some(first) = demonyms.next() {
-            add(first, EntityType::Group, first, MentionKind::Name, cc);
+            add(first, EntityType::Group, first, MentionKind::Name, cc, &[]);
             for d in demonyms {
-                add(d, EntityType::Group, first, MentionKind::Alias, cc);
+                add(d, EntityType::Group, first, MentionKind::Alias, cc, &[]);
             }
         }
     }
@@ -201,9 +218,34 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         let mut parts = line.split('|');
         let name = parts.next().unwrap_or_default().trim();
         let cc = parts.next().unwrap_or_default().trim();
-        add(name, EntityType::Location, name, MentionKind::Name, cc);
-        for alias in split_list(parts.next().unwrap_or_default()) {
-            add(alias, EntityType::Location, name, MentionKind::Alias, cc);
+        let aliases = parts.next().unwrap_or_default();
+        let others: Vec<&'static str> = split_list(parts.next().unwrap_or_default()).collect();
+        add(
+            name,
+            EntityType::Location,
+            name,
+            MentionKind::Name,
+            cc,
+            &others,
+        );
+        for alias in split_list(aliases) {
+            add(
+                alias,
+                EntityType::Location,
+                name,
+                MentionKind::Alias,
+                cc,
+                &others,
+            );
+        }
+    }
+    let mut regions = HashMap::new();
+    for line in gazetteer::REGIONS.lines().filter(|l| !l.trim().is_empty()) {
+        let mut parts = line.split('|');
+        let names = parts.next().unwrap_or_default();
+        let cc = parts.next().unwrap_or_default().trim();
+        for n in split_list(names) {
+            regions.insert(n.to_uppercase(), cc);
         }
     }
     for (list, etype) in [
@@ -214,9 +256,9 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         for line in list.lines().filter(|l| !l.trim().is_empty()) {
             let mut parts = line.split('|');
             let name = parts.next().unwrap_or_default().trim();
-            add(name, etype, name, MentionKind::Name, "");
+            add(name, etype, name, MentionKind::Name, "", &[]);
             for alias in split_list(parts.next().unwrap_or_default()) {
-                add(alias, etype, name, MentionKind::Alias, "");
+                add(alias, etype, name, MentionKind::Alias, "", &[]);
             }
         }
     }
@@ -228,6 +270,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         automaton,
         entries,
         country_codes,
+        regions,
     }
 });
 
@@ -242,9 +285,49 @@ pub(crate) fn word_bounded(text: &str, span: Span) -> bool {
 /// Known places, groups, organisations, events and works.
 struct GazetteerRecognizer;
 
+/// "SAN JOSE, Calif.", "San Jose, Costa Rica": the state, province or
+/// country written after a place.
+static PLACE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^,[ \t]+(\p{Lu}[\p{L}.]*(?:[ \t]\p{L}[\p{L}.]*){0,3})").expect("static regex")
+});
+
+/// The country that the words after a place name put it in, if any.
+fn context_country(text: &str, end: usize) -> Option<&'static str> {
+    let gaz = &*GAZETTEER;
+    let after = text.get(end..)?;
+    let after = after.get(..after.len().min(64)).or_else(|| {
+        // Cut on a char boundary.
+        let mut cut = 64.min(after.len());
+        while !after.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        after.get(..cut)
+    })?;
+    let phrase = PLACE_CONTEXT.captures(after)?.get(1)?.as_str();
+    let words: Vec<&str> = phrase.split([' ', '\t']).collect();
+    // The longest run of words that names a region or a country.
+    for n in (1..=words.len()).rev() {
+        let cand = words[..n].join(" ").to_uppercase();
+        let trimmed = cand.trim_end_matches([',', ';']);
+        for form in [trimmed, trimmed.trim_end_matches('.')] {
+            if let Some(cc) = gaz
+                .regions
+                .get(form)
+                .or_else(|| gaz.country_codes.get(form))
+                .filter(|cc| !cc.is_empty())
+            {
+                return Some(cc);
+            }
+        }
+    }
+    None
+}
+
 impl Recognizer for GazetteerRecognizer {
     fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
         let gaz = &*GAZETTEER;
+        // Ambiguous places: (index in `out`, canonical, country from context).
+        let mut ambiguous: Vec<(usize, String, Option<&'static str>)> = Vec::new();
         for m in gaz.automaton.find_iter(ctx.text) {
             let span = Span::new(m.start(), m.end());
             let Some(entry) = gaz.entries.get(m.pattern().as_usize()) else {
@@ -259,11 +342,33 @@ impl Recognizer for GazetteerRecognizer {
             {
                 metadata.push(("country_code".to_string(), entry.country_code.to_string()));
             }
+            if !entry.other_countries.is_empty() {
+                // "San Jose, Calif." is in the US, "San Jose, Costa Rica" is
+                // not; only readings the gazetteer knows are taken, so that
+                // a list ("Paris, Syria and Iraq") does not move Paris.
+                let said = context_country(ctx.text, span.end)
+                    .filter(|cc| *cc == entry.country_code || entry.other_countries.contains(cc));
+                ambiguous.push((out.len(), entry.canonical.clone(), said));
+            }
             let key = format!("{}:{}", entry.etype.as_str(), entry.canonical);
             let mut c = Candidate::new(span, entry.etype, key, entry.kind, metadata);
             c.canonical = Some(entry.canonical.clone());
             taken.try_take(span);
             out.push(c);
+        }
+        // A place the text once puts in a country is there in every mention.
+        let mut said_of: HashMap<&str, &'static str> = HashMap::new();
+        for (_, canonical, said) in &ambiguous {
+            if let Some(cc) = said {
+                said_of.entry(canonical.as_str()).or_insert(cc);
+            }
+        }
+        for (i, canonical, _) in &ambiguous {
+            if let (Some(cc), Some(c)) = (said_of.get(canonical.as_str()), out.get_mut(*i)) {
+                c.metadata.retain(|(k, _)| k != "country_code");
+                c.metadata
+                    .push(("country_code".to_string(), (*cc).to_string()));
+            }
         }
     }
 }
@@ -473,6 +578,13 @@ impl Recognizer for AcronymRecognizer {
 const MAX_ACRONYM_DEFINITIONS: usize = 200;
 
 struct WordLists {
+    appositive: HashSet<&'static str>,
+    org_cues: HashSet<&'static str>,
+    org_heads: HashSet<&'static str>,
+    place_cues: HashSet<&'static str>,
+    place_of_cues: HashSet<&'static str>,
+    legal_suffixes: HashSet<&'static str>,
+    first_names_folded: HashSet<String>,
     titles: HashSet<&'static str>,
     roles: HashSet<&'static str>,
     org_suffixes: HashSet<&'static str>,
@@ -482,6 +594,16 @@ struct WordLists {
 }
 
 static WORDS: LazyLock<WordLists> = LazyLock::new(|| WordLists {
+    appositive: gazetteer::APPOSITIVE_ROLES.iter().copied().collect(),
+    org_cues: gazetteer::ORG_CUES.iter().copied().collect(),
+    org_heads: gazetteer::ORG_HEADS.iter().copied().collect(),
+    place_cues: gazetteer::PLACE_CUES.iter().copied().collect(),
+    place_of_cues: gazetteer::PLACE_OF_CUES.iter().copied().collect(),
+    legal_suffixes: gazetteer::LEGAL_SUFFIXES.iter().copied().collect(),
+    first_names_folded: gazetteer::FIRST_NAMES
+        .split_whitespace()
+        .map(fold)
+        .collect(),
     titles: gazetteer::PERSON_TITLES.iter().copied().collect(),
     roles: gazetteer::ROLE_WORDS.iter().copied().collect(),
     org_suffixes: gazetteer::ORG_SUFFIXES.iter().copied().collect(),
@@ -637,6 +759,189 @@ impl CapitalisationRecognizer {
                 '"', '“', '‘', '\'', '(', '[', ':', '—', '–', '-', '«', '„', '¿', '¡',
             ])
     }
+
+    /// The token before `tok` in the same sentence, when only blanks stand
+    /// between them.
+    fn prev_adjacent<'t>(ctx: &'t Context<'_>, tok: usize) -> Option<(usize, &'t Tok)> {
+        let here = ctx.tokens.get(tok)?;
+        let i = tok.checked_sub(1)?;
+        let prev = ctx.tokens.get(i)?;
+        let gap = ctx.text.get(prev.span.end..here.span.start)?;
+        (prev.sentence == here.sentence && gap.chars().all(|c| c == ' ' || c == '\t'))
+            .then_some((i, prev))
+    }
+
+    /// The index of the first token starting at or after `pos`.
+    fn token_at(ctx: &Context<'_>, pos: usize) -> usize {
+        ctx.tokens.partition_point(|t| t.span.start < pos)
+    }
+
+    /// Whether a sentence-initial word is a common word rather than the start
+    /// of a name: seen in lower case elsewhere in the text, a stopword, or a
+    /// gerund ("Revenue for Q4", "Bringing Helix Sensors", "About Northwind").
+    fn is_common(ctx: &Context<'_>, word: &Word<'_>, lower_seen: &HashSet<&str>) -> bool {
+        let Some(tok) = ctx.tokens.get(word.token) else {
+            return false;
+        };
+        if is_first_name(word.text) || word.text.chars().skip(1).any(char::is_uppercase) {
+            return false;
+        }
+        lower_seen.contains(tok.norm.as_str())
+            || tok.stop
+            || (tok.norm.ends_with("ing") && tok.norm.chars().count() >= 5)
+    }
+
+    /// ", chief executive officer of", ", a spokeswoman for", ", the café
+    /// owner": an appositive naming a person's role right after `last`.
+    fn appositive(ctx: &Context<'_>, last: &Word<'_>) -> bool {
+        if last.possessive {
+            return false;
+        }
+        let Some(here) = ctx.tokens.get(last.token) else {
+            return false;
+        };
+        let mut prev_end = last.span.end;
+        for (k, t) in ctx.tokens.iter().skip(last.token + 1).take(4).enumerate() {
+            let gap = ctx.text.get(prev_end..t.span.start).unwrap_or("\n");
+            let gap_ok = if k == 0 {
+                gap.trim_start_matches([' ', '\t']).starts_with(',')
+                    && gap.trim_matches([' ', '\t', ',']).is_empty()
+                    && gap.matches(',').count() == 1
+            } else {
+                gap.chars().all(|c| c == ' ' || c == '\t')
+            };
+            if t.sentence != here.sentence || !gap_ok {
+                return false;
+            }
+            let w = t.norm.trim_end_matches('.');
+            if (WORDS.appositive.contains(w) || WORDS.titles.contains(w))
+                && !matches!(
+                    w,
+                    "major" | "general" | "leader" | "official" | "chair" | "justice"
+                )
+            {
+                return true;
+            }
+            prev_end = t.span.end;
+        }
+        false
+    }
+
+    /// "By Nadia Okafor" opening a line: a byline.
+    fn byline(ctx: &Context<'_>, first: &Word<'_>) -> bool {
+        let Some((_, prev)) = Self::prev_adjacent(ctx, first.token) else {
+            return false;
+        };
+        let line_start = ctx
+            .text
+            .get(..prev.span.start)
+            .and_then(|b| b.rfind('\n').map(|i| i + 1))
+            .unwrap_or(0);
+        prev.norm == "by"
+            && ctx
+                .text
+                .get(line_start..prev.span.start)
+                .is_some_and(|g| g.trim().is_empty())
+    }
+
+    /// The lower-case word before `pos` names a kind of organisation ("the
+    /// Dutch firm Van Dijk", "l'association Lyon Vélo Citoyen").
+    fn org_cue(ctx: &Context<'_>, pos: usize) -> bool {
+        let i = Self::token_at(ctx, pos);
+        let Some((_, prev)) = Self::prev_adjacent(ctx, i) else {
+            return false;
+        };
+        let surface = ctx.text.get(prev.span.start..prev.span.end).unwrap_or("");
+        let norm = prev.norm.as_str();
+        let norm = norm
+            .strip_prefix("l'")
+            .or_else(|| norm.strip_prefix("d'"))
+            .unwrap_or(norm);
+        (!starts_upper(surface) || surface.contains('\'')) && WORDS.org_cues.contains(norm)
+    }
+
+    /// "la région Auvergne-Rhône-Alpes", "le maire de Vénissieux", "the mayor
+    /// of Springfield": the words before the name make it a place.
+    fn place_cue(ctx: &Context<'_>, first: &Word<'_>) -> bool {
+        let Some((i, prev)) = Self::prev_adjacent(ctx, first.token) else {
+            return false;
+        };
+        let lower = |t: &Tok| {
+            ctx.text
+                .get(t.span.start..t.span.end)
+                .is_some_and(|s| !starts_upper(s))
+        };
+        if !lower(prev) {
+            return false;
+        }
+        if WORDS.place_cues.contains(prev.norm.as_str()) {
+            return true;
+        }
+        matches!(prev.norm.as_str(), "of" | "de" | "du")
+            && Self::prev_adjacent(ctx, i)
+                .is_some_and(|(_, pp)| lower(pp) && WORDS.place_of_cues.contains(pp.norm.as_str()))
+    }
+}
+
+/// The words seen in lower case somewhere in the text (evidence that a
+/// capitalised form at a sentence start is a common word). Words inside
+/// URLs, e-mail addresses and other taken spans, or glued to one by a dot,
+/// slash or hyphen ("northwind-robotics.example.com"), are no evidence.
+fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> HashSet<&'a str> {
+    let glued = |c: Option<char>| c.is_some_and(|c| matches!(c, '.' | '@' | '/' | '-' | '_'));
+    ctx.tokens
+        .iter()
+        .filter(|t| {
+            t.alpha
+                && !taken.overlaps(t.span)
+                && ctx
+                    .text
+                    .get(t.span.start..t.span.end)
+                    .and_then(|s| s.chars().next())
+                    .is_some_and(char::is_lowercase)
+                && !glued(
+                    ctx.text
+                        .get(..t.span.start)
+                        .and_then(|b| b.chars().next_back()),
+                )
+                && !glued(ctx.text.get(t.span.end..).and_then(|a| a.chars().next()))
+        })
+        .map(|t| t.norm.as_str())
+        .collect()
+}
+
+/// Folds a word for look-ups that ignore case and accents: combining marks
+/// are dropped and common precomposed Latin letters reduced to their base, so
+/// "José", "Jose\u{301}" and "jose" are one key.
+pub(crate) fn fold(word: &str) -> String {
+    word.chars()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+            'ç' | 'ć' | 'č' => 'c',
+            'ď' | 'đ' => 'd',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+            'ğ' => 'g',
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' => 'i',
+            'ł' => 'l',
+            'ñ' | 'ń' | 'ň' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+            'ř' => 'r',
+            'ś' | 'š' | 'ş' => 's',
+            'ť' | 'ţ' => 't',
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ź' | 'ż' | 'ž' => 'z',
+            other => other,
+        })
+        .collect()
+}
+
+/// Whether the word is a known first name, ignoring accents and how they are
+/// encoded.
+fn is_first_name(word: &str) -> bool {
+    WORDS.first_names.contains(word) || WORDS.first_names_folded.contains(&fold(word))
 }
 
 impl Recognizer for CapitalisationRecognizer {
@@ -652,10 +957,26 @@ impl Recognizer for CapitalisationRecognizer {
                 *mid_counts.entry(w.text).or_default() += 1;
             }
         }
+        let lower_seen = lower_case_words(ctx, taken);
+        // Known places by their ends, so that an organisation named after one
+        // takes it in ("Boston City Council", "Métropole de Lyon").
+        let mut place_by_end: HashMap<usize, usize> = HashMap::new();
+        let mut place_by_start: HashMap<usize, usize> = HashMap::new();
+        for (i, c) in out.iter().enumerate() {
+            if c.etype == EntityType::Location && c.canonical.is_some() {
+                place_by_end.insert(c.span.end, i);
+                place_by_start.insert(c.span.start, i);
+            }
+        }
+        let mut absorbed: HashSet<usize> = HashSet::new();
         for run in runs {
             let mut words: &[Word<'_>] = &run;
             while let Some(first) = words.first() {
-                if WORDS.not_names.contains(first.text) || is_connector(first.text) {
+                let common_opener = Self::is_initial(ctx, first)
+                    && first.token == run.first().map_or(usize::MAX, |w| w.token)
+                    && Self::is_common(ctx, first, &lower_seen);
+                if WORDS.not_names.contains(first.text) || is_connector(first.text) || common_opener
+                {
                     words = &words[1..];
                 } else {
                     break;
@@ -683,9 +1004,14 @@ impl Recognizer for CapitalisationRecognizer {
             let last_lower = last.text.to_lowercase();
             let org_suffix = words.len() >= 2 && WORDS.org_suffixes.contains(last_lower.as_str());
 
-            // A title or role word inside the run: the name is what follows it.
+            // A title or role word inside the run: the name is what follows it
+            // (but "Ministry of Defence" is an institution, not a role).
             let mut titled = false;
-            if !org_suffix {
+            let institution = words.len() >= 2
+                && words
+                    .first()
+                    .is_some_and(|w| WORDS.org_heads.contains(w.text.to_lowercase().as_str()));
+            if !org_suffix && !institution {
                 let is_role = |w: &Word<'_>| {
                     let l = w.text.trim_end_matches('.').to_lowercase();
                     WORDS.titles.contains(l.as_str()) || WORDS.roles.contains(l.as_str())
@@ -717,7 +1043,7 @@ impl Recognizer for CapitalisationRecognizer {
             if n > 5 {
                 continue;
             }
-            let span = Span::new(first.span.start, last.span.end);
+            let mut span = Span::new(first.span.start, last.span.end);
             let surface = ctx.text.get(span.start..span.end).unwrap_or_default();
             let initial = Self::is_initial(ctx, first);
             let all_upper = !surface.chars().any(char::is_lowercase);
@@ -730,24 +1056,103 @@ impl Recognizer for CapitalisationRecognizer {
                             .get(last.span.end..nt.span.start)
                             .is_some_and(|g| g.trim().is_empty())
                 });
-            let first_name =
-                WORDS.first_names.contains(first.text) && (2..=4).contains(&n) && !all_upper;
+            // "said Priya Raman".
+            let speech_before = Self::prev_adjacent(ctx, first.token)
+                .is_some_and(|(_, p)| WORDS.speech_verbs.contains(p.norm.as_str()));
+            let known_first = is_first_name(first.text);
+            let first_name = known_first && (2..=4).contains(&n) && !all_upper;
+            // "— Sam" closing a note: a lone first name ending its line.
+            let sign_off = n == 1
+                && known_first
+                && !all_upper
+                && !last.possessive
+                && ctx.text.get(last.span.end..).is_some_and(|rest| {
+                    rest.split('\n').next().is_some_and(|l| l.trim().is_empty())
+                });
+            let person_cue =
+                (speech_before || Self::appositive(ctx, last) || Self::byline(ctx, first))
+                    && (n >= 2 || known_first)
+                    && n <= 4
+                    && !all_upper;
+
+            // A known place right before an organisation's name, or after an
+            // institution's head word and "of"/"de", is part of the name.
+            let place_before = span
+                .start
+                .checked_sub(1)
+                .filter(|&p| ctx.text.get(p..span.start) == Some(" "))
+                .and_then(|p| place_by_end.get(&p).copied())
+                .filter(|i| !absorbed.contains(i));
+            let head = WORDS.org_heads.contains(first.text.to_lowercase().as_str());
+            let place_after = if head && !last.possessive {
+                ctx.text.get(last.span.end..).and_then(|rest| {
+                    [" of ", " de ", " du ", " des "]
+                        .iter()
+                        .find(|c| rest.starts_with(*c))
+                        .and_then(|c| place_by_start.get(&(last.span.end + c.len())).copied())
+                        .filter(|i| !absorbed.contains(i))
+                })
+            } else {
+                None
+            };
+            // "East Boston": a compass word before a known city names a part of it.
+            let compass_place = (n == 1
+                && matches!(
+                    first.text,
+                    "East" | "West" | "North" | "South" | "Central" | "Downtown" | "Greater"
+                ))
+            .then(|| {
+                ctx.text
+                    .get(span.end..span.end + 1)
+                    .filter(|g| *g == " ")
+                    .and_then(|_| place_by_start.get(&(span.end + 1)).copied())
+            })
+            .flatten()
+            .filter(|i| {
+                !absorbed.contains(i)
+                    && out.get(*i).is_some_and(|c| {
+                        c.kind == MentionKind::Name
+                            && c.canonical.as_deref().is_some_and(|n| !n.contains(' '))
+                    })
+            });
+            let cue_at = place_before
+                .and_then(|i| out.get(i))
+                .map_or(span.start, |c| c.span.start);
 
             // Names hold no function words ("Intensification of Our Efforts").
             let name_like = words
                 .iter()
                 .all(|w| is_connector(w.text) || !is_english_stopword(&w.text.to_lowercase()));
-            let etype = if name_like
+            let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+            let etype = if compass_place.is_some() && !headline {
+                EntityType::Location
+            } else if org_suffix {
+                if headline {
+                    continue;
+                }
+                EntityType::Organization
+            } else if !titled && Self::org_cue(ctx, cue_at) && !headline {
+                EntityType::Organization
+            } else if name_like
                 && ((titled && n <= 4 && !all_upper)
                     || first_name
+                    || sign_off
+                    || person_cue
                     || (speech_follows && n <= 3 && !all_upper))
             {
                 EntityType::Person
             } else if headline {
                 continue;
-            } else if org_suffix
-                || (n == 1 && all_upper && (2..=6).contains(&surface.chars().count()) && !initial)
+            } else if Self::place_cue(ctx, first) && n <= 4 {
+                EntityType::Location
+            } else if (head && (n >= 2 || place_after.is_some()))
+                || (n == 1
+                    && all_upper
+                    && (2..=6).contains(&surface.chars().count())
+                    && letters >= 2
+                    && !initial)
             {
+                // An institution's head word, or an acronym.
                 EntityType::Organization
             } else if n == 1 {
                 if initial || mid_counts.get(first.text).copied().unwrap_or(0) < 2 {
@@ -757,21 +1162,77 @@ impl Recognizer for CapitalisationRecognizer {
             } else {
                 EntityType::Other
             };
+            let mut merged: Vec<usize> = Vec::new();
+            let mut metadata = Vec::new();
+            if etype == EntityType::Location
+                && let Some(p) = compass_place.and_then(|i| out.get(i).map(|c| (i, c)))
+            {
+                span.end = p.1.span.end;
+                metadata.extend(
+                    p.1.metadata
+                        .iter()
+                        .filter(|(k, _)| k == "country_code")
+                        .cloned(),
+                );
+                merged.push(p.0);
+            }
+            if etype == EntityType::Organization {
+                if let Some(p) = place_before.and_then(|i| out.get(i).map(|c| (i, c.span))) {
+                    span.start = p.1.start;
+                    merged.push(p.0);
+                }
+                if let Some(p) = place_after.and_then(|i| out.get(i).map(|c| (i, c.span))) {
+                    span.end = p.1.end;
+                    merged.push(p.0);
+                }
+                // "Inc." keeps its period.
+                if matches!(
+                    last_lower.as_str(),
+                    "inc" | "corp" | "ltd" | "co" | "bros" | "jr"
+                ) && span.end == last.span.end
+                    && ctx.text.get(span.end..).is_some_and(|r| r.starts_with('.'))
+                {
+                    span.end += 1;
+                }
+            }
+            for i in &merged {
+                if let Some(c) = out.get(*i) {
+                    taken.release(c.span);
+                }
+            }
             if !taken.try_take(span) {
+                for i in &merged {
+                    if let Some(c) = out.get(*i) {
+                        taken.try_take(c.span);
+                    }
+                }
                 continue;
             }
+            absorbed.extend(merged);
+            let surface = ctx.text.get(span.start..span.end).unwrap_or_default();
             let key = format!(
                 "{}:{}",
                 etype.as_str(),
-                surface.split_whitespace().collect::<Vec<_>>().join(" ")
+                surface
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .trim_end_matches('.')
             );
             out.push(Candidate::new(
                 span,
                 etype,
                 key,
                 MentionKind::Name,
-                Vec::new(),
+                metadata,
             ));
+        }
+        if !absorbed.is_empty() {
+            let mut i = 0;
+            out.retain(|_| {
+                i += 1;
+                !absorbed.contains(&(i - 1))
+            });
         }
     }
 }
@@ -794,8 +1255,173 @@ pub(crate) fn extract(ctx: &Context<'_>) -> Vec<Entity> {
     for r in recognizers() {
         r.recognize(ctx, &mut taken, &mut cands);
     }
+    unify_types(ctx, &mut cands);
     link_surnames(ctx, &mut taken, &mut cands);
+    link_organizations(ctx, &mut taken, &mut cands);
     build_entities(ctx, cands)
+}
+
+/// Gives every capitalised mention of one surface the type the surest of them
+/// got ("la gare de Vénissieux" after "le maire de Vénissieux"), unless they
+/// disagree.
+fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
+    let surface = |c: &Candidate| {
+        ctx.text
+            .get(c.span.start..c.span.end)
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let found_here = |c: &Candidate| c.canonical.is_none() && c.kind == MentionKind::Name;
+    let mut best: HashMap<String, Option<(EntityType, String)>> = HashMap::new();
+    for c in cands.iter().filter(|c| {
+        found_here(c)
+            && matches!(
+                c.etype,
+                EntityType::Person | EntityType::Organization | EntityType::Location
+            )
+    }) {
+        best.entry(surface(c))
+            .and_modify(|b| {
+                if b.as_ref().is_some_and(|(t, _)| *t != c.etype) {
+                    *b = None;
+                }
+            })
+            .or_insert_with(|| Some((c.etype, c.key.clone())));
+    }
+    if best.is_empty() {
+        return;
+    }
+    for c in cands
+        .iter_mut()
+        .filter(|c| found_here(c) && c.etype == EntityType::Other)
+    {
+        if let Some(Some((t, key))) = best.get(&surface(c)) {
+            c.etype = *t;
+            c.key = key.clone();
+        }
+    }
+}
+
+/// Links shortened names of organisations found in the text, the way
+/// surnames link to persons: "Northwind Robotics Inc." is also named
+/// "Northwind Robotics" (an ALIAS: the name without its legal form) and
+/// "Northwind" (a SHORT_NAME: the first word, when it is distinctive). Those
+/// mentions join the organisation, and free occurrences are added.
+fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate>) {
+    let lower_seen = lower_case_words(ctx, taken);
+    let mut orgs: Vec<&Candidate> = cands
+        .iter()
+        .filter(|c| {
+            c.etype == EntityType::Organization
+                && c.canonical.is_none()
+                && c.kind == MentionKind::Name
+        })
+        .collect();
+    orgs.sort_by_key(|c| c.span);
+    // Each form names one organisation, or none when two claim it.
+    let mut forms: BTreeMap<String, Option<(String, MentionKind)>> = BTreeMap::new();
+    let mut add = |form: String, key: &str, kind: MentionKind| {
+        forms
+            .entry(form)
+            .and_modify(|f| {
+                if f.as_ref().is_some_and(|(k, _)| k != key) {
+                    *f = None;
+                }
+            })
+            .or_insert_with(|| Some((key.to_string(), kind)));
+    };
+    for c in &orgs {
+        let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
+        let mut base: Vec<&str> = text.split_whitespace().collect();
+        let mut had_suffix = false;
+        while base.len() > 1
+            && base.last().is_some_and(|w| {
+                WORDS
+                    .legal_suffixes
+                    .contains(w.trim_end_matches(['.', ',']).to_lowercase().as_str())
+            })
+        {
+            base.pop();
+            had_suffix = true;
+        }
+        if !had_suffix {
+            continue;
+        }
+        let joined = base.join(" ");
+        let joined = joined.trim_end_matches(',');
+        add(joined.to_string(), &c.key, MentionKind::Alias);
+        if let (2..=3, Some(first)) = (base.len(), base.first()) {
+            let lower = first.to_lowercase();
+            let distinctive = first.chars().count() >= 3
+                && starts_upper(first)
+                && first.chars().all(|ch| ch.is_alphanumeric() || ch == '-')
+                && !lower_seen.contains(lower.as_str())
+                && !is_english_stopword(&lower)
+                && !is_first_name(first)
+                && !WORDS.not_names.contains(first)
+                && !WORDS.org_heads.contains(lower.as_str());
+            if distinctive {
+                add((*first).to_string(), &c.key, MentionKind::ShortName);
+            }
+        }
+    }
+    let forms: BTreeMap<String, (String, MentionKind)> = forms
+        .into_iter()
+        .filter_map(|(f, v)| v.map(|v| (f, v)))
+        .collect();
+    if forms.is_empty() {
+        return;
+    }
+    // A capitalised name that is also a shortened name of an organisation is
+    // that organisation, even when a speech verb made it look like a person
+    // ("Northwind Robotics said").
+    for c in cands.iter_mut() {
+        if c.canonical.is_some()
+            || c.kind != MentionKind::Name
+            || !matches!(
+                c.etype,
+                EntityType::Organization | EntityType::Other | EntityType::Person
+            )
+        {
+            continue;
+        }
+        let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some((key, kind)) = forms.get(&text)
+            && *key != c.key
+        {
+            c.etype = EntityType::Organization;
+            c.key = key.clone();
+            c.kind = *kind;
+        }
+    }
+    let names: Vec<&String> = forms.keys().collect();
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&names)
+    else {
+        return;
+    };
+    for m in ac.find_iter(ctx.text) {
+        let span = Span::new(m.start(), m.end());
+        let Some((key, kind)) = names
+            .get(m.pattern().as_usize())
+            .and_then(|n| forms.get(n.as_str()))
+        else {
+            continue;
+        };
+        if word_bounded(ctx.text, span) && taken.try_take(span) {
+            cands.push(Candidate::new(
+                span,
+                EntityType::Organization,
+                key.clone(),
+                *kind,
+                Vec::new(),
+            ));
+        }
+    }
 }
 
 /// Links surnames to the full names given elsewhere in the text: single-word
@@ -1117,5 +1743,283 @@ mod tests {
             EntityType::Person
         );
         assert!(types(&es).contains(&EntityType::Location));
+    }
+    /// What an entity looks like in a check: name, type and its mentions as
+    /// "text" (NAME), "text/A" (ALIAS) or "text/S" (SHORT_NAME).
+    type Expected<'a> = (&'a str, EntityType, &'a [&'a str]);
+
+    fn mention_list(e: &Entity) -> Vec<String> {
+        e.mentions
+            .iter()
+            .map(|m| match m.kind {
+                MentionKind::Name => m.text.clone(),
+                MentionKind::Alias => format!("{}/A", m.text),
+                MentionKind::ShortName => format!("{}/S", m.text),
+            })
+            .collect()
+    }
+
+    /// Checks that every expected entity is found with its type and (when
+    /// given) exactly its mentions.
+    fn check(input: &str, expected: &[Expected<'_>]) {
+        let es = run(input);
+        for (name, etype, mentions) in expected {
+            let Some(e) = es.iter().find(|e| e.name == *name) else {
+                panic!(
+                    "{name} not found in {input:?}: {:?}",
+                    es.iter()
+                        .map(|e| (&e.name, e.entity_type))
+                        .collect::<Vec<_>>()
+                );
+            };
+            assert_eq!(e.entity_type, *etype, "{name} in {input:?}");
+            if !mentions.is_empty() {
+                assert_eq!(mention_list(e), *mentions, "{name} in {input:?}");
+            }
+        }
+    }
+
+    /// Checks that no entity's name contains any of the words.
+    fn check_absent(input: &str, words: &[&str]) {
+        let es = run(input);
+        for e in &es {
+            for w in words {
+                assert!(!e.name.contains(w), "{w} in {:?} from {input:?}", e.name);
+            }
+        }
+    }
+
+    fn country(input: &str, name: &str) -> Option<String> {
+        let es = run(input);
+        let e = es.iter().find(|e| e.name == name)?;
+        e.metadata
+            .iter()
+            .find(|(k, _)| k == "country_code")
+            .map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn persons_by_speech_verb_and_appositive() {
+        let cases: &[(&str, Expected<'_>)] = &[
+            (
+                "\"We grew,\" said Tavi Okonkwo, chief executive officer of Acme Corp.",
+                ("Tavi Okonkwo", EntityType::Person, &["Tavi Okonkwo"]),
+            ),
+            (
+                "Tavi Okonkwo said the plan works.",
+                ("Tavi Okonkwo", EntityType::Person, &[]),
+            ),
+            (
+                "The deal was signed by Tavi Okonkwo, chief executive of Acme Corp.",
+                ("Tavi Okonkwo", EntityType::Person, &[]),
+            ),
+            (
+                "Zeynep Arslanoğlu, a spokeswoman for the ministry, declined to comment.",
+                ("Zeynep Arslanoğlu", EntityType::Person, &[]),
+            ),
+            (
+                "Talks with Ruud Vermeer, CEO of a rival, ended.",
+                ("Ruud Vermeer", EntityType::Person, &[]),
+            ),
+            (
+                "Officials met Ama Serwaa, minister of finance, on Monday.",
+                ("Ama Serwaa", EntityType::Person, &[]),
+            ),
+            (
+                "Rene\u{301}e Dubois, the cafe\u{301} owner, smiled.",
+                ("Rene\u{301}e Dubois", EntityType::Person, &[]),
+            ),
+            (
+                "Later José González would visit Montréal.",
+                ("José González", EntityType::Person, &[]),
+            ),
+            (
+                "Harbor plan passes\nBy Nadia Okafor\nThe vote was close.",
+                ("Nadia Okafor", EntityType::Person, &[]),
+            ),
+            (
+                "Reminder: the meeting moved.\nBring the figures — Sam",
+                ("Sam", EntityType::Person, &[]),
+            ),
+        ];
+        for (input, expected) in cases {
+            check(input, &[*expected]);
+        }
+        // An organisation in an appositive-like phrase stays what it is.
+        let es = run(
+            "Kestrel Dynamics, a maker of drones, grew fast. Kestrel Dynamics, a maker of drones, hired.",
+        );
+        assert!(
+            es.iter().all(|e| e.entity_type != EntityType::Person),
+            "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn organisations_link_their_shortened_names() {
+        check(
+            "Northwind Robotics Inc. reported results. Then Northwind Robotics said revenue rose, and Northwind expects growth.",
+            &[(
+                "Northwind Robotics Inc.",
+                EntityType::Organization,
+                &[
+                    "Northwind Robotics Inc.",
+                    "Northwind Robotics/A",
+                    "Northwind/S",
+                ],
+            )],
+        );
+        check(
+            "The shares of Zürcher Kraftwerke AG rose. Analysts said Zürcher Kraftwerke was cheap, and Zürcher fell later.",
+            &[(
+                "Zürcher Kraftwerke AG",
+                EntityType::Organization,
+                &["Zürcher Kraftwerke AG", "Zürcher Kraftwerke/A", "Zürcher/S"],
+            )],
+        );
+        // A common or ambiguous first word is no short name.
+        let es =
+            run("Charles River Holdings grew. Charles met them. Acme Group bought Acme Labs Ltd.");
+        assert!(
+            es.iter()
+                .filter(|e| e.name == "Charles River Holdings")
+                .all(|e| e.mentions.len() == 1),
+            "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn sentence_initial_common_words_do_not_start_names() {
+        check_absent(
+            "Revenue for Q4 2025 rose, and full-year revenue grew.",
+            &["Revenue"],
+        );
+        check_absent(
+            "About Northwind Robotics\nThe firm moved about town.",
+            &["About"],
+        );
+        check(
+            "Helix Sensors GmbH agreed to the deal. \"Bringing Helix Sensors into the family helps,\" she said.",
+            &[(
+                "Helix Sensors GmbH",
+                EntityType::Organization,
+                &["Helix Sensors GmbH", "Helix Sensors/A"],
+            )],
+        );
+        check_absent(
+            "\"Bringing Helix Sensors into the family helps,\" she said. Helix Sensors GmbH agreed.",
+            &["Bringing"],
+        );
+        // A word seen only in a URL or e-mail address is no evidence.
+        check(
+            "SAN JOSE -- Northwind Robotics Inc. grew. See https://northwind.example.com or mail press@northwind.example.com.",
+            &[("Northwind Robotics Inc.", EntityType::Organization, &[])],
+        );
+        // Non-ASCII: a French article opening a sentence is not a name.
+        check(
+            "LYON — La Métropole de Lyon a voté. Ensuite la Métropole a payé.",
+            &[("Métropole de Lyon", EntityType::Organization, &[])],
+        );
+    }
+
+    #[test]
+    fn ambiguous_places_take_the_country_the_text_gives() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            (
+                "SAN JOSE, Calif., March 3 -- Sales rose.",
+                "San Jose",
+                Some("US"),
+            ),
+            (
+                "San Jose, Costa Rica -- Sales rose.",
+                "San Jose",
+                Some("CR"),
+            ),
+            ("San Jose is growing.", "San Jose", Some("US")),
+            (
+                "San José, Costa Rica, hosts the talks.",
+                "San José",
+                Some("CR"),
+            ),
+            ("Paris, Texas, and later Paris again.", "Paris", Some("US")),
+            (
+                "After attacks in Paris, Syria and Iraq were hit.",
+                "Paris",
+                Some("FR"),
+            ),
+            (
+                "CAMBRIDGE, Mass. -- Scientists said so.",
+                "Cambridge",
+                Some("US"),
+            ),
+            (
+                "She moved to London, Ontario, in May.",
+                "London",
+                Some("CA"),
+            ),
+            ("She moved to London, England.", "London", Some("GB")),
+        ];
+        for (input, name, cc) in cases {
+            assert_eq!(country(input, name).as_deref(), *cc, "{input}");
+        }
+    }
+
+    #[test]
+    fn cues_for_organisations_and_places() {
+        let cases: &[(&str, Expected<'_>)] = &[
+            (
+                "The design was drawn up with engineers from the Dutch firm Van Dijk Waterbouw in the end.",
+                ("Van Dijk Waterbouw", EntityType::Organization, &[]),
+            ),
+            (
+                "The Boston City Council voted 11 to 2 on Thursday to build a tidal barrier across the harbor.",
+                ("Boston City Council", EntityType::Organization, &[]),
+            ),
+            (
+                "Critics, among them the Charles River Watershed Association, warned that the gates could trap pollution.",
+                (
+                    "Charles River Watershed Association",
+                    EntityType::Organization,
+                    &[],
+                ),
+            ),
+            (
+                "The water kept coming up the streets of East Boston, residents said.",
+                ("East Boston", EntityType::Location, &[]),
+            ),
+            (
+                "Financé par la région Auvergne-Rhône-Alpes.",
+                ("Auvergne-Rhône-Alpes", EntityType::Location, &[]),
+            ),
+            (
+                "Le maire de Vénissieux, Karim Benali, a parlé. La gare de Vénissieux ouvre.",
+                (
+                    "Vénissieux",
+                    EntityType::Location,
+                    &["Vénissieux", "Vénissieux"],
+                ),
+            ),
+            (
+                "L'association Lyon Vélo Citoyen a regretté le tracé.",
+                ("Lyon Vélo Citoyen", EntityType::Organization, &[]),
+            ),
+            (
+                "Officials at the Ministry of Defence declined to comment on the report.",
+                ("Ministry of Defence", EntityType::Organization, &[]),
+            ),
+        ];
+        for (input, expected) in cases {
+            check(input, &[*expected]);
+        }
+        assert_eq!(
+            country("The streets of East Boston flooded.", "East Boston").as_deref(),
+            Some("US")
+        );
+        // A code with one letter is not an organisation (but a recurring
+        // one is still a named thing).
+        check(
+            "La ligne T10 du tramway et la ligne T10 encore.",
+            &[("T10", EntityType::Other, &[])],
+        );
     }
 }

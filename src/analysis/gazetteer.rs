@@ -218,9 +218,11 @@ Middle East|||
 Latin America|||Latin American;Latin Americans
 ";
 
-/// Cities: `Name|ISO country code|aliases;...`.
+/// Cities: `Name|ISO country code|aliases;...|other countries;...`. The first
+/// code is the reading to prefer without context; the others are taken when
+/// the text says so ("San Jose, Costa Rica", "Paris, Texas").
 pub(crate) const CITIES: &str = "\
-Paris|FR
+Paris|FR||US
 Marseille|FR
 Lyon|FR
 Toulouse|FR
@@ -228,9 +230,9 @@ Strasbourg|FR
 Bordeaux|FR
 Lille|FR
 Saint-Denis|FR
-London|GB
-Manchester|GB
-Birmingham|GB
+London|GB||CA
+Manchester|GB||US
+Birmingham|GB||US
 Liverpool|GB
 Edinburgh|GB
 Glasgow|GB
@@ -238,7 +240,7 @@ Belfast|GB
 Cardiff|GB
 Leeds|GB
 Oxford|GB
-Cambridge|GB
+Cambridge|GB||US
 Dublin|IE
 Cork|IE
 Berlin|DE
@@ -253,7 +255,7 @@ Leipzig|DE
 Bonn|DE
 Madrid|ES
 Barcelona|ES
-Valencia|ES
+Valencia|ES||VE
 Seville|ES|Sevilla
 Bilbao|ES
 Lisbon|PT|Lisboa
@@ -290,7 +292,7 @@ Ljubljana|SI
 Sarajevo|BA
 Skopje|MK
 Tirana|AL
-Athens|GR
+Athens|GR||US
 Thessaloniki|GR
 Nicosia|CY
 Valletta|MT
@@ -356,11 +358,11 @@ Gaza|PS|Gaza City;Gaza Strip
 Ramallah|PS
 West Bank|PS
 Cairo|EG
-Alexandria|EG
+Alexandria|EG||US
 Riyadh|SA
 Jeddah|SA
 Mecca|SA
-Medina|SA
+Medina|SA||US
 Doha|QA
 Dubai|AE
 Abu Dhabi|AE
@@ -385,7 +387,7 @@ Mumbai|IN|Bombay
 Kolkata|IN|Calcutta
 Chennai|IN|Madras
 Bangalore|IN|Bengaluru
-Hyderabad|IN
+Hyderabad|IN||PK
 Dhaka|BD
 Kathmandu|NP
 Colombo|LK
@@ -427,10 +429,10 @@ Jakarta|ID
 Bali|ID
 Manila|PH
 Singapore City|SG
-Sydney|AU
+Sydney|AU||CA
 Melbourne|AU
 Brisbane|AU
-Perth|AU
+Perth|AU||GB
 Adelaide|AU
 Canberra|AU
 Auckland|NZ
@@ -454,7 +456,7 @@ Dakar|SN
 Bamako|ML
 Timbuktu|ML
 Niamey|NE
-Tripoli|LY
+Tripoli|LY||LB
 Benghazi|LY
 Tunis|TN
 Algiers|DZ
@@ -497,7 +499,7 @@ Cleveland|US
 Orlando|US
 Austin|US
 Nashville|US
-Portland|US
+Portland|US||GB
 Sacramento|US
 Honolulu|US
 Anchorage|US
@@ -516,13 +518,14 @@ Guadalajara|MX
 Monterrey|MX
 Tijuana|MX
 Havana|CU
-Kingston|JM
+Kingston|JM||CA;GB;US
 Port-au-Prince|HT
 Guatemala City|GT
 San Salvador|SV
 Tegucigalpa|HN
 Managua|NI
-San Jose|CR|San José
+San Jose|US||CR
+San José|CR||US
 Panama City|PA
 Bogota|CO|Bogotá
 Medellin|CO|Medellín
@@ -530,7 +533,7 @@ Caracas|VE
 Quito|EC
 Lima|PE
 La Paz|BO
-Santiago|CL
+Santiago|CL||ES;DO
 Buenos Aires|AR
 Montevideo|UY
 Asuncion|PY|Asunción
@@ -767,7 +770,266 @@ pub(crate) const PERSON_TITLES: &[&str] = &[
     "researcher",
     "scientist",
     "executive",
+    "councilor",
+    "councillor",
+    "councilman",
+    "councilwoman",
+    "alderman",
+    "commissioner",
+    "cfo",
+    "coo",
+    "cto",
+    "chairperson",
+    "maire",
+    "ministre",
+    "président",
+    "présidente",
+    "vice-président",
+    "vice-présidente",
+    "directeur",
+    "directrice",
+    "porte-parole",
+    "député",
+    "sénateur",
+    "bürgermeister",
+    "sprecher",
+    "sprecherin",
+    "alcalde",
+    "presidente",
 ];
+
+/// Role nouns that, in an appositive right after a capitalised name, make it
+/// a person (", chief executive officer of", ", a spokeswoman for", ", the
+/// café owner"); the person titles count too.
+pub(crate) const APPOSITIVE_ROLES: &[&str] = &[
+    "owner",
+    "co-founder",
+    "cofounder",
+    "head",
+    "member",
+    "partner",
+    "employee",
+    "worker",
+    "resident",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "widow",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "vice-president",
+    "vice-presidente",
+    "aged",
+    "who",
+];
+
+/// Lower-case nouns that, right before a capitalised name, make it an
+/// organisation ("the Dutch firm Van Dijk", "l'association Lyon Vélo").
+pub(crate) const ORG_CUES: &[&str] = &[
+    "firm",
+    "company",
+    "startup",
+    "start-up",
+    "maker",
+    "manufacturer",
+    "automaker",
+    "carmaker",
+    "chipmaker",
+    "retailer",
+    "lender",
+    "insurer",
+    "bank",
+    "carrier",
+    "airline",
+    "conglomerate",
+    "publisher",
+    "broadcaster",
+    "newspaper",
+    "charity",
+    "nonprofit",
+    "non-profit",
+    "association",
+    "organisation",
+    "organization",
+    "subsidiary",
+    "supplier",
+    "société",
+    "entreprise",
+    "groupe",
+    "syndicat",
+    "fabricant",
+    "firma",
+    "unternehmen",
+    "empresa",
+];
+
+/// First words that make a capitalised sequence an organisation
+/// ("Ministry of Defence", "Métropole de Lyon", "Banque de France").
+pub(crate) const ORG_HEADS: &[&str] = &[
+    "ministry",
+    "department",
+    "university",
+    "bank",
+    "council",
+    "institute",
+    "academy",
+    "agency",
+    "commission",
+    "federation",
+    "association",
+    "métropole",
+    "ministère",
+    "université",
+    "banque",
+    "conseil",
+    "mairie",
+    "préfecture",
+    "société",
+    "institut",
+    "agence",
+    "fédération",
+    "assemblée",
+    "syndicat",
+    "universität",
+    "ministerium",
+    "universidad",
+    "ministerio",
+];
+
+/// Lower-case words that, right before a capitalised name, make it a place
+/// ("la région Auvergne-Rhône-Alpes"), and the nouns that do so with "of" or
+/// "de" in between ("the mayor of Springfield", "le maire de Vénissieux").
+pub(crate) const PLACE_CUES: &[&str] = &[
+    "région",
+    "region",
+    "province",
+    "département",
+    "canton",
+    "county",
+    "préfecture",
+];
+pub(crate) const PLACE_OF_CUES: &[&str] = &[
+    "mayor",
+    "maire",
+    "city",
+    "town",
+    "village",
+    "region",
+    "province",
+    "state",
+    "ville",
+    "commune",
+    "governor",
+    "outskirts",
+    "suburbs",
+    "banlieue",
+    "capital",
+    "capitale",
+    "alcalde",
+    "bürgermeister",
+    "centre",
+    "center",
+];
+
+/// Legal-form and group words that may end an organisation's name and be left
+/// out when it is named again ("Northwind Robotics Inc." → "Northwind
+/// Robotics", "Northwind").
+pub(crate) const LEGAL_SUFFIXES: &[&str] = &[
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "gmbh",
+    "ag",
+    "sa",
+    "nv",
+    "bv",
+    "se",
+    "spa",
+    "group",
+    "holdings",
+    "holding",
+];
+
+/// US states and Canadian provinces as written after a city ("SAN JOSE,
+/// Calif."), with their country.
+pub(crate) const REGIONS: &str = "\
+Alabama;Ala.;AL|US
+Alaska;AK|US
+Arizona;Ariz.;AZ|US
+Arkansas;Ark.;AR|US
+California;Calif.;Cal.;CA|US
+Colorado;Colo.;CO|US
+Connecticut;Conn.;CT|US
+Delaware;Del.;DE|US
+Florida;Fla.;FL|US
+Georgia;Ga.;GA|US
+Hawaii;HI|US
+Idaho;ID|US
+Illinois;Ill.;IL|US
+Indiana;Ind.;IN|US
+Iowa;IA|US
+Kansas;Kan.;Kans.;KS|US
+Kentucky;Ky.;KY|US
+Louisiana;La.;LA|US
+Maine;ME|US
+Maryland;Md.;MD|US
+Massachusetts;Mass.;MA|US
+Michigan;Mich.;MI|US
+Minnesota;Minn.;MN|US
+Mississippi;Miss.;MS|US
+Missouri;Mo.;MO|US
+Montana;Mont.;MT|US
+Nebraska;Neb.;Nebr.;NE|US
+Nevada;Nev.;NV|US
+New Hampshire;N.H.;NH|US
+New Jersey;N.J.;NJ|US
+New Mexico;N.M.;N.Mex.;NM|US
+New York;N.Y.;NY|US
+North Carolina;N.C.;NC|US
+North Dakota;N.D.;ND|US
+Ohio;OH|US
+Oklahoma;Okla.;OK|US
+Oregon;Ore.;Oreg.;OR|US
+Pennsylvania;Pa.;Penn.;PA|US
+Rhode Island;R.I.;RI|US
+South Carolina;S.C.;SC|US
+South Dakota;S.D.;SD|US
+Tennessee;Tenn.;TN|US
+Texas;Tex.;TX|US
+Utah;UT|US
+Vermont;Vt.;VT|US
+Virginia;Va.;VA|US
+Washington;Wash.;WA|US
+West Virginia;W.Va.;W.V.;WV|US
+Wisconsin;Wis.;Wisc.;WI|US
+Wyoming;Wyo.;WY|US
+D.C.;DC;District of Columbia|US
+Ontario;Ont.;ON|CA
+Quebec;Québec;Que.;QC|CA
+British Columbia;B.C.;BC|CA
+Alberta;Alta.;AB|CA
+Manitoba;Man.;MB|CA
+Saskatchewan;Sask.;SK|CA
+Nova Scotia;N.S.;NS|CA
+New Brunswick;N.B.;NB|CA
+Newfoundland;Nfld.;NL|CA
+England|GB
+Scotland|GB
+Wales|GB
+";
 
 /// Words that describe a role and so are not a name by themselves (they may
 /// be capitalised before a name: "Deputy National Security Adviser").
@@ -998,7 +1260,13 @@ Steve Steven Susan Sylvia Tamara Ted Teresa Terry Theresa Thomas Tim Timothy Tin
 Vanessa Victor Victoria Vincent Viktor Virginia Vladimir Walter Wayne Wendy William Willie Wolfgang Xi Yasser \
 Yusuf Zachary Ziad Angela Emmanuel François Hollande Manuel Shinzo Narendra Justin Theresa Benjamin Hassan Recep \
 Jens Federica Ashton Kofi Ban Antony Mitt Marco Ted Lindsey Nancy Elizabeth Kamala Joe Jill Hunter Volodymyr \
-Olaf Giorgia Pedro Rishi Keir Liz Jair Luiz Cyril Abiy Xavier Sadiq Nigel Jeremy Alexei Ursula Charles Camilla";
+Olaf Giorgia Pedro Rishi Keir Liz Jair Luiz Cyril Abiy Xavier Sadiq Nigel Jeremy Alexei Ursula Charles Camilla \
+René Renée Nadia Markus Jürgen Jörg Uwe Dieter Klaus Sabine Ingrid Astrid Lars Sven Søren Björn Magnus Priya Rahul \
+Amit Sanjay Deepak Anil Sunil Arjun Anita Sunita Pooja Ravi Vijay Hiroshi Takeshi Kenji Yuki Haruki Akira Min-jun \
+Ji-woo Kwame Chidi Ngozi Oluwaseun Amina Yusuf Tariq Layla Leila Noura Reza Ali Mehmet Ahmet Emre Elif Ayşe \
+Piotr Krzysztof Agnieszka Katarzyna Tomasz Jakub Pavel Petr Jana Ivana Dragan Nikola Milan Stefano Giuseppe \
+Giovanni Luca Matteo Alessandro Chiara Giulia Sofia Lucia Pablo Diego Alejandra Camila Valentina Joaquín João \
+Thiago Gabriel Mateus Beatriz Inês Mariana";
 
 /// Words that look capitalised at the start of a sentence or a quotation but
 /// are not names.

@@ -3,7 +3,9 @@
 //! prerequisites (sentences, tokens, entities) even when their own output is
 //! not asked for.
 
-use super::{Analysis, Features, Input, Sentence, Span, Token};
+use std::collections::HashSet;
+
+use super::{Analysis, EntityType, Features, Input, Sentence, Span, Token};
 use super::{
     cleanup, entities, fingerprint, keyphrases, language, quotes, segment, sentiment, stats,
     summary,
@@ -111,10 +113,22 @@ pub(crate) fn run(input: &Input<'_>) -> Analysis {
             title: input.title,
             reference_date: input.reference_date,
         };
-        let found = entities::extract(&ctx);
+        let mut found = entities::extract(&ctx);
         if f.quotes {
             out.quotes =
                 quotes::extract(text, masked, &sentence_spans, &found, &cleaned.shortcodes);
+            // Whoever the quotes name as a speaker is a person, when the
+            // recogniser could not tell; ids and salience stay as they are.
+            let speakers: HashSet<&str> = out
+                .quotes
+                .iter()
+                .filter_map(|q| q.speaker_entity_id.as_deref())
+                .collect();
+            for e in &mut found {
+                if e.entity_type == EntityType::Other && speakers.contains(e.id.as_str()) {
+                    e.entity_type = EntityType::Person;
+                }
+            }
         }
         if f.entities {
             out.entities = found;
@@ -349,6 +363,21 @@ mod tests {
             },
         ));
         assert_eq!(tokens.tokens.len(), 3);
+    }
+
+    #[test]
+    fn quoted_speakers_become_persons() {
+        // "a déclaré" is a quote cue but not one the recogniser knows, so the
+        // name is OTHER until the quote names it as the speaker.
+        let text = "« Nous allons gagner cette bataille », a déclaré Zorblax Quint. Zorblax Quint est parti.";
+        let a = run(&input(text, Features::default()));
+        let zq = entity(&a, "Zorblax Quint", EntityType::Person);
+        let q = a.quotes.first().expect("a quote");
+        assert_eq!(q.speaker_entity_id.as_deref(), Some(zq.id.as_str()));
+        assert_eq!(zq.mentions.len(), 2);
+        for (i, e) in a.entities.iter().enumerate() {
+            assert_eq!(e.id, format!("e{}", i + 1));
+        }
     }
 
     /// Every span of the analysis lies on char boundaries inside the text.

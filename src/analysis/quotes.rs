@@ -24,7 +24,7 @@ use super::{Entity, EntityType, Quote, QuoteKind, Span};
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
 const MIN_WORDS: usize = 3;
 
-const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked";
+const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió";
 const NAME: &str = r"(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t]+(?:\p{Lu}[\p{L}'’.\-]*|de|van|von|al|bin))*";
 
 static AFTER_NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
@@ -321,9 +321,14 @@ fn resolve(
         return (String::new(), None);
     };
     let name = text.get(name_span.start..name_span.end).unwrap_or_default();
-    let covering = index
-        .at(name_span)
-        .filter(|e| matches!(e.entity_type, EntityType::Person | EntityType::Organization));
+    // An OTHER entity named as a speaker is a person the recogniser missed;
+    // the pipeline retypes it.
+    let covering = index.at(name_span).filter(|e| {
+        matches!(
+            e.entity_type,
+            EntityType::Person | EntityType::Organization | EntityType::Other
+        )
+    });
     let entity = match covering {
         Some(e) => Some(e),
         None => {
