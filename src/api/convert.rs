@@ -592,7 +592,8 @@ pub fn analysis_to_pb(
 }
 
 /// Converts a search hit; `full` adds the stored document and its analysis.
-pub fn hit_to_pb(hit: &Hit, full: bool, highlight_unit: OffsetUnit) -> pb::SearchHit {
+/// Highlight spans and analysis spans count in `unit`.
+pub fn hit_to_pb(hit: &Hit, full: bool, unit: OffsetUnit) -> pb::SearchHit {
     let stored = &hit.document;
     pb::SearchHit {
         id: stored.id.clone(),
@@ -601,16 +602,12 @@ pub fn hit_to_pb(hit: &Hit, full: bool, highlight_unit: OffsetUnit) -> pb::Searc
         highlights: hit
             .highlights
             .iter()
-            .map(|h| highlight_to_pb(h, highlight_unit))
+            .map(|h| highlight_to_pb(h, unit))
             .collect(),
         document: full.then(|| pb::StoredDocumentView {
             document: Some(document_to_pb(&stored.document, &stored.id)),
             version: stored.version,
-            analysis: Some(analysis_to_pb(
-                &stored.analysis,
-                &stored.document,
-                OffsetUnit::Utf8,
-            )),
+            analysis: Some(analysis_to_pb(&stored.analysis, &stored.document, unit)),
         }),
         published_at: stored
             .document
