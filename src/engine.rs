@@ -89,6 +89,17 @@ pub struct Ingested {
     pub analysis: Analysis,
 }
 
+/// A short text that takes every stage of the pipeline through its main
+/// paths (shortcodes, duplicate and boilerplate lines, quotes, dates, money,
+/// contacts), so the lazily built tables exist before the first request.
+const WARM_UP_TEXT: &str = "Warm-up headline: U.S. and France agree\nWarm-up headline: U.S. and France agree\n\n\
+BELEK, Turkey (Reuters) -- U.S. Deputy National Security Adviser Ben Rhodes said on Sunday that 129 people \
+died in Paris. \"We are ready to help,\" Rhodes said. \u{201c}It is a hard week,\u{201d} said Priya Raman, \
+chief executive of Northwind Robotics Inc., which earned $4.5 billion, up 12.5% or 30 percent, on March 3, 2026 \
+at 5:00 p.m. Eastern Time. Write to press@example.com, call +1 (408) 555-0172 or visit https://example.com/news.\n\n\
+%shareLinks-quote=\"We will keep working with our partners.\" type=\"quote\" author=\"Ben Rhodes\"%\n\n\
+Watch more coverage below:\n";
+
 /// The domain operations of docsift over one store.
 pub struct Engine {
     store: Arc<dyn Store>,
@@ -201,7 +212,7 @@ impl Engine {
     /// blocking context).
     pub fn warm_up() {
         let input = analysis::Input {
-            text: "\"We are ready,\" Ben Rhodes said in Paris on Sunday, after 129 people died.",
+            text: WARM_UP_TEXT,
             title: Some("Warm-up"),
             language_hint: None,
             reference_date: Utc::now().date_naive(),
