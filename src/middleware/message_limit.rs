@@ -11,9 +11,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use http::HeaderMap;
-use http_body::{Body as HttpBody, Frame};
 use tonic::Code;
 use tower::{Layer, Service};
+
+use super::body::{BodyObserver, observe};
 
 /// The start of tonic's message for a request over the decoding limit.
 const TONIC_TOO_LARGE: &str = "Error, decoded message length too large";
@@ -72,11 +73,8 @@ where
                 return Ok(response);
             }
             let (parts, body) = response.into_parts();
-            let body = RewriteTrailers { inner: body, limit };
-            Ok(http::Response::from_parts(
-                parts,
-                tonic::body::Body::new(body),
-            ))
+            let body = observe(body, RewriteTrailers { limit });
+            Ok(http::Response::from_parts(parts, body))
         })
     }
 }
@@ -118,38 +116,13 @@ fn rewrite(headers: &mut HeaderMap, limit: usize) -> bool {
     true
 }
 
-/// A response body whose trailers get the same rewrite.
+/// Gives a streamed response's trailers the same rewrite.
 struct RewriteTrailers {
-    inner: tonic::body::Body,
     limit: usize,
 }
 
-impl HttpBody for RewriteTrailers {
-    type Data = bytes::Bytes;
-    type Error = tonic::Status;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        let limit = self.limit;
-        match Pin::new(&mut self.inner).poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => match frame.into_trailers() {
-                Ok(mut trailers) => {
-                    rewrite(&mut trailers, limit);
-                    Poll::Ready(Some(Ok(Frame::trailers(trailers))))
-                }
-                Err(frame) => Poll::Ready(Some(Ok(frame))),
-            },
-            other => other,
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.inner.size_hint()
+impl BodyObserver for RewriteTrailers {
+    fn on_trailers(&mut self, trailers: &mut HeaderMap) {
+        rewrite(trailers, self.limit);
     }
 }

@@ -2,6 +2,7 @@
 //! size limit's status, and the caller's identity that handlers read from
 //! request extensions.
 
+mod body;
 pub mod message_limit;
 pub mod trace;
 

@@ -10,11 +10,12 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use http_body::{Body as HttpBody, Frame};
 use tonic::Code;
 use tonic::transport::server::TcpConnectInfo;
 use tower::{Layer, Service};
 use tracing::{Instrument, Span, field};
+
+use super::body::{BodyObserver, observe};
 
 /// The layer; see the module docs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -76,16 +77,14 @@ where
                             return Ok(response);
                         }
                         let (parts, body) = response.into_parts();
-                        let body = TracedBody {
-                            inner: body,
-                            span: current,
-                            started,
-                            done: false,
-                        };
-                        Ok(http::Response::from_parts(
-                            parts,
-                            tonic::body::Body::new(body),
-                        ))
+                        let body = observe(
+                            body,
+                            TraceEnd {
+                                span: current,
+                                started,
+                            },
+                        );
+                        Ok(http::Response::from_parts(parts, body))
                     }
                     Err(err) => {
                         current.record("latency_ms", latency_ms(started));
@@ -127,60 +126,29 @@ fn finish(span: &Span, code: Code, started: Instant) {
     }
 }
 
-/// A response body that logs the call's outcome when its trailers pass, or
-/// when it is dropped before its end (the client cancelled).
-struct TracedBody {
-    inner: tonic::body::Body,
+/// Logs the call's outcome when its response body ends.
+struct TraceEnd {
     span: Span,
     started: Instant,
-    done: bool,
 }
 
-impl HttpBody for TracedBody {
-    type Data = bytes::Bytes;
-    type Error = tonic::Status;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        match &polled {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Some(trailers) = frame.trailers_ref()
-                    && !self.done
-                {
-                    self.done = true;
-                    let code = status_of(trailers).unwrap_or(Code::Unknown);
-                    finish(&self.span, code, self.started);
-                }
-            }
-            Poll::Ready(Some(Err(status))) if !self.done => {
-                self.done = true;
-                finish(&self.span, status.code(), self.started);
-            }
-            Poll::Ready(None) if !self.done => {
-                self.done = true;
-                finish(&self.span, Code::Unknown, self.started);
-            }
-            _ => {}
-        }
-        polled
+impl BodyObserver for TraceEnd {
+    fn on_trailers(&mut self, trailers: &mut http::HeaderMap) {
+        let code = status_of(trailers).unwrap_or(Code::Unknown);
+        finish(&self.span, code, self.started);
     }
 
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+    fn on_error(&mut self, status: &tonic::Status) {
+        finish(&self.span, status.code(), self.started);
     }
 
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-impl Drop for TracedBody {
-    fn drop(&mut self) {
-        if !self.done {
-            finish(&self.span, Code::Cancelled, self.started);
-        }
+    fn on_end(&mut self, dropped: bool) {
+        // A body dropped before its end means the client went away.
+        let code = if dropped {
+            Code::Cancelled
+        } else {
+            Code::Unknown
+        };
+        finish(&self.span, code, self.started);
     }
 }
