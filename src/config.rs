@@ -41,6 +41,78 @@ impl Default for Limits {
     }
 }
 
+/// A permission an API key can carry; each RPC needs one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Analyzer RPCs.
+    Analyze,
+    /// GetDocument, ListDocuments and the Search service.
+    Read,
+    /// Ingest, IngestStream and DeleteDocument.
+    Write,
+    /// Every RPC.
+    Admin,
+}
+
+impl Scope {
+    /// The scope's name in configuration and errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Analyze => "analyze",
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+
+    /// Parses a scope name.
+    pub fn parse(name: &str) -> Option<Scope> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "analyze" => Some(Scope::Analyze),
+            "read" => Some(Scope::Read),
+            "write" => Some(Scope::Write),
+            "admin" => Some(Scope::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// One API key as configured: never the secret itself, only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyConfig {
+    /// A name for the key, used in logs (never the key itself).
+    pub id: String,
+    /// The lower-case hex SHA-256 of the whole key string.
+    pub secret_sha256: String,
+    /// What the key may do.
+    pub scopes: Vec<Scope>,
+    /// The tenant whose documents the key reads and writes.
+    pub tenant: String,
+}
+
+impl ApiKeyConfig {
+    /// Parses the compact form used by `DOCSIFT_API_KEYS`:
+    /// `ID:SHA256:SCOPE+SCOPE:TENANT`.
+    pub fn parse_compact(entry: &str) -> Result<ApiKeyConfig, String> {
+        let parts: Vec<&str> = entry.trim().split(':').collect();
+        let [id, hash, scopes, tenant] = parts.as_slice() else {
+            return Err(format!("{entry:?} is not ID:SHA256:SCOPE+SCOPE:TENANT"));
+        };
+        let scopes = scopes
+            .split('+')
+            .map(|s| Scope::parse(s).ok_or_else(|| format!("unknown scope {s:?}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ApiKeyConfig {
+            id: id.to_string(),
+            secret_sha256: hash.to_ascii_lowercase(),
+            scopes,
+            tenant: tenant.to_string(),
+        })
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -63,6 +135,15 @@ pub struct Config {
     pub page_token_secret: String,
     /// Request limits.
     pub limits: Limits,
+    /// API keys. With none, every caller is anonymous and belongs to the
+    /// default tenant, which is allowed only on a loopback address unless
+    /// `insecure_allow_anonymous` is set.
+    pub keys: Vec<ApiKeyConfig>,
+    /// Serve without API keys on a non-loopback address.
+    pub insecure_allow_anonymous: bool,
+    /// Whether health checks and reflection need a key (they are open by
+    /// default so load balancers and grpcurl can use them).
+    pub protect_health_and_reflection: bool,
 }
 
 impl Default for Config {
@@ -76,6 +157,9 @@ impl Default for Config {
             shutdown_grace_seconds: 30,
             page_token_secret: String::new(),
             limits: Limits::default(),
+            keys: Vec::new(),
+            insecure_allow_anonymous: false,
+            protect_health_and_reflection: false,
         }
     }
 }
@@ -89,6 +173,9 @@ pub struct Overrides {
     /// The log format [env: DOCSIFT_LOG_FORMAT] [default: pretty].
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Serve without API keys on a non-loopback address [env: DOCSIFT_INSECURE_ALLOW_ANONYMOUS].
+    #[arg(long)]
+    pub insecure_allow_anonymous: bool,
     /// The log filter, e.g. "info,docsift=debug" [env: DOCSIFT_LOG].
     #[arg(long)]
     pub log_filter: Option<String>,
@@ -221,6 +308,22 @@ impl Config {
         if let Some(v) = env("DOCSIFT_MAX_DOCUMENT_BYTES") {
             self.limits.max_document_bytes = parse("DOCSIFT_MAX_DOCUMENT_BYTES", v)?;
         }
+        if let Some(v) = env("DOCSIFT_API_KEYS") {
+            // The environment's keys replace the file's, like every other setting.
+            self.keys = v
+                .split([';', ' ', '\n', '\t'])
+                .filter(|e| !e.trim().is_empty())
+                .map(ApiKeyConfig::parse_compact)
+                .collect::<Result<_, _>>()
+                .map_err(|message| ConfigError::Env {
+                    name: "DOCSIFT_API_KEYS".into(),
+                    value: "(hidden)".into(),
+                    message,
+                })?;
+        }
+        if let Some(v) = env("DOCSIFT_INSECURE_ALLOW_ANONYMOUS") {
+            self.insecure_allow_anonymous = parse("DOCSIFT_INSECURE_ALLOW_ANONYMOUS", v)?;
+        }
         Ok(())
     }
 
@@ -234,6 +337,9 @@ impl Config {
         if let Some(v) = &flags.log_filter {
             self.log_filter = v.clone();
         }
+        if flags.insecure_allow_anonymous {
+            self.insecure_allow_anonymous = true;
+        }
         if let Some(v) = flags.refresh_interval_ms {
             self.refresh_interval_ms = v;
         }
@@ -246,6 +352,32 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        let mut ids = std::collections::BTreeSet::new();
+        for (i, key) in self.keys.iter().enumerate() {
+            let name = format!("keys[{i}] ({:?})", key.id);
+            if key.id.trim().is_empty() || !ids.insert(key.id.as_str()) {
+                return Err(ConfigError::Invalid(format!(
+                    "{name}: every key needs a unique, non-empty id"
+                )));
+            }
+            if key.secret_sha256.len() != 64
+                || !key.secret_sha256.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "{name}: secret_sha256 must be 64 hex digits (docsift keys create prints it)"
+                )));
+            }
+            if key.scopes.is_empty() {
+                return Err(ConfigError::Invalid(format!(
+                    "{name}: scopes must name at least one of analyze, read, write, admin"
+                )));
+            }
+            if key.tenant.trim().is_empty() {
+                return Err(ConfigError::Invalid(format!(
+                    "{name}: tenant must not be empty"
+                )));
+            }
+        }
         let limits = &self.limits;
         if limits.max_message_bytes < 1024 {
             return Err(ConfigError::Invalid(

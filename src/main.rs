@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use docsift::config::{Config, LogFormat, Overrides};
+use docsift::config::{Config, LogFormat, Overrides, Scope};
 use tracing_subscriber::EnvFilter;
 
 /// docsift: document analysis and search over gRPC.
@@ -25,11 +25,42 @@ enum Command {
         #[command(flatten)]
         overrides: Overrides,
     },
+    /// Manages API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Prints a new random API key once, with the config entry to paste.
+    Create {
+        /// The tenant whose documents the key reads and writes.
+        #[arg(long)]
+        tenant: String,
+        /// Comma-separated scopes: analyze, read, write, admin.
+        #[arg(long, value_delimiter = ',', required = true)]
+        scopes: Vec<String>,
+        /// A name for the key in logs [default: a random one].
+        #[arg(long)]
+        id: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Keys(KeysCommand::Create { tenant, scopes, id }) => {
+            match create_key(&tenant, &scopes, id) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("docsift: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Serve { config, overrides } => {
             let config = match Config::load(
                 config.as_deref(),
@@ -53,6 +84,38 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Makes a key and the text that shows it once with its config entry.
+fn create_key(tenant: &str, scopes: &[String], id: Option<String>) -> Result<String, String> {
+    let tenant = tenant.trim();
+    if tenant.is_empty() {
+        return Err("--tenant must not be empty".into());
+    }
+    let mut parsed = Vec::new();
+    for scope in scopes {
+        let scope = Scope::parse(scope)
+            .ok_or_else(|| format!("unknown scope {scope:?}; use analyze, read, write or admin"))?;
+        if !parsed.contains(&scope) {
+            parsed.push(scope);
+        }
+    }
+    let id = id.unwrap_or_else(|| format!("key-{:08x}", rand::random::<u32>()));
+    if id.contains([':', '"', ';']) || id.trim().is_empty() {
+        return Err("--id must be non-empty and hold no ':', ';' or '\"'".into());
+    }
+    let (key, hash) = docsift::middleware::auth::generate_key();
+    let names: Vec<&str> = parsed.iter().map(|s| s.as_str()).collect();
+    let toml_scopes: Vec<String> = names.iter().map(|s| format!("\"{s}\"")).collect();
+    Ok(format!(
+        "API key (shown only now; the server keeps only its hash):\n\n  {key}\n\n\
+         Add to the config file:\n\n\
+         [[keys]]\nid = \"{id}\"\nsecret_sha256 = \"{hash}\"\nscopes = [{}]\ntenant = \"{tenant}\"\n\n\
+         or to the environment (entries separated by ';'):\n\n  DOCSIFT_API_KEYS='{id}:{hash}:{}:{tenant}'\n\n\
+         Clients send it as `authorization: Bearer <key>` or `x-api-key: <key>`.\n",
+        toml_scopes.join(", "),
+        names.join("+"),
+    ))
 }
 
 fn init_tracing(config: &Config) {

@@ -20,6 +20,7 @@ use crate::api::documents::DocumentsApi;
 use crate::api::search::SearchApi;
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::middleware::auth::{AuthLayer, KeyRing};
 use crate::middleware::message_limit::MessageLimitLayer;
 use crate::middleware::trace::TraceLayer;
 use crate::proto::{FILE_DESCRIPTOR_SET, pb};
@@ -116,10 +117,26 @@ pub async fn run(
     };
 
     let local = listener.local_addr()?;
+    let keys = KeyRing::new(&config.keys);
+    if keys.is_empty() {
+        if !local.ip().is_loopback() && !config.insecure_allow_anonymous {
+            anyhow::bail!(
+                "refusing to serve without API keys on the non-loopback address {local}: \
+                 configure keys (`docsift keys create`) or pass --insecure-allow-anonymous"
+            );
+        }
+        tracing::warn!(
+            address = %local,
+            "no API keys configured: every caller is anonymous and uses the default tenant"
+        );
+    } else {
+        tracing::info!(keys = config.keys.len(), "API keys required");
+    }
     let serve = Server::builder()
         .layer(
             tower::ServiceBuilder::new()
                 .layer(TraceLayer)
+                .layer(AuthLayer::new(keys, !config.protect_health_and_reflection))
                 .layer(MessageLimitLayer::new(max_message)),
         )
         .add_service(health_service)

@@ -2,6 +2,7 @@
 //! size limit's status, and the caller's identity that handlers read from
 //! request extensions.
 
+pub mod auth;
 mod body;
 pub mod message_limit;
 pub mod trace;

@@ -62,6 +62,8 @@ where
             "rpc",
             method = %request.uri().path(),
             peer = %peer,
+            key_id = field::Empty,
+            tenant = field::Empty,
             code = field::Empty,
             latency_ms = field::Empty,
         );
