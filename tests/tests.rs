@@ -1,6 +1,7 @@
 //! Integration tests: a real docsift server on 127.0.0.1:0, driven by tonic
 //! clients over a real connection.
 
+mod auth;
 mod util;
 
 use docsift::proto::pb;

@@ -1,0 +1,464 @@
+//! API keys, scopes and tenants over a real connection.
+
+use docsift::config::{ApiKeyConfig, Config, Scope};
+use docsift::middleware::auth::hash_hex;
+use docsift::proto::pb;
+use tonic::Code;
+
+use crate::util::{TestServer, text_document, wait_for};
+
+const KEY_A: &str = "dsk_test_tenant_a_all";
+const KEY_B: &str = "dsk_test_tenant_b_all";
+const KEY_READ: &str = "dsk_test_tenant_a_read";
+const KEY_ANALYZE: &str = "dsk_test_tenant_a_analyze";
+
+fn key(id: &str, secret: &str, scopes: &[Scope], tenant: &str) -> ApiKeyConfig {
+    ApiKeyConfig {
+        id: id.into(),
+        secret_sha256: hash_hex(secret),
+        scopes: scopes.to_vec(),
+        tenant: tenant.into(),
+    }
+}
+
+async fn keyed_server() -> TestServer {
+    let all = [Scope::Analyze, Scope::Read, Scope::Write];
+    let config = Config {
+        keys: vec![
+            key("a", KEY_A, &all, "tenant-a"),
+            key("b", KEY_B, &all, "tenant-b"),
+            key("a-read", KEY_READ, &[Scope::Read], "tenant-a"),
+            key("a-analyze", KEY_ANALYZE, &[Scope::Analyze], "tenant-a"),
+        ],
+        ..Config::default()
+    };
+    TestServer::start_with(config).await
+}
+
+/// Wraps a message in a request that carries `key` (if any).
+fn with_key<T>(message: T, key: Option<&str>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    if let Some(key) = key {
+        let value = format!("Bearer {key}").parse().expect("header value");
+        request.metadata_mut().insert("authorization", value);
+    }
+    request
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rpc {
+    Analyze,
+    AnalyzeStream,
+    Ingest,
+    IngestStream,
+    GetDocument,
+    DeleteDocument,
+    ListDocuments,
+    Search,
+    SimilarDocuments,
+    Watch,
+}
+
+impl Rpc {
+    const ALL: [Rpc; 10] = [
+        Rpc::Analyze,
+        Rpc::AnalyzeStream,
+        Rpc::Ingest,
+        Rpc::IngestStream,
+        Rpc::GetDocument,
+        Rpc::DeleteDocument,
+        Rpc::ListDocuments,
+        Rpc::Search,
+        Rpc::SimilarDocuments,
+        Rpc::Watch,
+    ];
+
+    /// A key of tenant A that lacks the scope this RPC needs.
+    fn wrong_scope_key(self) -> &'static str {
+        match self {
+            Rpc::Analyze | Rpc::AnalyzeStream => KEY_READ,
+            Rpc::Ingest | Rpc::IngestStream | Rpc::DeleteDocument => KEY_READ,
+            Rpc::GetDocument
+            | Rpc::ListDocuments
+            | Rpc::Search
+            | Rpc::SimilarDocuments
+            | Rpc::Watch => KEY_ANALYZE,
+        }
+    }
+
+    /// Whether the RPC names a stored document by id.
+    fn takes_id(self) -> bool {
+        matches!(
+            self,
+            Rpc::GetDocument | Rpc::DeleteDocument | Rpc::SimilarDocuments
+        )
+    }
+}
+
+/// Runs one RPC with a key; for RPCs that take an id, on `id`. Streams are
+/// read to their first answer.
+async fn call(
+    server: &TestServer,
+    rpc: Rpc,
+    key: Option<&str>,
+    id: &str,
+) -> Result<(), tonic::Status> {
+    let text = "Angela Merkel met Emmanuel Macron in Berlin on Monday.";
+    match rpc {
+        Rpc::Analyze => {
+            server
+                .analyzer()
+                .analyze(with_key(
+                    pb::AnalyzeRequest {
+                        document: Some(text_document("", text)),
+                        options: None,
+                    },
+                    key,
+                ))
+                .await?;
+        }
+        Rpc::AnalyzeStream => {
+            let items = tokio_stream::iter([pb::AnalyzeStreamRequest {
+                document: Some(text_document("", text)),
+                options: None,
+            }]);
+            let mut stream = server
+                .analyzer()
+                .analyze_stream(with_key(items, key))
+                .await?
+                .into_inner();
+            stream.message().await?;
+        }
+        Rpc::Ingest => {
+            server
+                .documents()
+                .ingest(with_key(
+                    pb::IngestRequest {
+                        document: Some(text_document("new-doc", text)),
+                        options: None,
+                    },
+                    key,
+                ))
+                .await?;
+        }
+        Rpc::IngestStream => {
+            let items = tokio_stream::iter([pb::IngestStreamRequest {
+                document: Some(text_document("new-doc-2", text)),
+                options: None,
+            }]);
+            let mut stream = server
+                .documents()
+                .ingest_stream(with_key(items, key))
+                .await?
+                .into_inner();
+            stream.message().await?;
+        }
+        Rpc::GetDocument => {
+            server
+                .documents()
+                .get_document(with_key(
+                    pb::GetDocumentRequest {
+                        id: id.into(),
+                        ..Default::default()
+                    },
+                    key,
+                ))
+                .await?;
+        }
+        Rpc::DeleteDocument => {
+            server
+                .documents()
+                .delete_document(with_key(
+                    pb::DeleteDocumentRequest {
+                        id: id.into(),
+                        ..Default::default()
+                    },
+                    key,
+                ))
+                .await?;
+        }
+        Rpc::ListDocuments => {
+            server
+                .documents()
+                .list_documents(with_key(pb::ListDocumentsRequest::default(), key))
+                .await?;
+        }
+        Rpc::Search => {
+            server
+                .search()
+                .search(with_key(
+                    pb::SearchRequest {
+                        query: "fox".into(),
+                        ..Default::default()
+                    },
+                    key,
+                ))
+                .await?;
+        }
+        Rpc::SimilarDocuments => {
+            server
+                .search()
+                .similar_documents(with_key(
+                    pb::SimilarDocumentsRequest {
+                        like: Some(pb::similar_documents_request::Like::Id(id.into())),
+                        ..Default::default()
+                    },
+                    key,
+                ))
+                .await?;
+        }
+        Rpc::Watch => {
+            server
+                .search()
+                .watch(with_key(pb::WatchRequest::default(), key))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn ingest(server: &TestServer, key: &str, id: &str, text: &str) {
+    server
+        .documents()
+        .ingest(with_key(
+            pb::IngestRequest {
+                document: Some(text_document(id, text)),
+                options: wait_for(),
+            },
+            Some(key),
+        ))
+        .await
+        .expect("ingest");
+}
+
+#[tokio::test]
+async fn every_rpc_checks_key_scope_and_tenant() {
+    let server = keyed_server().await;
+    // A document of tenant A only, read by the id-based RPCs.
+    ingest(
+        &server,
+        KEY_A,
+        "only-a",
+        "The quick brown fox jumps over the lazy dog in Paris.",
+    )
+    .await;
+
+    for rpc in Rpc::ALL {
+        // (case, key, id, expected code)
+        let cases: [(&str, Option<&str>, &str, Code); 4] = [
+            ("no key", None, "only-a", Code::Unauthenticated),
+            (
+                "bad key",
+                Some("dsk_not_a_key"),
+                "only-a",
+                Code::Unauthenticated,
+            ),
+            (
+                "wrong scope",
+                Some(rpc.wrong_scope_key()),
+                "only-a",
+                Code::PermissionDenied,
+            ),
+            (
+                "other tenant's document",
+                Some(KEY_B),
+                "only-a",
+                Code::NotFound,
+            ),
+        ];
+        for (case, key, id, expected) in cases {
+            if case == "other tenant's document" && !rpc.takes_id() {
+                continue;
+            }
+            let got = call(&server, rpc, key, id).await.expect_err(case);
+            assert_eq!(got.code(), expected, "{rpc:?} with {case}: {got:?}");
+        }
+    }
+    // The right key works for every RPC (Delete last: it removes the document).
+    let delete_last = Rpc::ALL
+        .into_iter()
+        .filter(|r| *r != Rpc::DeleteDocument)
+        .chain([Rpc::DeleteDocument]);
+    for rpc in delete_last {
+        let result = call(&server, rpc, Some(KEY_A), "only-a").await;
+        assert!(result.is_ok(), "{rpc:?} with the right key: {result:?}");
+    }
+    // x-api-key works as well as a bearer token.
+    let mut request = tonic::Request::new(pb::ListDocumentsRequest::default());
+    request
+        .metadata_mut()
+        .insert("x-api-key", KEY_READ.parse().expect("header"));
+    assert!(server.documents().list_documents(request).await.is_ok());
+    // Health and reflection stay open.
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel.clone());
+    assert!(
+        health
+            .check(tonic_health::pb::HealthCheckRequest::default())
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn tenants_never_see_each_other() {
+    let server = keyed_server().await;
+    let words = "Storm Ciaran hit the coast of Portugal near Lisbon, officials said on Sunday.";
+    ingest(&server, KEY_A, "same-id", words).await;
+    ingest(&server, KEY_B, "same-id", words).await;
+    ingest(
+        &server,
+        KEY_A,
+        "a-only",
+        "Lisbon storm damage was counted by officials.",
+    )
+    .await;
+
+    for (key, tenant, expected_total) in [(KEY_A, "tenant-a", 2u64), (KEY_B, "tenant-b", 1)] {
+        let stored = server
+            .documents()
+            .get_document(with_key(
+                pb::GetDocumentRequest {
+                    id: "same-id".into(),
+                    ..Default::default()
+                },
+                Some(key),
+            ))
+            .await
+            .expect("get")
+            .into_inner();
+        assert_eq!(stored.tenant, tenant);
+        assert_eq!(stored.version, 1, "each tenant has its own first version");
+
+        let list = server
+            .documents()
+            .list_documents(with_key(pb::ListDocumentsRequest::default(), Some(key)))
+            .await
+            .expect("list")
+            .into_inner();
+        assert_eq!(list.total_size, expected_total, "{tenant}");
+        assert!(list.documents.iter().all(|d| d.tenant == tenant));
+
+        let search = server
+            .search()
+            .search(with_key(
+                pb::SearchRequest {
+                    query: "lisbon storm".into(),
+                    facets: vec!["entity.LOCATION".into()],
+                    ..Default::default()
+                },
+                Some(key),
+            ))
+            .await
+            .expect("search")
+            .into_inner();
+        assert_eq!(search.total_size, expected_total, "{tenant}");
+        let lisbon = search
+            .facets
+            .iter()
+            .flat_map(|f| f.values.iter())
+            .find(|v| v.value == "Lisbon")
+            .map(|v| v.count);
+        assert_eq!(
+            lisbon,
+            Some(expected_total),
+            "facets count only {tenant}'s documents"
+        );
+
+        let similar = server
+            .search()
+            .similar_documents(with_key(
+                pb::SimilarDocumentsRequest {
+                    like: Some(pb::similar_documents_request::Like::Text(words.into())),
+                    ..Default::default()
+                },
+                Some(key),
+            ))
+            .await
+            .expect("similar")
+            .into_inner();
+        assert!(similar.hits.len() as u64 <= expected_total);
+    }
+
+    // B deleting its copy leaves A's untouched; B cannot delete A's own document.
+    server
+        .documents()
+        .delete_document(with_key(
+            pb::DeleteDocumentRequest {
+                id: "same-id".into(),
+                ..Default::default()
+            },
+            Some(KEY_B),
+        ))
+        .await
+        .expect("delete b");
+    let err = server
+        .documents()
+        .delete_document(with_key(
+            pb::DeleteDocumentRequest {
+                id: "a-only".into(),
+                ..Default::default()
+            },
+            Some(KEY_B),
+        ))
+        .await
+        .expect_err("not b's");
+    assert_eq!(err.code(), Code::NotFound);
+    assert!(
+        server
+            .documents()
+            .get_document(with_key(
+                pb::GetDocumentRequest {
+                    id: "same-id".into(),
+                    ..Default::default()
+                },
+                Some(KEY_A),
+            ))
+            .await
+            .is_ok()
+    );
+
+    // A watcher of tenant B never sees tenant A's documents.
+    let mut watch = server
+        .search()
+        .watch(with_key(pb::WatchRequest::default(), Some(KEY_B)))
+        .await
+        .expect("watch")
+        .into_inner();
+    ingest(&server, KEY_A, "a-later", words).await;
+    ingest(&server, KEY_B, "b-later", words).await;
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), watch.message())
+        .await
+        .expect("in time")
+        .expect("item")
+        .expect("open");
+    assert_eq!(first.hit.expect("hit").id, "b-later");
+}
+
+#[tokio::test]
+async fn no_keys_refuses_a_non_loopback_address() {
+    // Binding the wildcard address sends no traffic anywhere; the server must
+    // refuse before it serves a single call.
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:0")
+        .await
+        .expect("bind");
+    let err = docsift::server::run(Config::default(), listener, std::future::pending())
+        .await
+        .expect_err("refused");
+    assert!(
+        err.to_string().contains("--insecure-allow-anonymous"),
+        "says how to proceed: {err}"
+    );
+
+    let listener = tokio::net::TcpListener::bind("0.0.0.0:0")
+        .await
+        .expect("bind");
+    let config = Config {
+        insecure_allow_anonymous: true,
+        ..Config::default()
+    };
+    let started = docsift::server::run(config, listener, async {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    })
+    .await;
+    assert!(started.is_ok(), "{started:?}");
+}
