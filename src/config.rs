@@ -90,6 +90,9 @@ pub struct ApiKeyConfig {
     pub scopes: Vec<Scope>,
     /// The tenant whose documents the key reads and writes.
     pub tenant: String,
+    /// This key's own rate for every RPC, instead of the per-class defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl ApiKeyConfig {
@@ -109,7 +112,53 @@ impl ApiKeyConfig {
             secret_sha256: hash.to_ascii_lowercase(),
             scopes,
             tenant: tenant.to_string(),
+            rate_limit: None,
         })
+    }
+}
+
+/// A rate: a sustained number of requests per second and a burst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Requests (or stream messages) per second, sustained.
+    pub per_second: u32,
+    /// How many may come at once after a quiet period.
+    pub burst: u32,
+}
+
+/// Default rate limits per class of RPC, for each caller (API key, or peer IP
+/// address for anonymous callers). A key's own `rate_limit` replaces them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimits {
+    /// Whether rate limits apply at all.
+    pub enabled: bool,
+    /// Analyzer RPCs.
+    pub analyze: RateLimit,
+    /// Reads: GetDocument, ListDocuments, Search.
+    pub read: RateLimit,
+    /// Writes: Ingest, IngestStream, DeleteDocument.
+    pub write: RateLimit,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            enabled: true,
+            analyze: RateLimit {
+                per_second: 200,
+                burst: 400,
+            },
+            read: RateLimit {
+                per_second: 1000,
+                burst: 2000,
+            },
+            write: RateLimit {
+                per_second: 500,
+                burst: 1000,
+            },
+        }
     }
 }
 
@@ -144,6 +193,8 @@ pub struct Config {
     /// Whether health checks and reflection need a key (they are open by
     /// default so load balancers and grpcurl can use them).
     pub protect_health_and_reflection: bool,
+    /// Rate limits per caller.
+    pub rate_limits: RateLimits,
 }
 
 impl Default for Config {
@@ -160,6 +211,7 @@ impl Default for Config {
             keys: Vec::new(),
             insecure_allow_anonymous: false,
             protect_health_and_reflection: false,
+            rate_limits: RateLimits::default(),
         }
     }
 }
@@ -372,6 +424,13 @@ impl Config {
                     "{name}: scopes must name at least one of analyze, read, write, admin"
                 )));
             }
+            if let Some(rate) = key.rate_limit
+                && (rate.per_second == 0 || rate.burst == 0)
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "{name}: rate_limit per_second and burst must be at least 1"
+                )));
+            }
             if key.tenant.trim().is_empty() {
                 return Err(ConfigError::Invalid(format!(
                     "{name}: tenant must not be empty"
@@ -393,6 +452,17 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "limits.max_stream_in_flight must be at least 1".into(),
             ));
+        }
+        for (class, rate) in [
+            ("analyze", self.rate_limits.analyze),
+            ("read", self.rate_limits.read),
+            ("write", self.rate_limits.write),
+        ] {
+            if rate.per_second == 0 || rate.burst == 0 {
+                return Err(ConfigError::Invalid(format!(
+                    "rate_limits.{class}: per_second and burst must be at least 1"
+                )));
+            }
         }
         if self.watch_buffer == 0 {
             return Err(ConfigError::Invalid(

@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::engine::Engine;
 use crate::middleware::auth::{AuthLayer, KeyRing};
 use crate::middleware::message_limit::MessageLimitLayer;
+use crate::middleware::rate_limit::{Limiters, RateLimitLayer};
 use crate::middleware::trace::TraceLayer;
 use crate::proto::{FILE_DESCRIPTOR_SET, pb};
 use crate::search::page_token::PageTokens;
@@ -137,6 +138,12 @@ pub async fn run(
             tower::ServiceBuilder::new()
                 .layer(TraceLayer)
                 .layer(AuthLayer::new(keys, !config.protect_health_and_reflection))
+                .layer(RateLimitLayer::new(
+                    config
+                        .rate_limits
+                        .enabled
+                        .then(|| Limiters::new(&config.rate_limits, &config.keys)),
+                ))
                 .layer(MessageLimitLayer::new(max_message)),
         )
         .add_service(health_service)

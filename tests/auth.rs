@@ -18,6 +18,7 @@ fn key(id: &str, secret: &str, scopes: &[Scope], tenant: &str) -> ApiKeyConfig {
         secret_sha256: hash_hex(secret),
         scopes: scopes.to_vec(),
         tenant: tenant.into(),
+        rate_limit: None,
     }
 }
 
@@ -461,4 +462,102 @@ async fn no_keys_refuses_a_non_loopback_address() {
     })
     .await;
     assert!(started.is_ok(), "{started:?}");
+}
+
+#[tokio::test]
+async fn bursts_reach_resource_exhausted_across_connections() {
+    use docsift::config::{RateLimit, RateLimits};
+    use tonic_types::StatusExt;
+
+    let config = Config {
+        rate_limits: RateLimits {
+            analyze: RateLimit {
+                per_second: 1,
+                burst: 3,
+            },
+            write: RateLimit {
+                per_second: 1,
+                burst: 3,
+            },
+            ..RateLimits::default()
+        },
+        ..Config::default()
+    };
+    let server = TestServer::start_with(config).await;
+    let analyze = |channel: tonic::transport::Channel| async move {
+        pb::analyzer_client::AnalyzerClient::new(channel)
+            .analyze(pb::AnalyzeRequest {
+                document: Some(text_document("", "A short note about Paris.")),
+                options: None,
+            })
+            .await
+    };
+    // The burst is shared by every connection of the same caller (peer address).
+    let mut results = Vec::new();
+    for _ in 0..5 {
+        results.push(analyze(server.new_connection().await).await);
+    }
+    let refused: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(
+        results.iter().take(3).all(|r| r.is_ok()),
+        "the burst passes: {results:?}"
+    );
+    assert_eq!(refused.len(), 2, "then callers are refused: {results:?}");
+    let status = refused[0];
+    assert_eq!(status.code(), Code::ResourceExhausted);
+    let retry = status.get_details_retry_info().expect("RetryInfo");
+    assert!(
+        retry
+            .retry_delay
+            .is_some_and(|d| d > std::time::Duration::ZERO)
+    );
+    let quota = status.get_details_quota_failure().expect("QuotaFailure");
+    assert!(
+        quota.violations[0]
+            .description
+            .contains("requests per second")
+    );
+    assert!(status.metadata().get("retry-after").is_some());
+
+    // Health is never limited.
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel.clone());
+    for _ in 0..10 {
+        assert!(
+            health
+                .check(tonic_health::pb::HealthCheckRequest::default())
+                .await
+                .is_ok()
+        );
+    }
+
+    // Every message of a client stream counts: five items against a burst of
+    // three end the stream with RESOURCE_EXHAUSTED after the accepted ones.
+    let items: Vec<_> = (0..5)
+        .map(|i| pb::IngestStreamRequest {
+            document: Some(text_document(
+                &format!("burst-{i}"),
+                "Rain fell on Lisbon today.",
+            )),
+            options: None,
+        })
+        .collect();
+    let mut stream = server
+        .documents()
+        .ingest_stream(tokio_stream::iter(items))
+        .await
+        .expect("stream opens")
+        .into_inner();
+    let mut accepted = 0;
+    let end = loop {
+        match stream.message().await {
+            Ok(Some(item)) => {
+                assert_eq!(item.status.expect("status").code, 0);
+                accepted += 1;
+            }
+            Ok(None) => break None,
+            Err(status) => break Some(status),
+        }
+    };
+    assert_eq!(accepted, 3, "the burst's items are answered");
+    assert_eq!(end.map(|s| s.code()), Some(Code::ResourceExhausted));
 }

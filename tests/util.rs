@@ -10,6 +10,8 @@ use tonic::transport::Channel;
 
 /// A server running in this process on a loopback port.
 pub struct TestServer {
+    /// Where it listens.
+    pub addr: std::net::SocketAddr,
     /// A channel to it.
     pub channel: Channel,
     stop: Option<oneshot::Sender<()>>,
@@ -38,10 +40,20 @@ impl TestServer {
             .await
             .expect("connect to the test server");
         TestServer {
+            addr,
             channel,
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// A channel on a new connection of its own.
+    pub async fn new_connection(&self) -> Channel {
+        Channel::from_shared(format!("http://{}", self.addr))
+            .expect("valid uri")
+            .connect()
+            .await
+            .expect("connect to the test server")
     }
 
     /// An Analyzer client.

@@ -274,6 +274,7 @@ mod tests {
             secret_sha256: hash_hex(key),
             scopes: vec![Scope::Read],
             tenant: "acme".into(),
+            rate_limit: None,
         }])
     }
 
