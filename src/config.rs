@@ -195,6 +195,8 @@ pub struct Config {
     pub protect_health_and_reflection: bool,
     /// Rate limits per caller.
     pub rate_limits: RateLimits,
+    /// Where to serve Prometheus metrics over HTTP (`/metrics`); off when unset.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Default for Config {
@@ -212,6 +214,7 @@ impl Default for Config {
             insecure_allow_anonymous: false,
             protect_health_and_reflection: false,
             rate_limits: RateLimits::default(),
+            metrics_listen: None,
         }
     }
 }
@@ -225,6 +228,9 @@ pub struct Overrides {
     /// The log format [env: DOCSIFT_LOG_FORMAT] [default: pretty].
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Serve Prometheus metrics on this address, at /metrics [env: DOCSIFT_METRICS_LISTEN].
+    #[arg(long)]
+    pub metrics_listen: Option<SocketAddr>,
     /// Serve without API keys on a non-loopback address [env: DOCSIFT_INSECURE_ALLOW_ANONYMOUS].
     #[arg(long)]
     pub insecure_allow_anonymous: bool,
@@ -373,6 +379,9 @@ impl Config {
                     message,
                 })?;
         }
+        if let Some(v) = env("DOCSIFT_METRICS_LISTEN") {
+            self.metrics_listen = Some(parse("DOCSIFT_METRICS_LISTEN", v)?);
+        }
         if let Some(v) = env("DOCSIFT_INSECURE_ALLOW_ANONYMOUS") {
             self.insecure_allow_anonymous = parse("DOCSIFT_INSECURE_ALLOW_ANONYMOUS", v)?;
         }
@@ -388,6 +397,9 @@ impl Config {
         }
         if let Some(v) = &flags.log_filter {
             self.log_filter = v.clone();
+        }
+        if let Some(v) = flags.metrics_listen {
+            self.metrics_listen = Some(v);
         }
         if flags.insecure_allow_anonymous {
             self.insecure_allow_anonymous = true;

@@ -342,6 +342,11 @@ impl Engine {
         self.similar(tenant, request).await
     }
 
+    /// The size of every tenant's corpus.
+    pub fn tenant_stats(&self) -> Vec<crate::store::TenantStats> {
+        self.store.tenant_stats()
+    }
+
     /// Registers a watch.
     pub fn watch(&self, tenant: &str, spec: WatchSpec) -> Result<WatchReceiver> {
         self.store.watch(tenant, spec)

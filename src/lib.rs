@@ -11,6 +11,7 @@
 //! - [`store`]: documents and their search index behind the `Store` trait.
 //! - [`search`]: search requests, results and page tokens in domain terms.
 //! - [`error`]: the one error enum and its mapping to gRPC codes.
+//! - [`metrics`]: Prometheus metrics and their HTTP endpoint.
 //! - [`proto`]: the generated code, seen only by `api/` and `server`.
 
 pub mod analysis;
@@ -18,6 +19,7 @@ pub mod api;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod metrics;
 pub mod middleware;
 pub mod proto;
 pub mod search;

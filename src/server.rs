@@ -20,6 +20,7 @@ use crate::api::documents::DocumentsApi;
 use crate::api::search::SearchApi;
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::metrics::{Metrics, TenantStats};
 use crate::middleware::auth::{AuthLayer, KeyRing};
 use crate::middleware::message_limit::MessageLimitLayer;
 use crate::middleware::rate_limit::{Limiters, RateLimitLayer};
@@ -41,6 +42,25 @@ pub const SERVICE_NAMES: [&str; 3] = [
 pub async fn run(
     config: Config,
     listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let metrics_listener = match config.metrics_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen for metrics on {addr}: {e}"))?,
+        ),
+        None => None,
+    };
+    run_with(config, listener, metrics_listener, shutdown).await
+}
+
+/// Like [`run`], with the metrics listener bound by the caller (tests bind
+/// port 0); `None` serves no metrics, whatever the configuration says.
+pub async fn run_with(
+    config: Config,
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let store = MemoryStore::try_new(MemoryStoreConfig {
@@ -81,6 +101,36 @@ pub async fn run(
         .build_v1alpha()?;
 
     let (down_tx, down_rx) = watch::channel(false);
+    let metrics = match metrics_listener {
+        Some(metrics_listener) => {
+            let corpus = engine.clone();
+            let metrics = Metrics::new(move || {
+                corpus
+                    .tenant_stats()
+                    .into_iter()
+                    .map(|t| TenantStats {
+                        tenant: t.tenant,
+                        documents: t.documents,
+                        bytes: t.indexed_bytes,
+                    })
+                    .collect()
+            });
+            let address = metrics_listener.local_addr()?;
+            let mut down = down_rx.clone();
+            let stop = async move {
+                let _ = down.wait_for(|d| *d).await;
+            };
+            let served = metrics.clone();
+            tokio::spawn(async move {
+                if let Err(err) = crate::metrics::serve(served, metrics_listener, stop).await {
+                    tracing::error!(error = %err, "the metrics endpoint failed");
+                }
+            });
+            tracing::info!(address = %address, "metrics at http://{address}/metrics");
+            Some(metrics)
+        }
+        None => None,
+    };
     let analyzer =
         pb::analyzer_server::AnalyzerServer::new(AnalyzerApi::new(engine.clone(), limits.clone()))
             .max_decoding_message_size(max_message)
@@ -136,13 +186,14 @@ pub async fn run(
     let serve = Server::builder()
         .layer(
             tower::ServiceBuilder::new()
-                .layer(TraceLayer)
+                .layer(TraceLayer::new(metrics.clone()))
                 .layer(AuthLayer::new(keys, !config.protect_health_and_reflection))
                 .layer(RateLimitLayer::new(
                     config
                         .rate_limits
                         .enabled
                         .then(|| Limiters::new(&config.rate_limits, &config.keys)),
+                    metrics,
                 ))
                 .layer(MessageLimitLayer::new(max_message)),
         )

@@ -561,3 +561,50 @@ async fn bursts_reach_resource_exhausted_across_connections() {
     assert_eq!(accepted, 3, "the burst's items are answered");
     assert_eq!(end.map(|s| s.code()), Some(Code::ResourceExhausted));
 }
+
+#[tokio::test]
+async fn metrics_are_scraped_over_http() {
+    use docsift::config::{RateLimit, RateLimits};
+
+    let config = Config {
+        rate_limits: RateLimits {
+            analyze: RateLimit {
+                per_second: 1,
+                burst: 1,
+            },
+            ..RateLimits::default()
+        },
+        ..Config::default()
+    };
+    let (server, metrics) = TestServer::start_with_metrics(config).await;
+    ingest(
+        &server,
+        "unused",
+        "m-1",
+        "Floods hit Lisbon on Monday, officials said.",
+    )
+    .await;
+    for _ in 0..2 {
+        let _ = server
+            .analyzer()
+            .analyze(pb::AnalyzeRequest {
+                document: Some(text_document("", "A short note about Paris.")),
+                options: None,
+            })
+            .await;
+    }
+    let page = crate::util::http_get(metrics, "/metrics").await;
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    for expected in [
+        r#"docsift_requests_total{method="/docsift.v1.Documents/Ingest",code="Ok"} 1"#,
+        r#"docsift_requests_total{method="/docsift.v1.Analyzer/Analyze",code="Ok"} 1"#,
+        r#"docsift_requests_total{method="/docsift.v1.Analyzer/Analyze",code="ResourceExhausted"} 1"#,
+        r#"docsift_rate_limited_total{key="anonymous"} 1"#,
+        r#"docsift_documents{tenant="default"} 1"#,
+        "docsift_request_duration_seconds_bucket",
+        "docsift_requests_in_flight",
+        r#"docsift_index_bytes{tenant="default"}"#,
+    ] {
+        assert!(page.contains(expected), "missing {expected:?} in:\n{page}");
+    }
+}

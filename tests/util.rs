@@ -26,14 +26,35 @@ impl TestServer {
 
     /// Starts a server with a configuration (its `listen` is ignored).
     pub async fn start_with(config: Config) -> TestServer {
+        TestServer::start_inner(config, None).await
+    }
+
+    /// Starts a server that also serves metrics; returns the metrics address.
+    pub async fn start_with_metrics(config: Config) -> (TestServer, std::net::SocketAddr) {
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port for metrics");
+        let metrics_addr = metrics.local_addr().expect("metrics address");
+        (
+            TestServer::start_inner(config, Some(metrics)).await,
+            metrics_addr,
+        )
+    }
+
+    async fn start_inner(config: Config, metrics: Option<tokio::net::TcpListener>) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let addr = listener.local_addr().expect("local address");
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(docsift::server::run(config, listener, async move {
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(docsift::server::run_with(
+            config,
+            listener,
+            metrics,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
         let channel = Channel::from_shared(format!("http://{addr}"))
             .expect("valid uri")
             .connect()
@@ -131,4 +152,18 @@ pub fn bad_field(status: &tonic::Status) -> Option<String> {
     status
         .get_details_bad_request()
         .and_then(|b| b.field_violations.first().map(|v| v.field.clone()))
+}
+
+/// Fetches a page over plain HTTP/1.1 from a loopback address.
+pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("send");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .expect("read the response");
+    response
 }

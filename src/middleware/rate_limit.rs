@@ -28,6 +28,7 @@ use tower::{Layer, Service};
 use super::Caller;
 use crate::config::{ApiKeyConfig, RateLimit, RateLimits};
 use crate::error::Error;
+use crate::metrics::Metrics;
 
 /// How often (in checks) the keyed limiters forget callers that went quiet,
 /// so a stream of new peer addresses cannot grow memory without bound.
@@ -159,13 +160,16 @@ impl Limiters {
 #[derive(Debug, Clone)]
 pub struct RateLimitLayer {
     limiters: Option<Arc<Limiters>>,
+    metrics: Option<Metrics>,
 }
 
 impl RateLimitLayer {
-    /// A layer with these limiters; `None` turns rate limiting off.
-    pub fn new(limiters: Option<Limiters>) -> Self {
+    /// A layer with these limiters (`None` turns rate limiting off) that
+    /// counts refusals in `metrics`, when given.
+    pub fn new(limiters: Option<Limiters>, metrics: Option<Metrics>) -> Self {
         RateLimitLayer {
             limiters: limiters.map(Arc::new),
+            metrics,
         }
     }
 }
@@ -177,6 +181,7 @@ impl<S> Layer<S> for RateLimitLayer {
         RateLimitService {
             inner,
             limiters: self.limiters.clone(),
+            metrics: self.metrics.clone(),
         }
     }
 }
@@ -186,6 +191,7 @@ impl<S> Layer<S> for RateLimitLayer {
 pub struct RateLimitService<S> {
     inner: S,
     limiters: Option<Arc<Limiters>>,
+    metrics: Option<Metrics>,
 }
 
 /// Who a caller is for rate limiting: its key, else its IP address.
@@ -241,6 +247,7 @@ where
                     class,
                     frame: FrameCounter::default(),
                     refused: None,
+                    metrics: self.metrics.clone(),
                 })
             });
             return Box::pin(self.inner.call(request));
@@ -249,6 +256,9 @@ where
             Ok(()) => Box::pin(self.inner.call(request)),
             Err(err) => {
                 tracing::info!(subject = %subject, "rate limited");
+                if let Some(metrics) = &self.metrics {
+                    metrics.rate_limited(caller.key_id.as_deref().unwrap_or("anonymous"));
+                }
                 let response = tonic::Status::from(err).into_http();
                 Box::pin(async move { Ok(response) })
             }
@@ -308,6 +318,7 @@ struct CountedBody {
     frame: FrameCounter,
     /// A refusal to report once the messages before it have passed.
     refused: Option<tonic::Status>,
+    metrics: Option<Metrics>,
 }
 
 impl HttpBody for CountedBody {
@@ -331,6 +342,10 @@ impl HttpBody for CountedBody {
                 for start in this.frame.feed(&data) {
                     if let Err(err) = this.limiters.check(&this.caller, &this.subject, this.class) {
                         tracing::info!(subject = %this.subject, "rate limited within a stream");
+                        if let Some(metrics) = &this.metrics {
+                            metrics
+                                .rate_limited(this.caller.key_id.as_deref().unwrap_or("anonymous"));
+                        }
                         let status = tonic::Status::from(err);
                         if start == 0 {
                             return Poll::Ready(Some(Err(status)));

@@ -39,7 +39,9 @@ use tokio::sync::{mpsc, watch as tokio_watch};
 use self::index::{AllMatches, Fields};
 use self::query::QueryBuilder;
 use self::watch::{Visible, Watcher, Watchers};
-use super::{ListPage, NewDocument, PutOptions, PutResult, Store, StoredDocument, WriteOutcome};
+use super::{
+    ListPage, NewDocument, PutOptions, PutResult, Store, StoredDocument, TenantStats, WriteOutcome,
+};
 use crate::analysis::{Analysis, EntityType};
 use crate::error::{Error, Result};
 use crate::search::{
@@ -807,6 +809,25 @@ impl Store for MemoryStore {
             },
         );
         Ok(receiver)
+    }
+
+    fn tenant_stats(&self) -> Vec<TenantStats> {
+        let state = self.inner.state.read();
+        let mut stats: Vec<TenantStats> = state
+            .tenants
+            .iter()
+            .map(|(tenant, docs)| TenantStats {
+                tenant: tenant.clone(),
+                documents: docs.docs.len() as u64,
+                indexed_bytes: docs
+                    .docs
+                    .values()
+                    .map(|d| (d.document.analyzed_text().len() + d.document.title.len()) as u64)
+                    .sum(),
+            })
+            .collect();
+        stats.sort_by(|a, b| a.tenant.cmp(&b.tenant));
+        stats
     }
 
     async fn wait_visible(&self, seq: u64) -> Result<()> {

@@ -131,6 +131,17 @@ pub struct ListPage {
     pub total: u64,
 }
 
+/// The size of one tenant's corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantStats {
+    /// The tenant.
+    pub tenant: String,
+    /// How many documents it holds.
+    pub documents: u64,
+    /// The bytes of text it has in the search index (analysed text and titles).
+    pub indexed_bytes: u64,
+}
+
 /// A stored document and its analysis, keyed by tenant and id, with a search
 /// index that sees every write within the refresh interval.
 #[tonic::async_trait]
@@ -164,6 +175,9 @@ pub trait Store: Send + Sync + 'static {
     /// once on the returned channel. The channel ends with an error when the
     /// watcher falls more than the buffer behind.
     fn watch(&self, tenant: &str, spec: WatchSpec) -> Result<crate::search::WatchReceiver>;
+
+    /// The size of every tenant's corpus, for metrics.
+    fn tenant_stats(&self) -> Vec<TenantStats>;
 
     /// Resolves once every write up to `seq` is visible to search.
     async fn wait_visible(&self, seq: u64) -> Result<()>;
