@@ -29,6 +29,11 @@ pub struct Limits {
     pub max_document_bytes: usize,
     /// The most items of one stream that are processed at the same time.
     pub max_stream_in_flight: usize,
+    /// The most calls the server works on at once; more are refused at once.
+    pub max_concurrent_requests: usize,
+    /// The longest a call may take until its response starts, in
+    /// milliseconds; a client's shorter `grpc-timeout` wins.
+    pub request_timeout_ms: u64,
 }
 
 impl Default for Limits {
@@ -37,6 +42,8 @@ impl Default for Limits {
             max_message_bytes: 8 * 1024 * 1024,
             max_document_bytes: 4 * 1024 * 1024,
             max_stream_in_flight: 4,
+            max_concurrent_requests: 1024,
+            request_timeout_ms: 30_000,
         }
     }
 }
@@ -363,6 +370,12 @@ impl Config {
         if let Some(v) = env("DOCSIFT_MAX_MESSAGE_BYTES") {
             self.limits.max_message_bytes = parse("DOCSIFT_MAX_MESSAGE_BYTES", v)?;
         }
+        if let Some(v) = env("DOCSIFT_MAX_CONCURRENT_REQUESTS") {
+            self.limits.max_concurrent_requests = parse("DOCSIFT_MAX_CONCURRENT_REQUESTS", v)?;
+        }
+        if let Some(v) = env("DOCSIFT_REQUEST_TIMEOUT_MS") {
+            self.limits.request_timeout_ms = parse("DOCSIFT_REQUEST_TIMEOUT_MS", v)?;
+        }
         if let Some(v) = env("DOCSIFT_MAX_DOCUMENT_BYTES") {
             self.limits.max_document_bytes = parse("DOCSIFT_MAX_DOCUMENT_BYTES", v)?;
         }
@@ -458,6 +471,12 @@ impl Config {
         if limits.max_document_bytes == 0 || limits.max_document_bytes > limits.max_message_bytes {
             return Err(ConfigError::Invalid(
                 "limits.max_document_bytes must be between 1 and limits.max_message_bytes".into(),
+            ));
+        }
+        if limits.max_concurrent_requests == 0 || limits.request_timeout_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "limits.max_concurrent_requests and limits.request_timeout_ms must be at least 1"
+                    .into(),
             ));
         }
         if limits.max_stream_in_flight == 0 {

@@ -23,6 +23,7 @@ use crate::engine::Engine;
 use crate::metrics::{Metrics, TenantStats};
 use crate::middleware::auth::{AuthLayer, KeyRing};
 use crate::middleware::message_limit::MessageLimitLayer;
+use crate::middleware::protect::ProtectLayer;
 use crate::middleware::rate_limit::{Limiters, RateLimitLayer};
 use crate::middleware::trace::TraceLayer;
 use crate::proto::{FILE_DESCRIPTOR_SET, pb};
@@ -194,6 +195,10 @@ pub async fn run_with(
                         .enabled
                         .then(|| Limiters::new(&config.rate_limits, &config.keys)),
                     metrics,
+                ))
+                .layer(ProtectLayer::new(
+                    limits.max_concurrent_requests,
+                    Duration::from_millis(limits.request_timeout_ms),
                 ))
                 .layer(MessageLimitLayer::new(max_message)),
         )

@@ -608,3 +608,69 @@ async fn metrics_are_scraped_over_http() {
         assert!(page.contains(expected), "missing {expected:?} in:\n{page}");
     }
 }
+
+/// A long text whose analysis takes a while even in a release build.
+fn long_text() -> String {
+    "Ben Rhodes said on Sunday that France and the United States would work together. "
+        .repeat(5_000)
+}
+
+#[tokio::test]
+async fn deadlines_and_the_concurrency_limit_name_their_limit() {
+    let mut config = Config::default();
+    config.limits.max_document_bytes = 4 * 1024 * 1024;
+    config.limits.request_timeout_ms = 1;
+    let server = TestServer::start_with(config).await;
+    let err = server
+        .analyzer()
+        .analyze(pb::AnalyzeRequest {
+            document: Some(text_document("", &long_text())),
+            options: None,
+        })
+        .await
+        .expect_err("past the deadline");
+    assert_eq!(err.code(), Code::DeadlineExceeded);
+    assert!(err.message().contains("request_timeout_ms"), "{err:?}");
+
+    let mut config = Config::default();
+    config.limits.max_document_bytes = 4 * 1024 * 1024;
+    config.limits.max_concurrent_requests = 1;
+    let server = TestServer::start_with(config).await;
+    // The analysis of a long text is a large message.
+    let mut slow_client = server
+        .analyzer()
+        .max_decoding_message_size(64 * 1024 * 1024);
+    let slow = tokio::spawn(async move {
+        slow_client
+            .analyze(pb::AnalyzeRequest {
+                document: Some(text_document("", &long_text())),
+                options: None,
+            })
+            .await
+    });
+    // Give the long call time to take the only slot; while it holds it, other
+    // calls are shed at once.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut refused = None;
+    while !slow.is_finished() {
+        let quick = server
+            .analyzer()
+            .analyze(pb::AnalyzeRequest {
+                document: Some(text_document("", "A short note.")),
+                options: None,
+            })
+            .await;
+        if let Err(status) = quick {
+            refused = Some(status);
+            break;
+        }
+    }
+    let refused = refused.expect("a call was shed while the slot was taken");
+    assert_eq!(refused.code(), Code::ResourceExhausted);
+    assert!(
+        refused.message().contains("max_concurrent_requests"),
+        "{refused:?}"
+    );
+    let slow = slow.await.expect("task");
+    assert!(slow.is_ok(), "the long call itself completes: {slow:?}");
+}

@@ -5,6 +5,7 @@
 pub mod auth;
 mod body;
 pub mod message_limit;
+pub mod protect;
 pub mod rate_limit;
 pub mod trace;
 
