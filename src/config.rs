@@ -2,7 +2,7 @@
 //! down: defaults < TOML file < environment (`DOCSIFT_*`) < command-line flags.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -204,6 +204,17 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Where to serve Prometheus metrics over HTTP (`/metrics`); off when unset.
     pub metrics_listen: Option<SocketAddr>,
+    /// A PEM certificate chain: with `tls_key`, the server speaks TLS only.
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of `tls_cert`.
+    pub tls_key: Option<PathBuf>,
+    /// A PEM CA certificate: when set, clients must present a certificate it signed.
+    pub tls_client_ca: Option<PathBuf>,
+    /// Whether browsers may call the API with gRPC-Web (HTTP/1.1 and HTTP/2).
+    pub grpc_web: bool,
+    /// Origins allowed to call from a browser (CORS), e.g. "https://app.example.com";
+    /// "*" allows any. Empty: no cross-origin calls.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -222,6 +233,11 @@ impl Default for Config {
             protect_health_and_reflection: false,
             rate_limits: RateLimits::default(),
             metrics_listen: None,
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
+            grpc_web: true,
+            cors_allowed_origins: Vec::new(),
         }
     }
 }
@@ -235,6 +251,15 @@ pub struct Overrides {
     /// The log format [env: DOCSIFT_LOG_FORMAT] [default: pretty].
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormat>,
+    /// A PEM certificate chain to serve TLS with (needs --tls-key) [env: DOCSIFT_TLS_CERT].
+    #[arg(long)]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert [env: DOCSIFT_TLS_KEY].
+    #[arg(long)]
+    pub tls_key: Option<PathBuf>,
+    /// A PEM CA that client certificates must be signed by [env: DOCSIFT_TLS_CLIENT_CA].
+    #[arg(long)]
+    pub tls_client_ca: Option<PathBuf>,
     /// Serve Prometheus metrics on this address, at /metrics [env: DOCSIFT_METRICS_LISTEN].
     #[arg(long)]
     pub metrics_listen: Option<SocketAddr>,
@@ -392,6 +417,23 @@ impl Config {
                     message,
                 })?;
         }
+        if let Some(v) = env("DOCSIFT_TLS_CERT") {
+            self.tls_cert = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("DOCSIFT_TLS_KEY") {
+            self.tls_key = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("DOCSIFT_TLS_CLIENT_CA") {
+            self.tls_client_ca = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("DOCSIFT_CORS_ALLOWED_ORIGINS") {
+            self.cors_allowed_origins = v
+                .split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
         if let Some(v) = env("DOCSIFT_METRICS_LISTEN") {
             self.metrics_listen = Some(parse("DOCSIFT_METRICS_LISTEN", v)?);
         }
@@ -411,6 +453,15 @@ impl Config {
         if let Some(v) = &flags.log_filter {
             self.log_filter = v.clone();
         }
+        if let Some(v) = &flags.tls_cert {
+            self.tls_cert = Some(v.clone());
+        }
+        if let Some(v) = &flags.tls_key {
+            self.tls_key = Some(v.clone());
+        }
+        if let Some(v) = &flags.tls_client_ca {
+            self.tls_client_ca = Some(v.clone());
+        }
         if let Some(v) = flags.metrics_listen {
             self.metrics_listen = Some(v);
         }
@@ -429,6 +480,23 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "tls_cert and tls_key go together: set both or neither".into(),
+            ));
+        }
+        if self.tls_client_ca.is_some() && self.tls_cert.is_none() {
+            return Err(ConfigError::Invalid(
+                "tls_client_ca needs tls_cert and tls_key".into(),
+            ));
+        }
+        for origin in &self.cors_allowed_origins {
+            if origin != "*" && http::HeaderValue::from_str(origin).is_err() {
+                return Err(ConfigError::Invalid(format!(
+                    "cors_allowed_origins: {origin:?} is not a valid origin"
+                )));
+            }
+        }
         let mut ids = std::collections::BTreeSet::new();
         for (i, key) in self.keys.iter().enumerate() {
             let name = format!("keys[{i}] ({:?})", key.id);

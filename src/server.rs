@@ -12,8 +12,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::Server;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::api::analyzer::AnalyzerApi;
 use crate::api::documents::DocumentsApi;
@@ -132,25 +133,30 @@ pub async fn run_with(
         }
         None => None,
     };
-    let analyzer =
-        pb::analyzer_server::AnalyzerServer::new(AnalyzerApi::new(engine.clone(), limits.clone()))
-            .max_decoding_message_size(max_message)
-            .max_encoding_message_size(max_message)
-            .accept_compressed(CompressionEncoding::Gzip)
-            .send_compressed(CompressionEncoding::Gzip);
-    let documents = pb::documents_server::DocumentsServer::new(DocumentsApi::new(
+    // Every docsift service gets the same message limits and compression:
+    // gzip and zstd accepted, and sent when the client accepts them.
+    macro_rules! configure {
+        ($service:expr) => {
+            $service
+                .max_decoding_message_size(max_message)
+                .max_encoding_message_size(max_message)
+                .accept_compressed(CompressionEncoding::Gzip)
+                .accept_compressed(CompressionEncoding::Zstd)
+                .send_compressed(CompressionEncoding::Gzip)
+                .send_compressed(CompressionEncoding::Zstd)
+        };
+    }
+    let analyzer = configure!(pb::analyzer_server::AnalyzerServer::new(AnalyzerApi::new(
         engine.clone(),
-        limits.clone(),
-    ))
-    .max_decoding_message_size(max_message)
-    .max_encoding_message_size(max_message)
-    .accept_compressed(CompressionEncoding::Gzip)
-    .send_compressed(CompressionEncoding::Gzip);
-    let search = pb::search_server::SearchServer::new(SearchApi::new(engine, down_rx.clone()))
-        .max_decoding_message_size(max_message)
-        .max_encoding_message_size(max_message)
-        .accept_compressed(CompressionEncoding::Gzip)
-        .send_compressed(CompressionEncoding::Gzip);
+        limits.clone()
+    )));
+    let documents = configure!(pb::documents_server::DocumentsServer::new(
+        DocumentsApi::new(engine.clone(), limits.clone())
+    ));
+    let search = configure!(pb::search_server::SearchServer::new(SearchApi::new(
+        engine,
+        down_rx.clone()
+    )));
 
     let signal_health = health.clone();
     let signal = async move {
@@ -184,9 +190,18 @@ pub async fn run_with(
     } else {
         tracing::info!(keys = config.keys.len(), "API keys required");
     }
-    let serve = Server::builder()
+    let mut builder = Server::builder().accept_http1(config.grpc_web);
+    if let Some(tls) = tls_config(&config)? {
+        builder = builder
+            .tls_config(tls)
+            .map_err(|e| anyhow::anyhow!("invalid TLS configuration: {e}"))?;
+        tracing::info!("serving TLS");
+    }
+    let serve = builder
         .layer(
             tower::ServiceBuilder::new()
+                .option_layer(cors_layer(&config.cors_allowed_origins))
+                .option_layer(config.grpc_web.then(tonic_web::GrpcWebLayer::new))
                 .layer(TraceLayer::new(metrics.clone()))
                 .layer(AuthLayer::new(keys, !config.protect_health_and_reflection))
                 .layer(RateLimitLayer::new(
@@ -228,4 +243,61 @@ pub async fn run_with(
     }
     tracing::info!("docsift stopped");
     Ok(())
+}
+
+/// The server's TLS settings, read from the configured PEM files.
+fn tls_config(config: &Config) -> anyhow::Result<Option<ServerTlsConfig>> {
+    let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) else {
+        return Ok(None);
+    };
+    let read = |path: &std::path::Path, what: &str| {
+        std::fs::read(path)
+            .map_err(|e| anyhow::anyhow!("cannot read the TLS {what} {}: {e}", path.display()))
+    };
+    let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(
+        read(cert, "certificate")?,
+        read(key, "key")?,
+    ));
+    if let Some(ca) = &config.tls_client_ca {
+        tls = tls.client_ca_root(Certificate::from_pem(read(ca, "client CA")?));
+    }
+    Ok(Some(tls))
+}
+
+/// CORS for gRPC-Web calls from the configured browser origins; none when
+/// no origin is configured (browsers then refuse cross-origin calls).
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow_origin = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| http::HeaderValue::from_str(o).ok()),
+        )
+    };
+    let header = http::HeaderName::from_static;
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow_origin)
+            .allow_methods([http::Method::POST, http::Method::OPTIONS])
+            .allow_headers([
+                header("content-type"),
+                header("x-grpc-web"),
+                header("x-user-agent"),
+                header("grpc-timeout"),
+                header("authorization"),
+                header("x-api-key"),
+            ])
+            .expose_headers([
+                header("grpc-status"),
+                header("grpc-message"),
+                header("grpc-status-details-bin"),
+                header("retry-after"),
+            ])
+            .max_age(Duration::from_secs(3600)),
+    )
 }

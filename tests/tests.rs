@@ -2,6 +2,7 @@
 //! clients over a real connection.
 
 mod auth;
+mod transport;
 mod util;
 
 use docsift::proto::pb;
