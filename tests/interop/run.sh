@@ -85,9 +85,13 @@ ADDR="127.0.0.1:$PORT"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/docsift-interop.XXXXXX")
 SERVER_LOG="$WORK/server.log"
 SERVER_PID=""
+KEYED_PID=""
 
 cleanup() {
   local rc=$?
+  if [[ -n "$KEYED_PID" ]]; then
+    kill "$KEYED_PID" 2>/dev/null || true
+  fi
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 50); do
@@ -343,6 +347,59 @@ fi
 if [[ $rc -ne 0 && ( -z "$summary" || ${f:-0} -eq 0 ) ]]; then
   FAILED=$((FAILED + 1))
   FAILURES+=("python client exited with status $rc")
+fi
+
+# --- 4b. A server with API keys, rate limits and metrics ---------------------------
+log "a server with an API key (docsift keys create) and metrics"
+KEYS_OUT=$("$BIN" keys create --tenant interop --scopes analyze,read,write --id interop)
+API_KEY=$(printf '%s\n' "$KEYS_OUT" | grep -oE 'dsk_[A-Za-z0-9_-]+' | head -n 1)
+KEYS_ENV=$(printf '%s\n' "$KEYS_OUT" | sed -n "s/^ *DOCSIFT_API_KEYS='\(.*\)'$/\1/p")
+KPORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+MPORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+KADDR="127.0.0.1:$KPORT"
+DOCSIFT_API_KEYS="$KEYS_ENV" "$BIN" serve --listen "$KADDR" --metrics-listen "127.0.0.1:$MPORT" >"$WORK/keyed.log" 2>&1 &
+KEYED_PID=$!
+for _ in $(seq 1 60); do
+  "$GRPCURL" -plaintext -max-time 2 -d '{}' "$KADDR" grpc.health.v1.Health/Check >/dev/null 2>&1 && break
+  sleep 0.5
+done
+AUTH=(-H "authorization: Bearer $API_KEY")
+
+if out=$("$GRPCURL" -plaintext "$KADDR" list 2>&1) && grep -q docsift.v1.Search <<<"$out"; then
+  pass "keyed server: reflection (list) stays open without a key"
+else
+  fail "keyed server: reflection (list) stays open without a key" "$out"
+fi
+if out=$("$GRPCURL" -plaintext -d '{"query": "storm"}' "$KADDR" docsift.v1.Search/Search 2>&1); then
+  fail "keyed server: Search without a key is refused" "$out"
+elif grep -q Unauthenticated <<<"$out"; then
+  pass "keyed server: Search without a key is refused with Unauthenticated"
+else
+  fail "keyed server: Search without a key is refused with Unauthenticated" "$out"
+fi
+if out=$("$GRPCURL" -plaintext "${AUTH[@]}" -d '{"document": {"id": "storm-1", "text": "A storm hit Lisbon on Monday, officials said."}, "options": {"refresh": "REFRESH_WAIT_FOR"}}' "$KADDR" docsift.v1.Documents/Ingest 2>&1) \
+  && grep -q INGEST_RESULT_CREATED <<<"$out"; then
+  pass "keyed server: Ingest with -H 'authorization: Bearer <key>'"
+else
+  fail "keyed server: Ingest with -H 'authorization: Bearer <key>'" "$out"
+fi
+if out=$("$GRPCURL" -plaintext "${AUTH[@]}" -d '{"query": "storm"}' "$KADDR" docsift.v1.Search/Search 2>&1) \
+  && grep -q storm-1 <<<"$out"; then
+  pass "keyed server: Search with the key finds the key's tenant's document"
+else
+  fail "keyed server: Search with the key finds the key's tenant's document" "$out"
+fi
+if out=$("$PY" -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "http://127.0.0.1:$MPORT/metrics" 2>&1) \
+  && grep -q 'docsift_documents{tenant="interop"} 1' <<<"$out" \
+  && grep -q 'docsift_requests_total{method="/docsift.v1.Search/Search",code="Unauthenticated"} 1' <<<"$out"; then
+  pass "keyed server: /metrics counts requests by code and documents by tenant"
+else
+  fail "keyed server: /metrics counts requests by code and documents by tenant" "$out"
+fi
+if grep -q "$API_KEY" "$WORK/keyed.log"; then
+  fail "keyed server: the key never appears in the log"
+else
+  pass "keyed server: the key never appears in the log (key id and tenant do)"
 fi
 
 # --- 5. Summary --------------------------------------------------------------------
