@@ -632,6 +632,41 @@ async fn deadlines_and_the_concurrency_limit_name_their_limit() {
     assert_eq!(err.code(), Code::DeadlineExceeded);
     assert!(err.message().contains("request_timeout_ms"), "{err:?}");
 
+    // A client's own deadline (grpc-timeout) shorter than the server's wins.
+    // tonic's client enforces its deadline itself, so the header goes on a
+    // raw gRPC-Web request to see the server's answer.
+    let mut config = Config::default();
+    config.limits.max_document_bytes = 4 * 1024 * 1024;
+    let server = TestServer::start_with(config).await;
+    let body = {
+        use prost::Message;
+        let request = pb::AnalyzeRequest {
+            document: Some(text_document("", &long_text())),
+            options: None,
+        }
+        .encode_to_vec();
+        let mut framed = vec![0u8];
+        framed.extend((request.len() as u32).to_be_bytes());
+        framed.extend(request);
+        framed
+    };
+    let head = format!(
+        "POST /docsift.v1.Analyzer/Analyze HTTP/1.1\r\nHost: test\r\n\
+         Content-Type: application/grpc-web+proto\r\nGrpc-Timeout: 5m\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let response = crate::transport::http1(server.addr, &head, &body).await;
+    let response = String::from_utf8_lossy(&response).to_lowercase();
+    assert!(
+        response.contains("grpc-status: 4"),
+        "DEADLINE_EXCEEDED: {response}"
+    );
+    assert!(
+        response.contains("grpc-timeout"),
+        "names the client's deadline: {response}"
+    );
+
     let mut config = Config::default();
     config.limits.max_document_bytes = 4 * 1024 * 1024;
     config.limits.max_concurrent_requests = 1;

@@ -151,7 +151,7 @@ async fn tls_and_client_certificates() {
 }
 
 /// Sends one raw HTTP/1.1 request and returns the whole response.
-async fn http1(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> Vec<u8> {
+pub(crate) async fn http1(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> Vec<u8> {
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     stream.write_all(head.as_bytes()).await.expect("head");
     stream.write_all(body).await.expect("body");
