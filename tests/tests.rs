@@ -957,3 +957,50 @@ fn the_binary_serves_and_exits_cleanly_on_sigterm() {
         "logged its stop: {rest:?}"
     );
 }
+
+#[tokio::test]
+async fn ingest_without_analysis_is_still_searchable() {
+    let server = TestServer::start().await;
+    let stored = server
+        .documents()
+        .ingest(pb::IngestRequest {
+            document: Some(text_document(
+                "raw-1",
+                "Ben Rhodes spoke about airstrikes in Syria.",
+            )),
+            options: Some(pb::IngestOptions {
+                skip_analysis: true,
+                refresh: pb::Refresh::WaitFor as i32,
+                return_analysis: true,
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("ingest")
+        .into_inner();
+    let analysis = stored.analysis.expect("analysis");
+    assert!(analysis.entities.is_empty() && analysis.language.is_none());
+    let hits = server
+        .search()
+        .search(pb::SearchRequest {
+            query: "airstrikes".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    assert_eq!(hits.total_size, 1);
+    let err = server
+        .documents()
+        .ingest(pb::IngestRequest {
+            document: Some(text_document("raw-2", "Some text.")),
+            options: Some(pb::IngestOptions {
+                skip_analysis: true,
+                features: vec![pb::Feature::Entities as i32],
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect_err("contradictory options");
+    assert_eq!(bad_field(&err).as_deref(), Some("options.features"));
+}

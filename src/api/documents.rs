@@ -55,7 +55,17 @@ async fn ingest_one(
 ) -> Result<pb::IngestResponse> {
     let input = convert::document_from_pb("document", document, limits)?;
     let options = options.unwrap_or_default();
-    let features = convert::features_from_pb("options.features", &options.features)?;
+    let features = if options.skip_analysis {
+        if !options.features.is_empty() {
+            return Err(Error::invalid(
+                "options.features",
+                "must be empty when options.skip_analysis is set",
+            ));
+        }
+        crate::analysis::Features::none()
+    } else {
+        convert::features_from_pb("options.features", &options.features)?
+    };
     let unit = convert::offset_unit_from_pb("options.offset_unit", options.offset_unit)?;
     let reference_time = options
         .reference_time
