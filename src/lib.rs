@@ -13,9 +13,11 @@
 //! - [`error`]: the one error enum and its mapping to gRPC codes.
 //! - [`metrics`]: Prometheus metrics and their HTTP endpoint.
 //! - [`proto`]: the generated code, seen only by `api/` and `server`.
+//! - [`bench`]: `docsift bench`, the gRPC load generator and in-process benchmarks.
 
 pub mod analysis;
 pub mod api;
+pub mod bench;
 pub mod config;
 pub mod engine;
 pub mod error;

@@ -1,4 +1,5 @@
-//! The `docsift` command: `docsift serve` runs the gRPC server.
+//! The `docsift` command: `docsift serve` runs the gRPC server; `docsift
+//! bench` measures one (see [`docsift::bench`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,6 +29,9 @@ enum Command {
     /// Manages API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Benchmarks: drives a running server over gRPC (`--scenario`), or runs
+    /// the pipeline or the index in process (`pipeline`, `index`).
+    Bench(docsift::bench::BenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -49,6 +53,7 @@ enum KeysCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Bench(args) => docsift::bench::run(args),
         Command::Keys(KeysCommand::Create { tenant, scopes, id }) => {
             match create_key(&tenant, &scopes, id) {
                 Ok(text) => {

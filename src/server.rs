@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio_stream::StreamExt;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
@@ -190,6 +191,13 @@ pub async fn run_with(
     } else {
         tracing::info!(keys = config.keys.len(), "API keys required");
     }
+    // Small gRPC answers must leave at once: without TCP_NODELAY, Nagle's
+    // algorithm and the peer's delayed ACKs hold them back for ~40 ms.
+    let incoming = TcpListenerStream::new(listener).map(|stream| {
+        let stream = stream?;
+        stream.set_nodelay(true)?;
+        Ok::<_, std::io::Error>(stream)
+    });
     let mut builder = Server::builder().accept_http1(config.grpc_web);
     if let Some(tls) = tls_config(&config)? {
         builder = builder
@@ -223,7 +231,7 @@ pub async fn run_with(
         .add_service(analyzer)
         .add_service(documents)
         .add_service(search)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal);
+        .serve_with_incoming_shutdown(incoming, signal);
     tracing::info!(address = %local, "docsift listening");
 
     tokio::pin!(serve);
