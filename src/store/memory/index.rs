@@ -325,8 +325,25 @@ impl SegmentCollector for SegmentMatches {
         let Some(ids) = self.ids else {
             return Vec::new();
         };
-        let mut out = Vec::with_capacity(self.matches.len());
-        for (ord, score) in self.matches {
+        let mut matches = self.matches;
+        // Resolving ordinals in ascending order walks the id dictionary once,
+        // block by block, instead of seeking from a block start for every hit
+        // (which dominated searches with many matches).
+        matches.sort_unstable_by_key(|(ord, _)| *ord);
+        let ords: Vec<u64> = matches.iter().map(|(ord, _)| *ord).collect();
+        let mut names = Vec::with_capacity(ords.len());
+        let resolved = ids.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            names.push(String::from_utf8_lossy(bytes).into_owned());
+        });
+        if matches!(resolved, Ok(true)) && names.len() == matches.len() {
+            return names
+                .into_iter()
+                .zip(matches)
+                .map(|(id, (_, score))| (id, score))
+                .collect();
+        }
+        let mut out = Vec::with_capacity(matches.len());
+        for (ord, score) in matches {
             let mut id = String::new();
             // An ordinal the dictionary cannot resolve would be an index
             // corruption; the hit is dropped rather than failing the search.
