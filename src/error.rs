@@ -51,6 +51,9 @@ pub enum Error {
     /// A request would conflict with the stored state.
     #[error("aborted: {0}")]
     Aborted(String),
+    /// A call did not finish within its deadline.
+    #[error("deadline exceeded: {0}")]
+    DeadlineExceeded(String),
     /// The server is shutting down or overloaded.
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -122,6 +125,7 @@ impl From<Error> for Status {
             Error::Unauthenticated(_) => Status::unauthenticated(message),
             Error::PermissionDenied(_) => Status::permission_denied(message),
             Error::Aborted(_) => Status::aborted(message),
+            Error::DeadlineExceeded(_) => Status::deadline_exceeded(message),
             Error::Unavailable(_) => Status::unavailable(message),
             Error::Internal(_) => Status::internal(message),
         }

@@ -247,7 +247,7 @@ impl pb::search_server::Search for SearchApi {
                     event = events.recv() => event,
                     // The server is draining: end the stream so it can stop.
                     _ = async { let _ = shutdown.wait_for(|down| *down).await; } => {
-                        let _ = tx.send(Err(Status::unavailable("the server is shutting down; reconnect to resume watching"))).await;
+                        let _ = tx.send(Err(Status::from(Error::Unavailable("the server is shutting down; reconnect to resume watching".into())))).await;
                         return;
                     }
                     // The client went away: drop the watch.

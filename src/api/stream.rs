@@ -33,7 +33,9 @@ where
             let response = match pending {
                 Pending::Item(handle) => match handle.await {
                     Ok(response) => Ok(response),
-                    Err(e) => Err(Status::internal(format!("stream item failed: {e}"))),
+                    Err(e) => Err(Status::from(crate::error::Error::internal(format!(
+                        "stream item failed: {e}"
+                    )))),
                 },
                 Pending::End(status) => Err(status),
             };

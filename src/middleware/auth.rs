@@ -256,10 +256,7 @@ where
                     future.await
                 })
             }
-            Err(err) => {
-                let response = tonic::Status::from(err).into_http();
-                Box::pin(async move { Ok(response) })
-            }
+            Err(err) => super::refuse(err),
         }
     }
 }

@@ -9,7 +9,22 @@ pub mod protect;
 pub mod rate_limit;
 pub mod trace;
 
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::error::Error;
 use crate::store::DEFAULT_TENANT;
+
+/// The future a layer returns when it answers a call itself.
+pub(crate) type Answer<E> =
+    Pin<Box<dyn Future<Output = Result<http::Response<tonic::body::Body>, E>> + Send>>;
+
+/// Answers a call with the status of a domain error, through the one mapping
+/// in `error.rs`, without calling the service behind the layer.
+pub(crate) fn refuse<E: Send + 'static>(err: Error) -> Answer<E> {
+    let response = tonic::Status::from(err).into_http();
+    Box::pin(async move { Ok(response) })
+}
 
 /// Who is calling, as established by the authentication layer and read by
 /// handlers from the request's extensions.

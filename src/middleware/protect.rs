@@ -101,8 +101,7 @@ where
                     self.layer.max_concurrent
                 ),
             );
-            let response = tonic::Status::from(err).into_http();
-            return Box::pin(async move { Ok(response) });
+            return super::refuse(err);
         };
         let client = request
             .headers()
@@ -126,10 +125,9 @@ where
             match outcome {
                 Ok(result) => result,
                 Err(_) => {
-                    let status = tonic::Status::deadline_exceeded(format!(
-                        "the call did not finish within {which}"
-                    ));
-                    Ok(status.into_http())
+                    let err =
+                        Error::DeadlineExceeded(format!("the call did not finish within {which}"));
+                    Ok(tonic::Status::from(err).into_http())
                 }
             }
         })

@@ -259,8 +259,7 @@ where
                 if let Some(metrics) = &self.metrics {
                     metrics.rate_limited(caller.key_id.as_deref().unwrap_or("anonymous"));
                 }
-                let response = tonic::Status::from(err).into_http();
-                Box::pin(async move { Ok(response) })
+                super::refuse(err)
             }
         }
     }
