@@ -36,7 +36,7 @@ use tantivy::schema::Term;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Score};
 use tokio::sync::{mpsc, watch as tokio_watch};
 
-use self::index::{AllMatches, Fields};
+use self::index::{AllMatches, Fields, TopByScoreThenId};
 use self::query::QueryBuilder;
 use self::watch::{Visible, Watcher, Watchers};
 use super::{
@@ -116,6 +116,9 @@ struct Inner {
     wake: Condvar,
 }
 
+/// A document and its score.
+type Scored = (Arc<StoredDocument>, Score);
+
 /// What search sees, as published after each commit.
 #[derive(Debug, Clone, Default)]
 struct Visibility {
@@ -137,16 +140,38 @@ struct Signal {
 #[derive(Default)]
 struct State {
     tenants: HashMap<String, TenantDocs>,
+    /// Every indexed version that search can still see, by slot (the
+    /// sequence number of its write); a hit resolves through its slot to
+    /// the document's id, then to the document as the map holds it now.
+    slots: HashMap<u64, Arc<StoredDocument>>,
+    /// The slots of versions replaced or deleted since the last commit,
+    /// which the next commit removes from the index and then from `slots`.
+    retired: Vec<u64>,
     /// The sequence number of the last write.
     last_seq: u64,
     /// The writes since the last commit, in order, for the watchers.
     pending: Vec<Visible>,
 }
 
+impl State {
+    /// The current version of the document an indexed version belongs to,
+    /// if the tenant still has it.
+    fn resolve<'a>(&self, tenant: &'a TenantDocs, slot: u64) -> Option<&'a Arc<StoredDocument>> {
+        let indexed = self.slots.get(&slot)?;
+        tenant.docs.get(&indexed.id).map(|entry| &entry.doc)
+    }
+}
+
+/// A stored document and the slot of its indexed version.
+struct Entry {
+    doc: Arc<StoredDocument>,
+    slot: u64,
+}
+
 /// One tenant's documents.
 #[derive(Default)]
 struct TenantDocs {
-    docs: BTreeMap<String, Arc<StoredDocument>>,
+    docs: BTreeMap<String, Entry>,
     /// The ids of the documents with each content hash, for dedupe.
     by_hash: HashMap<String, BTreeSet<String>>,
 }
@@ -296,7 +321,7 @@ impl Inner {
     /// sequence number and feeds the watchers.
     fn commit(&self) {
         let mut writer = self.writer.write();
-        let (covered, pending, snapshot) = {
+        let (covered, pending, retired, snapshot) = {
             let mut state = self.state.write();
             if state.last_seq == self.visible.borrow().seq {
                 drop(state);
@@ -305,16 +330,27 @@ impl Inner {
                 return;
             }
             let pending = std::mem::take(&mut state.pending);
-            (state.last_seq, pending, self.watchers.snapshot())
+            let retired = std::mem::take(&mut state.retired);
+            (state.last_seq, pending, retired, self.watchers.snapshot())
         };
         let committed = writer.commit();
         drop(writer);
         let result = committed.and_then(|_| self.reader.reload());
         if let Err(error) = result {
             tracing::error!(%error, "index commit failed");
+            // The retired versions may still be in the index.
+            self.state.write().retired.extend(retired);
             self.visible
                 .send_modify(|v| v.error = Some(format!("index commit failed: {error}")));
             return;
+        }
+        // A search that took its searcher before the reload may still meet
+        // a retired slot; it finds no document there and walks all matches.
+        {
+            let mut state = self.state.write();
+            for slot in retired {
+                state.slots.remove(&slot);
+            }
         }
         // Watchers are fed before waiters are released, so a write acknowledged
         // as visible has also reached every watcher's channel.
@@ -351,14 +387,57 @@ impl Inner {
         };
         let mut seen = HashSet::with_capacity(matches.len());
         let mut out = Vec::with_capacity(matches.len());
-        for (id, score) in matches {
-            if let Some(doc) = docs.docs.get(&id)
-                && seen.insert(id)
+        for (slot, score) in matches {
+            if let Some(doc) = state.resolve(docs, slot)
+                && seen.insert(doc.id.as_str())
             {
                 out.push((Arc::clone(doc), score));
             }
         }
         Ok(out)
+    }
+}
+
+impl Inner {
+    /// The best `k` matches by score (ties by id) and the number of matches,
+    /// found without resolving every match to its document; `None` when a
+    /// document of the top `k` was deleted since the last commit, and the
+    /// caller must walk all matches. The count is the index's, as of the
+    /// last commit.
+    fn top_by_score(
+        &self,
+        tenant: &str,
+        query: &dyn Query,
+        k: usize,
+    ) -> Result<Option<(Vec<Scored>, u64)>> {
+        let searcher = self.reader.searcher();
+        // One more than asked for shows whether the `k`th score is tied
+        // with a document beyond the page; then the order by id decides
+        // which documents make the page, and only scoring every match tells.
+        let (mut top, total) =
+            index::top_by_score(&searcher, query, k.saturating_add(1)).map_err(Error::internal)?;
+        if top.len() > k && k > 0 && top[k - 1].1 == top[k].1 {
+            // Each segment's best `k`; the order by id below cuts them to `k`.
+            top = searcher
+                .search(query, &TopByScoreThenId { limit: k })
+                .map_err(Error::internal)?;
+        } else {
+            top.truncate(k);
+        }
+        let state = self.state.read();
+        let Some(docs) = state.tenants.get(tenant) else {
+            return Ok(Some((Vec::new(), 0)));
+        };
+        let mut hits = Vec::with_capacity(top.len());
+        for (slot, score) in top {
+            match state.resolve(docs, slot) {
+                Some(doc) => hits.push((Arc::clone(doc), score)),
+                None => return Ok(None),
+            }
+        }
+        sort_by_score(&mut hits);
+        hits.truncate(k);
+        Ok(Some((hits, total)))
     }
 }
 
@@ -518,11 +597,16 @@ impl Store for MemoryStore {
         let mut state = self.inner.state.write();
         let State {
             tenants,
+            slots,
+            retired,
             last_seq,
             pending,
         } = &mut *state;
         let docs = tenants.entry(tenant.to_string()).or_default();
-        let existing = docs.docs.get(&id).cloned();
+        let (existing, existing_slot) = match docs.docs.get(&id) {
+            Some(entry) => (Some(Arc::clone(&entry.doc)), Some(entry.slot)),
+            None => (None, None),
+        };
         if let Some(existing) = &existing
             && existing.document == stored.document
         {
@@ -542,7 +626,10 @@ impl Store for MemoryStore {
         {
             let of = of.clone();
             let reported = if given { id } else { of.clone() };
-            let version = docs.docs.get(&reported).map_or(0, |doc| doc.version);
+            let version = docs
+                .docs
+                .get(&reported)
+                .map_or(0, |entry| entry.doc.version);
             return Ok(WriteOutcome {
                 id: reported,
                 version,
@@ -553,9 +640,12 @@ impl Store for MemoryStore {
         if existing.is_some() {
             writer.delete_term(self.inner.key_term(tenant, &id));
         }
+        let seq = *last_seq + 1;
+        let mut index_doc = index_doc;
+        index_doc.add_u64(self.inner.fields.slot, seq);
         writer.add_document(index_doc).map_err(Error::internal)?;
-        *last_seq += 1;
-        let seq = *last_seq;
+        *last_seq = seq;
+        retired.extend(existing_slot);
         if let Some(existing) = &existing {
             stored.version = existing.version + 1;
             stored.first_created_at = existing.first_created_at;
@@ -569,7 +659,14 @@ impl Store for MemoryStore {
         }
         let version = stored.version;
         let stored = Arc::new(stored);
-        docs.docs.insert(id.clone(), Arc::clone(&stored));
+        slots.insert(seq, Arc::clone(&stored));
+        docs.docs.insert(
+            id.clone(),
+            Entry {
+                doc: Arc::clone(&stored),
+                slot: seq,
+            },
+        );
         pending.push(Visible::Put {
             seq,
             document: stored,
@@ -593,7 +690,7 @@ impl Store for MemoryStore {
             .tenants
             .get(tenant)
             .and_then(|docs| docs.docs.get(id))
-            .cloned()
+            .map(|entry| Arc::clone(&entry.doc))
             .ok_or_else(|| Error::NotFound { id: id.to_string() })
     }
 
@@ -603,11 +700,17 @@ impl Store for MemoryStore {
         let mut state = self.inner.state.write();
         let State {
             tenants,
+            retired,
             last_seq,
             pending,
+            ..
         } = &mut *state;
         let docs = tenants.get_mut(tenant).ok_or_else(not_found)?;
-        let existing = docs.docs.remove(id).ok_or_else(not_found)?;
+        let Entry {
+            doc: existing,
+            slot,
+        } = docs.docs.remove(id).ok_or_else(not_found)?;
+        retired.push(slot);
         docs.forget_hash(&existing);
         writer.delete_term(self.inner.key_term(tenant, id));
         *last_seq += 1;
@@ -639,7 +742,7 @@ impl Store for MemoryStore {
         let mut range = docs
             .docs
             .range::<str, _>((lower, Bound::Unbounded))
-            .map(|(_, doc)| Arc::clone(doc));
+            .map(|(_, entry)| Arc::clone(&entry.doc));
         let documents: Vec<_> = range.by_ref().take(limit).collect();
         let has_more = range.next().is_some();
         Ok(ListPage {
@@ -653,12 +756,26 @@ impl Store for MemoryStore {
         let builder = &self.inner.builder;
         let parsed = builder.parse(&request.query)?;
         let query = builder.restrict(tenant, parsed.query, &request.filter);
-        let mut hits = self
-            .inner
-            .matches(tenant, &*query, request.order == Order::Relevance)?;
-        sort_hits(&mut hits, request.order);
-        let facets = count_facets(&hits, &request.facets);
-        let total = hits.len() as u64;
+        // Facets and date orders need every match; relevance order without
+        // facets needs only the page and a count.
+        let top = if request.facets.is_empty() && request.order == Order::Relevance {
+            let k = request.offset.saturating_add(request.limit);
+            self.inner.top_by_score(tenant, &*query, k)?
+        } else {
+            None
+        };
+        let (hits, total, facets) = match top {
+            Some((hits, total)) => (hits, total, Vec::new()),
+            None => {
+                let mut hits =
+                    self.inner
+                        .matches(tenant, &*query, request.order == Order::Relevance)?;
+                sort_hits(&mut hits, request.order);
+                let facets = count_facets(&hits, &request.facets);
+                let total = hits.len() as u64;
+                (hits, total, facets)
+            }
+        };
         let highlighter = builder.highlighter();
         let page = hits
             .into_iter()
@@ -822,7 +939,10 @@ impl Store for MemoryStore {
                 indexed_bytes: docs
                     .docs
                     .values()
-                    .map(|d| (d.document.analyzed_text().len() + d.document.title.len()) as u64)
+                    .map(|entry| {
+                        let d = &entry.doc.document;
+                        (d.analyzed_text().len() + d.title.len()) as u64
+                    })
                     .sum(),
             })
             .collect();

@@ -5,9 +5,9 @@
 //! fragments at the first match; this highlighter also marks whole phrase
 //! occurrences and prefix matches, and puts context on both sides.
 
-use std::collections::HashMap;
-
 use tantivy::tokenizer::TextAnalyzer;
+
+use super::index;
 
 use crate::analysis::Span;
 
@@ -28,14 +28,63 @@ pub(crate) enum Matcher {
     Prefix(String),
 }
 
-/// A token of the field and where it stands.
+/// A token of the field: where it stands and what it matches.
+#[derive(Debug, Clone, Copy)]
 struct Tok {
-    /// As indexed (stemmed).
-    text: String,
-    /// Lower-cased and folded but not stemmed, for prefixes.
-    word: String,
+    /// The index in [`Terms::terms`] of the token's stem, if it is one of them.
+    term: Option<usize>,
+    /// Whether the unstemmed word starts with one of the prefixes.
+    prefixed: bool,
     start: usize,
     end: usize,
+}
+
+/// The distinct stemmed terms of the matchers, and their prefixes.
+struct Terms<'a> {
+    terms: Vec<&'a str>,
+    prefixes: Vec<&'a str>,
+    /// The first bytes of the terms: the English stemmer never changes a
+    /// word's first letter, so a word starting otherwise needs no stemming.
+    term_starts: [bool; 256],
+    /// The first bytes of the prefixes.
+    prefix_starts: [bool; 256],
+}
+
+impl<'a> Terms<'a> {
+    fn new(matchers: &'a [Matcher]) -> Terms<'a> {
+        let mut terms: Vec<&str> = Vec::new();
+        let mut prefixes: Vec<&str> = Vec::new();
+        for matcher in matchers {
+            match matcher {
+                Matcher::Term(term) => terms.push(term),
+                Matcher::Phrase { terms: words, .. } => {
+                    terms.extend(words.iter().map(String::as_str));
+                }
+                Matcher::Prefix(prefix) => prefixes.push(prefix),
+            }
+        }
+        terms.retain(|term| !term.is_empty());
+        terms.sort_unstable();
+        terms.dedup();
+        prefixes.retain(|prefix| !prefix.is_empty());
+        let starts = |words: &[&str]| {
+            let mut starts = [false; 256];
+            for word in words {
+                starts[usize::from(word.as_bytes()[0])] = true;
+            }
+            starts
+        };
+        Terms {
+            term_starts: starts(&terms),
+            prefix_starts: starts(&prefixes),
+            terms,
+            prefixes,
+        }
+    }
+
+    fn id(&self, term: &str) -> Option<usize> {
+        self.terms.binary_search(&term).ok()
+    }
 }
 
 /// Highlights text analysed as the index analyses titles and bodies.
@@ -45,6 +94,8 @@ pub(crate) struct Highlighter {
     text: TextAnalyzer,
     /// The same without stemming, for prefixes.
     words: TextAnalyzer,
+    /// The same words before case folding.
+    raw: TextAnalyzer,
 }
 
 /// A match of the text: its byte range and its weight (phrases outweigh terms).
@@ -56,10 +107,13 @@ struct Hit {
 }
 
 impl Highlighter {
-    /// Builds a highlighter from the stemming analyzer and the same analyzer
-    /// without stemming (both must split text into the same tokens).
-    pub(crate) fn new(text: TextAnalyzer, words: TextAnalyzer) -> Highlighter {
-        Highlighter { text, words }
+    /// Builds a highlighter with the index's analyzers of titles and bodies.
+    pub(crate) fn new() -> Highlighter {
+        Highlighter {
+            text: index::text_analyzer(),
+            words: index::name_analyzer(),
+            raw: index::raw_word_analyzer(),
+        }
     }
 
     /// Finds the best fragment of about `max_chars` characters of `text` and
@@ -84,8 +138,9 @@ fn highlight(
         return None;
     }
     let max_chars = max_chars.max(1);
-    let tokens = tokenize(highlighter, text);
-    let hits = find_hits(&tokens, matchers);
+    let terms = Terms::new(matchers);
+    let tokens = tokenize(highlighter, text, &terms);
+    let hits = find_hits(&tokens, matchers, &terms);
     if hits.is_empty() {
         return None;
     }
@@ -119,58 +174,96 @@ fn highlight(
     Some((fragment, spans))
 }
 
-fn tokenize(highlighter: &Highlighter, text: &str) -> Vec<Tok> {
-    let mut words = HashMap::new();
-    let mut analyzer = highlighter.words.clone();
-    analyzer.token_stream(text).process(&mut |token| {
-        words.insert(token.offset_from, token.text.clone());
-    });
-    let mut analyzer = highlighter.text.clone();
-    let mut stream = analyzer.token_stream(text);
+/// The field's tokens with what each matches. The words are split once
+/// as they stand; only a word that could match goes through the index's
+/// analyzers: one whose first letter, lower-cased, starts a term or a
+/// prefix, or is not ASCII (folding may turn it into one that does).
+fn tokenize(highlighter: &Highlighter, text: &str, terms: &Terms<'_>) -> Vec<Tok> {
+    let mut raw = highlighter.raw.clone();
+    let mut stemmer = highlighter.text.clone();
+    let mut folder = highlighter.words.clone();
     let mut out = Vec::new();
-    stream.process(&mut |token| {
+    raw.token_stream(text).process(&mut |token| {
         // Offsets come from the tokenizer and are char boundaries of `text`;
         // checking keeps a faulty analyzer from producing unsliceable spans.
-        if token.offset_from < token.offset_to
+        if !(token.offset_from < token.offset_to
             && token.offset_to <= text.len()
             && text.is_char_boundary(token.offset_from)
-            && text.is_char_boundary(token.offset_to)
+            && text.is_char_boundary(token.offset_to))
         {
-            out.push(Tok {
-                text: token.text.clone(),
-                word: words.remove(&token.offset_from).unwrap_or_default(),
-                start: token.offset_from,
-                end: token.offset_to,
+            return;
+        }
+        let word = token.text.as_str();
+        let Some(&first) = word.as_bytes().first() else {
+            return;
+        };
+        let (stem, prefix) = if first.is_ascii() {
+            let first = usize::from(first.to_ascii_lowercase());
+            (terms.term_starts[first], terms.prefix_starts[first])
+        } else {
+            (!terms.terms.is_empty(), !terms.prefixes.is_empty())
+        };
+        let mut term = None;
+        if stem {
+            stemmer.token_stream(word).process(&mut |stemmed| {
+                term = terms.id(&stemmed.text);
             });
         }
+        let mut prefixed = false;
+        if prefix {
+            folder.token_stream(word).process(&mut |folded| {
+                prefixed = terms
+                    .prefixes
+                    .iter()
+                    .any(|prefix| folded.text.starts_with(prefix));
+            });
+        }
+        out.push(Tok {
+            term,
+            prefixed,
+            start: token.offset_from,
+            end: token.offset_to,
+        });
     });
     out
 }
 
 /// Every match of every matcher, sorted and with overlaps merged.
-fn find_hits(tokens: &[Tok], matchers: &[Matcher]) -> Vec<Hit> {
+fn find_hits(tokens: &[Tok], matchers: &[Matcher], terms: &Terms<'_>) -> Vec<Hit> {
+    // The matchers in terms of term ids; a term never seen in the field
+    // (or empty) cannot match.
+    let compiled: Vec<Compiled> = matchers
+        .iter()
+        .filter_map(|matcher| match matcher {
+            Matcher::Term(term) => terms.id(term).map(Compiled::Term),
+            Matcher::Prefix(_) => Some(Compiled::Prefix),
+            Matcher::Phrase { terms: words, slop } => words
+                .iter()
+                .map(|word| terms.id(word))
+                .collect::<Option<Vec<usize>>>()
+                .map(|ids| Compiled::Phrase(ids, *slop)),
+        })
+        .collect();
     let mut hits = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
-        for matcher in matchers {
+        for matcher in &compiled {
             match matcher {
-                Matcher::Term(term) if token.text == *term => hits.push(Hit {
+                Compiled::Term(term) if token.term == Some(*term) => hits.push(Hit {
                     start: token.start,
                     end: token.end,
                     weight: 1,
                 }),
-                Matcher::Prefix(prefix) if token.word.starts_with(prefix.as_str()) => {
-                    hits.push(Hit {
-                        start: token.start,
-                        end: token.end,
-                        weight: 1,
-                    })
-                }
-                Matcher::Phrase { terms, slop } => {
-                    if let Some(last) = phrase_at(tokens, index, terms, *slop) {
+                Compiled::Prefix if token.prefixed => hits.push(Hit {
+                    start: token.start,
+                    end: token.end,
+                    weight: 1,
+                }),
+                Compiled::Phrase(ids, slop) => {
+                    if let Some(last) = phrase_at(tokens, index, ids, *slop) {
                         hits.push(Hit {
                             start: token.start,
                             end: tokens[last].end,
-                            weight: 2 * terms.len(),
+                            weight: 2 * ids.len(),
                         });
                     }
                 }
@@ -192,20 +285,27 @@ fn find_hits(tokens: &[Tok], matchers: &[Matcher]) -> Vec<Hit> {
     merged
 }
 
+/// A matcher over term ids.
+enum Compiled {
+    Term(usize),
+    Prefix,
+    Phrase(Vec<usize>, u32),
+}
+
 /// Whether the phrase starts at token `first`; returns its last token.
-fn phrase_at(tokens: &[Tok], first: usize, terms: &[String], slop: u32) -> Option<usize> {
-    let (head, rest) = terms.split_first()?;
-    if tokens.get(first)?.text != *head {
+fn phrase_at(tokens: &[Tok], first: usize, ids: &[usize], slop: u32) -> Option<usize> {
+    let (head, rest) = ids.split_first()?;
+    if tokens.get(first)?.term != Some(*head) {
         return None;
     }
     let mut budget = slop as usize;
     let mut current = first;
-    for term in rest {
+    for id in rest {
         let mut found = None;
         for gap in 0..=budget {
             let candidate = current + 1 + gap;
             match tokens.get(candidate) {
-                Some(token) if token.text == *term => {
+                Some(token) if token.term == Some(*id) => {
                     found = Some((candidate, gap));
                     break;
                 }
@@ -279,11 +379,10 @@ fn window(text: &str, start: usize, end: usize, max_chars: usize) -> (usize, usi
 
 #[cfg(test)]
 mod tests {
-    use super::super::index::{name_analyzer, text_analyzer};
     use super::*;
 
     fn highlighter() -> Highlighter {
-        Highlighter::new(text_analyzer(), name_analyzer())
+        Highlighter::new()
     }
 
     fn check(text: &str, matchers: &[Matcher], max_chars: usize) -> (String, Vec<String>) {

@@ -5,8 +5,12 @@
 //! back from tantivy, because hits are resolved against the documents the
 //! store keeps in RAM.
 
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::Query;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TantivyDocument, TextFieldIndexing,
     TextOptions,
@@ -15,7 +19,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
     Stemmer, TextAnalyzer,
 };
-use tantivy::{DocId, Index, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::analysis::EntityType;
 use crate::store::StoredDocument;
@@ -33,6 +37,9 @@ pub(super) const KEYWORD_ANALYZER: &str = "docsift_keyword";
 /// The separator between the parts of composite values (tenant and id,
 /// attribute key and value); no id or key a client sends can contain it.
 pub(super) const SEPARATOR: char = '\u{1f}';
+
+/// The name of the slot field, whose fast column hits are read from.
+const SLOT_FIELD: &str = "slot";
 
 /// Tokens longer than this are dropped, as tantivy's own analyzers do, so one
 /// pathological "word" cannot bloat the index.
@@ -85,6 +92,9 @@ pub(super) struct Fields {
     pub attribute: Field,
     /// Publication time in microseconds since the epoch (i64, indexed and fast).
     pub published: Field,
+    /// The store's number of this indexed version (the sequence number of
+    /// its write), fast: hits are resolved through it to documents.
+    pub slot: Field,
 }
 
 /// Text options for a field analysed by `analyzer`.
@@ -131,6 +141,7 @@ pub(super) fn build_schema() -> (Schema, Fields) {
         keyphrase: builder.add_text_field("keyphrase", keyword()),
         attribute: builder.add_text_field("attribute", STRING),
         published: builder.add_i64_field("published", INDEXED | FAST),
+        slot: builder.add_u64_field(SLOT_FIELD, FAST),
     };
     (builder.build(), fields)
 }
@@ -151,6 +162,15 @@ pub(super) fn name_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The words of titles and bodies as they stand, split as the two analyzers
+/// above split them, before case folding; the highlighter analyses only the
+/// words that could match further.
+pub(super) fn raw_word_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .build()
 }
 
@@ -210,7 +230,8 @@ pub(super) fn micros(time: &chrono::DateTime<chrono::Utc>) -> i64 {
     time.timestamp_micros()
 }
 
-/// Builds the index document of a stored document.
+/// Builds the index document of a stored document, but for its slot, which
+/// is known only once the write is ordered.
 pub(super) fn index_document(fields: &Fields, doc: &StoredDocument) -> TantivyDocument {
     let mut out = TantivyDocument::default();
     out.add_text(fields.tenant, &doc.tenant);
@@ -272,9 +293,20 @@ pub(super) fn index_document(fields: &Fields, doc: &StoredDocument) -> TantivyDo
     out
 }
 
-/// A collector of every match: its id (read from the id's fast column) and,
-/// when asked, its score. Search needs all matches anyway, for the total, the
-/// facets and an order that is stable across pages.
+/// The slot of a match, read from the slot's fast column; `None` for a
+/// document without one (every index document has one).
+fn slot_of(slots: &Column<u64>, doc: DocId) -> Option<u64> {
+    slots.first(doc)
+}
+
+/// The slot column of a segment.
+fn slot_column(segment: &SegmentReader) -> tantivy::Result<Column<u64>> {
+    segment.fast_fields().u64(SLOT_FIELD)
+}
+
+/// A collector of every match: its slot and, when asked, its score.
+/// Facets and date orders need all matches, for the total, the counts and
+/// an order that is stable across pages.
 pub(super) struct AllMatches {
     /// Whether scores are computed (relevance order) or left at zero.
     pub scored: bool,
@@ -282,12 +314,12 @@ pub(super) struct AllMatches {
 
 /// The per-segment half of [`AllMatches`].
 pub(super) struct SegmentMatches {
-    ids: Option<StrColumn>,
+    slots: Column<u64>,
     matches: Vec<(u64, Score)>,
 }
 
 impl Collector for AllMatches {
-    type Fruit = Vec<(String, Score)>;
+    type Fruit = Vec<(u64, Score)>;
     type Child = SegmentMatches;
 
     fn for_segment(
@@ -296,7 +328,7 @@ impl Collector for AllMatches {
         segment: &SegmentReader,
     ) -> tantivy::Result<SegmentMatches> {
         Ok(SegmentMatches {
-            ids: segment.fast_fields().str("id")?,
+            slots: slot_column(segment)?,
             matches: Vec::new(),
         })
     }
@@ -305,52 +337,162 @@ impl Collector for AllMatches {
         self.scored
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(String, Score)>>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(&self, fruits: Vec<Vec<(u64, Score)>>) -> tantivy::Result<Self::Fruit> {
         Ok(fruits.into_iter().flatten().collect())
     }
 }
 
 impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<(String, Score)>;
+    type Fruit = Vec<(u64, Score)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        // Every index document has exactly one id; a document without one
-        // could not be resolved and is skipped.
-        if let Some(ord) = self.ids.as_ref().and_then(|ids| ids.term_ords(doc).next()) {
-            self.matches.push((ord, score));
+        if let Some(slot) = slot_of(&self.slots, doc) {
+            self.matches.push((slot, score));
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        let Some(ids) = self.ids else {
-            return Vec::new();
-        };
-        let mut matches = self.matches;
-        // Resolving ordinals in ascending order walks the id dictionary once,
-        // block by block, instead of seeking from a block start for every hit
-        // (which dominated searches with many matches).
-        matches.sort_unstable_by_key(|(ord, _)| *ord);
-        let ords: Vec<u64> = matches.iter().map(|(ord, _)| *ord).collect();
-        let mut names = Vec::with_capacity(ords.len());
-        let resolved = ids.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-            names.push(String::from_utf8_lossy(bytes).into_owned());
-        });
-        if matches!(resolved, Ok(true)) && names.len() == matches.len() {
-            return names
-                .into_iter()
-                .zip(matches)
-                .map(|(id, (_, score))| (id, score))
-                .collect();
-        }
-        let mut out = Vec::with_capacity(matches.len());
-        for (ord, score) in matches {
-            let mut id = String::new();
-            // An ordinal the dictionary cannot resolve would be an index
-            // corruption; the hit is dropped rather than failing the search.
-            if let Ok(true) = ids.ord_to_str(ord, &mut id) {
-                out.push((id, score));
+        self.matches
+    }
+}
+
+/// The best `limit` matches by score, as slots, and the number of all
+/// matches, without walking every match with its score: the count is taken
+/// without scoring and the top documents with tantivy's pruning top-k
+/// collector. The order of equal scores is tantivy's, not yet by id.
+pub(super) fn top_by_score(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> tantivy::Result<(Vec<(u64, Score)>, u64)> {
+    let total = searcher.search(query, &Count)? as u64;
+    if total == 0 || limit == 0 {
+        return Ok((Vec::new(), total));
+    }
+    let top = searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?;
+    let mut columns: Vec<(SegmentOrdinal, Column<u64>)> = Vec::new();
+    let mut out = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let at = match columns
+            .iter()
+            .position(|(segment, _)| *segment == address.segment_ord)
+        {
+            Some(at) => at,
+            None => {
+                let column = slot_column(searcher.segment_reader(address.segment_ord))?;
+                columns.push((address.segment_ord, column));
+                columns.len() - 1
             }
+        };
+        if let Some(slot) = slot_of(&columns[at].1, address.doc_id) {
+            out.push((slot, score));
         }
-        out
+    }
+    Ok((out, total))
+}
+
+/// A collector of the best `limit` matches by score, ties by id, exactly:
+/// every match is scored, and each segment keeps its best `limit` by score
+/// and id ordinal (a segment's id ordinals sort as its ids do). The fruit
+/// holds each segment's best, as slots, for the caller to order by score
+/// and id and cut to `limit`.
+pub(super) struct TopByScoreThenId {
+    /// How many matches to keep.
+    pub limit: usize,
+}
+
+/// A candidate of [`TopByScoreThenId`] in a segment: better is greater.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    score: Score,
+    ord: u64,
+    doc: DocId,
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+
+impl Eq for Candidate {}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Candidate {
+    /// Higher scores first, then lower ordinals (earlier ids).
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then_with(|| other.ord.cmp(&self.ord))
+    }
+}
+
+/// The per-segment half of [`TopByScoreThenId`].
+pub(super) struct SegmentTop {
+    ids: Option<StrColumn>,
+    slots: Column<u64>,
+    limit: usize,
+    /// The best candidates so far, the worst on top.
+    heap: BinaryHeap<Reverse<Candidate>>,
+}
+
+impl Collector for TopByScoreThenId {
+    type Fruit = Vec<(u64, Score)>;
+    type Child = SegmentTop;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentTop> {
+        Ok(SegmentTop {
+            ids: segment.fast_fields().str("id")?,
+            slots: slot_column(segment)?,
+            limit: self.limit,
+            heap: BinaryHeap::with_capacity(self.limit.min(1024) + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u64, Score)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentTop {
+    type Fruit = Vec<(u64, Score)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.limit == 0 {
+            return;
+        }
+        let Some(ord) = self.ids.as_ref().and_then(|ids| ids.term_ords(doc).next()) else {
+            return;
+        };
+        let candidate = Candidate { score, ord, doc };
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(candidate));
+        } else if let Some(mut worst) = self.heap.peek_mut()
+            && candidate > worst.0
+        {
+            *worst = Reverse(candidate);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.heap
+            .into_iter()
+            .filter_map(|Reverse(candidate)| {
+                slot_of(&self.slots, candidate.doc).map(|slot| (slot, candidate.score))
+            })
+            .collect()
     }
 }

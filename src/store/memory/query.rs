@@ -542,7 +542,7 @@ impl QueryBuilder {
 
     /// A highlighter analysing text as titles and bodies are indexed.
     pub(super) fn highlighter(&self) -> Highlighter {
-        Highlighter::new(self.text.clone(), self.name.clone())
+        Highlighter::new()
     }
 }
 

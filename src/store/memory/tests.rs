@@ -1255,3 +1255,104 @@ fn pathological_queries_do_not_crash() {
         }
     }
 }
+
+/// The page of a request the way every match is walked (asking for a facet
+/// forces that path), for comparing with the top-k path.
+fn walked(store: &MemoryStore, request: &SearchRequest) -> (Vec<String>, u64) {
+    let mut walk = request.clone();
+    walk.facets = vec![("tags".to_string(), FacetField::Tags)];
+    let results = store.search("t", &walk).expect("search");
+    (ids_of(&results), results.total)
+}
+
+#[tokio::test]
+async fn top_k_pages_equal_walking_every_match_even_with_tied_scores() {
+    let store = store();
+    // Forty documents in four groups of equal text: scores tie within each
+    // group, so most page boundaries fall inside a run of equal scores.
+    let mut docs = Vec::new();
+    for i in 0..40 {
+        let body = match i % 4 {
+            0 => "ceasefire talks resume",
+            1 => "ceasefire ceasefire talks collapse in the night",
+            2 => "talks about the weather",
+            _ => "ceasefire",
+        };
+        docs.push(doc(&format!("d{:02}", (i * 7) % 40), "Same title", body));
+    }
+    corpus(&store, docs).await;
+    for query in [
+        "ceasefire",
+        "talks",
+        "ceasefire OR talks",
+        "\"ceasefire talks\"",
+    ] {
+        for (offset, limit) in [(0, 1), (0, 3), (0, 10), (3, 7), (9, 2), (10, 10), (30, 20)] {
+            let mut request = request(query);
+            request.offset = offset;
+            request.limit = limit;
+            let results = store.search("t", &request).expect("search");
+            let (ids, total) = walked(&store, &request);
+            assert_eq!(
+                ids_of(&results),
+                ids,
+                "{query:?} offset {offset} limit {limit}"
+            );
+            assert_eq!(results.total, total, "{query:?}");
+        }
+        // Consecutive pages of one document each cover every match once,
+        // in the order of one big page.
+        let mut one_by_one = Vec::new();
+        let mut page = request(query);
+        page.limit = 1;
+        loop {
+            let results = store.search("t", &page).expect("search");
+            if results.hits.is_empty() {
+                break;
+            }
+            one_by_one.extend(ids_of(&results));
+            page.offset += 1;
+        }
+        let all = store.search("t", &request(query)).expect("search");
+        assert_eq!(one_by_one, ids_of(&all), "{query:?}");
+    }
+}
+
+#[tokio::test]
+async fn hits_before_a_commit_resolve_to_the_current_version() {
+    let store = store();
+    corpus(
+        &store,
+        vec![
+            doc("kept", "Kept", "ceasefire holds"),
+            doc("changed", "Changed", "ceasefire broken"),
+            doc("gone", "Gone", "ceasefire ends"),
+        ],
+    )
+    .await;
+    // Neither write is committed: the index still holds the old versions.
+    put(
+        &store,
+        "t",
+        doc("changed", "Changed again", "ceasefire restored"),
+    );
+    store.delete("t", "gone").expect("delete");
+    let results = store.search("t", &request("ceasefire")).expect("search");
+    let mut ids = ids_of(&results);
+    ids.sort();
+    assert_eq!(ids, vec!["changed", "kept"]);
+    let changed = results
+        .hits
+        .iter()
+        .find(|hit| hit.document.id == "changed")
+        .expect("changed");
+    assert_eq!(changed.document.version, 2);
+    assert_eq!(changed.document.document.title, "Changed again");
+    // After the commit the retired versions are gone from the slots, and
+    // search finds the new text.
+    store.wait_visible(store.last_seq()).await.expect("visible");
+    assert_eq!(store.inner.state.read().slots.len(), 2);
+    assert_eq!(find(&store, "restored"), vec!["changed"]);
+    assert!(find(&store, "broken").is_empty());
+    assert!(find(&store, "ends").is_empty());
+}

@@ -179,15 +179,16 @@ fn send_matches(
         (Occur::Must, watcher.query.box_clone()),
         (Occur::Must, builder.keys(keys.iter().map(String::as_str))),
     ]);
-    let matched: HashSet<String> = match searcher.search(&query, &AllMatches { scored: false }) {
-        Ok(matches) => matches.into_iter().map(|(id, _)| id).collect(),
+    // A write's slot is its sequence number.
+    let matched: HashSet<u64> = match searcher.search(&query, &AllMatches { scored: false }) {
+        Ok(matches) => matches.into_iter().map(|(slot, _)| slot).collect(),
         Err(error) => {
             tracing::error!(%error, "watch query failed; the watcher misses this commit");
             return true;
         }
     };
-    for (_, document) in candidates {
-        if !matched.contains(&document.id) {
+    for (seq, document) in candidates {
+        if !matched.contains(seq) {
             continue;
         }
         // One slot is kept for the error: when only it is left, the watcher
