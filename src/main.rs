@@ -8,6 +8,13 @@ use clap::{Parser, Subcommand};
 use docsift::config::{Config, LogFormat, Overrides, Scope};
 use tracing_subscriber::EnvFilter;
 
+/// jemalloc instead of the system allocator: the server allocates from many
+/// threads (runtime workers, the blocking pool, the index writer), and
+/// glibc kept far more memory resident than was live (measured in
+/// BENCHMARKS.md). Its background thread returns freed pages to the system.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// docsift: document analysis and search over gRPC.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -51,6 +58,11 @@ enum KeysCommand {
 }
 
 fn main() -> ExitCode {
+    if let Err(error) = tikv_jemalloc_ctl::background_thread::write(true) {
+        eprintln!(
+            "warning: jemalloc's background thread is off ({error}); freed memory is returned later"
+        );
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Bench(args) => docsift::bench::run(args),

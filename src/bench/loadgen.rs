@@ -450,6 +450,7 @@ pub async fn run(options: LoadOptions, docs: Arc<Vec<CorpusDoc>>) -> Result<Load
         corpus_docs: with_corpus.then_some(docs.len()),
         corpus_raw_text_bytes: (ingests && with_corpus).then(|| corpus::raw_text_bytes(&docs)),
         server_rss_bytes: None,
+        server_rss_settled_bytes: None,
     })
 }
 

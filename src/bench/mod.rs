@@ -150,6 +150,10 @@ pub struct LoadArgs {
     /// The server's process id: report its resident size after the run.
     #[arg(long)]
     pub server_pid: Option<u32>,
+    /// With `--server-pid`: also report the resident size this many seconds
+    /// after the run, once the allocator has returned freed memory.
+    #[arg(long, default_value_t = 0, value_name = "SECS")]
+    pub settle: u64,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -280,6 +284,10 @@ fn run_load(args: LoadArgs) -> Result<ExitCode, String> {
     })?;
     if let Some(pid) = args.server_pid {
         report.server_rss_bytes = Some(report::process_rss_bytes(pid)?);
+        if args.settle > 0 {
+            std::thread::sleep(Duration::from_secs(args.settle));
+            report.server_rss_settled_bytes = Some(report::process_rss_bytes(pid)?);
+        }
     }
     if args.json {
         print_json(&report)?;

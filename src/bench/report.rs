@@ -137,6 +137,9 @@ pub struct LoadReport {
     /// The server's resident set size after the run, when `--server-pid` was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_rss_bytes: Option<u64>,
+    /// The server's resident set size `--settle` seconds after the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_rss_settled_bytes: Option<u64>,
 }
 
 impl LoadReport {
@@ -194,6 +197,9 @@ impl LoadReport {
         }
         if let Some(rss) = self.server_rss_bytes {
             row("server RSS", format_bytes(rss));
+        }
+        if let Some(rss) = self.server_rss_settled_bytes {
+            row("server RSS, settled", format_bytes(rss));
         }
         out
     }
