@@ -27,7 +27,7 @@ Everything runs on one core where the tools allow it: peers.sh pins the whole
 run (this script and the docsift processes it starts) to one CPU with taskset
 and sets the BLAS/OpenMP thread counts to 1.
 
-Usage: bench/peers.sh [--docs N] [--json] [--docsift PATH] [--corpus DIR]
+Usage: bench/peers.sh [--docs N] [--search-docs N] [--json] [--docsift PATH] [--corpus DIR]
 No timing is asserted anywhere: the script reports, it never fails on a figure.
 """
 
@@ -277,6 +277,9 @@ def fmt(value: float | None, unit: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=2000, help="how many Reuters bodies (default 2000)")
+    parser.add_argument("--search-docs", type=int, default=0,
+                        help="how many Reuters bodies the indexing and search comparison uses "
+                             "(default: as many as --docs; a large number means all)")
     parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("DOCSIFT_REUTERS_DIR", DEFAULT_CORPUS)))
     parser.add_argument("--docsift", type=Path, default=REPO / "target" / "release" / "docsift")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -284,20 +287,26 @@ def main() -> None:
 
     docs = load_reuters(args.corpus, args.docs)
     raw_bytes = sum(len((d["title"] + d["body"]).encode()) for d in docs)
-    queries = derive_queries(docs, QUERY_COUNT)
-    log(f"{len(docs)} Reuters documents ({raw_bytes / 1e6:.2f} MB), {len(queries)} queries")
+    # The index and search comparison may run on a larger part of the corpus
+    # (search cost grows with the index); both sides get the same documents.
+    search_docs = load_reuters(args.corpus, args.search_docs) if args.search_docs else docs
+    queries = derive_queries(search_docs, QUERY_COUNT)
+    log(f"{len(docs)} Reuters documents ({raw_bytes / 1e6:.2f} MB); "
+        f"{len(search_docs)} for indexing and search, {len(queries)} queries")
 
     with tempfile.TemporaryDirectory(prefix="docsift-peers-") as tmp:
         corpus_file = Path(tmp) / "docs.jsonl"
-        with corpus_file.open("w", encoding="utf-8") as out:
-            for d in docs:
-                out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        search_file = Path(tmp) / "search-docs.jsonl"
+        for path, part in ((corpus_file, docs), (search_file, search_docs)):
+            with path.open("w", encoding="utf-8") as out:
+                for d in part:
+                    out.write(json.dumps(d, ensure_ascii=False) + "\n")
         queries_file = Path(tmp) / "queries.txt"
         queries_file.write_text("\n".join(queries) + "\n", encoding="utf-8")
 
         # docsift first, then the peers, all in this one run.
         pipeline = run_docsift(args.docsift, ["pipeline", "--corpus", str(corpus_file)])
-        indexing = run_docsift(args.docsift, ["index", "--corpus", str(corpus_file),
+        indexing = run_docsift(args.docsift, ["index", "--corpus", str(search_file),
                                               "--queries", str(queries_file)])
 
     ds_pipeline = pipeline["docs_per_s"] if pipeline else None
@@ -312,7 +321,7 @@ def main() -> None:
     langid_rate = bench_langid(docs)
     vader_rate = bench_vader(docs)
     yake_rate = bench_yake(docs)
-    tantivy_index, tantivy_p50 = bench_tantivy(docs, queries)
+    tantivy_index, tantivy_p50 = bench_tantivy(search_docs, queries)
 
     # (tool, what, unit, peer figure, docsift figure, which way is better)
     rows = [
@@ -331,6 +340,7 @@ def main() -> None:
     if args.json:
         print(json.dumps({
             "docs": len(docs),
+            "search_docs": len(search_docs),
             "raw_text_bytes": raw_bytes,
             "queries": len(queries),
             "python": platform.python_version(),
@@ -342,8 +352,8 @@ def main() -> None:
         }, indent=2))
         return
 
-    print(f"\n{len(docs)} Reuters-21578 documents ({raw_bytes / 1e6:.2f} MB), {len(queries)} queries, "
-          f"CPUs {sorted(os.sched_getaffinity(0))}")
+    print(f"\n{len(docs)} Reuters-21578 documents ({raw_bytes / 1e6:.2f} MB); {len(search_docs)} indexed "
+          f"and searched with {len(queries)} queries; CPUs {sorted(os.sched_getaffinity(0))}")
     print("docsift pipeline = `docsift bench pipeline` (whole default pipeline, one thread); "
           "docsift index/search = `docsift bench index` (in-process, analysis off)\n")
     header = f"{'tool':<26} {'what':<28} {'unit':<7} {'peer':>12} {'docsift':>12} {'docsift/peer':>13}  better"

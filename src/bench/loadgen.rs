@@ -194,6 +194,8 @@ pub struct LoadOptions {
     pub mix: Mix,
     /// Ingest without analysis.
     pub skip_analysis: bool,
+    /// Search without highlights (the server highlights by default).
+    pub no_highlight: bool,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
 }
@@ -565,6 +567,10 @@ async fn unary_caller(shared: &Shared, channel: Channel, until: Until) -> Record
                 let request = shared.request(pb::SearchRequest {
                     query: shared.query(ticket),
                     page_size: 10,
+                    highlight: shared.options.no_highlight.then(|| pb::HighlightOptions {
+                        disabled: true,
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 });
                 start = Instant::now();

@@ -147,6 +147,9 @@ pub struct LoadArgs {
     /// Ingest without analysis (`skip_analysis`).
     #[arg(long)]
     pub skip_analysis: bool,
+    /// Search without highlights, as a bare top-10 query.
+    #[arg(long)]
+    pub no_highlight: bool,
     /// The server's process id: report its resident size after the run.
     #[arg(long)]
     pub server_pid: Option<u32>,
@@ -264,6 +267,7 @@ fn run_load(args: LoadArgs) -> Result<ExitCode, String> {
         queries,
         mix: args.mix.clone(),
         skip_analysis: args.skip_analysis,
+        no_highlight: args.no_highlight,
         progress: true,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -70,6 +70,7 @@ fn options(url: &str, scenario: Scenario, docs: &[CorpusDoc]) -> LoadOptions {
         queries: queries::derive(docs, 50),
         mix: Mix::default(),
         skip_analysis: false,
+        no_highlight: false,
         progress: false,
     }
 }
@@ -78,18 +79,21 @@ fn options(url: &str, scenario: Scenario, docs: &[CorpusDoc]) -> LoadOptions {
 async fn every_scenario_runs_without_errors() {
     let server = start().await;
     let docs = Arc::new(docs());
-    for (scenario, skip_analysis) in [
-        (Scenario::Health, false),
-        (Scenario::Analyze, false),
-        (Scenario::Ingest, false),
-        (Scenario::Ingest, true),
-        (Scenario::IngestStream, false),
-        (Scenario::IngestStream, true),
-        (Scenario::Search, false),
-        (Scenario::Mixed, false),
+    // (scenario, skip analysis, no highlight)
+    for (scenario, skip_analysis, no_highlight) in [
+        (Scenario::Health, false, false),
+        (Scenario::Analyze, false, false),
+        (Scenario::Ingest, false, false),
+        (Scenario::Ingest, true, false),
+        (Scenario::IngestStream, false, false),
+        (Scenario::IngestStream, true, false),
+        (Scenario::Search, false, false),
+        (Scenario::Search, false, true),
+        (Scenario::Mixed, false, false),
     ] {
         let mut opts = options(&server.url, scenario, &docs);
         opts.skip_analysis = skip_analysis;
+        opts.no_highlight = no_highlight;
         let report = loadgen::run(opts, Arc::clone(&docs))
             .await
             .unwrap_or_else(|e| panic!("{scenario:?}: {e}"));
