@@ -155,7 +155,7 @@ fn bench_search(c: &mut Criterion) {
             .put(
                 DEFAULT_TENANT,
                 document,
-                Analysis::default(),
+                std::sync::Arc::new(Analysis::default()),
                 PutOptions::default(),
             )
             .expect("put");

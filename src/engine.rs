@@ -6,7 +6,7 @@
 //! blocking pool so it never stalls the async workers.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Utc};
 
@@ -85,8 +85,8 @@ pub struct Ingested {
     pub outcome: WriteOutcome,
     /// The analysed document.
     pub document: NewDocument,
-    /// Its analysis.
-    pub analysis: Analysis,
+    /// Its analysis (the one the store keeps).
+    pub analysis: Arc<Analysis>,
 }
 
 /// A short text that takes every stage of the pipeline through its main
@@ -252,10 +252,11 @@ impl Engine {
             analyze.features.fingerprint = true;
         }
         let (document, analysis) = self.analyze(input, analyze).await?;
+        let analysis = shared_analysis(analysis);
         let outcome = self.store.put(
             tenant,
             document.clone(),
-            analysis.clone(),
+            Arc::clone(&analysis),
             PutOptions {
                 dedupe: options.dedupe,
             },
@@ -350,6 +351,17 @@ impl Engine {
     /// Registers a watch.
     pub fn watch(&self, tenant: &str, spec: WatchSpec) -> Result<WatchReceiver> {
         self.store.watch(tenant, spec)
+    }
+}
+
+/// An analysis behind an `Arc`; every empty one (ingest with analysis off)
+/// is the same allocation.
+fn shared_analysis(analysis: Analysis) -> Arc<Analysis> {
+    static EMPTY: LazyLock<Arc<Analysis>> = LazyLock::new(Arc::default);
+    if analysis == Analysis::default() {
+        Arc::clone(&EMPTY)
+    } else {
+        Arc::new(analysis)
     }
 }
 

@@ -56,8 +56,11 @@ pub(crate) struct Cleaned {
     pub shortcodes: Vec<Shortcode>,
 }
 
+// Shortcode and attribute names are ASCII, as WordPress and its kin define
+// them; a Unicode `\w` repeated up to 60 times compiled to automata of
+// several megabytes each, resident for the life of the process.
 static PERCENT_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"%[A-Za-z][\w-]{0,60}(?:="[^"\n%]*")?(?:[ \t]+[A-Za-z][\w-]{0,60}(?:="[^"\n]*"|='[^'\n]*'))*[ \t]*%"#)
+    Regex::new(r#"%[A-Za-z][A-Za-z0-9_-]{0,60}(?:="[^"\n%]*")?(?:[ \t]+[A-Za-z][A-Za-z0-9_-]{0,60}(?:="[^"\n]*"|='[^'\n]*'))*[ \t]*%"#)
         .expect("static regex")
 });
 
@@ -65,7 +68,7 @@ static BRACKET_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
     // A bracket shortcode needs attributes or a well-known name, so that an
     // editorial "[sic]" or "[1]" is left alone.
     Regex::new(
-        r#"\[/?(?:(?:caption|embed|video|audio|gallery|tweet|youtube|instagram|related|ad|playlist|iframe|facebook|soundcloud)\b[^\]\n]{0,300}|[A-Za-z][\w-]{0,40}(?:[ \t]+[A-Za-z][\w-]{0,40}="[^"\n]*")+[ \t]*/?)\]"#,
+        r#"\[/?(?:(?:caption|embed|video|audio|gallery|tweet|youtube|instagram|related|ad|playlist|iframe|facebook|soundcloud)\b[^\]\n]{0,300}|[A-Za-z][A-Za-z0-9_-]{0,40}(?:[ \t]+[A-Za-z][A-Za-z0-9_-]{0,40}="[^"\n]*")+[ \t]*/?)\]"#,
     )
     .expect("static regex")
 });
@@ -75,7 +78,8 @@ static BRACE_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([A-Za-z][\w-]{0,60})=(?:"([^"\n]*)"|'([^'\n]*)')"#).expect("static regex")
+    Regex::new(r#"([A-Za-z][A-Za-z0-9_-]{0,60})=(?:"([^"\n]*)"|'([^'\n]*)')"#)
+        .expect("static regex")
 });
 
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {

@@ -199,12 +199,13 @@ pub fn index(docs: &[CorpusDoc], queries: Option<Vec<String>>) -> Result<IndexRe
 
     let start = Instant::now();
     let mut last_seq = 0;
+    let empty = std::sync::Arc::new(Analysis::default());
     for doc in prepared {
         let outcome = store
             .put(
                 DEFAULT_TENANT,
                 doc,
-                Analysis::default(),
+                std::sync::Arc::clone(&empty),
                 PutOptions::default(),
             )
             .map_err(|e| format!("put failed: {e}"))?;

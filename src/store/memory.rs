@@ -567,7 +567,7 @@ impl Store for MemoryStore {
         &self,
         tenant: &str,
         mut document: NewDocument,
-        analysis: Analysis,
+        analysis: Arc<Analysis>,
         options: PutOptions,
     ) -> Result<WriteOutcome> {
         let given = document.id.is_some();

@@ -80,8 +80,9 @@ pub struct StoredDocument {
     pub first_created_at: DateTime<Utc>,
     /// The document (its `id` field is always `Some(id)`).
     pub document: NewDocument,
-    /// The analysis of `document.analyzed_text()`.
-    pub analysis: Analysis,
+    /// The analysis of `document.analyzed_text()`, shared with whoever
+    /// asked for it at ingest (and, when empty, with every other document).
+    pub analysis: Arc<Analysis>,
 }
 
 /// Options of a put.
@@ -151,7 +152,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         tenant: &str,
         document: NewDocument,
-        analysis: Analysis,
+        analysis: Arc<Analysis>,
         options: PutOptions,
     ) -> Result<WriteOutcome>;
 

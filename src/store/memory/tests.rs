@@ -153,14 +153,19 @@ use crate::analysis::Span;
 fn put(store: &MemoryStore, tenant: &str, doc: Doc) -> WriteOutcome {
     let (document, analysis) = doc.build();
     store
-        .put(tenant, document, analysis, PutOptions::default())
+        .put(tenant, document, Arc::new(analysis), PutOptions::default())
         .expect("put")
 }
 
 fn put_dedupe(store: &MemoryStore, tenant: &str, doc: Doc) -> WriteOutcome {
     let (document, analysis) = doc.build();
     store
-        .put(tenant, document, analysis, PutOptions { dedupe: true })
+        .put(
+            tenant,
+            document,
+            Arc::new(analysis),
+            PutOptions { dedupe: true },
+        )
         .expect("put")
 }
 
@@ -283,7 +288,7 @@ fn bad_ids_are_invalid_arguments() {
     let store = store();
     for id in ["", "a\u{1f}b", "line\nbreak", &"x".repeat(600)] {
         let (document, analysis) = doc(id, "T", "B").build();
-        match store.put("t", document, analysis, PutOptions::default()) {
+        match store.put("t", document, Arc::new(analysis), PutOptions::default()) {
             Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "document.id"),
             other => panic!("{id:?}: {other:?}"),
         }
@@ -464,7 +469,7 @@ async fn concurrent_puts_share_commits() {
                 let id = format!("t{task}-{i}");
                 let (document, analysis) = doc(&id, "Title", "shared words").build();
                 let outcome = store
-                    .put("t", document, analysis, PutOptions::default())
+                    .put("t", document, Arc::new(analysis), PutOptions::default())
                     .expect("put");
                 store.wait_visible(outcome.seq).await.expect("visible");
                 assert!(store.get("t", &id).is_ok());
