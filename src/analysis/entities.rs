@@ -17,7 +17,7 @@ use regex::Regex;
 use super::gazetteer;
 use super::segment::{Shape, Tok, is_english_stopword};
 use super::{Entity, EntityType, Mention, MentionKind, Span};
-use super::{dates, numbers};
+use super::{acronyms, dates, numbers};
 
 /// A mention found by a recognizer, before linking.
 #[derive(Debug, Clone, PartialEq)]
@@ -439,15 +439,6 @@ fn per_document_automaton(names: &[&String]) -> Result<AhoCorasick, aho_corasick
 /// "Long Name (LN)" and "LN (Long Name)" definitions in the text.
 struct AcronymRecognizer;
 
-static EXPANSION_THEN_ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Lu}[\p{L}'’&\-]*(?:[ \t]+(?:of|for|and|the|on|de|du|des|la|le|\p{Lu}[\p{L}'’&\-]*)){1,9})[ \t]+\((\p{Lu}[\p{Lu}0-9&]{1,9})\)")
-        .expect("static regex")
-});
-static ACRONYM_THEN_EXPANSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\p{Lu}[\p{Lu}0-9&]{1,9})[ \t]+\((\p{Lu}[\p{L}'’&\-]*(?:[ \t]+(?:of|for|and|the|on|de|du|des|la|le|\p{Lu}[\p{L}'’&\-]*)){0,9})\)")
-        .expect("static regex")
-});
-
 /// The span of the shortest suffix of `words` (a capitalised phrase starting
 /// at `base`) whose initials spell the acronym, if any.
 fn expansion_for(phrase: &str, base: usize, acronym: &str) -> Option<Span> {
@@ -485,30 +476,21 @@ fn expansion_for(phrase: &str, base: usize, acronym: &str) -> Option<Span> {
 impl Recognizer for AcronymRecognizer {
     fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
         let mut pairs: Vec<(Span, Span)> = Vec::new();
-        for c in EXPANSION_THEN_ACRONYM.captures_iter(ctx.text) {
-            let (Some(exp), Some(acr)) = (c.get(1), c.get(2)) else {
-                continue;
-            };
-            if let Some(span) = expansion_for(exp.as_str(), exp.start(), acr.as_str()) {
-                pairs.push((span, Span::new(acr.start(), acr.end())));
+        let at = |s: Span| ctx.text.get(s.start..s.end).unwrap_or_default();
+        for (exp, acr) in acronyms::expansion_then_acronym(ctx.text) {
+            if let Some(span) = expansion_for(at(exp), exp.start, at(acr)) {
+                pairs.push((span, acr));
             }
         }
-        for c in ACRONYM_THEN_EXPANSION.captures_iter(ctx.text) {
-            let (Some(acr), Some(exp)) = (c.get(1), c.get(2)) else {
-                continue;
-            };
-            let initials: String = exp
-                .as_str()
+        for (acr, exp) in acronyms::acronym_then_expansion(ctx.text) {
+            let initials: String = at(exp)
                 .split(' ')
                 .filter_map(|w| w.chars().next())
                 .filter(|c| c.is_uppercase())
                 .collect();
-            let letters: String = acr.as_str().chars().filter(|c| c.is_alphabetic()).collect();
+            let letters: String = at(acr).chars().filter(|c| c.is_alphabetic()).collect();
             if initials == letters {
-                pairs.push((
-                    Span::new(exp.start(), exp.end()),
-                    Span::new(acr.start(), acr.end()),
-                ));
+                pairs.push((exp, acr));
             }
         }
         // Documents define a handful of acronyms; a cap keeps adversarial

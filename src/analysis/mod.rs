@@ -12,6 +12,7 @@ mod model;
 pub mod offsets;
 
 // The stages, one file each, composed by `pipeline`.
+mod acronyms;
 mod cleanup;
 mod dates;
 mod entities;
