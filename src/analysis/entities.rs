@@ -14,6 +14,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use chrono::NaiveDate;
 use regex::Regex;
 
+use super::fxhash::{FxHashMap, FxHashSet};
 use super::gazetteer;
 use super::segment::{Shape, Tok, is_english_stopword};
 use super::{Entity, EntityType, Mention, MentionKind, Span};
@@ -141,10 +142,10 @@ struct Gazetteer {
     automaton: AhoCorasick,
     entries: Vec<GazEntry>,
     /// Country names and aliases to ISO codes, for datelines.
-    country_codes: HashMap<String, &'static str>,
+    country_codes: FxHashMap<String, &'static str>,
     /// US states and Canadian provinces (names and abbreviations, upper-case)
     /// to ISO codes, for "SAN JOSE, Calif.".
-    regions: HashMap<String, &'static str>,
+    regions: FxHashMap<String, &'static str>,
 }
 
 fn split_list(s: &str) -> impl Iterator<Item = &str> {
@@ -155,7 +156,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     let mut patterns: Vec<String> = Vec::new();
     let mut entries: Vec<GazEntry> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut country_codes = HashMap::new();
+    let mut country_codes = FxHashMap::default();
     let mut add = |pattern: &str,
                    etype: EntityType,
                    canonical: &str,
@@ -239,7 +240,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
             );
         }
     }
-    let mut regions = HashMap::new();
+    let mut regions = FxHashMap::default();
     for line in gazetteer::REGIONS.lines().filter(|l| !l.trim().is_empty()) {
         let mut parts = line.split('|');
         let names = parts.next().unwrap_or_default();
@@ -567,19 +568,19 @@ impl Recognizer for AcronymRecognizer {
 const MAX_ACRONYM_DEFINITIONS: usize = 200;
 
 struct WordLists {
-    appositive: HashSet<&'static str>,
-    org_cues: HashSet<&'static str>,
-    org_heads: HashSet<&'static str>,
-    place_cues: HashSet<&'static str>,
-    place_of_cues: HashSet<&'static str>,
-    legal_suffixes: HashSet<&'static str>,
-    first_names_folded: HashSet<String>,
-    titles: HashSet<&'static str>,
-    roles: HashSet<&'static str>,
-    org_suffixes: HashSet<&'static str>,
-    speech_verbs: HashSet<&'static str>,
-    first_names: HashSet<&'static str>,
-    not_names: HashSet<&'static str>,
+    appositive: FxHashSet<&'static str>,
+    org_cues: FxHashSet<&'static str>,
+    org_heads: FxHashSet<&'static str>,
+    place_cues: FxHashSet<&'static str>,
+    place_of_cues: FxHashSet<&'static str>,
+    legal_suffixes: FxHashSet<&'static str>,
+    first_names_folded: FxHashSet<String>,
+    titles: FxHashSet<&'static str>,
+    roles: FxHashSet<&'static str>,
+    org_suffixes: FxHashSet<&'static str>,
+    speech_verbs: FxHashSet<&'static str>,
+    first_names: FxHashSet<&'static str>,
+    not_names: FxHashSet<&'static str>,
 }
 
 static WORDS: LazyLock<WordLists> = LazyLock::new(|| WordLists {

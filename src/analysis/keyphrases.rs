@@ -11,9 +11,10 @@
 //! does not repeat the phrase it belongs to. Scores are normalised so the best is 1.
 //! A later issue replaces the built-in IDF with corpus document frequencies.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
+use super::fxhash::FxHashMap;
 use super::segment::Tok;
 use super::{KeyPhrase, Span};
 
@@ -36,7 +37,7 @@ yesterday:0.2 mr:0.1 mrs:0.1 ms:0.1 there's:0.05 we're:0.05 they're:0.05 it's:0.
 able:0.1 already:0.1 here:0.1 there:0.1 clearly:0.1 directly:0.2 additional:0.3 some:0.05 \
 any:0.05 specific:0.3 own:0.1 top:0.3 began:0.3 begin:0.3 both:0.05 seeking:0.3 gain:0.4 bring:0.2";
 
-static BACKGROUND_WEIGHTS: LazyLock<HashMap<&'static str, f32>> = LazyLock::new(|| {
+static BACKGROUND_WEIGHTS: LazyLock<FxHashMap<&'static str, f32>> = LazyLock::new(|| {
     BACKGROUND
         .split_whitespace()
         .filter_map(|pair| {

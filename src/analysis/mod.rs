@@ -17,6 +17,7 @@ mod cleanup;
 mod dates;
 mod entities;
 mod fingerprint;
+mod fxhash;
 mod gazetteer;
 mod keyphrases;
 mod language;

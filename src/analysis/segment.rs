@@ -7,13 +7,14 @@
 //! letter or digit.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::Span;
+use super::fxhash::FxHashSet;
 
 /// A token as the stages use it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +35,7 @@ pub(crate) struct Tok {
 
 /// Abbreviations after which a period never ends a sentence: titles and words
 /// that are always followed by more of the same sentence.
-static NEVER_FINAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static NEVER_FINAL: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
     [
         "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "cpt",
         "sgt", "maj", "adm", "cmdr", "st", "rev", "hon", "pres", "supt", "insp", "messrs", "mme",
@@ -49,7 +50,7 @@ static NEVER_FINAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Abbreviations that may end a sentence: a period after them ends the
 /// sentence only when the next word is a typical sentence opener.
-static AMBIGUOUS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static AMBIGUOUS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
     [
         "inc", "corp", "ltd", "co", "llc", "plc", "jr", "sr", "etc", "a.m", "p.m", "u.s", "u.k",
         "u.n", "e.u", "d.c", "bros", "al",
@@ -292,7 +293,7 @@ const SPANISH_STOPWORDS: &[&str] = &[
     "nosotros", "ellos", "ellas",
 ];
 
-static STOPWORDS: LazyLock<[HashSet<&'static str>; 4]> = LazyLock::new(|| {
+static STOPWORDS: LazyLock<[FxHashSet<&'static str>; 4]> = LazyLock::new(|| {
     [
         ENGLISH_STOPWORDS.iter().copied().collect(),
         FRENCH_STOPWORDS.iter().copied().collect(),
@@ -345,6 +346,9 @@ fn algorithm_for(lang: &str) -> Option<Algorithm> {
 /// Lower-cases a word and makes typographic apostrophes straight, so that
 /// "We’re" and "We're" are one form.
 pub(crate) fn normalize(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     word.chars()
         .flat_map(char::to_lowercase)
         .map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c })
