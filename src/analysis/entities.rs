@@ -427,14 +427,60 @@ fn title_case(s: &str) -> String {
     out
 }
 
-/// An automaton over the few names one document defines, built for every
-/// document: a contiguous NFA costs a fraction of the DFA the builder picks
-/// for so few patterns, and finds the same matches.
-fn per_document_automaton(names: &[&String]) -> Result<AhoCorasick, aho_corasick::BuildError> {
-    AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(names)
+/// Up to this many names, [`name_matches`] scans for each name with
+/// `str::find` rather than building an automaton.
+const MAX_SCANNED_NAMES: usize = 16;
+
+/// The non-overlapping occurrences of a document's names in its text, as
+/// (span, name index): at each step the leftmost match, and the longest of
+/// those, as an Aho-Corasick automaton with `MatchKind::LeftmostLongest`
+/// reports them (names are distinct, so no two are equally long at one start).
+///
+/// Documents define a handful of names, for which building an automaton (as
+/// many times as there are documents) costs more than finding each name with
+/// `str::find`; many names, or an empty one, go to the automaton.
+fn name_matches(text: &str, names: &[&String]) -> Vec<(Span, usize)> {
+    if names.len() > MAX_SCANNED_NAMES || names.iter().any(|n| n.is_empty()) {
+        let Ok(ac) = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(names)
+        else {
+            return Vec::new();
+        };
+        return ac
+            .find_iter(text)
+            .map(|m| (Span::new(m.start(), m.end()), m.pattern().as_usize()))
+            .collect();
+    }
+    // The next occurrence of each name at or after `pos`, found again once
+    // `pos` passes it.
+    let find_from = |name: &str, pos: usize| {
+        text.get(pos..)
+            .and_then(|rest| rest.find(name))
+            .map(|i| pos + i)
+    };
+    let mut next: Vec<Option<usize>> = names.iter().map(|n| find_from(n, 0)).collect();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    loop {
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (i, name) in names.iter().enumerate() {
+            if next[i].is_some_and(|start| start < pos) {
+                next[i] = find_from(name, pos);
+            }
+            let Some(start) = next[i] else { continue };
+            let better =
+                best.is_none_or(|(s, len, _)| start < s || (start == s && name.len() > len));
+            if better {
+                best = Some((start, name.len(), i));
+            }
+        }
+        let Some((start, len, i)) = best else { break };
+        out.push((Span::new(start, start + len), i));
+        pos = start + len;
+    }
+    out
 }
 
 /// "Long Name (LN)" and "LN (Long Name)" definitions in the text.
@@ -543,14 +589,9 @@ impl Recognizer for AcronymRecognizer {
             return;
         }
         let names: Vec<&String> = aliases.keys().collect();
-        let Ok(ac) = per_document_automaton(&names) else {
-            return;
-        };
-        for m in ac.find_iter(ctx.text) {
-            let span = Span::new(m.start(), m.end());
-            let Some((etype, key, canonical)) = names
-                .get(m.pattern().as_usize())
-                .and_then(|n| aliases.get(n.as_str()))
+        for (span, pattern) in name_matches(ctx.text, &names) {
+            let Some((etype, key, canonical)) =
+                names.get(pattern).and_then(|n| aliases.get(n.as_str()))
             else {
                 continue;
             };
@@ -1388,15 +1429,8 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
         }
     }
     let names: Vec<&String> = forms.keys().collect();
-    let Ok(ac) = per_document_automaton(&names) else {
-        return;
-    };
-    for m in ac.find_iter(ctx.text) {
-        let span = Span::new(m.start(), m.end());
-        let Some((key, kind)) = names
-            .get(m.pattern().as_usize())
-            .and_then(|n| forms.get(n.as_str()))
-        else {
+    for (span, pattern) in name_matches(ctx.text, &names) {
+        let Some((key, kind)) = names.get(pattern).and_then(|n| forms.get(n.as_str())) else {
             continue;
         };
         if word_bounded(ctx.text, span) && taken.try_take(span) {
@@ -1451,15 +1485,8 @@ fn link_surnames(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate
         }
     }
     let names: Vec<&String> = by_surname.keys().collect();
-    let Ok(ac) = per_document_automaton(&names) else {
-        return;
-    };
-    for m in ac.find_iter(ctx.text) {
-        let span = Span::new(m.start(), m.end());
-        let Some(key) = names
-            .get(m.pattern().as_usize())
-            .and_then(|n| by_surname.get(n.as_str()))
-        else {
+    for (span, pattern) in name_matches(ctx.text, &names) {
+        let Some(key) = names.get(pattern).and_then(|n| by_surname.get(n.as_str())) else {
             continue;
         };
         if word_bounded(ctx.text, span) && taken.try_take(span) {
@@ -1623,6 +1650,27 @@ pub(crate) fn types(entities: &[Entity]) -> std::collections::BTreeSet<EntityTyp
 mod tests {
     use super::super::segment;
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn name_scan_matches_the_automaton(
+            names in proptest::collection::btree_set("[ab é]{1,4}", 1..6),
+            text in "[ab é,]{0,60}",
+        ) {
+            let names: Vec<String> = names.into_iter().collect();
+            let names: Vec<&String> = names.iter().collect();
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&names)
+                .expect("automaton");
+            let expected: Vec<(Span, usize)> = ac
+                .find_iter(text.as_str())
+                .map(|m| (Span::new(m.start(), m.end()), m.pattern().as_usize()))
+                .collect();
+            prop_assert_eq!(name_matches(&text, &names), expected);
+        }
+    }
 
     fn run(text: &str) -> Vec<Entity> {
         let sentences = segment::sentences(text);
