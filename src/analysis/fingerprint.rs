@@ -73,11 +73,8 @@ pub(crate) fn simhash(normalized: &str) -> u64 {
     let mut add = |shingle: &[&str]| {
         let h = fnv1a64_joined(shingle);
         for (bit, vote) in votes.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *vote += 1;
-            } else {
-                *vote -= 1;
-            }
+            // +1 for a set bit, -1 for a clear one.
+            *vote += 2 * ((h >> bit) & 1) as i64 - 1;
         }
     };
     if words.len() < 3 {
