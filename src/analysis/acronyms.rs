@@ -307,6 +307,7 @@ mod tests {
             "AB (Cd)",
             "Ab Cd (AC",
             "",
+            " (A&B (ABCDEFGHIJKFooé\'\'\'des)é\'_X3  FBxX3 (,)éBar",
         ] {
             same_as_regexes(text);
         }
