@@ -10,14 +10,15 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use chrono::NaiveDate;
 use regex::Regex;
 
+use super::fxhash::{FxHashMap, FxHashSet};
 use super::gazetteer;
 use super::segment::{Shape, Tok, is_english_stopword};
 use super::{Entity, EntityType, Mention, MentionKind, Span};
-use super::{dates, numbers};
+use super::{acronyms, dates, numbers};
 
 /// A mention found by a recognizer, before linking.
 #[derive(Debug, Clone, PartialEq)]
@@ -141,10 +142,10 @@ struct Gazetteer {
     automaton: AhoCorasick,
     entries: Vec<GazEntry>,
     /// Country names and aliases to ISO codes, for datelines.
-    country_codes: HashMap<String, &'static str>,
+    country_codes: FxHashMap<String, &'static str>,
     /// US states and Canadian provinces (names and abbreviations, upper-case)
     /// to ISO codes, for "SAN JOSE, Calif.".
-    regions: HashMap<String, &'static str>,
+    regions: FxHashMap<String, &'static str>,
 }
 
 fn split_list(s: &str) -> impl Iterator<Item = &str> {
@@ -155,7 +156,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     let mut patterns: Vec<String> = Vec::new();
     let mut entries: Vec<GazEntry> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let mut country_codes = HashMap::new();
+    let mut country_codes = FxHashMap::default();
     let mut add = |pattern: &str,
                    etype: EntityType,
                    canonical: &str,
@@ -239,7 +240,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
             );
         }
     }
-    let mut regions = HashMap::new();
+    let mut regions = FxHashMap::default();
     for line in gazetteer::REGIONS.lines().filter(|l| !l.trim().is_empty()) {
         let mut parts = line.split('|');
         let names = parts.next().unwrap_or_default();
@@ -426,17 +427,64 @@ fn title_case(s: &str) -> String {
     out
 }
 
+/// Up to this many names, [`name_matches`] scans for each name with
+/// `str::find` rather than building an automaton.
+const MAX_SCANNED_NAMES: usize = 16;
+
+/// The non-overlapping occurrences of a document's names in its text, as
+/// (span, name index): at each step the leftmost match, and the longest of
+/// those, as an Aho-Corasick automaton with `MatchKind::LeftmostLongest`
+/// reports them (names are distinct, so no two are equally long at one start).
+///
+/// Documents define a handful of names, for which building an automaton (as
+/// many times as there are documents) costs more than finding each name with
+/// `str::find`; many names, or an empty one, go to the automaton.
+fn name_matches(text: &str, names: &[&String]) -> Vec<(Span, usize)> {
+    if names.len() > MAX_SCANNED_NAMES || names.iter().any(|n| n.is_empty()) {
+        let Ok(ac) = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(names)
+        else {
+            return Vec::new();
+        };
+        return ac
+            .find_iter(text)
+            .map(|m| (Span::new(m.start(), m.end()), m.pattern().as_usize()))
+            .collect();
+    }
+    // The next occurrence of each name at or after `pos`, found again once
+    // `pos` passes it.
+    let find_from = |name: &str, pos: usize| {
+        text.get(pos..)
+            .and_then(|rest| rest.find(name))
+            .map(|i| pos + i)
+    };
+    let mut next: Vec<Option<usize>> = names.iter().map(|n| find_from(n, 0)).collect();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    loop {
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (i, name) in names.iter().enumerate() {
+            if next[i].is_some_and(|start| start < pos) {
+                next[i] = find_from(name, pos);
+            }
+            let Some(start) = next[i] else { continue };
+            let better =
+                best.is_none_or(|(s, len, _)| start < s || (start == s && name.len() > len));
+            if better {
+                best = Some((start, name.len(), i));
+            }
+        }
+        let Some((start, len, i)) = best else { break };
+        out.push((Span::new(start, start + len), i));
+        pos = start + len;
+    }
+    out
+}
+
 /// "Long Name (LN)" and "LN (Long Name)" definitions in the text.
 struct AcronymRecognizer;
-
-static EXPANSION_THEN_ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\p{Lu}[\p{L}'’&\-]*(?:[ \t]+(?:of|for|and|the|on|de|du|des|la|le|\p{Lu}[\p{L}'’&\-]*)){1,9})[ \t]+\((\p{Lu}[\p{Lu}0-9&]{1,9})\)")
-        .expect("static regex")
-});
-static ACRONYM_THEN_EXPANSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\p{Lu}[\p{Lu}0-9&]{1,9})[ \t]+\((\p{Lu}[\p{L}'’&\-]*(?:[ \t]+(?:of|for|and|the|on|de|du|des|la|le|\p{Lu}[\p{L}'’&\-]*)){0,9})\)")
-        .expect("static regex")
-});
 
 /// The span of the shortest suffix of `words` (a capitalised phrase starting
 /// at `base`) whose initials spell the acronym, if any.
@@ -475,30 +523,21 @@ fn expansion_for(phrase: &str, base: usize, acronym: &str) -> Option<Span> {
 impl Recognizer for AcronymRecognizer {
     fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
         let mut pairs: Vec<(Span, Span)> = Vec::new();
-        for c in EXPANSION_THEN_ACRONYM.captures_iter(ctx.text) {
-            let (Some(exp), Some(acr)) = (c.get(1), c.get(2)) else {
-                continue;
-            };
-            if let Some(span) = expansion_for(exp.as_str(), exp.start(), acr.as_str()) {
-                pairs.push((span, Span::new(acr.start(), acr.end())));
+        let at = |s: Span| ctx.text.get(s.start..s.end).unwrap_or_default();
+        for (exp, acr) in acronyms::expansion_then_acronym(ctx.text) {
+            if let Some(span) = expansion_for(at(exp), exp.start, at(acr)) {
+                pairs.push((span, acr));
             }
         }
-        for c in ACRONYM_THEN_EXPANSION.captures_iter(ctx.text) {
-            let (Some(acr), Some(exp)) = (c.get(1), c.get(2)) else {
-                continue;
-            };
-            let initials: String = exp
-                .as_str()
+        for (acr, exp) in acronyms::acronym_then_expansion(ctx.text) {
+            let initials: String = at(exp)
                 .split(' ')
                 .filter_map(|w| w.chars().next())
                 .filter(|c| c.is_uppercase())
                 .collect();
-            let letters: String = acr.as_str().chars().filter(|c| c.is_alphabetic()).collect();
+            let letters: String = at(acr).chars().filter(|c| c.is_alphabetic()).collect();
             if initials == letters {
-                pairs.push((
-                    Span::new(exp.start(), exp.end()),
-                    Span::new(acr.start(), acr.end()),
-                ));
+                pairs.push((exp, acr));
             }
         }
         // Documents define a handful of acronyms; a cap keeps adversarial
@@ -550,17 +589,9 @@ impl Recognizer for AcronymRecognizer {
             return;
         }
         let names: Vec<&String> = aliases.keys().collect();
-        let Ok(ac) = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&names)
-        else {
-            return;
-        };
-        for m in ac.find_iter(ctx.text) {
-            let span = Span::new(m.start(), m.end());
-            let Some((etype, key, canonical)) = names
-                .get(m.pattern().as_usize())
-                .and_then(|n| aliases.get(n.as_str()))
+        for (span, pattern) in name_matches(ctx.text, &names) {
+            let Some((etype, key, canonical)) =
+                names.get(pattern).and_then(|n| aliases.get(n.as_str()))
             else {
                 continue;
             };
@@ -578,19 +609,19 @@ impl Recognizer for AcronymRecognizer {
 const MAX_ACRONYM_DEFINITIONS: usize = 200;
 
 struct WordLists {
-    appositive: HashSet<&'static str>,
-    org_cues: HashSet<&'static str>,
-    org_heads: HashSet<&'static str>,
-    place_cues: HashSet<&'static str>,
-    place_of_cues: HashSet<&'static str>,
-    legal_suffixes: HashSet<&'static str>,
-    first_names_folded: HashSet<String>,
-    titles: HashSet<&'static str>,
-    roles: HashSet<&'static str>,
-    org_suffixes: HashSet<&'static str>,
-    speech_verbs: HashSet<&'static str>,
-    first_names: HashSet<&'static str>,
-    not_names: HashSet<&'static str>,
+    appositive: FxHashSet<&'static str>,
+    org_cues: FxHashSet<&'static str>,
+    org_heads: FxHashSet<&'static str>,
+    place_cues: FxHashSet<&'static str>,
+    place_of_cues: FxHashSet<&'static str>,
+    legal_suffixes: FxHashSet<&'static str>,
+    first_names_folded: FxHashSet<String>,
+    titles: FxHashSet<&'static str>,
+    roles: FxHashSet<&'static str>,
+    org_suffixes: FxHashSet<&'static str>,
+    speech_verbs: FxHashSet<&'static str>,
+    first_names: FxHashSet<&'static str>,
+    not_names: FxHashSet<&'static str>,
 }
 
 static WORDS: LazyLock<WordLists> = LazyLock::new(|| WordLists {
@@ -1398,18 +1429,8 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
         }
     }
     let names: Vec<&String> = forms.keys().collect();
-    let Ok(ac) = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&names)
-    else {
-        return;
-    };
-    for m in ac.find_iter(ctx.text) {
-        let span = Span::new(m.start(), m.end());
-        let Some((key, kind)) = names
-            .get(m.pattern().as_usize())
-            .and_then(|n| forms.get(n.as_str()))
-        else {
+    for (span, pattern) in name_matches(ctx.text, &names) {
+        let Some((key, kind)) = names.get(pattern).and_then(|n| forms.get(n.as_str())) else {
             continue;
         };
         if word_bounded(ctx.text, span) && taken.try_take(span) {
@@ -1464,18 +1485,8 @@ fn link_surnames(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate
         }
     }
     let names: Vec<&String> = by_surname.keys().collect();
-    let Ok(ac) = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&names)
-    else {
-        return;
-    };
-    for m in ac.find_iter(ctx.text) {
-        let span = Span::new(m.start(), m.end());
-        let Some(key) = names
-            .get(m.pattern().as_usize())
-            .and_then(|n| by_surname.get(n.as_str()))
-        else {
+    for (span, pattern) in name_matches(ctx.text, &names) {
+        let Some(key) = names.get(pattern).and_then(|n| by_surname.get(n.as_str())) else {
             continue;
         };
         if word_bounded(ctx.text, span) && taken.try_take(span) {
@@ -1639,6 +1650,27 @@ pub(crate) fn types(entities: &[Entity]) -> std::collections::BTreeSet<EntityTyp
 mod tests {
     use super::super::segment;
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn name_scan_matches_the_automaton(
+            names in proptest::collection::btree_set("[ab é]{1,4}", 1..6),
+            text in "[ab é,]{0,60}",
+        ) {
+            let names: Vec<String> = names.into_iter().collect();
+            let names: Vec<&String> = names.iter().collect();
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&names)
+                .expect("automaton");
+            let expected: Vec<(Span, usize)> = ac
+                .find_iter(text.as_str())
+                .map(|m| (Span::new(m.start(), m.end()), m.pattern().as_usize()))
+                .collect();
+            prop_assert_eq!(name_matches(&text, &names), expected);
+        }
+    }
 
     fn run(text: &str) -> Vec<Entity> {
         let sentences = segment::sentences(text);

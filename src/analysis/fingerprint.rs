@@ -18,7 +18,11 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// FNV-1a, 64-bit.
 pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut hash = FNV_OFFSET;
+    fnv1a64_extend(FNV_OFFSET, bytes)
+}
+
+/// Continues an FNV-1a 64 hash over more bytes.
+fn fnv1a64_extend(mut hash: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(FNV_PRIME);
@@ -29,16 +33,34 @@ pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
 /// The normalised form the fingerprints are computed over.
 pub(crate) fn normalize(masked: &str) -> String {
     let mut out = String::with_capacity(masked.len());
-    for word in masked
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
+    // Whether a separator came since the last letter or digit.
+    let mut gap = false;
+    for c in masked.chars() {
+        if !c.is_alphanumeric() {
+            gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        gap = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     out
+}
+
+/// FNV-1a 64 of the words joined by one space, without joining them.
+fn fnv1a64_joined(words: &[&str]) -> u64 {
+    let Some((first, rest)) = words.split_first() else {
+        return FNV_OFFSET;
+    };
+    rest.iter().fold(fnv1a64(first.as_bytes()), |hash, word| {
+        fnv1a64_extend(fnv1a64_extend(hash, b" "), word.as_bytes())
+    })
 }
 
 /// SimHash over word 3-shingles of the normalised text.
@@ -49,13 +71,10 @@ pub(crate) fn simhash(normalized: &str) -> u64 {
     }
     let mut votes = [0i64; 64];
     let mut add = |shingle: &[&str]| {
-        let h = fnv1a64(shingle.join(" ").as_bytes());
+        let h = fnv1a64_joined(shingle);
         for (bit, vote) in votes.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *vote += 1;
-            } else {
-                *vote -= 1;
-            }
+            // +1 for a set bit, -1 for a clear one.
+            *vote += 2 * ((h >> bit) & 1) as i64 - 1;
         }
     };
     if words.len() < 3 {
@@ -75,7 +94,12 @@ pub(crate) fn simhash(normalized: &str) -> u64 {
 pub(crate) fn compute(masked: &str) -> Fingerprint {
     let normalized = normalize(masked);
     let digest = Sha256::digest(normalized.as_bytes());
-    let content_hash = digest.iter().map(|b| format!("{b:02x}")).collect();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let content_hash = digest
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect();
     Fingerprint {
         content_hash,
         simhash: simhash(&normalized),

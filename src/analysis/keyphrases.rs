@@ -11,9 +11,10 @@
 //! does not repeat the phrase it belongs to. Scores are normalised so the best is 1.
 //! A later issue replaces the built-in IDF with corpus document frequencies.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
+use super::fxhash::FxHashMap;
 use super::segment::Tok;
 use super::{KeyPhrase, Span};
 
@@ -36,7 +37,7 @@ yesterday:0.2 mr:0.1 mrs:0.1 ms:0.1 there's:0.05 we're:0.05 they're:0.05 it's:0.
 able:0.1 already:0.1 here:0.1 there:0.1 clearly:0.1 directly:0.2 additional:0.3 some:0.05 \
 any:0.05 specific:0.3 own:0.1 top:0.3 began:0.3 begin:0.3 both:0.05 seeking:0.3 gain:0.4 bring:0.2";
 
-static BACKGROUND_WEIGHTS: LazyLock<HashMap<&'static str, f32>> = LazyLock::new(|| {
+static BACKGROUND_WEIGHTS: LazyLock<FxHashMap<&'static str, f32>> = LazyLock::new(|| {
     BACKGROUND
         .split_whitespace()
         .filter_map(|pair| {
@@ -64,7 +65,9 @@ pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<
     let usable = |t: &Tok| !t.stop && t.alpha && t.norm.chars().count() >= 2;
     // A phrase neither starts nor ends with a word that says nothing of the
     // topic ("said", "would").
-    let edge_ok = |t: &Tok| weight(&t.norm) >= 0.5;
+    let weights: Vec<f32> = tokens.iter().map(|t| weight(&t.norm)).collect();
+    let edge_ok = |k: usize| weights[k] >= 0.5;
+    let mut key = String::new();
     let mut i = 0;
     while i < tokens.len() {
         if !usable(&tokens[i]) {
@@ -83,24 +86,31 @@ pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<
             j += 1;
         }
         for start in i..j {
+            // The key of the n-gram at `start` grows by one stem per length.
+            key.clear();
             for len in 1..=MAX_WORDS.min(j - start) {
-                let gram = &tokens[start..start + len];
-                if !edge_ok(&gram[0]) || !edge_ok(&gram[len - 1]) {
+                let end = start + len;
+                if len > 1 {
+                    key.push(' ');
+                }
+                key.push_str(&tokens[end - 1].stem);
+                if !edge_ok(start) || !edge_ok(end - 1) {
                     continue;
                 }
-                let key = gram
-                    .iter()
-                    .map(|t| t.stem.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let idf = gram.iter().map(|t| weight(&t.norm)).sum::<f32>() / len as f32;
-                let entry = phrases.entry(key).or_insert(Phrase {
-                    occurrences: Vec::new(),
-                    words: len,
-                    idf,
-                    first_sentence: gram[0].sentence,
-                });
-                entry.occurrences.push(start);
+                if let Some(entry) = phrases.get_mut(key.as_str()) {
+                    entry.occurrences.push(start);
+                    continue;
+                }
+                let idf = weights[start..end].iter().sum::<f32>() / len as f32;
+                phrases.insert(
+                    key.clone(),
+                    Phrase {
+                        occurrences: vec![start],
+                        words: len,
+                        idf,
+                        first_sentence: tokens[start].sentence,
+                    },
+                );
             }
         }
         i = j;

@@ -141,14 +141,18 @@ pub(crate) fn detect(text: &str, hint: Option<&str>) -> Language {
         cut -= 1;
     }
     let text = text.get(..cut).unwrap_or_default();
-    let script = whatlang::detect_script(text)
-        .map(|s| s.name().to_string())
-        .unwrap_or_default();
+    // Only the answers without a whatlang detection name the script this way;
+    // a detection carries its own.
+    let script = || {
+        whatlang::detect_script(text)
+            .map(|s| s.name().to_string())
+            .unwrap_or_default()
+    };
     if let Some(lang) = hint.and_then(parse_hint) {
         return Language {
             code: iso_code(lang).into(),
             name: lang.eng_name().into(),
-            script,
+            script: script(),
             confidence: 1.0,
             reliable: true,
         };
@@ -166,7 +170,7 @@ pub(crate) fn detect(text: &str, hint: Option<&str>) -> Language {
             reliable: info.is_reliable() && letters >= MIN_RELIABLE_LETTERS,
         },
         None => Language {
-            script,
+            script: script(),
             ..undetermined()
         },
     }

@@ -12,10 +12,12 @@ mod model;
 pub mod offsets;
 
 // The stages, one file each, composed by `pipeline`.
+mod acronyms;
 mod cleanup;
 mod dates;
 mod entities;
 mod fingerprint;
+mod fxhash;
 mod gazetteer;
 mod keyphrases;
 mod language;

@@ -232,6 +232,11 @@ fn attribution(masked: &str, raw: &Raw, para: Span) -> Option<Attribution> {
         start += 1;
     }
     let before = masked.get(start..raw.open).unwrap_or_default();
+    // BEFORE ends in a colon or comma and blanks; checking that first spares
+    // its costly reverse search (~300k Ir) for most quotes.
+    if !before.trim_end_matches([' ', '\t']).ends_with([':', ',']) {
+        return None;
+    }
     BEFORE
         .captures(before)
         .and_then(|c| attribution_from(&c, start))

@@ -6,13 +6,15 @@
 //! period stand alone. Tokens are Unicode word segments (UAX #29) that hold a
 //! letter or digit.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::Span;
+use super::fxhash::FxHashSet;
 
 /// A token as the stages use it.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +35,7 @@ pub(crate) struct Tok {
 
 /// Abbreviations after which a period never ends a sentence: titles and words
 /// that are always followed by more of the same sentence.
-static NEVER_FINAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static NEVER_FINAL: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
     [
         "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "cpt",
         "sgt", "maj", "adm", "cmdr", "st", "rev", "hon", "pres", "supt", "insp", "messrs", "mme",
@@ -48,7 +50,7 @@ static NEVER_FINAL: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Abbreviations that may end a sentence: a period after them ends the
 /// sentence only when the next word is a typical sentence opener.
-static AMBIGUOUS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static AMBIGUOUS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
     [
         "inc", "corp", "ltd", "co", "llc", "plc", "jr", "sr", "etc", "a.m", "p.m", "u.s", "u.k",
         "u.n", "e.u", "d.c", "bros", "al",
@@ -291,7 +293,7 @@ const SPANISH_STOPWORDS: &[&str] = &[
     "nosotros", "ellos", "ellas",
 ];
 
-static STOPWORDS: LazyLock<[HashSet<&'static str>; 4]> = LazyLock::new(|| {
+static STOPWORDS: LazyLock<[FxHashSet<&'static str>; 4]> = LazyLock::new(|| {
     [
         ENGLISH_STOPWORDS.iter().copied().collect(),
         FRENCH_STOPWORDS.iter().copied().collect(),
@@ -344,15 +346,59 @@ fn algorithm_for(lang: &str) -> Option<Algorithm> {
 /// Lower-cases a word and makes typographic apostrophes straight, so that
 /// "We’re" and "We're" are one form.
 pub(crate) fn normalize(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     word.chars()
         .flat_map(char::to_lowercase)
         .map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c })
         .collect()
 }
 
+/// Words whose stems one thread keeps per language before it starts afresh.
+const STEM_CACHE_WORDS: usize = 1 << 16;
+
+thread_local! {
+    /// Stems this thread has computed, per language code. A stem is a pure
+    /// function of the word and news vocabulary repeats from one document to
+    /// the next, so most words are looked up here rather than stemmed again.
+    static STEMS: RefCell<HashMap<String, HashMap<String, String>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// Stems a normalised word with the language's stemmer, through the cache.
+fn cached_stem(stemmer: &Stemmer, stems: &mut HashMap<String, String>, norm: &str) -> String {
+    if let Some(stem) = stems.get(norm) {
+        return stem.clone();
+    }
+    let stem = stemmer.stem(norm).into_owned();
+    if stems.len() >= STEM_CACHE_WORDS {
+        stems.clear();
+    }
+    stems.insert(norm.to_string(), stem.clone());
+    stem
+}
+
 /// Splits the (masked) text into tokens, each tagged with its sentence index.
 pub(crate) fn tokens(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
-    let stemmer = algorithm_for(lang).map(Stemmer::create);
+    let Some(algorithm) = algorithm_for(lang) else {
+        return tokens_with(text, sentences, lang, |norm| norm.to_string());
+    };
+    let stemmer = Stemmer::create(algorithm);
+    STEMS.with_borrow_mut(|cache| {
+        let stems = cache.entry(lang.to_string()).or_default();
+        tokens_with(text, sentences, lang, |norm| {
+            cached_stem(&stemmer, stems, norm)
+        })
+    })
+}
+
+fn tokens_with(
+    text: &str,
+    sentences: &[Span],
+    lang: &str,
+    mut stem_of: impl FnMut(&str) -> String,
+) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut sentence = 0;
     for (start, word) in text.split_word_bound_indices() {
@@ -369,10 +415,7 @@ pub(crate) fn tokens(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
             sentence += 1;
         }
         let norm = normalize(word);
-        let stem = match &stemmer {
-            Some(s) => s.stem(&norm).into_owned(),
-            None => norm.clone(),
-        };
+        let stem = stem_of(&norm);
         let stop = is_stopword(&norm, lang);
         let alpha = word.chars().any(char::is_alphabetic);
         out.push(Tok {

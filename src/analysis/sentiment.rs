@@ -13,9 +13,9 @@
 //! sentiment (all sentences count for magnitude), so one sharp sentence in a
 //! long neutral text still shows.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::fxhash::FxHashMap;
 use super::segment::Tok;
 use super::{Sentiment, SentimentLabel};
 
@@ -143,8 +143,8 @@ const NEGATIONS: &[&str] = &[
     "seldom",
 ];
 
-static VALENCES: LazyLock<HashMap<&'static str, f32>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+static VALENCES: LazyLock<FxHashMap<&'static str, f32>> = LazyLock::new(|| {
+    let mut map = FxHashMap::default();
     let mut it = LEXICON.split_whitespace();
     while let (Some(word), Some(value)) = (it.next(), it.next()) {
         if let Ok(v) = value.parse::<f32>() {
@@ -154,7 +154,7 @@ static VALENCES: LazyLock<HashMap<&'static str, f32>> = LazyLock::new(|| {
     map
 });
 
-static BOOSTS: LazyLock<HashMap<&'static str, f32>> =
+static BOOSTS: LazyLock<FxHashMap<&'static str, f32>> =
     LazyLock::new(|| BOOSTERS.iter().copied().collect());
 
 /// The raw result for a run of tokens, before labelling.

@@ -63,23 +63,42 @@ fn count_paragraphs(text: &str) -> usize {
 /// Estimates syllables as groups of vowels, less a silent final "e"; at least
 /// one per word. Accented Latin vowels count as vowels.
 pub(crate) fn syllables(word: &str) -> usize {
-    let is_vowel = |c: char| "aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœ".contains(c);
-    let chars: Vec<char> = word.chars().collect();
+    let is_vowel = |c: char| {
+        matches!(
+            c,
+            'a' | 'e'
+                | 'i'
+                | 'o'
+                | 'u'
+                | 'y'
+                | 'à'..='æ'
+                | 'è'..='ï'
+                | 'ò'..='ö'
+                | 'ø'..='ü'
+                | 'ý'
+                | 'ÿ'
+                | 'œ'
+        )
+    };
     let mut groups = 0;
     let mut prev_vowel = false;
-    for &c in &chars {
+    // The word's length in characters and its last three, newest first.
+    let mut n = 0;
+    let mut last = ['\0'; 3];
+    for c in word.chars() {
         let v = is_vowel(c);
         if v && !prev_vowel {
             groups += 1;
         }
         prev_vowel = v;
+        n += 1;
+        last = [c, last[0], last[1]];
     }
-    let n = chars.len();
     if groups > 1
         && n > 2
-        && chars[n - 1] == 'e'
-        && !is_vowel(chars[n - 2])
-        && !(chars[n - 2] == 'l' && n > 3 && !is_vowel(chars[n - 3]))
+        && last[0] == 'e'
+        && !is_vowel(last[1])
+        && !(last[1] == 'l' && n > 3 && !is_vowel(last[2]))
     {
         groups -= 1;
     }
