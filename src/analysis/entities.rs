@@ -14,11 +14,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use chrono::NaiveDate;
 use regex::Regex;
 
-use super::fxhash::{FxHashMap, FxHashSet};
 use super::gazetteer;
 use super::segment::{Shape, Tok, is_english_stopword};
 use super::{Entity, EntityType, Mention, MentionKind, Span};
 use super::{acronyms, dates, numbers};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A mention found by a recognizer, before linking.
 #[derive(Debug, Clone, PartialEq)]

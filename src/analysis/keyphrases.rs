@@ -14,9 +14,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
-use super::fxhash::FxHashMap;
 use super::segment::Tok;
 use super::{KeyPhrase, Span};
+use rustc_hash::FxHashMap;
 
 /// How many phrases are returned.
 const TOP: usize = 10;

@@ -17,7 +17,6 @@ mod cleanup;
 mod dates;
 mod entities;
 mod fingerprint;
-mod fxhash;
 mod gazetteer;
 mod keyphrases;
 mod language;

@@ -14,7 +14,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::Span;
-use super::fxhash::FxHashSet;
+use rustc_hash::FxHashSet;
 
 /// A token as the stages use it.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,9 +15,9 @@
 
 use std::sync::LazyLock;
 
-use super::fxhash::FxHashMap;
 use super::segment::Tok;
 use super::{Sentiment, SentimentLabel};
+use rustc_hash::FxHashMap;
 
 const ALPHA: f32 = 15.0;
 const NEGATION_FACTOR: f32 = -0.74;
