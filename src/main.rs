@@ -11,7 +11,8 @@ use tracing_subscriber::EnvFilter;
 /// jemalloc instead of the system allocator: the server allocates from many
 /// threads (runtime workers, the blocking pool, the index writer), and
 /// glibc kept far more memory resident than was live (measured in
-/// BENCHMARKS.md). Its background thread returns freed pages to the system.
+/// BENCHMARKS.md). Its background thread (on by the crate's feature) returns
+/// freed pages to the system, after the decay set in `.cargo/config.toml`.
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
@@ -58,11 +59,6 @@ enum KeysCommand {
 }
 
 fn main() -> ExitCode {
-    if let Err(error) = tikv_jemalloc_ctl::background_thread::write(true) {
-        eprintln!(
-            "warning: jemalloc's background thread is off ({error}); freed memory is returned later"
-        );
-    }
     let cli = Cli::parse();
     match cli.command {
         Command::Bench(args) => docsift::bench::run(args),
