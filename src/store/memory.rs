@@ -7,10 +7,14 @@
 //! a commit is pending share it (group commit), so `REFRESH_WAIT_FOR` ingest
 //! does not pay one commit per document.
 //!
-//! Search runs the query on the index to find matching ids, then reads the
-//! documents back from the map: the index stores nothing but the ids' fast
-//! column. Facets are counted over all matches, which also gives a total
-//! and an order that are stable across pages.
+//! Search runs the query on the index, then reads the documents back from the
+//! map: each indexed version carries a slot (the sequence number of its
+//! write) in a fast column, and a hit resolves through the slot to the
+//! document's id and the document as the map holds it now. A relevance
+//! search without facets takes a count and the top `offset + limit` hits
+//! (ties at the page edge settled by id with an exact per-segment heap);
+//! facets and date orders walk every match, which gives the counts, the
+//! total and an order that is stable across pages.
 //!
 //! Lock order, everywhere: `writer`, then `state`, then the watcher registry.
 //! A put holds `writer` for reading, so a commit (which holds it for writing)

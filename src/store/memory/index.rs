@@ -1,9 +1,9 @@
 //! The tantivy schema of the in-memory index, its analyzers, and how a stored
 //! document becomes an index document.
 //!
-//! Only what search needs is indexed; nothing but the id's fast column is read
-//! back from tantivy, because hits are resolved against the documents the
-//! store keeps in RAM.
+//! Only what search needs is indexed; only the fast columns of slots (and
+//! ids, to order ties) are read back from tantivy, because hits are resolved
+//! against the documents the store keeps in RAM.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
