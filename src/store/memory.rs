@@ -595,7 +595,7 @@ impl Store for MemoryStore {
         };
         // The index document is built before any lock is taken; it does not
         // depend on the version.
-        let index_doc = index::index_document(&self.inner.fields, &stored);
+        let mut index_doc = index::index_document(&self.inner.fields, &stored);
 
         let writer = self.inner.writer.read();
         let mut state = self.inner.state.write();
@@ -645,7 +645,6 @@ impl Store for MemoryStore {
             writer.delete_term(self.inner.key_term(tenant, &id));
         }
         let seq = *last_seq + 1;
-        let mut index_doc = index_doc;
         index_doc.add_u64(self.inner.fields.slot, seq);
         writer.add_document(index_doc).map_err(Error::internal)?;
         *last_seq = seq;

@@ -459,6 +459,37 @@ mod tests {
         assert_eq!(words, vec!["peace", "peace"]);
     }
 
+    /// The highlighter stems only words whose first letter starts a term;
+    /// that holds only while stemming keeps every word's first letter.
+    #[test]
+    fn stemming_keeps_the_first_letter_of_every_seed_word() {
+        let seeds = [
+            include_str!("../../../seeds/000_3db58b10b3ad52bf.txt"),
+            include_str!("../../../seeds/french_article.txt"),
+            include_str!("../../../seeds/multiscript.txt"),
+            include_str!("../../../seeds/press_release.txt"),
+            "dying lying tying skies news gently early only ugly singly idly cries",
+        ];
+        let mut folder = index::name_analyzer();
+        let mut stemmer = index::text_analyzer();
+        let mut checked = 0;
+        for text in seeds {
+            folder.token_stream(text).process(&mut |word| {
+                stemmer.token_stream(&word.text).process(&mut |stem| {
+                    assert_eq!(
+                        stem.text.as_bytes().first(),
+                        word.text.as_bytes().first(),
+                        "{:?} stems to {:?}",
+                        word.text,
+                        stem.text
+                    );
+                    checked += 1;
+                });
+            });
+        }
+        assert!(checked > 500, "only {checked} words");
+    }
+
     #[test]
     fn nothing_matching_gives_none() {
         assert!(
