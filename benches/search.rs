@@ -145,7 +145,7 @@ fn bench_search(c: &mut Criterion) {
     for story in &stories {
         let document = NewDocument {
             id: Some(story.id.clone()),
-            content: story.body.clone(),
+            content: story.body.clone().into(),
             title: story.title.clone(),
             source: "reuters".to_string(),
             tags: story.topics.clone(),

@@ -164,9 +164,9 @@ impl Engine {
         };
         let document = NewDocument {
             id: input.id,
-            content,
+            content: content.into(),
             content_type,
-            extracted_text,
+            extracted_text: extracted_text.map(Into::into),
             title,
             url: input.url,
             source: input.source,
@@ -196,8 +196,9 @@ impl Engine {
             .or(document.published_at)
             .unwrap_or_else(Utc::now);
         let hint = document.language_hint.trim();
+        let text = document.analyzed_text();
         let input = analysis::Input {
-            text: document.analyzed_text(),
+            text: &text,
             title: Some(document.title.as_str()).filter(|t| !t.trim().is_empty()),
             language_hint: (!hint.is_empty()).then_some(hint),
             reference_date: reference.date_naive(),
@@ -334,7 +335,7 @@ impl Engine {
         let (document, analysis) = self.analyze(input, AnalyzeOptions::default()).await?;
         let request = SimilarRequest {
             like: crate::search::Like::Text {
-                text: document.content,
+                text: document.content.into_string(),
                 analysis: Box::new(analysis),
             },
             limit,

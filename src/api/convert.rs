@@ -409,7 +409,7 @@ pub fn filter_from_pb(field: &str, filter: Option<pb::SearchFilter>) -> Result<F
 pub fn document_to_pb(document: &NewDocument, id: &str) -> pb::Document {
     pb::Document {
         id: id.to_string(),
-        content: Some(pb::document::Content::Text(document.content.clone())),
+        content: Some(pb::document::Content::Text(document.content.to_string())),
         content_type: match document.content_type {
             ContentType::Plain => pb::ContentType::TextPlain,
             ContentType::Html => pb::ContentType::TextHtml,
@@ -471,13 +471,16 @@ pub fn analysis_to_pb(
     unit: OffsetUnit,
 ) -> pb::Analysis {
     let text = document.analyzed_text();
-    let map = OffsetMap::new(text, unit);
+    let map = OffsetMap::new(&text, unit);
     let span = |s: &analysis::Span| {
         let (begin, end) = map.convert_span(*s);
         pb::Span { begin, end }
     };
     pb::Analysis {
-        extracted_text: document.extracted_text.clone().unwrap_or_default(),
+        extracted_text: match &document.extracted_text {
+            Some(_) => text.to_string(),
+            None => String::new(),
+        },
         offset_unit: offset_unit_to_pb(unit) as i32,
         language: analysis.language.as_ref().map(|l| pb::Language {
             code: l.code.clone(),
@@ -657,7 +660,7 @@ mod tests {
 
     fn document(text: String) -> NewDocument {
         NewDocument {
-            content: text,
+            content: text.into(),
             ..NewDocument::default()
         }
     }
@@ -696,7 +699,7 @@ mod tests {
             let analysis = Engine::analyze_prepared(&document, &options);
             for unit in [OffsetUnit::Utf8, OffsetUnit::Utf16, OffsetUnit::CodePoint] {
                 let out = analysis_to_pb(&analysis, &document, unit);
-                let text = &document.content;
+                let text = &*document.content.as_str();
                 for e in &out.entities {
                     for m in &e.mentions {
                         prop_assert_eq!(slice(text, m.span.as_ref().unwrap(), unit), Some(m.text.clone()));

@@ -596,6 +596,7 @@ impl Store for MemoryStore {
         // The index document is built before any lock is taken; it does not
         // depend on the version.
         let mut index_doc = index::index_document(&self.inner.fields, &stored);
+        stored.document.pack();
 
         let writer = self.inner.writer.read();
         let mut state = self.inner.state.write();
@@ -800,7 +801,7 @@ impl Store for MemoryStore {
                         ),
                         (
                             "body",
-                            document.document.analyzed_text(),
+                            &document.document.analyzed_text(),
                             &parsed.highlight.body,
                         ),
                     ];
@@ -944,7 +945,7 @@ impl Store for MemoryStore {
                     .values()
                     .map(|entry| {
                         let d = &entry.doc.document;
-                        (d.analyzed_text().len() + d.title.len()) as u64
+                        (d.analyzed_len() + d.title.len()) as u64
                     })
                     .sum(),
             })

@@ -4,6 +4,7 @@
 //! later without touching it. [`memory::MemoryStore`] keeps documents in RAM and
 //! indexes them in a tantivy index in RAM.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -15,6 +16,9 @@ use crate::error::Result;
 use crate::search::{SearchRequest, SearchResults, SimilarRequest, SimilarResults, WatchSpec};
 
 pub mod memory;
+pub mod text;
+
+pub use text::Text;
 
 /// The tenant every document belongs to until API keys assign others.
 pub const DEFAULT_TENANT: &str = "default";
@@ -36,12 +40,13 @@ pub enum ContentType {
 pub struct NewDocument {
     /// The client's id; `None` lets the store assign one.
     pub id: Option<String>,
-    /// The submitted content as text (raw bytes decoded to UTF-8).
-    pub content: String,
+    /// The submitted content as text (raw bytes decoded to UTF-8); the store
+    /// keeps it packed.
+    pub content: Text,
     /// How the content was read.
     pub content_type: ContentType,
     /// The analysed text, when it differs from `content` (HTML, Markdown).
-    pub extracted_text: Option<String>,
+    pub extracted_text: Option<Text>,
     /// Title (given, or found in the HTML).
     pub title: String,
     /// URL.
@@ -59,9 +64,27 @@ pub struct NewDocument {
 }
 
 impl NewDocument {
-    /// The text that was analysed and is indexed as the body.
-    pub fn analyzed_text(&self) -> &str {
-        self.extracted_text.as_deref().unwrap_or(&self.content)
+    /// The text that was analysed and is indexed as the body (decoded when
+    /// the store holds it packed).
+    pub fn analyzed_text(&self) -> Cow<'_, str> {
+        self.analyzed().as_str()
+    }
+
+    /// The length in bytes of [`analyzed_text`](Self::analyzed_text).
+    pub fn analyzed_len(&self) -> usize {
+        self.analyzed().len()
+    }
+
+    fn analyzed(&self) -> &Text {
+        self.extracted_text.as_ref().unwrap_or(&self.content)
+    }
+
+    /// Compresses the texts for keeping (see [`Text::pack`]).
+    pub fn pack(&mut self) {
+        self.content.pack();
+        if let Some(text) = &mut self.extracted_text {
+            text.pack();
+        }
     }
 }
 

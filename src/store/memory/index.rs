@@ -241,8 +241,9 @@ pub(super) fn index_document(fields: &Fields, doc: &StoredDocument) -> TantivyDo
         out.add_text(fields.title, &doc.document.title);
         out.add_text(fields.title_words, &doc.document.title);
     }
-    out.add_text(fields.body, doc.document.analyzed_text());
-    out.add_text(fields.body_words, doc.document.analyzed_text());
+    let body = doc.document.analyzed_text();
+    out.add_text(fields.body, &*body);
+    out.add_text(fields.body_words, &*body);
     if let Some(language) = language_of(doc) {
         out.add_text(fields.language, language);
     }

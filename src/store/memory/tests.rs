@@ -86,7 +86,7 @@ impl Doc {
     fn build(self) -> (NewDocument, Analysis) {
         let document = NewDocument {
             id: self.id,
-            content: self.body,
+            content: self.body.into(),
             title: self.title,
             source: self.source,
             published_at: self.published,
@@ -260,6 +260,43 @@ async fn put_get_upsert_and_unchanged() {
         find(&store, "one").is_empty(),
         "the old version is gone from the index"
     );
+}
+
+/// A long body is kept compressed; Get, an unchanged re-put and highlight
+/// offsets all see the text as it was given.
+#[tokio::test]
+async fn long_bodies_are_kept_packed_and_read_back_whole() {
+    let store = store();
+    let body = format!(
+        "{} The reactor deal was signed in Vienna on Tuesday.",
+        "Negotiators met again to discuss sanctions and inspections. ".repeat(40)
+    );
+    let first = put(&store, "t", doc("long", "Deal", &body));
+    let stored = store.get("t", "long").expect("get");
+    assert!(stored.document.content.is_packed());
+    assert!(stored.document.content.held_bytes() < body.len() / 2);
+    assert_eq!(stored.document.content, body.as_str());
+    assert_eq!(stored.document.analyzed_len(), body.len());
+
+    let again = put(&store, "t", doc("long", "Deal", &body));
+    assert_eq!(
+        again.result,
+        PutResult::Unchanged,
+        "packed equals the same text"
+    );
+
+    store.wait_visible(first.seq).await.expect("visible");
+    let mut req = request("vienna");
+    req.highlight_chars = Some(80);
+    let results = store.search("t", &req).expect("search");
+    assert_eq!(ids_of(&results), vec!["long"]);
+    let body_highlight = results.hits[0]
+        .highlights
+        .iter()
+        .find(|h| h.field == "body")
+        .expect("a body highlight");
+    let span = body_highlight.spans[0];
+    assert_eq!(&body_highlight.fragment[span.start..span.end], "Vienna");
 }
 
 #[tokio::test]
