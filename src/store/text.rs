@@ -16,8 +16,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Texts shorter than this stay as they are: a frame would save little.
 const MIN_PACKED_BYTES: usize = 256;
 
-/// The zstd level: the default, a good ratio at hundreds of MB/s.
-const LEVEL: i32 = 3;
+/// The zstd level. On news stories compressed one by one, level 1 gives the
+/// ratio of level 3 (Reuters: 0.4% larger) in about half the time.
+const LEVEL: i32 = 1;
 
 /// Text, plain or compressed; compares, hashes and serialises as its string.
 #[derive(Clone, Default)]
