@@ -2,8 +2,10 @@
 //! (CoNLL NER files, PolNeAR quote attributions). The data is never part of
 //! the repository; these modules only read the formats and score.
 
+pub mod brat;
 pub mod conll;
 pub mod ner;
+pub mod quotes;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +31,16 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Scores direct quotes and their speakers on a PolNeAR directory
+    /// (`text/` and `attributions/` in brat standoff format).
+    Quotes {
+        /// The directory, for example `.../polnear/dev`.
+        #[arg(long)]
+        polnear: PathBuf,
+        /// Prints JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs `docsift eval`.
@@ -50,6 +62,13 @@ pub fn run(args: EvalArgs) -> ExitCode {
             let report = ner::evaluate(files, &docs);
             print_report(&report, json, ner::Report::table)
         }
+        EvalCommand::Quotes { polnear, json } => match quotes::evaluate(&polnear) {
+            Ok(report) => print_report(&report, json, quotes::Report::table),
+            Err(e) => {
+                eprintln!("docsift: cannot read {}: {e}", polnear.display());
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
