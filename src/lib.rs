@@ -14,6 +14,7 @@
 //! - [`metrics`]: Prometheus metrics and their HTTP endpoint.
 //! - [`proto`]: the generated code, seen only by `api/` and `server`.
 //! - [`bench`]: `docsift bench`, the gRPC load generator and in-process benchmarks.
+//! - [`eval`]: `docsift eval`, the analysis scored on gold data.
 
 pub mod analysis;
 pub mod api;
@@ -21,6 +22,7 @@ pub mod bench;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod metrics;
 pub mod middleware;
 pub mod proto;

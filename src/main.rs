@@ -1,5 +1,6 @@
 //! The `docsift` command: `docsift serve` runs the gRPC server; `docsift
-//! bench` measures one (see [`docsift::bench`]).
+//! bench` measures one (see [`docsift::bench`]); `docsift eval` scores the
+//! analysis on gold data (see [`docsift::eval`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,8 @@ enum Command {
     /// Benchmarks: drives a running server over gRPC (`--scenario`), or runs
     /// the pipeline or the index in process (`pipeline`, `index`).
     Bench(docsift::bench::BenchArgs),
+    /// Scores the analysis on gold data (`ner`, `quotes`).
+    Eval(docsift::eval::EvalArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Bench(args) => docsift::bench::run(args),
+        Command::Eval(args) => docsift::eval::run(args),
         Command::Keys(KeysCommand::Create { tenant, scopes, id }) => {
             match create_key(&tenant, &scopes, id) {
                 Ok(text) => {

@@ -1,0 +1,226 @@
+//! A reader of CoNLL-style NER files: one token a line with its tag in the
+//! last column, a blank line after each sentence, `-DOCSTART-` lines between
+//! documents. Both IOB2 (every entity opens with `B-`) and IOB1 (`B-` only
+//! where two entities of one type touch, as in wikigold) are read: a chunk
+//! starts at `B-X`, or at `I-X` when the token before is not of type X.
+
+use std::ops::Range;
+
+/// A token and its gold tag as written in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaggedToken {
+    /// The token's text.
+    pub text: String,
+    /// The tag as written: `O`, `B-PER`, `I-LOC`...
+    pub tag: String,
+}
+
+/// A document: its sentences of tagged tokens.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    /// Sentences in order, none empty.
+    pub sentences: Vec<Vec<TaggedToken>>,
+}
+
+/// A gold or predicted entity: a range of token indices in the document
+/// (counted over all its sentences) and a type (`PER`, `ORG`, `LOC`, `MISC`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Chunk {
+    /// Token indices, half-open.
+    pub tokens: Range<usize>,
+    /// The entity type.
+    pub label: String,
+}
+
+/// Parses the text of a CoNLL file into documents. Lines with a single
+/// column are read as an untagged token (`O`). A file without `-DOCSTART-`
+/// lines is one document.
+pub fn parse(text: &str) -> Vec<Document> {
+    let mut docs = Vec::new();
+    let mut doc = Document::default();
+    let mut sentence: Vec<TaggedToken> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        let mut cols = line.split_whitespace();
+        let Some(first) = cols.next() else {
+            if !sentence.is_empty() {
+                doc.sentences.push(std::mem::take(&mut sentence));
+            }
+            continue;
+        };
+        if first == "-DOCSTART-" {
+            if !sentence.is_empty() {
+                doc.sentences.push(std::mem::take(&mut sentence));
+            }
+            if !doc.sentences.is_empty() {
+                docs.push(std::mem::take(&mut doc));
+            }
+            continue;
+        }
+        let tag = cols.last().unwrap_or("O");
+        sentence.push(TaggedToken {
+            text: first.to_string(),
+            tag: tag.to_string(),
+        });
+    }
+    if !sentence.is_empty() {
+        doc.sentences.push(sentence);
+    }
+    if !doc.sentences.is_empty() {
+        docs.push(doc);
+    }
+    docs
+}
+
+/// Splits a tag into its prefix (`B`, `I` or `O`) and type.
+fn split_tag(tag: &str) -> (char, &str) {
+    match tag.split_once('-') {
+        Some((p, t)) if p == "B" || p == "I" || p == "E" || p == "S" => {
+            (p.chars().next().unwrap_or('O'), t)
+        }
+        _ => ('O', ""),
+    }
+}
+
+/// The entity chunks of a tag sequence (IOB1 or IOB2), with token indices
+/// offset by `base`.
+pub fn chunks<'a>(tags: impl IntoIterator<Item = &'a str>, base: usize) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    let mut i = 0;
+    for tag in tags {
+        let (prefix, label) = split_tag(tag);
+        let continues = prefix == 'I' && open.is_some_and(|(_, l)| l == label);
+        if !continues {
+            if let Some((start, l)) = open.take() {
+                out.push(Chunk {
+                    tokens: base + start..base + i,
+                    label: l.to_string(),
+                });
+            }
+            if prefix != 'O' {
+                open = Some((i, label));
+            }
+        }
+        i += 1;
+    }
+    if let Some((start, l)) = open {
+        out.push(Chunk {
+            tokens: base + start..base + i,
+            label: l.to_string(),
+        });
+    }
+    out
+}
+
+impl Document {
+    /// The gold chunks, with token indices over the whole document. Chunks
+    /// never cross a sentence end.
+    pub fn gold_chunks(&self) -> Vec<Chunk> {
+        let mut out = Vec::new();
+        let mut base = 0;
+        for s in &self.sentences {
+            out.extend(chunks(s.iter().map(|t| t.tag.as_str()), base));
+            base += s.len();
+        }
+        out
+    }
+
+    /// The number of tokens.
+    pub fn token_count(&self) -> usize {
+        self.sentences.iter().map(Vec::len).sum()
+    }
+
+    /// The document's text (tokens joined by one space, one sentence a line)
+    /// and the byte range of each token in it.
+    pub fn text(&self) -> (String, Vec<Range<usize>>) {
+        let mut text = String::new();
+        let mut spans = Vec::with_capacity(self.token_count());
+        for (si, s) in self.sentences.iter().enumerate() {
+            if si > 0 {
+                text.push('\n');
+            }
+            for (ti, t) in s.iter().enumerate() {
+                if ti > 0 {
+                    text.push(' ');
+                }
+                let start = text.len();
+                text.push_str(&t.text);
+                spans.push(start..text.len());
+            }
+        }
+        (text, spans)
+    }
+}
+
+/// The tokens a byte range covers: from the token holding its first byte to
+/// the one holding its last (a partial overlap counts), or `None` when it
+/// touches no token. `spans` are sorted and disjoint.
+pub fn tokens_of(spans: &[Range<usize>], start: usize, end: usize) -> Option<Range<usize>> {
+    if end <= start {
+        return None;
+    }
+    let first = spans.partition_point(|s| s.end <= start);
+    let last = spans.partition_point(|s| s.start < end);
+    (first < last).then_some(first..last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IOB2: &str = "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\ncall NN I-NP O\n.\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n\n-DOCSTART- -X- -X- O\n\nBRUSSELS NNP B-NP B-LOC\n";
+
+    #[test]
+    fn reads_documents_sentences_and_tags() {
+        let docs = parse(IOB2);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].sentences.len(), 2);
+        assert_eq!(docs[0].sentences[0].len(), 5);
+        assert_eq!(docs[0].sentences[0][2].tag, "B-MISC");
+        // A one-column line is an untagged token.
+        assert_eq!(docs[0].sentences[0][4].tag, "O");
+        assert_eq!(docs[1].sentences[0][0].text, "BRUSSELS");
+        let (text, spans) = docs[0].text();
+        assert_eq!(text, "EU rejects German call .\nPeter Blackburn");
+        assert_eq!(&text[spans[5].clone()], "Peter");
+    }
+
+    #[test]
+    fn chunks_in_iob2_and_iob1() {
+        let docs = parse(IOB2);
+        let gold = docs[0].gold_chunks();
+        let labels: Vec<(Range<usize>, &str)> = gold
+            .iter()
+            .map(|c| (c.tokens.clone(), c.label.as_str()))
+            .collect();
+        assert_eq!(labels, vec![(0..1, "ORG"), (2..3, "MISC"), (5..7, "PER")]);
+        // IOB1: I- opens a chunk; B- splits two touching chunks of one type;
+        // a change of type ends one.
+        let iob1 = ["I-PER", "I-PER", "B-PER", "O", "I-LOC", "I-ORG", "I-ORG"];
+        let got: Vec<(Range<usize>, String)> = chunks(iob1, 10)
+            .into_iter()
+            .map(|c| (c.tokens, c.label))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (10..12, "PER".to_string()),
+                (12..13, "PER".to_string()),
+                (14..15, "LOC".to_string()),
+                (15..17, "ORG".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn byte_ranges_map_to_tokens() {
+        let spans = vec![0..2, 3..10, 11..17];
+        assert_eq!(tokens_of(&spans, 0, 2), Some(0..1));
+        assert_eq!(tokens_of(&spans, 3, 17), Some(1..3));
+        // A mention without the token's last character still maps to it.
+        assert_eq!(tokens_of(&spans, 11, 16), Some(2..3));
+        assert_eq!(tokens_of(&spans, 2, 3), None);
+        assert_eq!(tokens_of(&spans, 5, 5), None);
+    }
+}

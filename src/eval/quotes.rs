@@ -1,0 +1,544 @@
+//! `docsift eval quotes`: direct quotes and their speakers scored on
+//! PolNeAR's attribution annotations.
+//!
+//! **Gold direct quotes.** A Content annotation is a direct quote when its
+//! text opens with a quotation mark (or the character before it is one) and
+//! closes with one, possibly followed by `.,;:!?` (or the character after it
+//! (skipping `.,;:!?`) is one); mixed contents such as `that she would "fight"` are indirect and
+//! left out. Its extent is its fragments with outer whitespace and quotation
+//! marks trimmed, the way docsift reports a quote.
+//!
+//! **Content overlap.** Precision is the share of the bytes of docsift's
+//! DIRECT quotes that lie in a gold direct quote, recall the share of the
+//! gold bytes that lie in one of docsift's, F1 their harmonic mean. Counting
+//! bytes rather than whole quotes means a quote split by its attribution
+//! (`"…," Rhodes said. "…"`) scores the same however either side splits it.
+//!
+//! **Speaker.** Each gold direct quote with a Source is paired with the
+//! docsift quote that overlaps it most; quotes docsift missed are counted
+//! apart. The speaker is right when (1) a mention of docsift's speaker
+//! entity overlaps the Source span, or (2) the last word of docsift's
+//! speaker name is a word of the Source ("Trump" for "Donald Trump", "Donald
+//! Trump" for "Mr. Trump"), or (3) the Source is a pronoun ("he", "she",
+//! "they", "who"...) and rule 2 holds for the nearest named Source before it
+//! in the document's gold annotations, taken as what the pronoun refers to
+//! (PolNeAR's text has no coreference annotation of its own).
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::brat::{self, Event};
+use crate::analysis::{self, Features, Input, QuoteKind};
+
+/// A gold direct quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoldQuote {
+    /// Byte ranges of the quoted words.
+    pub content: Vec<Range<usize>>,
+    /// The Source span and its text, when the attribution names one.
+    pub source: Option<(Range<usize>, String)>,
+}
+
+fn is_open_mark(c: char) -> bool {
+    matches!(c, '"' | '“' | '«' | '„')
+}
+
+fn is_close_mark(c: char) -> bool {
+    matches!(c, '"' | '”' | '»' | '“')
+}
+
+fn is_mark(c: char) -> bool {
+    is_open_mark(c) || is_close_mark(c)
+}
+
+/// Whether a Content annotation is a direct quote (see the module doc).
+fn is_direct(text: &str, fragments: &[Range<usize>]) -> bool {
+    let (Some(first), Some(last)) = (fragments.first(), fragments.last()) else {
+        return false;
+    };
+    let head = text.get(first.clone()).unwrap_or_default().trim_start();
+    let tail = text.get(last.clone()).unwrap_or_default().trim_end();
+    let before = text
+        .get(..first.start)
+        .and_then(|s| s.trim_end().chars().next_back());
+    let after = text.get(last.end..).and_then(|s| {
+        s.trim_start_matches(|c: char| c.is_whitespace() || ".,;:!?".contains(c))
+            .chars()
+            .next()
+    });
+    let opens = head.chars().next().is_some_and(is_open_mark) || before.is_some_and(is_open_mark);
+    let tail = tail.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    let closes =
+        tail.chars().next_back().is_some_and(is_close_mark) || after.is_some_and(is_close_mark);
+    opens && closes
+}
+
+/// A byte range with outer whitespace and quotation marks trimmed.
+fn trim_marks(text: &str, r: &Range<usize>) -> Range<usize> {
+    let s = text.get(r.clone()).unwrap_or_default();
+    let lead = s.len()
+        - s.trim_start_matches(|c: char| c.is_whitespace() || is_mark(c))
+            .len();
+    let trail = s.len()
+        - s.trim_end_matches(|c: char| c.is_whitespace() || is_mark(c))
+            .len();
+    if lead + trail >= s.len() {
+        r.start..r.start
+    } else {
+        r.start + lead..r.end - trail
+    }
+}
+
+/// The gold direct quotes among a document's attributions.
+pub fn gold_quotes(text: &str, events: &[Event]) -> Vec<GoldQuote> {
+    let mut out = Vec::new();
+    for e in events {
+        let Some(content) = e.roles.get("Content") else {
+            continue;
+        };
+        if !is_direct(text, &content.fragments) {
+            continue;
+        }
+        let ranges: Vec<Range<usize>> = content
+            .fragments
+            .iter()
+            .map(|r| trim_marks(text, r))
+            .filter(|r| !r.is_empty())
+            .collect();
+        if ranges.is_empty() {
+            continue;
+        }
+        let source = e.roles.get("Source").and_then(|s| {
+            let start = s.fragments.first()?.start;
+            let end = s.fragments.last()?.end;
+            let words: Vec<&str> = s
+                .fragments
+                .iter()
+                .filter_map(|r| text.get(r.clone()))
+                .collect();
+            Some((start..end, words.join(" ")))
+        });
+        out.push(GoldQuote {
+            content: ranges,
+            source,
+        });
+    }
+    out
+}
+
+/// Sorted, merged copies of the ranges.
+fn merged(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut v: Vec<Range<usize>> = ranges.iter().filter(|r| !r.is_empty()).cloned().collect();
+    v.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in v {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Bytes covered by the ranges (overlaps counted once).
+pub fn covered(ranges: &[Range<usize>]) -> usize {
+    merged(ranges).iter().map(|r| r.end - r.start).sum()
+}
+
+/// Bytes covered by both sets of ranges.
+pub fn overlap(a: &[Range<usize>], b: &[Range<usize>]) -> usize {
+    let (a, b) = (merged(a), merged(b));
+    let (mut i, mut j, mut total) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let lo = a[i].start.max(b[j].start);
+        let hi = a[i].end.min(b[j].end);
+        total += hi.saturating_sub(lo);
+        if a[i].end < b[j].end {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    total
+}
+
+const PRONOUNS: &[&str] = &[
+    "he", "she", "they", "i", "we", "it", "who", "which", "him", "her", "them", "you", "us",
+    "that", "this",
+];
+
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .map(|w| {
+            let w = w.to_lowercase();
+            for suffix in ["'s", "’s"] {
+                if let Some(stem) = w.strip_suffix(suffix) {
+                    return stem.to_string();
+                }
+            }
+            w
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether a source is a pronoun.
+pub fn is_pronoun(source: &str) -> bool {
+    let w = words(source);
+    w.len() == 1 && PRONOUNS.contains(&w[0].as_str())
+}
+
+/// Rule 2 of the module doc: the last word of the speaker's name is a word
+/// of the source.
+pub fn name_matches(speaker: &str, source: &str) -> bool {
+    let Some(last) = words(speaker).pop() else {
+        return false;
+    };
+    words(source).contains(&last)
+}
+
+/// A docsift quote as the scorer sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Predicted {
+    /// The quoted words.
+    pub span: Range<usize>,
+    /// The speaker's name, empty when unknown.
+    pub speaker: String,
+    /// The spans of the speaker entity's mentions.
+    pub speaker_mentions: Vec<Range<usize>>,
+}
+
+/// Running totals over documents.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Gold direct quotes.
+    pub gold_quotes: usize,
+    /// Docsift's direct quotes.
+    pub predicted_quotes: usize,
+    /// Bytes of gold direct quotes.
+    pub gold_bytes: usize,
+    /// Bytes of docsift's direct quotes.
+    pub predicted_bytes: usize,
+    /// Bytes in both.
+    pub overlap_bytes: usize,
+    /// Gold direct quotes that a docsift quote overlaps.
+    pub gold_found: usize,
+    /// Found gold quotes that have a Source: the speaker denominator.
+    pub speaker_scored: usize,
+    /// Of those, the ones whose speaker is right.
+    pub speaker_correct: usize,
+    /// Of the scored ones, those whose Source is a pronoun.
+    pub pronoun_scored: usize,
+    /// Of those, the right ones.
+    pub pronoun_correct: usize,
+    /// Scored quotes for which docsift named no speaker.
+    pub speaker_missing: usize,
+}
+
+impl Totals {
+    /// Adds one document.
+    pub fn add(&mut self, gold: &[GoldQuote], predicted: &[Predicted]) {
+        self.gold_quotes += gold.len();
+        self.predicted_quotes += predicted.len();
+        let gold_ranges: Vec<Range<usize>> = gold
+            .iter()
+            .flat_map(|g| g.content.iter().cloned())
+            .collect();
+        let pred_ranges: Vec<Range<usize>> = predicted.iter().map(|p| p.span.clone()).collect();
+        self.gold_bytes += covered(&gold_ranges);
+        self.predicted_bytes += covered(&pred_ranges);
+        self.overlap_bytes += overlap(&gold_ranges, &pred_ranges);
+        // What each pronoun refers to: the nearest named source before it.
+        let mut named: Vec<(usize, &str)> = gold
+            .iter()
+            .filter_map(|g| g.source.as_ref())
+            .filter(|(_, s)| !is_pronoun(s))
+            .map(|(r, s)| (r.start, s.as_str()))
+            .collect();
+        named.sort();
+        for g in gold {
+            let best = predicted
+                .iter()
+                .map(|p| (overlap(&g.content, std::slice::from_ref(&p.span)), p))
+                .filter(|(o, _)| *o > 0)
+                .max_by_key(|(o, p)| (*o, std::cmp::Reverse(p.span.start)));
+            let Some((_, p)) = best else { continue };
+            self.gold_found += 1;
+            let Some((range, source)) = &g.source else {
+                continue;
+            };
+            self.speaker_scored += 1;
+            let pronoun = is_pronoun(source);
+            if pronoun {
+                self.pronoun_scored += 1;
+            }
+            if p.speaker.is_empty() {
+                self.speaker_missing += 1;
+                continue;
+            }
+            let by_mention = p
+                .speaker_mentions
+                .iter()
+                .any(|m| m.start < range.end && range.start < m.end);
+            let referent = if pronoun {
+                named
+                    .iter()
+                    .rev()
+                    .find(|(start, _)| *start < range.start)
+                    .map(|(_, s)| *s)
+            } else {
+                Some(source.as_str())
+            };
+            let by_name = referent.is_some_and(|s| name_matches(&p.speaker, s));
+            if by_mention || by_name {
+                self.speaker_correct += 1;
+                if pronoun {
+                    self.pronoun_correct += 1;
+                }
+            }
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// The result of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The directory read.
+    pub dir: String,
+    /// Documents scored.
+    pub documents: usize,
+    /// The raw totals.
+    pub totals: Totals,
+    /// Content overlap precision.
+    pub content_precision: f64,
+    /// Content overlap recall.
+    pub content_recall: f64,
+    /// Content overlap F1.
+    pub content_f1: f64,
+    /// Right speakers over scored quotes.
+    pub speaker_accuracy: f64,
+    /// The same over quotes whose Source is a pronoun.
+    pub pronoun_speaker_accuracy: f64,
+}
+
+impl Report {
+    /// Derives the figures from the totals.
+    pub fn new(dir: String, documents: usize, totals: Totals) -> Self {
+        let p = ratio(totals.overlap_bytes, totals.predicted_bytes);
+        let r = ratio(totals.overlap_bytes, totals.gold_bytes);
+        Report {
+            dir,
+            documents,
+            content_precision: p,
+            content_recall: r,
+            content_f1: if p + r > 0.0 {
+                2.0 * p * r / (p + r)
+            } else {
+                0.0
+            },
+            speaker_accuracy: ratio(totals.speaker_correct, totals.speaker_scored),
+            pronoun_speaker_accuracy: ratio(totals.pronoun_correct, totals.pronoun_scored),
+            totals,
+        }
+    }
+
+    /// A plain-text summary.
+    pub fn table(&self) -> String {
+        let t = &self.totals;
+        format!(
+            "{} documents from {}\n\n\
+             direct quotes: gold {}, docsift {}, gold found {}\n\
+             content (byte overlap): P {:.4}  R {:.4}  F1 {:.4}\n\
+             speaker: {}/{} right = {:.4} (no speaker given: {}); pronoun sources {}/{} = {:.4}\n",
+            self.documents,
+            self.dir,
+            t.gold_quotes,
+            t.predicted_quotes,
+            t.gold_found,
+            self.content_precision,
+            self.content_recall,
+            self.content_f1,
+            t.speaker_correct,
+            t.speaker_scored,
+            self.speaker_accuracy,
+            t.speaker_missing,
+            t.pronoun_correct,
+            t.pronoun_scored,
+            self.pronoun_speaker_accuracy,
+        )
+    }
+}
+
+/// docsift's direct quotes of a text, as the service finds them.
+pub fn predict(text: &str) -> Vec<Predicted> {
+    let mut features = Features::none();
+    features.entities = true;
+    features.quotes = true;
+    let a = analysis::analyze(&Input {
+        text,
+        title: None,
+        language_hint: Some("en"),
+        reference_date: chrono::NaiveDate::from_ymd_opt(2016, 9, 1).unwrap_or_default(),
+        features,
+        summary_sentences: 0,
+    });
+    a.quotes
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Direct)
+        .map(|q| {
+            let entity = q
+                .speaker_entity_id
+                .as_deref()
+                .and_then(|id| a.entities.iter().find(|e| e.id == id));
+            Predicted {
+                span: q.span.start..q.span.end,
+                speaker: q.speaker.clone(),
+                speaker_mentions: entity
+                    .map(|e| {
+                        e.mentions
+                            .iter()
+                            .map(|m| m.span.start..m.span.end)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// Scores every article of a PolNeAR directory (`text/NAME.txt` with
+/// `attributions/NAME_ANNOTATOR.ann`). An article annotated more than once
+/// is scored against its first annotation file in name order.
+pub fn evaluate(dir: &Path) -> std::io::Result<Report> {
+    let mut anns: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("attributions"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ann"))
+        .collect();
+    anns.sort();
+    let mut seen = std::collections::HashSet::new();
+    let mut totals = Totals::default();
+    let mut documents = 0;
+    for ann_path in anns {
+        let Some(stem) = ann_path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let Some((name, _annotator)) = stem.rsplit_once('_') else {
+            continue;
+        };
+        if !seen.insert(name.to_string()) {
+            continue;
+        }
+        let text_path = dir.join("text").join(format!("{name}.txt"));
+        let Ok(text) = std::fs::read_to_string(&text_path) else {
+            continue;
+        };
+        let ann = std::fs::read_to_string(&ann_path)?;
+        let gold = gold_quotes(&text, &brat::parse(&ann, &text));
+        totals.add(&gold, &predict(&text));
+        documents += 1;
+    }
+    Ok(Report::new(dir.display().to_string(), documents, totals))
+}
+
+#[cfg(test)]
+// One-range lists are what the scorer is given for single quotes.
+#[allow(clippy::single_range_in_vec_init)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direct_and_indirect_contents() {
+        let text = "He said “we will win,” and added that she would “fight” on.";
+        let direct = text.find('“').unwrap_or(0)..text.find("and").unwrap_or(0) - 1;
+        assert!(is_direct(text, std::slice::from_ref(&direct)));
+        let mixed = text.find("she").unwrap_or(0)..text.len() - 4;
+        assert!(!is_direct(text, &[mixed]));
+        // Marks just outside the annotated words count too.
+        let inner = text.find("we").unwrap_or(0)..text.find(',').unwrap_or(0);
+        assert!(is_direct(text, std::slice::from_ref(&inner)));
+        assert_eq!(
+            &text[trim_marks(text, &direct)],
+            "we will win,",
+            "marks and spaces are trimmed, inner punctuation kept"
+        );
+    }
+
+    #[test]
+    fn overlap_counts_each_byte_once() {
+        assert_eq!(covered(&[0..10, 5..15, 20..25]), 20);
+        assert_eq!(overlap(&[0..10, 20..30], &[5..25]), 10);
+        assert_eq!(overlap(&[0..10], &[10..20]), 0);
+    }
+
+    #[test]
+    fn speaker_rules() {
+        assert!(name_matches("Donald Trump", "Mr. Trump"));
+        assert!(name_matches(
+            "Trump",
+            "Donald Trump’s campaign manager, Trump"
+        ));
+        assert!(!name_matches("Hillary Clinton", "Sanders"));
+        assert!(!name_matches("", "Sanders"));
+        assert!(is_pronoun("He"));
+        assert!(!is_pronoun("Henry"));
+    }
+
+    #[test]
+    fn totals_pair_quotes_and_resolve_pronouns() {
+        let gold = vec![
+            GoldQuote {
+                content: vec![0..20],
+                source: Some((25..37, "Bernie Sanders".into())),
+            },
+            GoldQuote {
+                content: vec![50..70],
+                source: Some((75..77, "he".into())),
+            },
+            GoldQuote {
+                content: vec![100..120],
+                source: Some((125..130, "Clinton".into())),
+            },
+            GoldQuote {
+                content: vec![150..160],
+                source: None,
+            },
+        ];
+        let predicted = vec![
+            Predicted {
+                span: 0..20,
+                speaker: "Sanders".into(),
+                speaker_mentions: vec![],
+            },
+            Predicted {
+                span: 55..70,
+                speaker: "Bernie Sanders".into(),
+                speaker_mentions: vec![],
+            },
+            Predicted {
+                span: 100..110,
+                speaker: "Trump".into(),
+                speaker_mentions: vec![],
+            },
+            Predicted {
+                span: 180..190,
+                speaker: String::new(),
+                speaker_mentions: vec![],
+            },
+        ];
+        let mut t = Totals::default();
+        t.add(&gold, &predicted);
+        assert_eq!(t.gold_found, 3);
+        assert_eq!(t.speaker_scored, 3);
+        assert_eq!(t.speaker_correct, 2, "{t:?}");
+        assert_eq!((t.pronoun_scored, t.pronoun_correct), (1, 1));
+        assert_eq!(t.gold_bytes, 70);
+        assert_eq!(t.predicted_bytes, 55);
+        assert_eq!(t.overlap_bytes, 45);
+    }
+}
