@@ -350,6 +350,9 @@ pub enum QuoteKind {
     Direct,
     /// Reported speech.
     Indirect,
+    /// A few of the speaker's words in quotation marks inside the writer's
+    /// own sentence (`Rhodes called the deal "a historic step"`).
+    Partial,
 }
 
 /// A quote and its speaker.

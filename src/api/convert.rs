@@ -568,6 +568,7 @@ pub fn analysis_to_pb(
                 kind: match q.kind {
                     analysis::QuoteKind::Direct => pb::QuoteKind::Direct,
                     analysis::QuoteKind::Indirect => pb::QuoteKind::Indirect,
+                    analysis::QuoteKind::Partial => pb::QuoteKind::Partial,
                 } as i32,
             })
             .collect(),

@@ -40,6 +40,11 @@ enum EvalCommand {
         /// Prints JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Lists, on standard error, each quote docsift found that no gold
+        /// direct quote overlaps, each gold quote it missed, and each wrong
+        /// speaker (for error analysis; use it on train, not dev).
+        #[arg(long)]
+        explain: bool,
     },
 }
 
@@ -62,7 +67,11 @@ pub fn run(args: EvalArgs) -> ExitCode {
             let report = ner::evaluate(files, &docs);
             print_report(&report, json, ner::Report::table)
         }
-        EvalCommand::Quotes { polnear, json } => match quotes::evaluate(&polnear) {
+        EvalCommand::Quotes {
+            polnear,
+            json,
+            explain,
+        } => match quotes::evaluate(&polnear, explain) {
             Ok(report) => print_report(&report, json, quotes::Report::table),
             Err(e) => {
                 eprintln!("docsift: cannot read {}: {e}", polnear.display());

@@ -412,10 +412,67 @@ pub fn predict(text: &str) -> Vec<Predicted> {
         .collect()
 }
 
+/// What `--explain` prints for one document: docsift's quotes no gold quote
+/// overlaps (FP), gold quotes none of docsift's overlaps (FN), and found
+/// quotes whose speaker is wrong (SPEAKER).
+pub fn explanation(name: &str, text: &str, gold: &[GoldQuote], predicted: &[Predicted]) -> String {
+    let snippet = |r: &Range<usize>| {
+        let s = text.get(r.clone()).unwrap_or_default();
+        let mut end = s.len().min(90);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s[..end].replace('\n', " ")
+    };
+    let mut out = String::new();
+    for p in predicted {
+        if gold
+            .iter()
+            .all(|g| overlap(&g.content, std::slice::from_ref(&p.span)) == 0)
+        {
+            out.push_str(&format!(
+                "FP {name} @{}: {}\n",
+                p.span.start,
+                snippet(&p.span)
+            ));
+        }
+    }
+    for g in gold {
+        let mut one = Totals::default();
+        one.add(std::slice::from_ref(g), predicted);
+        let first = g.content.first().cloned().unwrap_or_default();
+        if one.gold_found == 0 {
+            out.push_str(&format!(
+                "FN {name} @{}: {}\n",
+                first.start,
+                snippet(&first)
+            ));
+        } else if one.speaker_scored == 1 && one.speaker_correct == 0 {
+            let ours = predicted
+                .iter()
+                .filter(|p| overlap(&g.content, std::slice::from_ref(&p.span)) > 0)
+                .map(|p| p.speaker.as_str())
+                .next()
+                .unwrap_or_default();
+            let source = g
+                .source
+                .as_ref()
+                .map(|(_, s)| s.as_str())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "SPEAKER {name} @{}: gold {source:?} ours {ours:?}: {}\n",
+                first.start,
+                snippet(&first)
+            ));
+        }
+    }
+    out
+}
+
 /// Scores every article of a PolNeAR directory (`text/NAME.txt` with
 /// `attributions/NAME_ANNOTATOR.ann`). An article annotated more than once
 /// is scored against its first annotation file in name order.
-pub fn evaluate(dir: &Path) -> std::io::Result<Report> {
+pub fn evaluate(dir: &Path, explain: bool) -> std::io::Result<Report> {
     let mut anns: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("attributions"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "ann"))
@@ -440,7 +497,11 @@ pub fn evaluate(dir: &Path) -> std::io::Result<Report> {
         };
         let ann = std::fs::read_to_string(&ann_path)?;
         let gold = gold_quotes(&text, &brat::parse(&ann, &text));
-        totals.add(&gold, &predict(&text));
+        let predicted = predict(&text);
+        if explain {
+            eprint!("{}", explanation(name, &text, &gold, &predicted));
+        }
+        totals.add(&gold, &predicted);
         documents += 1;
     }
     Ok(Report::new(dir.display().to_string(), documents, totals))
