@@ -203,8 +203,37 @@ fn find_raw(masked: &str) -> Vec<Raw> {
             });
         }
     }
-    out.retain(|r| word_count(masked, r.inner) >= MIN_WORDS);
+    out.retain(|r| word_count(masked, r.inner) >= MIN_WORDS && !is_title(masked, r.inner));
     out
+}
+
+/// Whether quoted words are a title ("Good Morning America", "13 Hours:
+/// The Secret Soldiers of Benghazi") rather than speech: a few words, each
+/// capitalised or a short function word, with no closing punctuation.
+fn is_title(text: &str, span: Span) -> bool {
+    const SMALL: &[&str] = &[
+        "a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from",
+    ];
+    let Some(s) = text.get(span.start..span.end) else {
+        return false;
+    };
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.len() > 8 || s.trim_end().ends_with(['.', '!', '?', ',']) {
+        return false;
+    }
+    let mut capitalised = 0;
+    for w in &words {
+        let Some(first) = w.chars().find(|c| c.is_alphanumeric()) else {
+            continue;
+        };
+        if first.is_uppercase() || first.is_numeric() {
+            capitalised += 1;
+        } else if !SMALL.contains(&w.to_lowercase().as_str()) {
+            return false;
+        }
+    }
+    // "I" alone or "We" alone at the start is speech, not a title.
+    capitalised >= 2 && !matches!(words.first(), Some(&("I" | "We" | "You" | "It")))
 }
 
 /// The writer's words before a quote in its own sentence, within the
@@ -805,6 +834,16 @@ mod attribution_tests {
         );
         assert_eq!(find(&qs, "We have the numbers").speaker, "Harry Reid");
         assert_eq!(find(&qs, "Members stand").speaker, "the group");
+    }
+
+    #[test]
+    fn quoted_titles_are_not_quotes() {
+        let qs = quotes(
+            "She appeared on \"Good Morning America\" on Monday.\n\n\
+             \"We Will Win This Race,\" Clinton said.",
+        );
+        assert!(qs.iter().all(|q| !q.text.contains("Morning")), "{qs:?}");
+        assert_eq!(find(&qs, "We Will Win").speaker, "Clinton");
     }
 
     #[test]
