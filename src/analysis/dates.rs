@@ -10,7 +10,11 @@
 //!   more than six months after the reference date, in which case the year
 //!   before (news rarely announces dates half a year ahead);
 //! - "today", "yesterday", "tomorrow" are the reference date, one day before
-//!   and one day after.
+//!   and one day after;
+//! - "last week", "this month", "next year" are the period before, of or
+//!   after the reference date's (an ISO week `YYYY-Www`, `YYYY-MM`, `YYYY`);
+//! - "three days ago", "two weeks ago", "a month ago", "five years ago" count
+//!   back from the reference date, to the day, ISO week, month or year.
 
 use std::sync::LazyLock;
 
@@ -46,6 +50,13 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RELATIVE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b([Tt]oday|[Yy]esterday|[Tt]omorrow)\b").expect("static regex"));
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([Ll]ast|[Nn]ext|[Tt]his)\s+(week|month|year)\b").expect("static regex")
+});
+static AGO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,3}|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve)\s+(days?|weeks?|months?|years?)\s+ago\b")
+        .expect("static regex")
+});
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f|[Bb]efore|[Aa]fter|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|[Tt]hrough)\s+((?:1[89]|20)\d\d)\b")
         .expect("static regex")
@@ -164,6 +175,81 @@ fn date_candidate(
         metadata.push(("date".to_string(), d));
     }
     Candidate::new(span, EntityType::Date, key, MentionKind::Name, metadata)
+}
+
+/// A count written as digits or a small number word ("a", "two").
+fn count(word: &str) -> Option<i64> {
+    let n = match word.to_ascii_lowercase().as_str() {
+        "a" | "an" | "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        digits => digits.parse().ok()?,
+    };
+    Some(n)
+}
+
+/// The ISO week of a date, `YYYY-Www`.
+fn iso_week(date: NaiveDate) -> String {
+    let w = date.iso_week();
+    format!("{}-W{:02}", w.year(), w.week())
+}
+
+/// The month `delta` months from a date's, `YYYY-MM`.
+fn month_shift(date: NaiveDate, delta: i64) -> String {
+    let months = i64::from(date.year()) * 12 + i64::from(date.month0()) + delta;
+    format!(
+        "{:04}-{:02}",
+        months.div_euclid(12),
+        months.rem_euclid(12) + 1
+    )
+}
+
+/// Resolves "last week" and the like: (value, granularity).
+fn period(reference: NaiveDate, modifier: &str, unit: &str) -> Option<(String, &'static str)> {
+    let delta: i64 = match modifier.to_ascii_lowercase().as_str() {
+        "last" => -1,
+        "next" => 1,
+        _ => 0,
+    };
+    Some(match unit {
+        "week" => (
+            iso_week(reference.checked_add_signed(Duration::try_weeks(delta)?)?),
+            "week",
+        ),
+        "month" => (month_shift(reference, delta), "month"),
+        _ => ((i64::from(reference.year()) + delta).to_string(), "year"),
+    })
+}
+
+/// Resolves "three days ago" and the like: (value, granularity).
+fn ago(reference: NaiveDate, n: i64, unit: &str) -> Option<(String, &'static str)> {
+    let unit = unit.trim_end_matches('s');
+    Some(match unit {
+        "day" => (
+            reference
+                .checked_sub_signed(Duration::try_days(n)?)?
+                .to_string(),
+            "day",
+        ),
+        "week" => (
+            iso_week(reference.checked_sub_signed(Duration::try_weeks(n)?)?),
+            "week",
+        ),
+        "month" => (month_shift(reference, n.checked_neg()?), "month"),
+        _ => (
+            (i64::from(reference.year()).checked_sub(n)?).to_string(),
+            "year",
+        ),
+    })
 }
 
 /// Finds dates and times, skipping spans already taken.
@@ -373,6 +459,44 @@ pub(crate) fn recognize(
             out,
         );
     }
+    for c in PERIOD.captures_iter(text) {
+        let (Some(all), Some(modifier), Some(unit)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let Some((value, granularity)) = period(reference, modifier.as_str(), unit.as_str()) else {
+            continue;
+        };
+        accept(
+            date_candidate(
+                Span::new(all.start(), all.end()),
+                Some(value),
+                granularity,
+                text,
+            ),
+            taken,
+            out,
+        );
+    }
+    for c in AGO.captures_iter(text) {
+        let (Some(all), Some(n), Some(unit)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let Some((value, granularity)) =
+            count(n.as_str()).and_then(|n| ago(reference, n, unit.as_str()))
+        else {
+            continue;
+        };
+        accept(
+            date_candidate(
+                Span::new(all.start(), all.end()),
+                Some(value),
+                granularity,
+                text,
+            ),
+            taken,
+            out,
+        );
+    }
     for c in YEAR.captures_iter(text) {
         let Some(y) = c.get(1) else { continue };
         accept(
@@ -434,6 +558,44 @@ mod tests {
         );
         assert_eq!(got[2].2.as_deref(), Some("2015-11-23"));
         assert_eq!(got[3].2.as_deref(), Some("2015-11-09"));
+    }
+
+    #[test]
+    fn periods_and_counts_back_resolve_against_the_reference() {
+        // The reference is Monday 2015-11-16, ISO week 2015-W47.
+        let got = find(
+            "Talks began last week, resume this month and end next year; \
+             he left three days ago, two weeks ago she wrote, a month ago it fell, 30 years ago too.",
+        );
+        let values: Vec<(&str, Option<&str>)> = got
+            .iter()
+            .map(|(t, _, d)| (t.as_str(), d.as_deref()))
+            .collect();
+        assert_eq!(
+            values,
+            vec![
+                ("last week", Some("2015-W46")),
+                ("this month", Some("2015-11")),
+                ("next year", Some("2016")),
+                ("three days ago", Some("2015-11-13")),
+                ("two weeks ago", Some("2015-W45")),
+                ("a month ago", Some("2015-10")),
+                ("30 years ago", Some("1985")),
+            ]
+        );
+        assert_eq!(
+            month_shift(NaiveDate::from_ymd_opt(2016, 1, 31).unwrap(), -1),
+            "2015-12"
+        );
+        assert_eq!(
+            ago(NaiveDate::MAX, 999, "years"),
+            Some(((NaiveDate::MAX.year() as i64 - 999).to_string(), "year"))
+        );
+        assert_eq!(
+            period(NaiveDate::MAX, "next", "week"),
+            None,
+            "no panic past the last date"
+        );
     }
 
     #[test]
