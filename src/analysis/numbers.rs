@@ -51,6 +51,10 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
+static FRACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?i:(an?|one|two|three|four|five|six|seven|eight|nine)[- ](halfs?|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?))\b")
+        .expect("static regex")
+});
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"\b({NUM})(?:\s(million|billion|trillion|thousand))?\b"
@@ -237,6 +241,43 @@ pub(crate) fn recognize_counts(text: &str, taken: &mut Taken, out: &mut Vec<Cand
             out.push(c);
         }
     };
+    for c in FRACTION.captures_iter(text) {
+        let (Some(m), Some(n), Some(d)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let numerator = match n.as_str().to_ascii_lowercase().as_str() {
+            "a" | "an" => 1.0,
+            word => parse_number(word).unwrap_or(1.0),
+        };
+        let d = d.as_str().to_ascii_lowercase();
+        let denominator = [
+            ("half", 2.0),
+            ("halves", 2.0),
+            ("third", 3.0),
+            ("quarter", 4.0),
+            ("fourth", 4.0),
+            ("fifth", 5.0),
+            ("sixth", 6.0),
+            ("seventh", 7.0),
+            ("eighth", 8.0),
+            ("ninth", 9.0),
+            ("tenth", 10.0),
+        ]
+        .iter()
+        .find(|(stem, _)| d.starts_with(stem))
+        .map_or(1.0, |(_, v)| *v);
+        accept(
+            numeric(
+                Span::new(m.start(), m.end()),
+                EntityType::Number,
+                // Four decimals: 2/3 is 0.6667, not 0.6666666666666666.
+                Some((numerator / denominator * 10_000.0).round() / 10_000.0),
+                Some(("fraction", format!("{numerator}/{denominator}"))),
+                m.as_str(),
+            ),
+            taken,
+        );
+    }
     for c in QUANTITY.captures_iter(text) {
         let (Some(m), Some(n), Some(unit)) = (c.get(0), c.get(1), c.get(3)) else {
             continue;
@@ -361,6 +402,22 @@ mod tests {
         );
         assert_eq!(got[3].2, meta(&[("value", "129"), ("unit", "people")]));
         assert_eq!(got[5].2, meta(&[("value", "2015")]));
+    }
+
+    #[test]
+    fn fractions_have_their_value() {
+        let got = find("Two-thirds of voters and a quarter of donors, but one half of the seats.");
+        let texts: Vec<(&str, EntityType)> = got.iter().map(|(t, e, _)| (t.as_str(), *e)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("Two-thirds", EntityType::Number),
+                ("a quarter", EntityType::Number),
+                ("one half", EntityType::Number),
+            ]
+        );
+        assert_eq!(got[0].2, meta(&[("value", "0.6667"), ("fraction", "2/3")]));
+        assert_eq!(got[1].2, meta(&[("value", "0.25"), ("fraction", "1/4")]));
     }
 
     #[test]
