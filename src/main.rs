@@ -43,6 +43,8 @@ enum Command {
     Bench(docsift::bench::BenchArgs),
     /// Scores the analysis on gold data (`ner`, `quotes`).
     Eval(docsift::eval::EvalArgs),
+    /// Trains the learned parts of the analysis (`ner`).
+    Train(docsift::eval::TrainArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Bench(args) => docsift::bench::run(args),
         Command::Eval(args) => docsift::eval::run(args),
+        Command::Train(args) => docsift::eval::run_train(args),
         Command::Keys(KeysCommand::Create { tenant, scopes, id }) => {
             match create_key(&tenant, &scopes, id) {
                 Ok(text) => {

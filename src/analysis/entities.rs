@@ -17,7 +17,7 @@ use regex::Regex;
 use super::gazetteer;
 use super::segment::{Shape, Tok, is_english_stopword};
 use super::{Entity, EntityType, Mention, MentionKind, Span};
-use super::{acronyms, dates, numbers};
+use super::{acronyms, dates, numbers, tagger};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A mention found by a recognizer, before linking.
@@ -109,6 +109,9 @@ pub(crate) struct Context<'a> {
     pub title: Option<&'a str>,
     /// For resolving relative dates.
     pub reference_date: NaiveDate,
+    /// The language code the pipeline settled on ("en" when unknown); the
+    /// learned tagger runs on English only.
+    pub language: &'a str,
 }
 
 /// One source of candidate mentions.
@@ -1268,15 +1271,257 @@ impl Recognizer for CapitalisationRecognizer {
     }
 }
 
-/// The recognizers in priority order. A learned tagger slots in here.
-fn recognizers() -> [&'static dyn Recognizer; 5] {
+/// The recognizers in priority order. The learned tagger comes after the
+/// patterns (dates, money, contacts...), datelines and acronym definitions,
+/// and before the gazetteer: on CoNLL++ dev it beats the gazetteer where
+/// they disagree (a city that names a football club is ORG there), and it
+/// leaves to the gazetteer the names the gazetteer knows as the same kind
+/// of thing, so that those keep their canonical name and country code. The
+/// capitalisation rules pick up what is left (and do all the work outside
+/// English, which the tagger was not trained on).
+fn recognizers() -> [&'static dyn Recognizer; 6] {
     [
         &Patterns,
-        &GazetteerRecognizer,
         &DatelineRecognizer,
         &AcronymRecognizer,
+        &TaggerRecognizer,
+        &GazetteerRecognizer,
         &CapitalisationRecognizer,
     ]
+}
+
+/// What the gazetteer says of each token, for the tagger's features: the
+/// kind of the (leftmost-longest, word-bounded) entry that covers it, and
+/// whether the token opens it.
+pub(crate) fn gazetteer_codes(text: &str, tokens: &[Tok]) -> Vec<tagger::GazCode> {
+    let gaz = &*GAZETTEER;
+    let mut codes = vec![0; tokens.len()];
+    let mut t = 0;
+    for m in gaz.automaton.find_iter(text) {
+        let span = Span::new(m.start(), m.end());
+        let Some(entry) = gaz.entries.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        if !word_bounded(text, span) {
+            continue;
+        }
+        let kind: u8 = match entry.etype {
+            EntityType::Location => 1,
+            EntityType::Group => 2,
+            EntityType::Organization => 3,
+            EntityType::Event => 4,
+            _ => 5,
+        };
+        while t < tokens.len() && tokens[t].span.end <= span.start {
+            t += 1;
+        }
+        let mut j = t;
+        while j < tokens.len() && tokens[j].span.start < span.end {
+            codes[j] = 2 * kind + u8::from(j != t);
+            j += 1;
+        }
+    }
+    codes
+}
+
+/// The tagger's view of a segmented text.
+pub(crate) fn tagger_doc(text: &str, tokens: &[Tok], shapes: &[Shape]) -> tagger::Doc {
+    let gaz = gazetteer_codes(text, tokens);
+    let first_name = |w: &str| is_first_name(w);
+    let title = |w: &str| WORDS.titles.contains(w);
+    let legal = |w: &str| WORDS.legal_suffixes.contains(w);
+    let lex = tagger::Lexicon {
+        first_name: &first_name,
+        title: &title,
+        legal: &legal,
+    };
+    tagger::Doc::new(text, tokens, shapes, &gaz, &lex)
+}
+
+/// ", a maker of drones": the noun of an appositive after a name.
+static APPOSITIVE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^,[ \t]+(?:a|an|the)[ \t]+(\p{Ll}+(?:[ \t]+\p{Ll}+)?)").expect("static regex")
+});
+
+/// The learned tagger's PER, ORG, LOC and MISC (as OTHER) entities.
+struct TaggerRecognizer;
+
+impl Recognizer for TaggerRecognizer {
+    fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
+        if ctx.language != "en" {
+            return;
+        }
+        let Some(model) = tagger::MODEL.as_ref() else {
+            return;
+        };
+        let doc = tagger_doc(ctx.text, ctx.tokens, ctx.shapes);
+        let tags = model.tag(&doc);
+        for (first, end, t) in tagger::chunks(&doc, &tags) {
+            let Some(span) = tagger::chunk_span(ctx.tokens, first, end) else {
+                continue;
+            };
+            // A name's words stand close together on one line; a wide gap is
+            // masked markup, which no mention may span.
+            let tight = ctx.tokens.get(first..end).is_some_and(|ts| {
+                ts.windows(2).all(|w| {
+                    ctx.text
+                        .get(w[0].span.end..w[1].span.start)
+                        .is_some_and(|g| {
+                            g.len() <= 3 && g.chars().all(|c| c == ' ' || "-.'’&/".contains(c))
+                        })
+                })
+            });
+            if !tight {
+                continue;
+            }
+            // A piece of a longer name the gazetteer knows is left to it, and
+            // so is "U.S.-led": a known place glued by a hyphen to a lower-case word
+            // is the place, which the gazetteer names.
+            let place_compound = t == 4
+                && end == first + 2
+                && doc.gazetteer_agrees(first, first + 1, 3)
+                && ctx
+                    .text
+                    .get(ctx.tokens[first].span.end..ctx.tokens[first + 1].span.start)
+                    .is_some_and(|g| g.ends_with('-'))
+                && ctx.tokens[first + 1].norm
+                    == ctx
+                        .text
+                        .get(ctx.tokens[first + 1].span.start..ctx.tokens[first + 1].span.end)
+                        .unwrap_or_default();
+            // A lone function word or contraction ("Against", "They're") is
+            // no name.
+            let function_word = end == first + 1
+                && ctx.tokens.get(first).is_some_and(|tok| {
+                    is_english_stopword(&tok.norm) || tok.norm.contains(['\'', '’'])
+                });
+            if place_compound || doc.inside_gazetteer(first, end) || function_word {
+                continue;
+            }
+            let surface = ctx.text.get(span.start..span.end).unwrap_or_default();
+            let (mut span, _, _) = strip_possessive(surface, span);
+            // "Inc.", "U.S.", "J.": the period of an abbreviation is part of
+            // the name (tokens hold no punctuation).
+            let last = ctx.tokens.get(end - 1).map_or("", |t| t.norm.as_str());
+            if ctx.text.get(span.end..span.end + 1) == Some(".")
+                && (last.contains('.')
+                    || last.chars().count() == 1
+                    || WORDS.legal_suffixes.contains(last)
+                    || matches!(last, "jr" | "sr" | "st" | "bros"))
+            {
+                span.end += 1;
+            }
+            let mut etype = match t {
+                // "NBC's": a short all-capital word in ordinary text is an
+                // acronym, which names an organisation rather than a person.
+                1 if end == first + 1
+                    && !ctx.tokens[first].norm.contains('.')
+                    && surface.chars().count() <= 5
+                    && surface.chars().all(|c| c.is_uppercase())
+                    && !ctx
+                        .shapes
+                        .get(ctx.tokens[first].sentence)
+                        .is_some_and(|sh| sh.all_caps) =>
+                {
+                    EntityType::Organization
+                }
+                1 => EntityType::Person,
+                2 => EntityType::Organization,
+                3 => EntityType::Location,
+                _ => EntityType::Other,
+            };
+            // "Helix Sensors GmbH": a capitalised legal suffix right after a
+            // name makes it an organisation, suffix included.
+            if let Some(next) = ctx.tokens.get(end)
+                && next.sentence == ctx.tokens[end - 1].sentence
+                && ctx.text.get(span.end..next.span.start) == Some(" ")
+                && starts_upper(ctx.text.get(next.span.start..next.span.end).unwrap_or(""))
+                && WORDS.legal_suffixes.contains(next.norm.as_str())
+            {
+                span.end = next.span.end;
+                if ctx.text.get(span.end..span.end + 1) == Some(".") {
+                    span.end += 1;
+                }
+                etype = EntityType::Organization;
+            }
+            let surface = ctx.text.get(span.start..span.end).unwrap_or_default();
+            // "Kestrel Dynamics, a maker of drones": a name without a first
+            // name whose appositive is no person's role is an organisation.
+            if etype == EntityType::Person
+                && !surface.split_whitespace().next().is_some_and(is_first_name)
+                && APPOSITIVE_NOUN
+                    .captures(ctx.text.get(span.end..).unwrap_or_default())
+                    .and_then(|c| c.get(1))
+                    .is_some_and(|words| {
+                        words.as_str().split_whitespace().any(|w| {
+                            WORDS.org_heads.contains(w)
+                                || matches!(
+                                    w,
+                                    "maker"
+                                        | "firm"
+                                        | "company"
+                                        | "group"
+                                        | "unit"
+                                        | "subsidiary"
+                                        | "supplier"
+                                        | "manufacturer"
+                                        | "developer"
+                                        | "provider"
+                                        | "producer"
+                                        | "startup"
+                                        | "retailer"
+                                        | "bank"
+                                        | "lender"
+                                        | "insurer"
+                                        | "carrier"
+                                        | "operator"
+                                )
+                        })
+                    })
+            {
+                etype = EntityType::Organization;
+            }
+            // A name the gazetteer knows exactly, as the same kind of thing,
+            // is left to it: it knows the canonical name and the country.
+            let exact_gazetteer = doc.gazetteer_agrees(first, end, t);
+            if exact_gazetteer || !taken.try_take(span) {
+                continue;
+            }
+            let key = format!(
+                "{}:{}",
+                etype.as_str(),
+                surface.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            // "East Boston": a place the gazetteer knows inside the name
+            // gives it its country.
+            let mut metadata = Vec::new();
+            if etype == EntityType::Location
+                && let Some(cc) = contained_country(surface)
+            {
+                metadata.push(("country_code".to_string(), cc.to_string()));
+            }
+            out.push(Candidate::new(
+                span,
+                etype,
+                key,
+                MentionKind::Name,
+                metadata,
+            ));
+        }
+    }
+}
+
+/// The country code of the first place the gazetteer finds in the words.
+fn contained_country(surface: &str) -> Option<&'static str> {
+    let gaz = &*GAZETTEER;
+    gaz.automaton.find_iter(surface).find_map(|m| {
+        let span = Span::new(m.start(), m.end());
+        let entry = gaz.entries.get(m.pattern().as_usize())?;
+        (entry.etype == EntityType::Location
+            && !entry.country_code.is_empty()
+            && word_bounded(surface, span))
+        .then_some(entry.country_code)
+    })
 }
 
 /// Finds, links and scores the entities of the masked text.
@@ -1413,7 +1658,10 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
             || c.kind != MentionKind::Name
             || !matches!(
                 c.etype,
-                EntityType::Organization | EntityType::Other | EntityType::Person
+                EntityType::Organization
+                    | EntityType::Other
+                    | EntityType::Person
+                    | EntityType::Location
             )
         {
             continue;
@@ -1472,7 +1720,12 @@ fn link_surnames(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate
         return;
     }
     for c in cands.iter_mut() {
-        if !matches!(c.etype, EntityType::Person | EntityType::Other) {
+        // The tagger's single-word names too: "Rhodes" after "Ben Rhodes" is
+        // the person, not the island.
+        let tagged_name = c.canonical.is_none()
+            && c.kind == MentionKind::Name
+            && matches!(c.etype, EntityType::Organization | EntityType::Location);
+        if !matches!(c.etype, EntityType::Person | EntityType::Other) && !tagged_name {
             continue;
         }
         let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
@@ -1683,6 +1936,7 @@ mod tests {
             tokens: &tokens,
             title: None,
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
+            language: &super::super::language::detect(text, None).code,
         };
         extract(&ctx)
     }
@@ -1756,7 +2010,14 @@ mod tests {
         let es = run(
             "Clearly the plan failed.\nThe President's Dilemma: How to Defeat Terror Groups\nSeparately, officials met.",
         );
-        assert!(es.is_empty(), "{es:#?}");
+        // The learned tagger still reads some words of a Title Case headline
+        // as names (dropping its headline names cost 1 point of F1 on
+        // CoNLL++ dev); sentence-initial words and function words it skips.
+        for e in &es {
+            for w in ["Clearly", "Separately", "How", "The President"] {
+                assert!(e.name != w && !e.name.starts_with("The "), "{es:#?}");
+            }
+        }
     }
 
     #[test]

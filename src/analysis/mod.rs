@@ -13,9 +13,9 @@ pub mod offsets;
 
 // The stages, one file each, composed by `pipeline`.
 mod acronyms;
-mod cleanup;
+pub(crate) mod cleanup;
 mod dates;
-mod entities;
+pub(crate) mod entities;
 mod fingerprint;
 mod gazetteer;
 mod keyphrases;
@@ -23,10 +23,11 @@ mod language;
 mod numbers;
 mod pipeline;
 mod quotes;
-mod segment;
+pub(crate) mod segment;
 mod sentiment;
 mod stats;
 mod summary;
+pub(crate) mod tagger;
 
 pub use model::*;
 

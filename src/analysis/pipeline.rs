@@ -112,6 +112,7 @@ pub(crate) fn run(input: &Input<'_>) -> Analysis {
             tokens: &tokens,
             title: input.title,
             reference_date: input.reference_date,
+            language: &lang_code,
         };
         let mut found = entities::extract(&ctx);
         if f.quotes {

@@ -684,6 +684,7 @@ mod tests_support {
             tokens: &tokens,
             title: None,
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
+            language: "en",
         };
         let es = entities::extract(&ctx);
         extract(text, masked, &sentences, &es, &cleaned.shortcodes)

@@ -6,6 +6,7 @@ pub mod brat;
 pub mod conll;
 pub mod ner;
 pub mod quotes;
+pub mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,10 @@ enum EvalCommand {
         /// A CoNLL file (token first, tag last); repeat for several.
         #[arg(long, required = true)]
         conll: Vec<PathBuf>,
+        /// Scores only every N-th document of each file (the N-th, 2N-th,
+        /// ...): the part `docsift train ner --holdout` leaves out.
+        #[arg(long, default_value_t = 0)]
+        every: usize,
         /// Prints JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -51,18 +56,26 @@ enum EvalCommand {
 /// Runs `docsift eval`.
 pub fn run(args: EvalArgs) -> ExitCode {
     match args.command {
-        EvalCommand::Ner { conll, json } => {
+        EvalCommand::Ner { conll, every, json } => {
             let mut docs = Vec::new();
             let mut files = Vec::new();
             for path in &conll {
-                match std::fs::read_to_string(path) {
-                    Ok(text) => docs.extend(conll::parse(&text)),
-                    Err(e) => {
-                        eprintln!("docsift: cannot read {}: {e}", path.display());
-                        return ExitCode::from(2);
+                match read_conll(path) {
+                    Ok(d) => {
+                        if every > 0 {
+                            docs.extend(train::hold_out(d, every).1);
+                        } else {
+                            docs.extend(d);
+                        }
                     }
+                    Err(code) => return code,
                 }
-                files.push(path.display().to_string());
+                let part = if every > 0 {
+                    format!(" (every {every}th document)")
+                } else {
+                    String::new()
+                };
+                files.push(format!("{}{part}", path.display()));
             }
             let report = ner::evaluate(files, &docs);
             print_report(&report, json, ner::Report::table)
@@ -78,6 +91,126 @@ pub fn run(args: EvalArgs) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+fn read_conll(path: &std::path::Path) -> Result<Vec<conll::Document>, ExitCode> {
+    std::fs::read_to_string(path)
+        .map(|text| conll::parse(&text))
+        .map_err(|e| {
+            eprintln!("docsift: cannot read {}: {e}", path.display());
+            ExitCode::from(2)
+        })
+}
+
+/// `docsift train`: what to train.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(subcommand)]
+    command: TrainCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum TrainCommand {
+    /// Trains the entity tagger on CoNLL files and writes the model
+    /// (`models/ner.bin` is the one the binary embeds).
+    Ner {
+        /// A CoNLL file used whole for training; repeat for several.
+        #[arg(long)]
+        data: Vec<PathBuf>,
+        /// A CoNLL file used for training except every `--every`-th
+        /// document, which is held out as a dev set (scored each epoch).
+        #[arg(long)]
+        holdout: Vec<PathBuf>,
+        /// See `--holdout`.
+        #[arg(long, default_value_t = 5)]
+        every: usize,
+        /// A CoNLL dev file, scored after each epoch (tagger alone).
+        #[arg(long)]
+        dev: Vec<PathBuf>,
+        /// Passes over the training data.
+        #[arg(long, default_value_t = 10)]
+        epochs: usize,
+        /// The seed of the sentence shuffling.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Runs `docsift train`.
+pub fn run_train(args: TrainArgs) -> ExitCode {
+    let TrainCommand::Ner {
+        data,
+        holdout,
+        every,
+        dev,
+        epochs,
+        seed,
+        out,
+    } = args.command;
+    let mut train_docs = Vec::new();
+    let mut dev_sets: Vec<(String, Vec<conll::Document>)> = Vec::new();
+    for path in &data {
+        match read_conll(path) {
+            Ok(d) => train_docs.extend(d),
+            Err(code) => return code,
+        }
+    }
+    for path in &holdout {
+        match read_conll(path) {
+            Ok(d) => {
+                let (kept, held) = train::hold_out(d, every);
+                train_docs.extend(kept);
+                dev_sets.push((format!("{} (every {every}th)", path.display()), held));
+            }
+            Err(code) => return code,
+        }
+    }
+    for path in &dev {
+        match read_conll(path) {
+            Ok(d) => dev_sets.push((path.display().to_string(), d)),
+            Err(code) => return code,
+        }
+    }
+    if train_docs.is_empty() {
+        eprintln!("docsift: no training documents (give --data or --holdout)");
+        return ExitCode::from(2);
+    }
+    let prepared: Vec<train::Prepared> = train_docs.iter().map(train::prepare).collect();
+    let dev_prepared: Vec<Vec<train::Prepared>> = dev_sets
+        .iter()
+        .map(|(_, d)| d.iter().map(train::prepare).collect())
+        .collect();
+    eprintln!(
+        "training on {} documents; dev: {}",
+        train_docs.len(),
+        dev_sets
+            .iter()
+            .map(|(n, d)| format!("{n} ({} documents)", d.len()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let bytes = train::train(&prepared, &dev_prepared, epochs, seed, |r| {
+        let dev: Vec<String> = r.dev_f1.iter().map(|f| format!("{f:.4}")).collect();
+        eprintln!(
+            "epoch {:>2}: train errors {:.4}, dev micro F1 (tagger alone) {}",
+            r.epoch,
+            r.train_errors as f64 / r.train_tokens.max(1) as f64,
+            dev.join(" ")
+        );
+    });
+    match std::fs::write(&out, &bytes) {
+        Ok(()) => {
+            eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("docsift: cannot write {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
     }
 }
 

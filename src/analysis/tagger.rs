@@ -1,0 +1,809 @@
+//! The learned named-entity tagger: an averaged perceptron over hashed
+//! features, decoding greedily left to right with BIO tags for PER, ORG, LOC
+//! and MISC (the CoNLL-2003 types).
+//!
+//! Features per token: the word, its lower-case form, its shape and short
+//! shape, prefixes and suffixes, neighbours within two tokens, punctuation
+//! on either side, gazetteer hits (the crate's gazetteer), first names,
+//! person titles and legal suffixes around it, the two previous tags, and
+//! document features for headlines in capitals and sports tables: whether
+//! the sentence is all capitals, whether the word is seen elsewhere in the
+//! document in title case or in lower case, whether the line is mostly
+//! numbers. Feature hashes come from [`Hasher`], a fixed FNV-1a/mixer, so a
+//! model keeps meaning the same features whatever crates are upgraded.
+//!
+//! The model (`models/ner.bin`, written by `docsift train ner`) is embedded
+//! in the binary and decoded once, on first use. Its layout, little-endian:
+//! the magic `DSNER\0\0\0`, then u32 format version, u32 feature-set
+//! version, u32 hash bits, u32 label count, f32 quantisation scale, u32
+//! count of non-zero rows; a bitmap of `2^bits` bits marking the non-zero
+//! rows; then each non-zero row as `labels` i16 weights. A model that does
+//! not decode or was trained for other features leaves the tagger off (a
+//! test makes sure the embedded one decodes).
+
+use std::sync::LazyLock;
+
+use super::Span;
+use super::segment::{Shape, Tok};
+
+/// The tags, in the order of the model's weight columns.
+pub(crate) const LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
+
+/// How many tags there are.
+pub(crate) const N: usize = LABELS.len();
+
+/// The number of hash bits of a feature: the model has `2^HASH_BITS` rows.
+pub(crate) const HASH_BITS: u32 = 20;
+
+/// Bumped whenever the features change, so that an old model is refused.
+pub(crate) const FEATURE_VERSION: u32 = 2;
+
+const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
+const FORMAT_VERSION: u32 = 1;
+
+/// The entity type a tag index belongs to (0 for O), and whether it opens
+/// an entity.
+pub(crate) fn tag_parts(tag: usize) -> (usize, bool) {
+    if tag == 0 {
+        (0, false)
+    } else {
+        (tag.div_ceil(2), tag % 2 == 1)
+    }
+}
+
+/// Whether `tag` may follow `prev` (an I- tag continues its own type only).
+pub(crate) fn allowed(prev: usize, tag: usize) -> bool {
+    let (t, begins) = tag_parts(tag);
+    t == 0 || begins || tag_parts(prev).0 == t
+}
+
+/// A fixed, portable hash: FNV-1a over bytes, then a 64-bit finaliser.
+#[derive(Clone, Copy)]
+pub(crate) struct Hasher(u64);
+
+impl Hasher {
+    fn new(template: u8) -> Self {
+        Hasher(0xcbf2_9ce4_8422_2325 ^ u64::from(template).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+    }
+
+    fn bytes(mut self, b: &[u8]) -> Self {
+        for &x in b {
+            self.0 ^= u64::from(x);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        // A separator, so ("ab", "c") and ("a", "bc") differ.
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        self
+    }
+
+    fn val(mut self, v: u64) -> Self {
+        self.0 = (self.0 ^ v)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+        self
+    }
+
+    fn finish(self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn row(self) -> u32 {
+        (self.finish() & ((1 << HASH_BITS) - 1)) as u32
+    }
+}
+
+fn hash_str(s: &str) -> u64 {
+    Hasher::new(0).bytes(s.as_bytes()).finish()
+}
+
+/// A word's capitalisation class.
+fn cap_class(w: &str) -> u64 {
+    let mut upper = 0;
+    let mut lower = 0;
+    let mut digit = 0;
+    let mut first_upper = false;
+    for (i, c) in w.chars().enumerate() {
+        if c.is_uppercase() {
+            upper += 1;
+            if i == 0 {
+                first_upper = true;
+            }
+        } else if c.is_lowercase() {
+            lower += 1;
+        } else if c.is_numeric() {
+            digit += 1;
+        }
+    }
+    match () {
+        _ if upper + lower == 0 && digit > 0 => 4,
+        _ if upper == 0 && lower > 0 => 0,
+        _ if lower == 0 && upper > 0 => 2,
+        _ if first_upper && upper == 1 => 1,
+        _ if first_upper => 3,
+        _ => 5,
+    }
+}
+
+fn char_class(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else {
+        c
+    }
+}
+
+/// The word's shape (runs of a class capped at two: "Xxx", "dd-dd") and
+/// short shape (runs collapsed: "Xx", "d-d"), as hashes.
+fn shapes_of(w: &str) -> (u64, u64) {
+    let mut long = Hasher::new(1);
+    let mut short = Hasher::new(2);
+    let mut last = '\0';
+    let mut run = 0;
+    for c in w.chars().take(24) {
+        let k = char_class(c);
+        if k == last {
+            run += 1;
+        } else {
+            run = 1;
+            last = k;
+            short = short.val(u64::from(k));
+        }
+        if run <= 2 {
+            long = long.val(u64::from(k));
+        }
+    }
+    (long.finish(), short.finish())
+}
+
+fn affix(s: &str, n: usize, from_end: bool, template: u8) -> u64 {
+    let count = s.chars().count();
+    let piece: &str = if count <= n {
+        s
+    } else if from_end {
+        let skip = s.char_indices().nth(count - n).map_or(0, |(b, _)| b);
+        &s[skip..]
+    } else {
+        let cut = s.char_indices().nth(n).map_or(s.len(), |(b, _)| b);
+        &s[..cut]
+    };
+    Hasher::new(template).bytes(piece.as_bytes()).finish()
+}
+
+/// What the document's gazetteer says of a token: 0 nothing, else
+/// `2 * kind + (0 if it opens the match, 1 inside)`.
+pub(crate) type GazCode = u8;
+
+/// Per-token facts computed once.
+#[derive(Clone, Copy, Default)]
+struct TokInfo {
+    lw: u64,
+    w: u64,
+    shape: u64,
+    short: u64,
+    pre3: u64,
+    suf2: u64,
+    suf3: u64,
+    suf4: u64,
+    cap: u64,
+    gaz: u64,
+    first_name: bool,
+    title: bool,
+    legal: bool,
+    gap_before: u64,
+    gap_after: u64,
+    doc_tc: bool,
+    doc_lc: bool,
+    sentence: usize,
+    /// Where the token stands in its run of capitalised words: 0 outside,
+    /// 1 alone, 2 first, 3 inside, 4 last.
+    run_pos: u64,
+    /// The run's length (capped at 5).
+    run_len: u64,
+    /// The lower-case forms of the run's first and last words.
+    run_first: u64,
+    run_last: u64,
+    /// Whether the run ends in a legal suffix or opens with a first name.
+    run_legal: bool,
+    run_first_name: bool,
+}
+
+/// Sentence facts.
+#[derive(Clone, Copy, Default)]
+struct SentInfo {
+    first: usize,
+    end: usize,
+    all_caps: bool,
+    headline: bool,
+    numeric: bool,
+}
+
+/// A document prepared for tagging: per-token and per-sentence facts.
+pub(crate) struct Doc {
+    toks: Vec<TokInfo>,
+    sents: Vec<SentInfo>,
+}
+
+/// What the tagger needs to know of the words around it, from the entity
+/// stage's word lists.
+pub(crate) struct Lexicon<'a> {
+    /// Whether a word (as written) is a known first name.
+    pub first_name: &'a dyn Fn(&str) -> bool,
+    /// Whether a lower-case word (no period) is a person title.
+    pub title: &'a dyn Fn(&str) -> bool,
+    /// Whether a lower-case word is a legal or organisation suffix.
+    pub legal: &'a dyn Fn(&str) -> bool,
+}
+
+const BOS: u64 = 0x5157_1a2b_3c4d_5e6f;
+const EOS: u64 = 0x6e4f_2a1b_9c8d_7e3f;
+
+fn gap_hash(text: &str, from: usize, to: usize) -> u64 {
+    let gap = text.get(from..to).unwrap_or_default();
+    let mut h = Hasher::new(3);
+    for c in gap.chars().filter(|c| !c.is_whitespace()).take(2) {
+        h = h.val(u64::from(c));
+    }
+    h.finish()
+}
+
+impl Doc {
+    /// Prepares the tokens of a text: `gaz` holds a code per token (see
+    /// [`GazCode`]), `sentence_count` and `shapes` are the segmenter's.
+    pub(crate) fn new(
+        text: &str,
+        tokens: &[Tok],
+        shapes: &[Shape],
+        gaz: &[GazCode],
+        lex: &Lexicon<'_>,
+    ) -> Doc {
+        let n_sent = shapes.len();
+        let mut sents = vec![
+            SentInfo {
+                first: usize::MAX,
+                ..SentInfo::default()
+            };
+            n_sent
+        ];
+        let mut digits = vec![0usize; n_sent];
+        for (i, t) in tokens.iter().enumerate() {
+            let Some(s) = sents.get_mut(t.sentence) else {
+                continue;
+            };
+            if s.first == usize::MAX {
+                s.first = i;
+            }
+            s.end = i + 1;
+            if !t.alpha {
+                digits[t.sentence] += 1;
+            }
+        }
+        for (i, s) in sents.iter_mut().enumerate() {
+            if s.first == usize::MAX {
+                s.first = 0;
+                s.end = 0;
+            }
+            let len = s.end - s.first;
+            s.all_caps = shapes.get(i).is_some_and(|sh| sh.all_caps);
+            s.headline = shapes.get(i).is_some_and(|sh| sh.headline);
+            s.numeric = len >= 2 && digits[i] * 5 >= len * 2;
+        }
+        // Forms seen in title case inside ordinary sentences, and in lower case.
+        let mut tc_seen = rustc_hash::FxHashSet::default();
+        let mut lc_seen = rustc_hash::FxHashSet::default();
+        for (i, t) in tokens.iter().enumerate() {
+            let w = text.get(t.span.start..t.span.end).unwrap_or_default();
+            let caps_sentence = sents.get(t.sentence).is_none_or(|s| s.all_caps);
+            let initial = sents.get(t.sentence).is_none_or(|s| s.first == i);
+            if !t.alpha {
+                continue;
+            }
+            if w == t.norm {
+                lc_seen.insert(t.norm.as_str());
+            } else if !caps_sentence && !initial && cap_class(w) == 1 {
+                tc_seen.insert(t.norm.as_str());
+            }
+        }
+        let mut toks = Vec::with_capacity(tokens.len());
+        for (i, t) in tokens.iter().enumerate() {
+            let w = text.get(t.span.start..t.span.end).unwrap_or_default();
+            let (shape, short) = shapes_of(w);
+            let same_sentence = |j: usize| tokens.get(j).is_some_and(|o| o.sentence == t.sentence);
+            let prev_norm = i
+                .checked_sub(1)
+                .filter(|&j| same_sentence(j))
+                .and_then(|j| tokens.get(j))
+                .map(|o| o.norm.as_str());
+            let next_norm = Some(i + 1)
+                .filter(|&j| same_sentence(j))
+                .and_then(|j| tokens.get(j))
+                .map(|o| o.norm.as_str());
+            let gap_before = match i.checked_sub(1).filter(|&j| same_sentence(j)) {
+                Some(j) => gap_hash(text, tokens[j].span.end, t.span.start),
+                None => BOS,
+            };
+            let gap_after = if same_sentence(i + 1) {
+                gap_hash(text, t.span.end, tokens[i + 1].span.start)
+            } else {
+                EOS
+            };
+            toks.push(TokInfo {
+                lw: hash_str(&t.norm),
+                w: Hasher::new(4).bytes(w.as_bytes()).finish(),
+                shape,
+                short,
+                pre3: affix(&t.norm, 3, false, 5),
+                suf2: affix(&t.norm, 2, true, 6),
+                suf3: affix(&t.norm, 3, true, 7),
+                suf4: affix(&t.norm, 4, true, 8),
+                cap: cap_class(w),
+                gaz: u64::from(gaz.get(i).copied().unwrap_or(0)),
+                first_name: (lex.first_name)(w),
+                title: prev_norm.is_some_and(|p| (lex.title)(p)),
+                legal: next_norm.is_some_and(|n| (lex.legal)(n)),
+                gap_before,
+                gap_after,
+                doc_tc: tc_seen.contains(t.norm.as_str()),
+                doc_lc: lc_seen.contains(t.norm.as_str()),
+                sentence: t.sentence,
+                run_pos: 0,
+                run_len: 0,
+                run_first: 0,
+                run_last: 0,
+                run_legal: false,
+                run_first_name: false,
+            });
+        }
+        // Runs of capitalised words, separated by nothing but a space.
+        let mut i = 0;
+        while i < toks.len() {
+            if !matches!(toks[i].cap, 1..=3) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < toks.len()
+                && toks[j].sentence == toks[i].sentence
+                && matches!(toks[j].cap, 1..=3)
+                && text
+                    .get(tokens[j - 1].span.end..tokens[j].span.start)
+                    .is_some_and(|g| g.chars().all(char::is_whitespace))
+            {
+                j += 1;
+            }
+            let len = j - i;
+            let first = toks[i].lw;
+            let last = toks[j - 1].lw;
+            let legal = tokens
+                .get(j - 1)
+                .is_some_and(|t| len > 1 && (lex.legal)(&t.norm));
+            let first_name = toks[i].first_name;
+            for (k, t) in toks[i..j].iter_mut().enumerate() {
+                t.run_pos = match (len, k) {
+                    (1, _) => 1,
+                    (_, 0) => 2,
+                    (_, k) if k + 1 == len => 4,
+                    _ => 3,
+                };
+                t.run_len = len.min(5) as u64;
+                t.run_first = first;
+                t.run_last = last;
+                t.run_legal = legal;
+                t.run_first_name = first_name;
+            }
+            i = j;
+        }
+        Doc { toks, sents }
+    }
+
+    /// Whether tokens `first..end` are exactly one gazetteer match of a
+    /// kind that agrees with tagger type `t` (LOC with a place, ORG with an
+    /// organisation, MISC with a group, event or work).
+    pub(crate) fn gazetteer_agrees(&self, first: usize, end: usize, t: usize) -> bool {
+        let code = |i: usize| self.toks.get(i).map_or(0, |t| t.gaz);
+        let kind = code(first) / 2;
+        let agrees = match t {
+            2 => kind == 3,
+            3 => kind == 1,
+            4 => matches!(kind, 2 | 4 | 5),
+            _ => false,
+        };
+        agrees
+            && end > first
+            && code(first) % 2 == 0
+            && (first + 1..end).all(|i| code(i) != 0 && code(i) % 2 == 1)
+            && !(code(end) != 0 && code(end) % 2 == 1)
+    }
+
+    /// Whether tokens `first..end` lie inside one gazetteer match that is
+    /// longer than they are ("Islamic" of "Islamic State").
+    pub(crate) fn inside_gazetteer(&self, first: usize, end: usize) -> bool {
+        let code = |i: usize| self.toks.get(i).map_or(0, |t| t.gaz);
+        let continues = |i: usize| code(i) != 0 && code(i) % 2 == 1;
+        end > first
+            && code(first) != 0
+            && (first + 1..end).all(continues)
+            && (continues(first) || continues(end))
+    }
+
+    /// The number of tokens.
+    pub(crate) fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// The token ranges of the sentences.
+    pub(crate) fn sentences(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        self.sents.iter().map(|s| s.first..s.end)
+    }
+
+    /// Appends the rows of the features that do not depend on tags.
+    pub(crate) fn static_features(&self, i: usize, out: &mut Vec<u32>) {
+        let Some(t) = self.toks.get(i) else { return };
+        let Some(s) = self.sents.get(t.sentence) else {
+            return;
+        };
+        let at = |d: isize| -> Option<&TokInfo> {
+            let j = i as isize + d;
+            if j < s.first as isize || j >= s.end as isize {
+                None
+            } else {
+                self.toks.get(j as usize)
+            }
+        };
+        let lw = |d| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.lw);
+        let short = |d| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.short);
+        let shape = |d| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.shape);
+        let gaz = |d| at(d).map_or(99, |x| x.gaz);
+        let initial = i == s.first;
+        let len = s.end - s.first;
+        let len_bucket = match len {
+            0..=3 => len as u64,
+            4..=6 => 4,
+            _ => 5,
+        };
+        let f = |tid: u8| Hasher::new(tid);
+        let b = u64::from;
+        out.extend_from_slice(&[
+            f(10).row(),
+            f(11).val(t.lw).row(),
+            f(12).val(t.w).row(),
+            f(13).val(t.shape).row(),
+            f(14).val(t.short).row(),
+            f(15).val(t.pre3).row(),
+            f(16).val(t.suf2).row(),
+            f(17).val(t.suf3).row(),
+            f(18).val(t.suf4).row(),
+            f(19).val(lw(-1)).row(),
+            f(20).val(lw(1)).row(),
+            f(21).val(lw(-2)).row(),
+            f(22).val(lw(2)).row(),
+            f(23).val(shape(-1)).row(),
+            f(24).val(shape(1)).row(),
+            f(25).val(lw(-1)).val(t.lw).row(),
+            f(26).val(t.lw).val(lw(1)).row(),
+            f(27).val(short(-1)).val(t.short).val(short(1)).row(),
+            f(28).val(t.cap).val(b(initial)).row(),
+            f(29).val(b(s.all_caps)).val(t.lw).row(),
+            f(30)
+                .val(b(s.all_caps))
+                .val(t.cap)
+                .val(b(t.doc_tc))
+                .val(b(t.doc_lc))
+                .row(),
+            f(31)
+                .val(b(t.doc_tc))
+                .val(b(t.doc_lc))
+                .val(t.cap)
+                .val(b(initial))
+                .row(),
+            f(32).val(b(s.numeric)).val(t.short).row(),
+            f(33).val(b(s.numeric)).val(t.lw).row(),
+            f(34).val(t.gaz).row(),
+            f(35).val(gaz(-1)).val(t.gaz).val(gaz(1)).row(),
+            f(36).val(b(t.first_name)).val(t.cap).row(),
+            f(37).val(b(t.title)).val(t.cap).row(),
+            f(38).val(b(t.legal)).val(t.cap).row(),
+            f(39).val(t.gap_before).row(),
+            f(40).val(t.gap_after).row(),
+            f(41).val(t.gap_before).val(t.short).val(t.gap_after).row(),
+            f(42)
+                .val(len_bucket)
+                .val(b(initial))
+                .val(b(s.numeric))
+                .row(),
+            f(43).val(b(s.headline)).val(t.cap).val(b(s.all_caps)).row(),
+            f(44).val(lw(-1)).val(t.short).row(),
+            f(45).val(t.short).val(lw(1)).row(),
+            f(46).val(b(s.all_caps)).val(t.gaz).val(b(t.doc_tc)).row(),
+            f(47).val(t.run_pos).val(t.run_len).val(b(s.all_caps)).row(),
+            f(48)
+                .val(t.run_last)
+                .val(t.run_pos)
+                .val(b(s.all_caps))
+                .row(),
+            f(49)
+                .val(t.run_first)
+                .val(t.run_pos)
+                .val(b(s.all_caps))
+                .row(),
+            f(50)
+                .val(b(t.run_legal))
+                .val(b(t.run_first_name))
+                .val(t.run_pos)
+                .row(),
+        ]);
+    }
+
+    /// Appends the rows of the features of the previous two tags.
+    pub(crate) fn tag_features(&self, i: usize, prev: usize, prev2: usize, out: &mut Vec<u32>) {
+        let Some(t) = self.toks.get(i) else { return };
+        let (p, p2) = (prev as u64, prev2 as u64);
+        out.extend_from_slice(&[
+            Hasher::new(60).val(p).row(),
+            Hasher::new(61).val(p2).val(p).row(),
+            Hasher::new(62).val(p).val(t.lw).row(),
+            Hasher::new(63).val(p).val(t.short).row(),
+        ]);
+    }
+}
+
+/// The decoded model: one row of weights per feature hash.
+pub(crate) struct Model {
+    rows: Vec<[i16; N]>,
+}
+
+/// The previous tag as the features see it: the sentence start is tag `N`.
+const START: usize = N;
+
+impl Model {
+    /// Builds a model from quantised rows (`2^HASH_BITS` of them).
+    pub(crate) fn from_rows(rows: Vec<[i16; N]>) -> Option<Model> {
+        (rows.len() == 1 << HASH_BITS).then_some(Model { rows })
+    }
+
+    fn add(&self, rows: &[u32], scores: &mut [i32; N]) {
+        for &r in rows {
+            if let Some(w) = self.rows.get(r as usize) {
+                for (s, x) in scores.iter_mut().zip(w) {
+                    *s += i32::from(*x);
+                }
+            }
+        }
+    }
+
+    /// The best tag of each token, sentence by sentence.
+    pub(crate) fn tag(&self, doc: &Doc) -> Vec<usize> {
+        let mut tags = vec![0usize; doc.len()];
+        let mut feats = Vec::with_capacity(64);
+        for s in doc.sentences() {
+            let (mut prev, mut prev2) = (START, START);
+            for i in s {
+                feats.clear();
+                doc.static_features(i, &mut feats);
+                doc.tag_features(i, prev, prev2, &mut feats);
+                let mut scores = [0i32; N];
+                self.add(&feats, &mut scores);
+                let mut best = 0;
+                for k in 1..N {
+                    if allowed(prev, k) && scores[k] > scores[best] {
+                        best = k;
+                    }
+                }
+                if let Some(t) = tags.get_mut(i) {
+                    *t = best;
+                }
+                prev2 = prev;
+                prev = best;
+            }
+        }
+        tags
+    }
+
+    /// Encodes the model (see the module doc for the layout).
+    pub(crate) fn encode(&self, scale: f32) -> Vec<u8> {
+        let nonzero: Vec<bool> = self
+            .rows
+            .iter()
+            .map(|r| r.iter().any(|&x| x != 0))
+            .collect();
+        let count = nonzero.iter().filter(|&&z| z).count();
+        let mut out = Vec::with_capacity(32 + self.rows.len() / 8 + count * N * 2);
+        out.extend_from_slice(MAGIC);
+        for v in [FORMAT_VERSION, FEATURE_VERSION, HASH_BITS, N as u32] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&scale.to_le_bytes());
+        out.extend_from_slice(&(count as u32).to_le_bytes());
+        for chunk in nonzero.chunks(8) {
+            let mut byte = 0u8;
+            for (bit, &z) in chunk.iter().enumerate() {
+                if z {
+                    byte |= 1 << bit;
+                }
+            }
+            out.push(byte);
+        }
+        for (row, _) in self.rows.iter().zip(&nonzero).filter(|(_, z)| **z) {
+            for x in row {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Decodes a model, or `None` when the bytes are not a model of this
+    /// format and feature set.
+    pub(crate) fn decode(bytes: &[u8]) -> Option<Model> {
+        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        let u32_at = |i: usize| -> Option<u32> {
+            let b = rest.get(i * 4..i * 4 + 4)?;
+            Some(u32::from_le_bytes(b.try_into().ok()?))
+        };
+        if u32_at(0)? != FORMAT_VERSION
+            || u32_at(1)? != FEATURE_VERSION
+            || u32_at(2)? != HASH_BITS
+            || u32_at(3)? != N as u32
+        {
+            return None;
+        }
+        let count = u32_at(5)? as usize;
+        let rows_total = 1usize << HASH_BITS;
+        let bitmap = rest.get(24..24 + rows_total / 8)?;
+        let weights = rest.get(24 + rows_total / 8..)?;
+        if weights.len() != count * N * 2 {
+            return None;
+        }
+        let mut rows = vec![[0i16; N]; rows_total];
+        let mut next = weights.chunks_exact(N * 2);
+        for (i, row) in rows.iter_mut().enumerate() {
+            if bitmap.get(i / 8)? & (1 << (i % 8)) == 0 {
+                continue;
+            }
+            let w = next.next()?;
+            for (k, x) in row.iter_mut().enumerate() {
+                *x = i16::from_le_bytes([*w.get(2 * k)?, *w.get(2 * k + 1)?]);
+            }
+        }
+        if next.next().is_some() {
+            return None;
+        }
+        Some(Model { rows })
+    }
+}
+
+/// The embedded model.
+static MODEL_BYTES: &[u8] = include_bytes!("../../models/ner.bin");
+
+/// The embedded model, decoded on first use; `None` if it does not decode.
+pub(crate) static MODEL: LazyLock<Option<Model>> = LazyLock::new(|| Model::decode(MODEL_BYTES));
+
+/// The entity chunks of a tag sequence: (first token, one past the last,
+/// type index 1..=4 for PER, ORG, LOC, MISC). A chunk never crosses a
+/// sentence end.
+pub(crate) fn chunks(doc: &Doc, tags: &[usize]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for s in doc.sentences() {
+        let mut open: Option<(usize, usize)> = None;
+        for i in s.clone() {
+            let (t, begins) = tag_parts(tags.get(i).copied().unwrap_or(0));
+            let continues = !begins && t != 0 && open.is_some_and(|(_, ot)| ot == t);
+            if !continues {
+                if let Some((start, ot)) = open.take() {
+                    out.push((start, i, ot));
+                }
+                if t != 0 {
+                    open = Some((i, t));
+                }
+            }
+        }
+        if let Some((start, ot)) = open {
+            out.push((start, s.end, ot));
+        }
+    }
+    out
+}
+
+/// The span from the first token's start to the last one's end.
+pub(crate) fn chunk_span(tokens: &[Tok], first: usize, end: usize) -> Option<Span> {
+    let a = tokens.get(first)?;
+    let b = tokens.get(end.checked_sub(1)?)?;
+    (a.span.start < b.span.end).then(|| Span::new(a.span.start, b.span.end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_and_transitions() {
+        assert_eq!(tag_parts(0), (0, false));
+        assert_eq!(tag_parts(1), (1, true)); // B-PER
+        assert_eq!(tag_parts(4), (2, false)); // I-ORG
+        assert_eq!(tag_parts(8), (4, false)); // I-MISC
+        assert!(allowed(START, 1));
+        assert!(!allowed(START, 2));
+        assert!(allowed(1, 2));
+        assert!(allowed(2, 2));
+        assert!(!allowed(3, 2));
+    }
+
+    #[test]
+    fn encoding_round_trips_and_bad_bytes_are_refused() {
+        let mut rows = vec![[0i16; N]; 1 << HASH_BITS];
+        rows[7][3] = -12;
+        rows[1 << 19][8] = 300;
+        let model = Model::from_rows(rows).expect("full table");
+        let bytes = model.encode(0.5);
+        let back = Model::decode(&bytes).expect("decodes");
+        assert_eq!(back.rows[7][3], -12);
+        assert_eq!(back.rows[1 << 19][8], 300);
+        assert_eq!(back.rows[8], [0; N]);
+        assert!(Model::decode(&bytes[..bytes.len() - 1]).is_none());
+        assert!(Model::decode(b"DSNER\0\0\0").is_none());
+        assert!(Model::decode(&[]).is_none());
+    }
+
+    #[test]
+    fn the_embedded_model_decodes() {
+        assert!(
+            MODEL.is_some(),
+            "models/ner.bin must be a model of this feature set"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 128,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        #[test]
+        fn any_text_tags_into_valid_spans(text in "\\PC{0,160}|[A-Z][a-z]{0,6}( [A-Z]{1,6}| [a-z]{1,5}|\\.|\n|,| [0-9]{1,3}){0,30}") {
+            let sentences = super::super::segment::sentences(&text);
+            let tokens = super::super::segment::tokens(&text, &sentences, "en");
+            let shapes = super::super::segment::shapes(&text, &sentences, &tokens);
+            let doc = super::super::entities::tagger_doc(&text, &tokens, &shapes);
+            let model = MODEL.as_ref().expect("embedded model");
+            let tags = model.tag(&doc);
+            proptest::prop_assert_eq!(tags.len(), tokens.len());
+            let mut prev = START;
+            for (i, &t) in tags.iter().enumerate() {
+                let first = i == 0 || tokens[i - 1].sentence != tokens[i].sentence;
+                if first {
+                    prev = START;
+                }
+                proptest::prop_assert!(allowed(prev, t), "{} after {}", LABELS[t], prev);
+                prev = t;
+            }
+            for (a, b, t) in chunks(&doc, &tags) {
+                proptest::prop_assert!(a < b && b <= tokens.len() && (1..=4).contains(&t));
+                let span = chunk_span(&tokens, a, b).expect("non-empty chunk");
+                proptest::prop_assert!(text.get(span.start..span.end).is_some());
+            }
+            proptest::prop_assert_eq!(tags, model.tag(&doc));
+        }
+    }
+
+    #[test]
+    fn hashes_are_fixed() {
+        // The model depends on these values: a change of the hash function
+        // must come with a new model and a new FEATURE_VERSION.
+        assert_eq!(hash_str("reuters"), 12_299_958_391_846_217_707);
+        assert_eq!(Hasher::new(11).val(hash_str("paris")).row(), 960_156);
+        assert_ne!(hash_str("ab"), hash_str("ba"));
+        let (a, sa) = shapes_of("Hello");
+        let (b, sb) = shapes_of("Hellooo");
+        assert_eq!(a, b, "runs are capped at two");
+        assert_eq!(sa, sb);
+        assert_ne!(shapes_of("Hello").0, shapes_of("HELLO").0);
+    }
+}

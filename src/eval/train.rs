@@ -1,0 +1,359 @@
+//! `docsift train ner`: trains the entity tagger (an averaged perceptron,
+//! see `analysis::tagger`) on CoNLL files and writes `models/ner.bin`.
+//!
+//! Each document is rebuilt as `docsift eval ner` rebuilds it, cleaned and
+//! segmented exactly as the pipeline does, so the tagger learns on the
+//! tokens it will see at run time; a CoNLL tag goes to every docsift token
+//! inside its CoNLL token (a hyphenated "Bosnian-Serb" gives B-MISC I-MISC).
+//! Training is deterministic: sentences are visited in an order shuffled by
+//! a fixed-seed generator of our own (SplitMix64), so the model is the same
+//! bytes on every machine.
+
+use std::ops::Range;
+
+use super::conll::{self, Chunk, Document};
+use super::ner::Scorer;
+use crate::analysis::tagger::{self, Doc, Model, N};
+use crate::analysis::{cleanup, entities, segment};
+
+/// A document ready for training or scoring the tagger alone.
+pub struct Prepared {
+    doc: Doc,
+    gold: Vec<usize>,
+    /// Per docsift token, the CoNLL token it lies in.
+    conll_token: Vec<usize>,
+    gold_chunks: Vec<Chunk>,
+}
+
+fn type_index(label: &str) -> usize {
+    match label {
+        "PER" => 1,
+        "ORG" => 2,
+        "LOC" => 3,
+        "MISC" => 4,
+        _ => 0,
+    }
+}
+
+const TYPE_NAMES: [&str; 5] = ["O", "PER", "ORG", "LOC", "MISC"];
+
+/// Segments a CoNLL document as the pipeline would and gives each docsift
+/// token its gold tag.
+pub fn prepare(d: &Document) -> Prepared {
+    let (text, spans) = d.text();
+    let cleaned = cleanup::clean(&text);
+    let masked = cleaned.masked.as_str();
+    let sentences = segment::sentences(masked);
+    let tokens = segment::tokens(masked, &sentences, "en");
+    let shapes = segment::shapes(masked, &sentences, &tokens);
+    let doc = entities::tagger_doc(masked, &tokens, &shapes);
+    let gold_chunks = d.gold_chunks();
+    // Per CoNLL token: its entity type and whether it opens the entity.
+    let mut per_conll = vec![(0usize, false); spans.len()];
+    for c in &gold_chunks {
+        for i in c.tokens.clone() {
+            if let Some(x) = per_conll.get_mut(i) {
+                *x = (type_index(&c.label), i == c.tokens.start);
+            }
+        }
+    }
+    let mut gold = Vec::with_capacity(tokens.len());
+    let mut conll_token = Vec::with_capacity(tokens.len());
+    for (k, t) in tokens.iter().enumerate() {
+        let ci = conll::tokens_of(&spans, t.span.start, t.span.end).map_or(usize::MAX, |r| r.start);
+        conll_token.push(ci);
+        let (ty, opens) = per_conll.get(ci).copied().unwrap_or((0, false));
+        let tag = if ty == 0 {
+            0
+        } else {
+            let first_piece = k == 0 || conll_token.get(k - 1) != Some(&ci);
+            let prev = gold.last().copied().unwrap_or(0);
+            let new_sentence = k == 0 || tokens[k - 1].sentence != t.sentence;
+            if (opens && first_piece) || new_sentence || tagger::tag_parts(prev).0 != ty {
+                2 * ty - 1
+            } else {
+                2 * ty
+            }
+        };
+        gold.push(tag);
+    }
+    Prepared {
+        doc,
+        gold,
+        conll_token,
+        gold_chunks,
+    }
+}
+
+/// The tagger's chunks of a prepared document, as CoNLL token ranges.
+fn predicted_chunks(p: &Prepared, tags: &[usize]) -> Vec<Chunk> {
+    tagger::chunks(&p.doc, tags)
+        .into_iter()
+        .filter_map(|(first, end, t)| {
+            let a = *p.conll_token.get(first)?;
+            let b = *p.conll_token.get(end.checked_sub(1)?)?;
+            (a != usize::MAX && b != usize::MAX && a <= b).then(|| Chunk {
+                tokens: a..b + 1,
+                label: TYPE_NAMES[t].to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Scores the tagger alone on prepared documents.
+pub(crate) fn score(model: &Model, docs: &[Prepared]) -> Scorer {
+    let mut s = Scorer::default();
+    for p in docs {
+        let tags = model.tag(&p.doc);
+        s.add(&p.gold_chunks, &predicted_chunks(p, &tags));
+    }
+    s
+}
+
+/// SplitMix64: a tiny generator whose sequence is fixed by its seed.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+/// Averaged-perceptron weights with lazy averaging.
+struct Weights {
+    w: Vec<[f32; N]>,
+    total: Vec<[f64; N]>,
+    stamp: Vec<[u32; N]>,
+    clock: u32,
+}
+
+impl Weights {
+    fn new() -> Self {
+        let rows = 1usize << tagger::HASH_BITS;
+        Weights {
+            w: vec![[0.0; N]; rows],
+            total: vec![[0.0; N]; rows],
+            stamp: vec![[0; N]; rows],
+            clock: 0,
+        }
+    }
+
+    fn scores(&self, feats: &[u32]) -> [f32; N] {
+        let mut s = [0.0f32; N];
+        for &f in feats {
+            for (a, b) in s.iter_mut().zip(&self.w[f as usize]) {
+                *a += b;
+            }
+        }
+        s
+    }
+
+    fn update(&mut self, feats: &[u32], label: usize, delta: f32) {
+        for &f in feats {
+            let f = f as usize;
+            let age = f64::from(self.clock - self.stamp[f][label]);
+            self.total[f][label] += age * f64::from(self.w[f][label]);
+            self.stamp[f][label] = self.clock;
+            self.w[f][label] += delta;
+        }
+    }
+
+    /// The averaged weights, quantised to i16, and the scale used.
+    fn quantised(&self) -> (Vec<[i16; N]>, f32) {
+        let clock = f64::from(self.clock.max(1));
+        let avg: Vec<[f32; N]> = self
+            .w
+            .iter()
+            .zip(&self.total)
+            .zip(&self.stamp)
+            .map(|((w, t), s)| {
+                let mut r = [0.0f32; N];
+                for k in 0..N {
+                    let total = t[k] + f64::from(self.clock - s[k]) * f64::from(w[k]);
+                    r[k] = (total / clock) as f32;
+                }
+                r
+            })
+            .collect();
+        let max = avg
+            .iter()
+            .flat_map(|r| r.iter())
+            .fold(0.0f32, |m, x| m.max(x.abs()));
+        let scale = if max > 0.0 { 32767.0 / max } else { 1.0 };
+        let rows = avg
+            .iter()
+            .map(|r| {
+                let mut q = [0i16; N];
+                for k in 0..N {
+                    q[k] = (r[k] * scale).round().clamp(-32767.0, 32767.0) as i16;
+                }
+                q
+            })
+            .collect();
+        (rows, scale)
+    }
+}
+
+/// What training prints after each epoch.
+pub struct EpochReport {
+    /// 1-based.
+    pub epoch: usize,
+    /// Tokens whose tag was wrong during the epoch.
+    pub train_errors: usize,
+    /// Tokens seen.
+    pub train_tokens: usize,
+    /// Micro F1 (PER/ORG/LOC) of the tagger alone on each dev set.
+    pub dev_f1: Vec<f64>,
+}
+
+/// Trains for `epochs` passes and returns the encoded model. `on_epoch`
+/// is told how each epoch went, scored on `dev` (tagger alone).
+pub fn train(
+    train: &[Prepared],
+    dev: &[Vec<Prepared>],
+    epochs: usize,
+    seed: u64,
+    mut on_epoch: impl FnMut(&EpochReport),
+) -> Vec<u8> {
+    // The static features of every token, computed once.
+    let mut stat: Vec<Vec<Vec<u32>>> = Vec::with_capacity(train.len());
+    for p in train {
+        let mut per_doc = Vec::with_capacity(p.doc.len());
+        for i in 0..p.doc.len() {
+            let mut f = Vec::with_capacity(48);
+            p.doc.static_features(i, &mut f);
+            per_doc.push(f);
+        }
+        stat.push(per_doc);
+    }
+    let mut order: Vec<(usize, Range<usize>)> = train
+        .iter()
+        .enumerate()
+        .flat_map(|(d, p)| p.doc.sentences().map(move |s| (d, s)))
+        .filter(|(_, s)| !s.is_empty())
+        .collect();
+    let mut rng = SplitMix(seed);
+    let mut weights = Weights::new();
+    let mut feats: Vec<u32> = Vec::with_capacity(64);
+    let start = N;
+    let mut bytes = Vec::new();
+    for epoch in 1..=epochs {
+        rng.shuffle(&mut order);
+        let mut errors = 0;
+        let mut seen = 0;
+        for (d, s) in &order {
+            let p = &train[*d];
+            let (mut prev, mut prev2) = (start, start);
+            for i in s.clone() {
+                feats.clear();
+                feats.extend_from_slice(&stat[*d][i]);
+                p.doc.tag_features(i, prev, prev2, &mut feats);
+                let scores = weights.scores(&feats);
+                let mut best = 0;
+                for k in 1..N {
+                    if tagger::allowed(prev, k) && scores[k] > scores[best] {
+                        best = k;
+                    }
+                }
+                let gold = p.gold[i];
+                weights.clock += 1;
+                seen += 1;
+                if best != gold {
+                    errors += 1;
+                    weights.update(&feats, gold, 1.0);
+                    weights.update(&feats, best, -1.0);
+                }
+                prev2 = prev;
+                prev = best;
+            }
+        }
+        let (rows, scale) = weights.quantised();
+        let Some(model) = Model::from_rows(rows) else {
+            break;
+        };
+        let dev_f1 = dev
+            .iter()
+            .map(|docs| score(&model, docs).micro(&super::ner::MICRO_TYPES).f1())
+            .collect();
+        on_epoch(&EpochReport {
+            epoch,
+            train_errors: errors,
+            train_tokens: seen,
+            dev_f1,
+        });
+        if epoch == epochs {
+            bytes = model.encode(scale);
+        }
+    }
+    bytes
+}
+
+/// Splits documents into the part kept for training and the held-out part:
+/// every `every`-th document (the `every`-th, `2 * every`-th, ...) is held
+/// out. `every == 0` holds nothing out.
+pub fn hold_out(docs: Vec<Document>, every: usize) -> (Vec<Document>, Vec<Document>) {
+    let mut kept = Vec::new();
+    let mut held = Vec::new();
+    for (i, d) in docs.into_iter().enumerate() {
+        if every > 0 && (i + 1) % every == 0 {
+            held.push(d);
+        } else {
+            kept.push(d);
+        }
+    }
+    (kept, held)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gold_tags_follow_docsift_tokens() {
+        let docs = conll::parse(
+            "Bosnian-Serb B-MISC\nleader O\nRadovan B-PER\nKaradzic I-PER\nspoke O\n.\n",
+        );
+        let p = prepare(&docs[0]);
+        // Bosnian, Serb, leader, Radovan, Karadzic, spoke.
+        assert_eq!(p.gold, vec![7, 8, 0, 1, 2, 0]);
+        assert_eq!(p.conll_token, vec![0, 0, 1, 2, 3, 4]);
+        let chunks = predicted_chunks(&p, &p.gold);
+        assert_eq!(chunks, p.gold_chunks);
+    }
+
+    #[test]
+    fn hold_out_takes_every_nth() {
+        let docs: Vec<Document> = (0..10)
+            .map(|i| conll::parse(&format!("w{i} O\n")).remove(0))
+            .collect();
+        let (kept, held) = hold_out(docs, 5);
+        assert_eq!((kept.len(), held.len()), (8, 2));
+        assert_eq!(held[0].sentences[0][0].text, "w4");
+        assert_eq!(held[1].sentences[0][0].text, "w9");
+    }
+
+    #[test]
+    fn training_learns_a_separable_toy_set_deterministically() {
+        let text = "-DOCSTART- O\n\nJohn B-PER\nvisited O\nParis B-LOC\n\n\
+                    -DOCSTART- O\n\nMary B-PER\nlikes O\nRome B-LOC\n";
+        let docs = conll::parse(text);
+        let prepared: Vec<Prepared> = docs.iter().map(prepare).collect();
+        let a = train(&prepared, &[], 5, 7, |_| {});
+        let b = train(&prepared, &[], 5, 7, |_| {});
+        assert_eq!(a, b, "same data and seed, same bytes");
+        let model = Model::decode(&a).expect("decodes");
+        let s = score(&model, &prepared);
+        assert_eq!(s.micro(&["PER", "LOC"]).f1(), 1.0);
+    }
+}
