@@ -7,8 +7,12 @@
 //!   1 MB, built from the seeds and generated, varied news-like text, so the
 //!   bytes/s figures show whether cost grows linearly with length.
 //! - `extract/html_to_text`: HTML extraction of `seeds/html_page.html`.
+//! - `entities_tokens/*`: the entity stage (patterns, gazetteer, the learned
+//!   tagger, linking) on the founding article and the ~100 KB document,
+//!   reported in tokens (`Throughput::Elements`, the pipeline's own tokens),
+//!   for issue 5's target of 200,000 tokens/s on one core.
 //!
-//! Every group reports `Throughput::Bytes`. Run with
+//! Every other group reports `Throughput::Bytes`. Run with
 //! `cargo bench --bench analysis -- --warm-up-time 1 --measurement-time 3`.
 
 use std::hint::black_box;
@@ -304,5 +308,30 @@ fn bench_extract(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_stages, bench_pipeline, bench_extract);
+fn bench_entity_tokens(c: &mut Criterion) {
+    let founding = seed("000_3db58b10b3ad52bf.txt");
+    let long = long_document(100 * 1024);
+    let mut tokens_only = Features::none();
+    tokens_only.tokens = true;
+    let mut entities_only = Features::none();
+    entities_only.entities = true;
+    let mut group = c.benchmark_group("entities_tokens");
+    for (name, text) in [("founding", founding.as_str()), ("100KB", long.as_str())] {
+        let title = title_of(text);
+        let tokens = analyze(&input(text, title, tokens_only)).tokens.len();
+        group.throughput(Throughput::Elements(tokens as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| analyze(black_box(&input(text, title, entities_only))))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_stages,
+    bench_pipeline,
+    bench_extract,
+    bench_entity_tokens
+);
 criterion_main!(benches);
