@@ -19,6 +19,7 @@ use regex::Regex;
 
 use super::cleanup::Shortcode;
 use super::entities::person_named;
+use super::gazetteer;
 use super::{Entity, EntityType, Quote, QuoteKind, Span};
 
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
@@ -66,34 +67,6 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
-/// The English cue words a clause-opening quote may follow directly
-/// (`Trump said "We will win"`).
-const LEAD_CUES: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "added",
-    "adds",
-    "stated",
-    "states",
-    "explained",
-    "wrote",
-    "writes",
-    "warned",
-    "insisted",
-    "argued",
-    "claimed",
-    "announced",
-    "declared",
-    "replied",
-    "responded",
-    "tweeted",
-    "asked",
-    "asks",
-    "told",
-    "tells",
-];
-
 static INDIRECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^(?:\p{{Lu}}\p{{Ll}}+,[ \t\xA0]+)?(?:(?P<pron>He|She|They)|(?P<name>{NAME}))[ \t\xA0]+(?P<verb>said|says|told[ \t\xA0]+\p{{Ll}}+|added|warned|noted|argued|claimed|insisted|believes|stressed)[ \t\xA0]+(?:that[ \t\xA0]+)?(?P<clause>[^\n]+?)[.!?]?$"
@@ -267,13 +240,13 @@ fn is_partial(lead: &str, raw: &Raw, para: Span) -> bool {
     // A quote left open at the paragraph's end runs on: a clause.
     if raw.close_end >= para.end && !lead.ends_with(['"', '”']) {
         let last = lead.split_whitespace().last().unwrap_or_default();
-        if LEAD_CUES.contains(&last) {
+        if gazetteer::SPEECH_VERBS.contains(&last) {
             return false;
         }
     }
     let mut words = lead.split_whitespace().rev();
     let last = words.next().unwrap_or_default();
-    if LEAD_CUES.contains(&last) {
+    if gazetteer::SPEECH_VERBS.contains(&last) {
         return false;
     }
     // "told reporters", "told CNN".
