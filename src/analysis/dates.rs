@@ -22,7 +22,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use regex::Regex;
 
 use super::entities::{Candidate, Taken};
-use super::{EntityType, MentionKind, Span};
+use super::{EntityType, MentionKind, Span, numbers};
 
 const MONTHS: &str = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
 
@@ -177,24 +177,14 @@ fn date_candidate(
     Candidate::new(span, EntityType::Date, key, MentionKind::Name, metadata)
 }
 
-/// A count written as digits or a small number word ("a", "two").
+/// A count written as digits or a number word ("a", "two").
 fn count(word: &str) -> Option<i64> {
-    let n = match word.to_ascii_lowercase().as_str() {
-        "a" | "an" | "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        digits => digits.parse().ok()?,
-    };
-    Some(n)
+    if word.eq_ignore_ascii_case("a") || word.eq_ignore_ascii_case("an") {
+        return Some(1);
+    }
+    let n = numbers::parse_number(word)?;
+    // The pattern allows at most three digits: the cast is exact.
+    (n.fract() == 0.0 && n >= 0.0).then_some(n as i64)
 }
 
 /// The ISO week of a date, `YYYY-Www`.

@@ -232,17 +232,10 @@ fn lead<'a>(masked: &'a str, raw: &Raw, para: Span) -> (usize, &'a str) {
 /// Whether a quote is a fragment inside the writer's sentence rather than
 /// a clause of its own: words come before it in the sentence, and they do
 /// not end in a colon, a comma or a cue ("said").
-fn is_partial(lead: &str, raw: &Raw, para: Span) -> bool {
+fn is_partial(lead: &str) -> bool {
     let lead = lead.trim_end();
     if lead.is_empty() || lead.ends_with([':', ',', '—', '–', '-']) {
         return false;
-    }
-    // A quote left open at the paragraph's end runs on: a clause.
-    if raw.close_end >= para.end && !lead.ends_with(['"', '”']) {
-        let last = lead.split_whitespace().last().unwrap_or_default();
-        if gazetteer::SPEECH_VERBS.contains(&last) {
-            return false;
-        }
     }
     let mut words = lead.split_whitespace().rev();
     let last = words.next().unwrap_or_default();
@@ -491,7 +484,7 @@ pub(crate) fn extract(
     for raw in &raws {
         let para = paras.get(raw.paragraph).copied().unwrap_or_default();
         let (lead_start, lead_text) = lead(masked, raw, para);
-        let partial = is_partial(lead_text, raw, para);
+        let partial = is_partial(lead_text);
         let found = attribution(masked, raw, para).or_else(|| {
             LEAD.captures_iter(lead_text)
                 .last()

@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 const MIN_PACKED_BYTES: usize = 256;
 
 /// The zstd level. On news stories compressed one by one, level 1 gives the
-/// ratio of level 3 (Reuters: 0.4% larger) in about half the time.
+/// ratio of level 3 (the first 2,000 Reuters stories: 0.4% larger) in about half the time.
 const LEVEL: i32 = 1;
 
 /// Text, plain or compressed; compares, hashes and serialises as its string.
