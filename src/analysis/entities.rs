@@ -7,7 +7,7 @@
 //! overlap them. A learned tagger can later be added to that list without
 //! touching the linking and scoring that follow.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -158,7 +158,7 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
 static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     let mut patterns: Vec<String> = Vec::new();
     let mut entries: Vec<GazEntry> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: FxHashSet<String> = FxHashSet::default();
     let mut country_codes = FxHashMap::default();
     let mut add = |pattern: &str,
                    etype: EntityType,
@@ -361,7 +361,7 @@ impl Recognizer for GazetteerRecognizer {
             out.push(c);
         }
         // A place the text once puts in a country is there in every mention.
-        let mut said_of: HashMap<&str, &'static str> = HashMap::new();
+        let mut said_of: FxHashMap<&str, &'static str> = FxHashMap::default();
         for (_, canonical, said) in &ambiguous {
             if let Some(cc) = said {
                 said_of.entry(canonical.as_str()).or_insert(cc);
@@ -813,7 +813,7 @@ impl CapitalisationRecognizer {
     /// Whether a sentence-initial word is a common word rather than the start
     /// of a name: seen in lower case elsewhere in the text, a stopword, or a
     /// gerund ("Revenue for Q4", "Bringing Helix Sensors", "About Northwind").
-    fn is_common(ctx: &Context<'_>, word: &Word<'_>, lower_seen: &HashSet<&str>) -> bool {
+    fn is_common(ctx: &Context<'_>, word: &Word<'_>, lower_seen: &FxHashSet<&str>) -> bool {
         let Some(tok) = ctx.tokens.get(word.token) else {
             return false;
         };
@@ -921,7 +921,7 @@ impl CapitalisationRecognizer {
 /// capitalised form at a sentence start is a common word). Words inside
 /// URLs, e-mail addresses and other taken spans, or glued to one by a dot,
 /// slash or hyphen ("northwind-robotics.example.com"), are no evidence.
-fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> HashSet<&'a str> {
+fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> FxHashSet<&'a str> {
     let glued = |c: Option<char>| c.is_some_and(|c| matches!(c, '.' | '@' | '/' | '-' | '_'));
     ctx.tokens
         .iter()
@@ -975,7 +975,19 @@ pub(crate) fn fold(word: &str) -> String {
 /// Whether the word is a known first name, ignoring accents and how they are
 /// encoded.
 fn is_first_name(word: &str) -> bool {
-    WORDS.first_names.contains(word) || WORDS.first_names_folded.contains(&fold(word))
+    if WORDS.first_names.contains(word) {
+        return true;
+    }
+    // An ASCII word folds to its lower case: look that up without allocating.
+    let mut buf = [0u8; 32];
+    if word.is_ascii()
+        && let Some(b) = buf.get_mut(..word.len())
+    {
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        return std::str::from_utf8(b).is_ok_and(|w| WORDS.first_names_folded.contains(w));
+    }
+    WORDS.first_names_folded.contains(&fold(word))
 }
 
 impl Recognizer for CapitalisationRecognizer {
@@ -983,7 +995,7 @@ impl Recognizer for CapitalisationRecognizer {
         let runs = Self::runs(ctx, taken);
         // How often each single capitalised word occurs inside sentences; a
         // lone unknown word becomes OTHER only when it recurs.
-        let mut mid_counts: HashMap<&str, usize> = HashMap::new();
+        let mut mid_counts: FxHashMap<&str, usize> = FxHashMap::default();
         for run in &runs {
             if let [w] = run.as_slice()
                 && !Self::is_initial(ctx, w)
@@ -994,15 +1006,15 @@ impl Recognizer for CapitalisationRecognizer {
         let lower_seen = lower_case_words(ctx, taken);
         // Known places by their ends, so that an organisation named after one
         // takes it in ("Boston City Council", "Métropole de Lyon").
-        let mut place_by_end: HashMap<usize, usize> = HashMap::new();
-        let mut place_by_start: HashMap<usize, usize> = HashMap::new();
+        let mut place_by_end: FxHashMap<usize, usize> = FxHashMap::default();
+        let mut place_by_start: FxHashMap<usize, usize> = FxHashMap::default();
         for (i, c) in out.iter().enumerate() {
             if c.etype == EntityType::Location && c.canonical.is_some() {
                 place_by_end.insert(c.span.end, i);
                 place_by_start.insert(c.span.start, i);
             }
         }
-        let mut absorbed: HashSet<usize> = HashSet::new();
+        let mut absorbed: FxHashSet<usize> = FxHashSet::default();
         for run in runs {
             let mut words: &[Word<'_>] = &run;
             while let Some(first) = words.first() {
@@ -1550,7 +1562,7 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
             .join(" ")
     };
     let found_here = |c: &Candidate| c.canonical.is_none() && c.kind == MentionKind::Name;
-    let mut best: HashMap<String, Option<(EntityType, String)>> = HashMap::new();
+    let mut best: FxHashMap<String, Option<(EntityType, String)>> = FxHashMap::default();
     for c in cands.iter().filter(|c| {
         found_here(c)
             && matches!(

@@ -11,12 +11,12 @@
 //! does not repeat the phrase it belongs to. Scores are normalised so the best is 1.
 //! A later issue replaces the built-in IDF with corpus document frequencies.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use super::segment::Tok;
 use super::{KeyPhrase, Span};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// How many phrases are returned.
 const TOP: usize = 10;
@@ -128,7 +128,7 @@ pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<
     // repeat "Islamic State".
     let mut covered = vec![false; tokens.len()];
     let mut chosen: Vec<(f32, &Phrase, Vec<usize>)> = Vec::new();
-    let mut seen_text: HashSet<String> = HashSet::new();
+    let mut seen_text: FxHashSet<String> = FxHashSet::default();
     while chosen.len() < TOP && !pool.is_empty() {
         let mut best: Option<(f32, usize)> = None;
         for (idx, (_, p)) in pool.iter().enumerate() {

@@ -3,7 +3,7 @@
 //! prerequisites (sentences, tokens, entities) even when their own output is
 //! not asked for.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use super::{Analysis, EntityType, Features, Input, Sentence, Span, Token};
 use super::{
@@ -120,7 +120,7 @@ pub(crate) fn run(input: &Input<'_>) -> Analysis {
                 quotes::extract(text, masked, &sentence_spans, &found, &cleaned.shortcodes);
             // Whoever the quotes name as a speaker is a person, when the
             // recogniser could not tell; ids and salience stay as they are.
-            let speakers: HashSet<&str> = out
+            let speakers: FxHashSet<&str> = out
                 .quotes
                 .iter()
                 .filter_map(|q| q.speaker_entity_id.as_deref())

@@ -12,7 +12,7 @@
 //! `…-quote="…"` attribute with `author="…"`) are reported too, and reported
 //! speech of the form `Rhodes said (that) …` is an INDIRECT quote.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -370,7 +370,7 @@ struct Index<'a> {
     /// The PERSON mentions alone, in the same order.
     persons: Vec<(Span, usize)>,
     /// `person_named` answers by name.
-    named: HashMap<String, Option<usize>>,
+    named: FxHashMap<String, Option<usize>>,
 }
 
 impl<'a> Index<'a> {
@@ -394,7 +394,7 @@ impl<'a> Index<'a> {
             entities,
             mentions,
             persons,
-            named: HashMap::new(),
+            named: FxHashMap::default(),
         }
     }
 

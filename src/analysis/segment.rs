@@ -7,14 +7,13 @@
 //! letter or digit.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::Span;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A token as the stages use it.
 #[derive(Debug, Clone, PartialEq)]
@@ -362,12 +361,12 @@ thread_local! {
     /// Stems this thread has computed, per language code. A stem is a pure
     /// function of the word and news vocabulary repeats from one document to
     /// the next, so most words are looked up here rather than stemmed again.
-    static STEMS: RefCell<HashMap<String, HashMap<String, String>>> =
-        RefCell::new(HashMap::new());
+    static STEMS: RefCell<FxHashMap<String, FxHashMap<String, String>>> =
+        RefCell::new(FxHashMap::default());
 }
 
 /// Stems a normalised word with the language's stemmer, through the cache.
-fn cached_stem(stemmer: &Stemmer, stems: &mut HashMap<String, String>, norm: &str) -> String {
+fn cached_stem(stemmer: &Stemmer, stems: &mut FxHashMap<String, String>, norm: &str) -> String {
     if let Some(stem) = stems.get(norm) {
         return stem.clone();
     }

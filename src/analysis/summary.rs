@@ -9,7 +9,9 @@
 //! the title itself), repeated sentences and sentences without letters are
 //! never chosen; cleaned regions are masked, so they never form sentences.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 
 use super::segment::{Shape, Tok};
 use super::{Span, Summary};
@@ -32,7 +34,7 @@ pub(crate) fn summarize(
         wanted
     };
     let normalized_title = title.map(normalize);
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: FxHashSet<String> = FxHashSet::default();
     let mut eligible = vec![false; sentences.len()];
     for (i, span) in sentences.iter().enumerate() {
         let body = text.get(span.start..span.end).unwrap_or_default();

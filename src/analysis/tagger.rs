@@ -216,6 +216,9 @@ struct TokInfo {
     /// Whether the run ends in a legal suffix or opens with a first name.
     run_legal: bool,
     run_first_name: bool,
+    /// All lower case, or no letter or digit at all ("said", ",", "--"):
+    /// such a token does not open an entity (see [`Model::tag`]).
+    plain: bool,
 }
 
 /// Sentence facts.
@@ -318,6 +321,7 @@ impl Doc {
         for (i, t) in tokens.iter().enumerate() {
             let w = text.get(t.span.start..t.span.end).unwrap_or_default();
             let (shape, short) = shapes_of(w);
+            let cap = cap_class(w);
             let same_sentence = |j: usize| tokens.get(j).is_some_and(|o| o.sentence == t.sentence);
             let prev_norm = i
                 .checked_sub(1)
@@ -346,7 +350,7 @@ impl Doc {
                 suf2: affix(&t.norm, 2, true, 6),
                 suf3: affix(&t.norm, 3, true, 7),
                 suf4: affix(&t.norm, 4, true, 8),
-                cap: cap_class(w),
+                cap,
                 gaz: u64::from(gaz.get(i).copied().unwrap_or(0)),
                 first_name: (lex.first_name)(w),
                 title: prev_norm.is_some_and(|p| (lex.title)(p)),
@@ -362,6 +366,7 @@ impl Doc {
                 run_last: 0,
                 run_legal: false,
                 run_first_name: false,
+                plain: cap == 0 || !w.chars().any(char::is_alphanumeric),
             });
         }
         // Runs of capitalised words, separated by nothing but a space.
@@ -661,6 +666,13 @@ impl Model {
         for s in doc.sentences() {
             let (mut prev, mut prev2) = (START, START);
             for i in s {
+                // Outside an entity, a plain token stays outside: scoring it
+                // would almost never open one, and most tokens are plain.
+                if (prev == 0 || prev == START) && doc.toks.get(i).is_some_and(|t| t.plain) {
+                    prev2 = prev;
+                    prev = 0;
+                    continue;
+                }
                 feats.clear();
                 doc.static_features(i, &mut feats);
                 doc.tag_features(i, prev, prev2, &mut feats);

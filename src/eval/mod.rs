@@ -35,6 +35,11 @@ enum EvalCommand {
         /// Prints JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Lists, on standard error, each entity found that no gold entity
+        /// matches exactly and each gold entity missed (for error analysis;
+        /// use it on training data, not on the parts you report).
+        #[arg(long)]
+        explain: bool,
     },
     /// Scores direct quotes and their speakers on a PolNeAR directory
     /// (`text/` and `attributions/` in brat standoff format).
@@ -56,7 +61,12 @@ enum EvalCommand {
 /// Runs `docsift eval`.
 pub fn run(args: EvalArgs) -> ExitCode {
     match args.command {
-        EvalCommand::Ner { conll, every, json } => {
+        EvalCommand::Ner {
+            conll,
+            every,
+            json,
+            explain,
+        } => {
             let mut docs = Vec::new();
             let mut files = Vec::new();
             for path in &conll {
@@ -77,7 +87,7 @@ pub fn run(args: EvalArgs) -> ExitCode {
                 };
                 files.push(format!("{}{part}", path.display()));
             }
-            let report = ner::evaluate(files, &docs);
+            let report = ner::evaluate(files, &docs, explain);
             print_report(&report, json, ner::Report::table)
         }
         EvalCommand::Quotes {

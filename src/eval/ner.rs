@@ -279,20 +279,85 @@ pub fn predict(doc: &Document) -> (Vec<Chunk>, Duration) {
 }
 
 /// Scores the entity stage on documents.
-pub fn evaluate(files: Vec<String>, docs: &[Document]) -> Report {
+///
+/// With `explain`, each predicted entity that no gold entity matches
+/// exactly and each gold entity missed is written to standard error, with
+/// its words and the entities of the other side that overlap it.
+pub fn evaluate(files: Vec<String>, docs: &[Document], explain: bool) -> Report {
     // The lazily built tables (gazetteer automaton, tagger model) are built
     // once before timing, as a server builds them on its first request.
     let _ = analyse_entities("Warm-up: Angela Merkel visited Paris.");
     let mut scorer = Scorer::default();
     let mut elapsed = Duration::ZERO;
     let mut tokens = 0;
-    for doc in docs {
+    for (number, doc) in docs.iter().enumerate() {
         let (predicted, took) = predict(doc);
         elapsed += took;
         tokens += doc.token_count();
-        scorer.add(&doc.gold_chunks(), &predicted);
+        let gold = doc.gold_chunks();
+        if explain {
+            for line in explain_document(number, doc, &gold, &predicted) {
+                eprintln!("{line}");
+            }
+        }
+        scorer.add(&gold, &predicted);
     }
     Report::new(files, docs.len(), tokens, &scorer, elapsed)
+}
+
+/// One document's errors, a line each (see [`evaluate`]).
+fn explain_document(
+    number: usize,
+    doc: &Document,
+    gold: &[Chunk],
+    predicted: &[Chunk],
+) -> Vec<String> {
+    let words: Vec<&str> = doc
+        .sentences
+        .iter()
+        .flatten()
+        .map(|t| t.text.as_str())
+        .collect();
+    let show = |c: &Chunk| {
+        format!(
+            "{} \"{}\"",
+            c.label,
+            words.get(c.tokens.clone()).unwrap_or_default().join(" ")
+        )
+    };
+    let overlapping = |c: &Chunk, others: &[Chunk]| {
+        let found: Vec<String> = others
+            .iter()
+            .filter(|o| o.tokens.start < c.tokens.end && c.tokens.start < o.tokens.end)
+            .map(show)
+            .collect();
+        if found.is_empty() {
+            "nothing".to_string()
+        } else {
+            found.join(", ")
+        }
+    };
+    let mut lines = Vec::new();
+    let mut reported = HashSet::new();
+    for p in predicted {
+        if !gold.contains(p) && reported.insert(p) {
+            lines.push(format!(
+                "doc {number}: wrong {} (gold: {})",
+                show(p),
+                overlapping(p, gold)
+            ));
+        }
+    }
+    for g in gold {
+        if !predicted.contains(g) {
+            lines.push(format!(
+                "doc {number}: missed {} (found: {})",
+                show(g),
+                overlapping(g, predicted)
+            ));
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -347,7 +412,7 @@ mod tests {
         let docs = conll::parse(
             "-DOCSTART- O\n\nAngela B-PER\nMerkel I-PER\nvisited O\nFrance B-LOC\non O\nMonday O\n.\n",
         );
-        let report = evaluate(vec!["inline".into()], &docs);
+        let report = evaluate(vec!["inline".into()], &docs, false);
         assert_eq!(report.tokens, 7);
         let loc = &report.rows[2];
         assert_eq!(loc.label, "LOC");
@@ -356,5 +421,23 @@ mod tests {
         // Dates are not CoNLL entities, so "Monday" is no false positive.
         let micro = &report.rows[4];
         assert_eq!(micro.counts.predicted, micro.counts.correct, "{report:#?}");
+    }
+
+    #[test]
+    fn explain_lists_wrong_and_missed_entities() {
+        let docs = conll::parse("-DOCSTART- O\n\nBig B-ORG\nBank I-ORG\nrose O\n.\n");
+        let gold = docs[0].gold_chunks();
+        let predicted = vec![Chunk {
+            tokens: 1..2,
+            label: "PER".into(),
+        }];
+        assert_eq!(
+            explain_document(3, &docs[0], &gold, &predicted),
+            [
+                "doc 3: wrong PER \"Bank\" (gold: ORG \"Big Bank\")",
+                "doc 3: missed ORG \"Big Bank\" (found: PER \"Bank\")",
+            ]
+        );
+        assert!(explain_document(0, &docs[0], &gold, &gold).is_empty());
     }
 }
