@@ -68,7 +68,7 @@ static BRACKET_SHORTCODE: LazyLock<Regex> = LazyLock::new(|| {
     // A bracket shortcode needs attributes or a well-known name, so that an
     // editorial "[sic]" or "[1]" is left alone.
     Regex::new(
-        r#"\[/?(?:(?:caption|embed|video|audio|gallery|tweet|youtube|instagram|related|ad|playlist|iframe|facebook|soundcloud)\b[^\]\n]{0,300}|[A-Za-z][A-Za-z0-9_-]{0,40}(?:[ \t]+[A-Za-z][A-Za-z0-9_-]{0,40}="[^"\n]*")+[ \t]*/?)\]"#,
+        r#"\[/?(?:(?:caption|embed|video|audio|gallery|tweet|youtube|instagram|related|ad|playlist|iframe|facebook|soundcloud)(?-u:\b)[^\]\n]{0,300}|[A-Za-z][A-Za-z0-9_-]{0,40}(?:[ \t]+[A-Za-z][A-Za-z0-9_-]{0,40}="[^"\n]*")+[ \t]*/?)\]"#,
     )
     .expect("static regex")
 });
@@ -85,24 +85,24 @@ static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
-            watch\ (?:more|the\ (?:full\ )?video|now|live|below|video)\b.*
-          | click\ here\b.*
-          | share\ (?:this|on)\b.*
-          | subscribe\b.*
-          | follow\ us\b.*
-          | read\ (?:more|next|also)\b.*
-          | see\ also\b.*
+            watch\ (?:more|the\ (?:full\ )?video|now|live|below|video)(?-u:\b).*
+          | click\ here(?-u:\b).*
+          | share\ (?:this|on)(?-u:\b).*
+          | subscribe(?-u:\b).*
+          | follow\ us(?-u:\b).*
+          | read\ (?:more|next|also)(?-u:\b).*
+          | see\ also(?-u:\b).*
           | related(?:\ (?:articles?|stories|coverage|content|video))?:?
           | advertisement | advertising | sponsored(?:\ content)? | promoted
-          | sign\ up\ (?:for|to)\b.*
-          | (?:join|like)\ us\ on\b.*
-          | download\ (?:our|the)\ app\b.*
+          | sign\ up\ (?:for|to)(?-u:\b).*
+          | (?:join|like)\ us\ on(?-u:\b).*
+          | download\ (?:our|the)\ app(?-u:\b).*
           | (?:all\ rights\ reserved|copyright\ ©?).*
           | ©.*
-          | continue\ reading\b.* | scroll\ down\b.* | skip\ (?:to|ad)\b.*
-          | (?:story|article)\ continues\ below\b.*
+          | continue\ reading(?-u:\b).* | scroll\ down(?-u:\b).* | skip\ (?:to|ad)(?-u:\b).*
+          | (?:story|article)\ continues\ below(?-u:\b).*
           | (?:photo|image|video)\ credit:.*
-          | this\ (?:article|story)\ was\ (?:originally\ )?published\b.*
+          | this\ (?:article|story)\ was\ (?:originally\ )?published(?-u:\b).*
           | loading\.*
         )$",
     )

@@ -27,56 +27,59 @@ use super::{EntityType, MentionKind, Span, numbers};
 const MONTHS: &str = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
 
 static ISO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?-u:\b)").expect("static regex"));
 static MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b{MONTHS}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+        r"(?-u:\b){MONTHS}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(\d{{4}})(?-u:\b))?"
     ))
     .expect("static regex")
 });
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}(?:,?\s+(\d{{4}})\b)?"
+        r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}(?:,?\s+(\d{{4}})(?-u:\b))?"
     ))
     .expect("static regex")
 });
 static MONTH_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b(?:\s+(\d{4})\b)?")
+    Regex::new(r"(?-u:\b)(January|February|March|April|May|June|July|August|September|October|November|December)(?-u:\b)(?:\s+(\d{4})(?-u:\b))?")
         .expect("static regex")
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+    Regex::new(r"(?-u:\b)(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b)")
         .expect("static regex")
 });
-static RELATIVE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b([Tt]oday|[Yy]esterday|[Tt]omorrow)\b").expect("static regex"));
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)([Tt]oday|[Yy]esterday|[Tt]omorrow)(?-u:\b)").expect("static regex")
+});
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([Ll]ast|[Nn]ext|[Tt]his)\s+(week|month|year)\b").expect("static regex")
+    Regex::new(r"(?-u:\b)([Ll]ast|[Nn]ext|[Tt]his)\s+(week|month|year)(?-u:\b)")
+        .expect("static regex")
 });
 static AGO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,3}|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve)\s+(days?|weeks?|months?|years?)\s+ago\b")
+    Regex::new(r"(?-u:\b)(\d{1,3}|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine|[Tt]en|[Ee]leven|[Tt]welve)\s+(days?|weeks?|months?|years?)\s+ago(?-u:\b)")
         .expect("static regex")
 });
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f|[Bb]efore|[Aa]fter|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|[Tt]hrough)\s+((?:1[89]|20)\d\d)\b")
+    Regex::new(r"(?-u:\b)(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ff]rom|[Oo]f|[Bb]efore|[Aa]fter|[Dd]uring|[Ee]arly|[Ll]ate|[Mm]id-?|[Tt]hrough)\s+((?:1[89]|20)\d\d)(?-u:\b)")
         .expect("static regex")
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:a\.m\.|p\.m\.|am\b|pm\b))?|(?:1[0-2]|0?[1-9])\s?(?:a\.m\.|p\.m\.|am\b|pm\b))(?:\s?(?:(?:Eastern|Central|Mountain|Pacific|Atlantic|Greenwich Mean|Central European|British Summer)(?:\s(?:Standard|Daylight))?\sTime\b|GMT|UTC|ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|CET|CEST|BST)\b)?")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s?(?:a\.m\.|p\.m\.|am(?-u:\b)|pm(?-u:\b)))?|(?:1[0-2]|0?[1-9])\s?(?:a\.m\.|p\.m\.|am(?-u:\b)|pm(?-u:\b)))(?:\s?(?:(?:Eastern|Central|Mountain|Pacific|Atlantic|Greenwich Mean|Central European|British Summer)(?:\s(?:Standard|Daylight))?\sTime(?-u:\b)|GMT|UTC|ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|CET|CEST|BST)(?-u:\b))?")
         .expect("static regex")
 });
 
 /// "Q4 2025": a calendar or fiscal quarter.
 static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:Q([1-4])|([1-4])Q)\s?((?:19|20)\d\d)\b").expect("static regex")
+    Regex::new(r"(?-u:\b)(?:Q([1-4])|([1-4])Q)\s?((?:19|20)\d\d)(?-u:\b)").expect("static regex")
 });
 /// "fiscal year 2026", "FY2026": a fiscal year.
 static FISCAL_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:[Ff]iscal(?:\s+[Yy]ear)?|FY)\s?((?:19|20)\d\d)\b").expect("static regex")
+    Regex::new(r"(?-u:\b)(?:[Ff]iscal(?:\s+[Yy]ear)?|FY)\s?((?:19|20)\d\d)(?-u:\b)")
+        .expect("static regex")
 });
 /// "9 janvier 2026", "1er mai": French day and month.
 static FRENCH_DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\b(?:\s+(\d{4})\b)?")
+    Regex::new(r"(?i)(?-u:\b)(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)(?-u:\b)(?:\s+(\d{4})(?-u:\b))?")
         .expect("static regex")
 });
 

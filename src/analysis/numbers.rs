@@ -12,52 +12,52 @@ use super::entities::{Candidate, Taken};
 use super::{EntityType, MentionKind, Span};
 
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:https?://|www\.)[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?]"#)
+    Regex::new(r#"(?-u:\b)(?:https?://|www\.)[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?]"#)
         .expect("static regex")
 });
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b",
+        r"(?-u:\b)[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}(?-u:\b)",
     )
     .expect("static regex")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){1,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4})\b")
+    Regex::new(r"(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){1,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|(?-u:\b)\d{3}[.-]\d{3}[.-]\d{4})(?-u:\b)")
         .expect("static regex")
 });
 const NUM: &str = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
 const SCALE: &str = r"million|billion|trillion|thousand|bn|mn|m|k";
 static MONEY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(US\$|A\$|C\$|HK\$|NZ\$|\$|€|£|¥|₹|₽|\b(?:USD|EUR|GBP|JPY|CNY|CHF)\s?)\s?({NUM})(?:\s?({SCALE})\b)?"
+        r"(US\$|A\$|C\$|HK\$|NZ\$|\$|€|£|¥|₹|₽|(?-u:\b)(?:USD|EUR|GBP|JPY|CNY|CHF)\s?)\s?({NUM})(?:\s?({SCALE})(?-u:\b))?"
     ))
     .expect("static regex")
 });
 static MONEY_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b({NUM})(?:\s?(million|billion|trillion|thousand))?\s?(dollars?|euros?|pounds? sterling|pounds|yen|yuan|renminbi|rupees?|francs?|roubles?|rubles?|USD|EUR|GBP|JPY|CNY|CHF)\b"
+        r"(?-u:\b)({NUM})(?:\s?(million|billion|trillion|thousand))?\s?(dollars?|euros?|pounds? sterling|pounds|yen|yuan|renminbi|rupees?|francs?|roubles?|rubles?|USD|EUR|GBP|JPY|CNY|CHF)(?-u:\b)"
     ))
     .expect("static regex")
 });
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b({NUM})(?:\s?%|\s?(?:percent|per cent|percentage points?|pct)\b)"
+        r"(?-u:\b)({NUM})(?:\s?%|\s?(?:percent|per cent|percentage points?|pct)(?-u:\b))"
     ))
     .expect("static regex")
 });
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b({NUM}|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|a hundred|a thousand))(?:\s(million|billion|thousand))?\s(?:(?:more|other|additional|new)\s)?(people|persons|civilians|soldiers|troops|children|women|men|students|workers|refugees|migrants|deaths|casualties|victims|fighters|militants|officers|journalists|passengers|residents|hostages|prisoners|patients|cases|homes|houses|buildings|vehicles|cars|aircraft|planes|jets|drones|missiles|rockets|square (?:miles|kilometres|kilometers)|km|kilometers|kilometres|miles|meters|metres|feet|kg|kilograms|tonnes|tons|barrels|acres|hectares|liters|litres|gallons|degrees|years|months|weeks|days|hours|minutes|seconds)\b"
+        r"(?-u:\b)({NUM}|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|a hundred|a thousand))(?:\s(million|billion|thousand))?\s(?:(?:more|other|additional|new)\s)?(people|persons|civilians|soldiers|troops|children|women|men|students|workers|refugees|migrants|deaths|casualties|victims|fighters|militants|officers|journalists|passengers|residents|hostages|prisoners|patients|cases|homes|houses|buildings|vehicles|cars|aircraft|planes|jets|drones|missiles|rockets|square (?:miles|kilometres|kilometers)|km|kilometers|kilometres|miles|meters|metres|feet|kg|kilograms|tonnes|tons|barrels|acres|hectares|liters|litres|gallons|degrees|years|months|weeks|days|hours|minutes|seconds)(?-u:\b)"
     ))
     .expect("static regex")
 });
 static FRACTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?i:(an?|one|two|three|four|five|six|seven|eight|nine)[- ](halfs?|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?))\b")
+    Regex::new(r"(?-u:\b)(?i:(an?|one|two|three|four|five|six|seven|eight|nine)[- ](halfs?|halves|thirds?|quarters?|fourths?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?))(?-u:\b)")
         .expect("static regex")
 });
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b({NUM})(?:\s(million|billion|trillion|thousand))?\b"
+        r"(?-u:\b)({NUM})(?:\s(million|billion|trillion|thousand))?(?-u:\b)"
     ))
     .expect("static regex")
 });
@@ -432,6 +432,24 @@ mod tests {
                 ("presse@example.fr", EntityType::Email),
                 ("https://exemple.fr/été?x=1", EntityType::Url),
                 ("+33 1 42 68 53 00", EntityType::Phone),
+            ]
+        );
+    }
+
+    #[test]
+    fn amounts_between_curly_quotes_and_accented_words() {
+        // The word boundaries are ASCII ones, so that text with curly quotes
+        // keeps the fast regex engine; a letter such as "é" next to a number
+        // still does not glue to it.
+        let got =
+            find("“Prices rose 30 percent,” said Zoé; Zürich paid €4.5 billion for 129 people.");
+        let texts: Vec<(&str, EntityType)> = got.iter().map(|(t, e, _)| (t.as_str(), *e)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("30 percent", EntityType::Percent),
+                ("€4.5 billion", EntityType::Money),
+                ("129 people", EntityType::Quantity),
             ]
         );
     }
