@@ -41,7 +41,7 @@ enum Command {
     /// Benchmarks: drives a running server over gRPC (`--scenario`), or runs
     /// the pipeline or the index in process (`pipeline`, `index`).
     Bench(docsift::bench::BenchArgs),
-    /// Scores the analysis on gold data (`ner`, `quotes`).
+    /// Scores the analysis on gold data (`ner`, `langid`, `quotes`).
     Eval(docsift::eval::EvalArgs),
     /// Trains the learned parts of the analysis (`ner`).
     Train(docsift::eval::TrainArgs),
