@@ -408,12 +408,14 @@ fn described_after_verb(after: &str, base: usize) -> Option<Attribution> {
     {
         return None;
     }
-    let (start, end) = match (c.name("name"), c.name("rest")) {
-        (Some(name), _) if !determiner => (name.start(), name.end()),
-        (name, rest) if determiner => {
+    let (start, end) = match c.name("name") {
+        Some(name) if !determiner => (name.start(), name.end()),
+        _ if determiner => {
             // The whole phrase, up to the first word that ends it.
-            let tail_end = name.or(rest).map_or(words.end(), |m| m.end());
-            let phrase = after.get(words.start()..tail_end).unwrap_or_default();
+            let tail = after.get(words.start()..).unwrap_or_default();
+            let phrase = tail
+                .find([',', ';', ':', '!', '?', '\n', '"', '“', '”'])
+                .map_or(tail, |i| &tail[..i]);
             let mut len = 0;
             for (i, w) in phrase.split_inclusive([' ', '\t', '\u{a0}']).enumerate() {
                 let bare = w.trim();
@@ -607,8 +609,17 @@ fn resolve(
             EntityType::Person | EntityType::Organization | EntityType::Other
         )
     });
+    // A noun phrase ("the former aide to President Bush") is given as
+    // written: the name inside it is not the speaker.
+    let determiner = name.split_whitespace().next().is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "the" | "a" | "an" | "one" | "another" | "his" | "her" | "their" | "its"
+        )
+    });
     let entity = match covering {
         Some(e) => Some(e),
+        None if determiner => None,
         None => {
             // The name may hold more than one mention ("Adviser Ben Rhodes");
             // its last word is the surest link.
@@ -1222,6 +1233,82 @@ mod attribution_tests {
         );
         assert!(qs.iter().all(|q| !q.text.contains("Morning")), "{qs:?}");
         assert_eq!(find(&qs, "We Will Win").speaker, "Clinton");
+    }
+
+    #[test]
+    fn mixed_and_mistyped_marks_pair() {
+        let qs = quotes(
+            "\"We will keep talking to them all,” Rhodes said.\n\n\
+             “It is a hard thing to do well,“ said Larry Noble, an attorney.",
+        );
+        assert_eq!(find(&qs, "We will keep").speaker, "Rhodes");
+        let noble = find(&qs, "It is a hard");
+        assert_eq!(noble.text, "It is a hard thing to do well");
+        assert_eq!(noble.speaker, "Larry Noble");
+    }
+
+    #[test]
+    fn a_paragraph_ending_in_a_colon_introduces_the_quote_after_it() {
+        let text =
+            "Reporter Jomana Karadsheh says:\n\n\"Well, the eyewitness describes a frontline.\"";
+        let qs = quotes(text);
+        let q = find(&qs, "Well, the eyewitness");
+        assert_eq!(q.speaker, "Jomana Karadsheh");
+        assert_eq!(q.cue, "says");
+        let a = q.attribution_span.expect("attribution");
+        assert_eq!(&text[a.start..a.end], "Reporter Jomana Karadsheh says");
+        // A colon paragraph whose verb is no cue: its subject speaks.
+        let qs = quotes(
+            "Senator Ted Cruz spoke.\n\nCruz called them on it:\n\n\"The questions asked in this debate illustrate it.\"",
+        );
+        assert_eq!(find(&qs, "The questions").speaker, "Ted Cruz");
+        assert_eq!(find(&qs, "The questions").cue, "called");
+    }
+
+    #[test]
+    fn the_subject_of_an_introducing_sentence_speaks() {
+        let qs = quotes(
+            "Bernie Sanders toured the state.\n\n\
+             At the debate, Sanders compared himself to Clinton, saying, \"I don't get personal speaking fees.\"\n\n\
+             When he returned he began by saying, \"I don't think that it is necessary.\"\n\n\
+             The email goes on to say: \"Trump wants to write racism into our law books.\"",
+        );
+        assert_eq!(find(&qs, "I don't get").speaker, "Bernie Sanders");
+        assert_eq!(find(&qs, "I don't get").cue, "compared");
+        assert_eq!(find(&qs, "Trump wants").speaker, "The email");
+        // "he" is the last named speaker.
+        assert_eq!(find(&qs, "I don't think").speaker, "Bernie Sanders");
+        // A heading with a colon names nobody.
+        let qs = quotes(
+            "Signs of a shift:\n\n\"Data collected by our firm helps confirm both issues.\"",
+        );
+        assert_eq!(find(&qs, "Data collected").speaker, "");
+    }
+
+    #[test]
+    fn speakers_described_after_the_cue_and_auxiliaries_before_it() {
+        let qs = quotes(
+            "\"She is too far behind now,\" said an Iowa Democrat, \"and Iowa was not decisive.\"\n\n\
+             \"She is going to be more aggressive,\" said former South Carolina Gov. Jim Hodges, a Clinton backer.\n\n\
+             \"Certainly he has gone the other way,\" said the former top aide to President George W. Bush.\n\n\
+             \"She still has the best friends from school,\" Bill Clinton has said.\n\n\
+             \"There was wrongdoing in the end,\" said a former official in Washington.",
+        );
+        assert_eq!(find(&qs, "She is too far").speaker, "an Iowa Democrat");
+        assert_eq!(find(&qs, "and Iowa").speaker, "an Iowa Democrat");
+        // The name behind the titles, resolved to its entity.
+        assert_eq!(find(&qs, "She is going").speaker, "Jim Hodges");
+        assert_eq!(
+            find(&qs, "Certainly").speaker,
+            "the former top aide to President George W. Bush"
+        );
+        let bill = find(&qs, "She still has");
+        assert_eq!(
+            (bill.speaker.as_str(), bill.cue.as_str()),
+            ("Bill Clinton", "said")
+        );
+        // The description ends before "in Washington".
+        assert_eq!(find(&qs, "There was").speaker, "a former official");
     }
 
     #[test]
