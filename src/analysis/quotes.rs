@@ -1,16 +1,25 @@
 //! Quotes and their speakers.
 //!
 //! Direct quotes are text between straight (`"…"`), curly (`“…”`), French
-//! (`«…»`) or German (`„…“`) quotation marks, of at least three words. A quote
-//! left open at the end of a paragraph runs to the paragraph's end (the news
-//! convention for a quote that continues in the next paragraph). The
-//! attribution is looked for right after the quote (`"…," Rhodes said`,
-//! `"…," said Rhodes`, `"…," he told reporters`, `according to X`) and right
-//! before it (`Rhodes said: "…"`). A quote without attribution inherits the
-//! speaker of the previous quote when that one is in the same or the
-//! immediately preceding paragraph. Quotes carried by CMS shortcodes (a
-//! `…-quote="…"` attribute with `author="…"`) are reported too, and reported
-//! speech of the form `Rhodes said (that) …` is an INDIRECT quote.
+//! (`«…»`) or German (`„…“`) quotation marks, of at least three words (or
+//! fewer when a speaker and cue follow: `"It's fine," Trump said`). Mixed
+//! marks pair (`"…”`), and a left mark right after closing punctuation is a
+//! mistyped right one (`“…,“ said Noble`). A quote left open at the end of a
+//! paragraph runs to the paragraph's end (the news convention for a quote
+//! that continues in the next paragraph). The attribution is looked for
+//! right after the quote (`"…," Rhodes said`, `"…," said Rhodes`, `"…," he
+//! told reporters`, `"…," said an Iowa Democrat`, `"…," Bill Clinton has
+//! said`, `according to X`), right before it (`Rhodes said: "…"`), in the
+//! paragraph before when that one ends in a colon, and else in the subject
+//! of the sentence that introduces the quote with a colon or an `-ing` cue
+//! (`Clinton has since apologized: "…"`, `Sanders …, saying, "…"`). A
+//! pronoun speaker is the last speaker named; a speaker given as a noun
+//! phrase ("the group", "a former official") is given as written. A quote
+//! without attribution inherits the speaker of the previous quote when
+//! that one is in the same or the immediately preceding paragraph. Quotes
+//! carried by CMS shortcodes (a `…-quote="…"` attribute with `author="…"`)
+//! are reported too, and reported speech of the form `Rhodes said (that) …`
+//! is an INDIRECT quote.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -34,7 +43,7 @@ const NAME: &str =
 
 static AFTER_NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s,]*(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?:(?:former|then|retired|[\p{{Ll}}\-]+|\p{{Lu}}[\p{{L}}.\-]*)[ \t\xA0]+){{0,4}}?(?P<name>{NAME}))(?:,[^,\n]{{1,90}},)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
+        r"^[\s,]*(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?:(?:former|then|retired|[\p{{Ll}}\-]+|\p{{Lu}}[\p{{L}}.\-]*)[ \t\xA0]+){{0,4}}?(?P<name>{NAME}))(?:,[^\n]{{1,200}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
     .expect("static regex")
 });
@@ -198,8 +207,30 @@ fn find_raw(masked: &str) -> Vec<Raw> {
             });
         }
     }
-    out.retain(|r| word_count(masked, r.inner) >= MIN_WORDS && !is_title(masked, r.inner));
+    out.retain(|r| {
+        let words = word_count(masked, r.inner);
+        (words >= MIN_WORDS || (words > 0 && is_attributed_speech(masked, r)))
+            && !is_title(masked, r.inner)
+    });
     out
+}
+
+/// Whether a short quotation is speech all the same: its words end in a
+/// comma, `!` or `?` inside the marks and a speaker and cue follow (`"It's
+/// fine," Trump said`, `"Denver," he answered`).
+fn is_attributed_speech(masked: &str, r: &Raw) -> bool {
+    let inner = masked.get(r.inner.start..r.close_end).unwrap_or_default();
+    let inner = inner.trim_end_matches(['"', '”', '“', '»', ' ']);
+    if !inner.ends_with([',', '!', '?']) {
+        return false;
+    }
+    let mut end = (r.close_end + 160).min(masked.len());
+    while end > r.close_end && !masked.is_char_boundary(end) {
+        end -= 1;
+    }
+    let after = masked.get(r.close_end..end).unwrap_or_default();
+    let after = after.get(..sentence_end(after)).unwrap_or_default();
+    AFTER_NAME_VERB.is_match(after) || AFTER_VERB_NAME.is_match(after)
 }
 
 /// Whether quoted words are a title ("Good Morning America", "13 Hours:
@@ -1309,6 +1340,27 @@ mod attribution_tests {
         );
         // The description ends before "in Washington".
         assert_eq!(find(&qs, "There was").speaker, "a former official");
+    }
+
+    #[test]
+    fn a_short_quote_followed_by_its_attribution_is_speech() {
+        let qs = quotes(
+            "Donald Trump spoke on Monday.\n\n\
+             \"It's fine,\" Trump said. \"And much tougher than that is fine.\"\n\n\
+             Critics called it \"plain torture\" at once.",
+        );
+        let short = find(&qs, "It's fine");
+        assert_eq!(
+            (short.speaker.as_str(), short.cue.as_str()),
+            ("Donald Trump", "said")
+        );
+        assert_eq!(find(&qs, "And much tougher").speaker, "Donald Trump");
+        assert!(qs.iter().all(|q| q.text != "plain torture"), "{qs:?}");
+        // An appositive with commas of its own between quote and cue.
+        let qs = quotes(
+            "\"Both of them scare me a lot,\" Harry Bond, 30, of Raleigh, N.C., who was polled, said in an interview.",
+        );
+        assert_eq!(find(&qs, "Both of them").speaker, "Harry Bond");
     }
 
     #[test]

@@ -500,9 +500,10 @@ pub fn explanation(name: &str, text: &str, gold: &[GoldQuote], predicted: &[Pred
             .all(|g| overlap(&g.content, std::slice::from_ref(&p.span)) == 0)
         {
             out.push_str(&format!(
-                "FP {name} @{} ({} bytes): {}\n",
+                "FP {name} @{} ({} bytes, speaker {:?}): {}\n",
                 p.span.start,
                 p.span.len(),
+                p.speaker,
                 snippet(&p.span)
             ));
         }
