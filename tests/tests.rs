@@ -7,7 +7,7 @@ mod util;
 
 use docsift::proto::pb;
 use tonic::Code;
-use util::{TestServer, bad_field, founding_article, text_document, wait_for};
+use util::{TestServer, bad_field, founding_article, seed, text_document, wait_for};
 
 fn analysis_of(text: &str, unit: pb::OffsetUnit) -> pb::AnalyzeRequest {
     pb::AnalyzeRequest {
@@ -205,6 +205,237 @@ async fn spans_in_every_offset_unit() {
             assert_eq!(slice_in_unit(text, span, unit), q.text, "{unit:?}");
         }
     }
+}
+
+/// A UTF-8 byte offset of `text` counted in `unit`, computed apart from the
+/// server's conversion.
+fn offset_in_unit(text: &str, byte: usize, unit: pb::OffsetUnit) -> u32 {
+    let before = &text[..byte];
+    let n = match unit {
+        pb::OffsetUnit::Utf16 => before.encode_utf16().count(),
+        pb::OffsetUnit::CodePoint => before.chars().count(),
+        _ => before.len(),
+    };
+    u32::try_from(n).expect("offset fits u32")
+}
+
+const UNITS: [pb::OffsetUnit; 3] = [
+    pb::OffsetUnit::Utf8,
+    pb::OffsetUnit::Utf16,
+    pb::OffsetUnit::CodePoint,
+];
+
+async fn analysis_in(server: &TestServer, text: &str, unit: pb::OffsetUnit) -> pb::Analysis {
+    let analysis = server
+        .analyzer()
+        .analyze(analysis_of(text, unit))
+        .await
+        .expect("analyze")
+        .into_inner()
+        .analysis
+        .expect("analysis");
+    assert_eq!(analysis.offset_unit(), unit);
+    analysis
+}
+
+/// Every quote's span and attribution span, and every entity mention's
+/// span, slice the text to what they claim in `unit`, and equal the UTF-8
+/// offsets of `utf8` converted independently.
+fn check_spans(text: &str, analysis: &pb::Analysis, utf8: &pb::Analysis, unit: pb::OffsetUnit) {
+    assert_eq!(analysis.quotes.len(), utf8.quotes.len(), "{unit:?}");
+    for (q, q8) in analysis.quotes.iter().zip(&utf8.quotes) {
+        let (s, s8) = (q.span.expect("span"), q8.span.expect("span"));
+        assert_eq!(slice_in_unit(text, s, unit), q.text, "{unit:?}");
+        assert_eq!(s.begin, offset_in_unit(text, s8.begin as usize, unit));
+        assert_eq!(s.end, offset_in_unit(text, s8.end as usize, unit));
+        match (q.attribution_span, q8.attribution_span) {
+            (Some(a), Some(a8)) => {
+                assert_eq!(
+                    slice_in_unit(text, a, unit),
+                    &text[a8.begin as usize..a8.end as usize],
+                    "{unit:?}"
+                );
+                assert_eq!(a.begin, offset_in_unit(text, a8.begin as usize, unit));
+            }
+            (None, None) => {}
+            other => panic!("attribution spans differ between units: {other:?}"),
+        }
+    }
+    assert_eq!(analysis.entities.len(), utf8.entities.len(), "{unit:?}");
+    for (e, e8) in analysis.entities.iter().zip(&utf8.entities) {
+        for (m, m8) in e.mentions.iter().zip(&e8.mentions) {
+            let (s, s8) = (m.span.expect("span"), m8.span.expect("span"));
+            assert_eq!(slice_in_unit(text, s, unit), m.text, "{unit:?} {}", e.name);
+            assert_eq!(s.begin, offset_in_unit(text, s8.begin as usize, unit));
+            assert_eq!(s.end, offset_in_unit(text, s8.end as usize, unit));
+        }
+    }
+}
+
+/// The founding article with a non-ASCII line before it and curly
+/// quotation marks for the straight ones outside the shortcode, so that the
+/// three units differ.
+fn founding_article_curly() -> String {
+    let mut out = String::from("Édition spéciale 🇫🇷 — “Réaction” à Paris\n\n");
+    for line in founding_article().split_inclusive('\n') {
+        if line.starts_with('%') {
+            out.push_str(line);
+            continue;
+        }
+        let mut open = true;
+        for c in line.chars() {
+            if c == '"' {
+                out.push(if open { '“' } else { '”' });
+                open = !open;
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn founding_article_quotes_in_every_offset_unit() {
+    let server = TestServer::start().await;
+    for (variant, text) in [
+        ("straight", founding_article()),
+        ("curly", founding_article_curly()),
+    ] {
+        let utf8 = analysis_in(&server, &text, pb::OffsetUnit::Utf8).await;
+        let rhodes = entity(&utf8, "Ben Rhodes").id.clone();
+        // (opening words, cue, kind, attribution as written)
+        let expected: [(&str, &str, pb::QuoteKind, Option<&str>); 6] = [
+            (
+                "getting arms directly",
+                "said",
+                pb::QuoteKind::Indirect,
+                Some("Rhodes said"),
+            ),
+            (
+                "Clearly there's going to have to be",
+                "said",
+                pb::QuoteKind::Direct,
+                Some("Rhodes said"),
+            ),
+            (
+                "What we're doing here at the G20",
+                "",
+                pb::QuoteKind::Direct,
+                Some("Ben Rhodes"),
+            ),
+            (
+                "What we've made clear to the French",
+                "said",
+                pb::QuoteKind::Direct,
+                Some("Rhodes said"),
+            ),
+            // The paragraph without attribution continues Rhodes's words.
+            (
+                "We're confident that in the coming days",
+                "",
+                pb::QuoteKind::Direct,
+                None,
+            ),
+            (
+                "Islamic State has the aspiration",
+                "told reporters",
+                pb::QuoteKind::Indirect,
+                Some("Rhodes told reporters"),
+            ),
+        ];
+        assert_eq!(
+            utf8.quotes.len(),
+            expected.len(),
+            "{variant}: {:#?}",
+            utf8.quotes
+        );
+        for (q, (start, cue, kind, attribution)) in utf8.quotes.iter().zip(expected) {
+            assert!(
+                q.text.starts_with(start),
+                "{variant}: {:?} vs {start:?}",
+                q.text
+            );
+            assert_eq!(q.speaker, "Ben Rhodes", "{variant}: {start}");
+            assert_eq!(q.speaker_entity_id, rhodes, "{variant}: {start}");
+            assert_eq!(q.cue, cue, "{variant}: {start}");
+            assert_eq!(q.kind(), kind, "{variant}: {start}");
+            let found = q
+                .attribution_span
+                .map(|a| &text[a.begin as usize..a.end as usize]);
+            assert_eq!(found, attribution, "{variant}: {start}");
+        }
+        // The quote ends before the closing mark and its comma.
+        assert!(utf8.quotes[1].text.ends_with("our efforts"));
+        for unit in UNITS {
+            let analysis = analysis_in(&server, &text, unit).await;
+            check_spans(&text, &analysis, &utf8, unit);
+        }
+        if variant == "curly" {
+            // The prefix moves UTF-16 and code point offsets off the bytes.
+            let utf16 = analysis_in(&server, &text, pb::OffsetUnit::Utf16).await;
+            let (b8, b16) = (
+                utf8.quotes[1].span.expect("span").begin,
+                utf16.quotes[1].span.expect("span").begin,
+            );
+            assert!(b16 < b8, "UTF-16 {b16} vs UTF-8 {b8}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn seed_quotes_and_entities_in_every_offset_unit() {
+    let server = TestServer::start().await;
+    // A French quote in guillemets, with accented text before it.
+    let french = seed("french_article.txt");
+    let utf8 = analysis_in(&server, &french, pb::OffsetUnit::Utf8).await;
+    let q = utf8
+        .quotes
+        .iter()
+        .find(|q| q.text.starts_with("Cette ligne change la vie"))
+        .unwrap_or_else(|| panic!("the « » quote: {:#?}", utf8.quotes));
+    assert_eq!(q.speaker, "Claire Fontaine");
+    assert_eq!(q.cue, "a déclaré");
+    assert_eq!(q.kind(), pb::QuoteKind::Direct);
+    assert!(!q.speaker_entity_id.is_empty());
+    // A quote split by its attribution: both pieces are Priya Raman's.
+    let release = seed("press_release.txt");
+    let release8 = analysis_in(&server, &release, pb::OffsetUnit::Utf8).await;
+    let raman: Vec<_> = release8
+        .quotes
+        .iter()
+        .filter(|q| q.speaker == "Priya Raman" && q.kind() == pb::QuoteKind::Direct)
+        .collect();
+    assert_eq!(raman.len(), 2, "{:#?}", release8.quotes);
+    assert!(raman[0].text.starts_with("2025 was the year"));
+    assert_eq!(raman[0].cue, "said");
+    assert!(raman[1].text.starts_with("Bringing Helix Sensors"));
+    assert_eq!(raman[0].speaker_entity_id, raman[1].speaker_entity_id);
+    for (text, utf8) in [(&french, &utf8), (&release, &release8)] {
+        for unit in UNITS {
+            let analysis = analysis_in(&server, text, unit).await;
+            check_spans(text, &analysis, utf8, unit);
+        }
+    }
+    // Entity mentions past emoji, CJK, RTL and combining marks.
+    let multi = seed("multiscript.txt");
+    let multi8 = analysis_in(&server, &multi, pb::OffsetUnit::Utf8).await;
+    for name in ["Maria Santos", "Anna Kowalski"] {
+        entity(&multi8, name);
+    }
+    for unit in UNITS {
+        let analysis = analysis_in(&server, &multi, unit).await;
+        check_spans(&multi, &analysis, &multi8, unit);
+    }
+    let kowalski = |a: &pb::Analysis| {
+        entity(a, "Anna Kowalski").mentions[0]
+            .span
+            .expect("span")
+            .begin
+    };
+    let utf16 = analysis_in(&server, &multi, pb::OffsetUnit::Utf16).await;
+    let points = analysis_in(&server, &multi, pb::OffsetUnit::CodePoint).await;
+    assert!(kowalski(&points) < kowalski(&utf16) && kowalski(&utf16) < kowalski(&multi8));
 }
 
 #[tokio::test]

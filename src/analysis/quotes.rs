@@ -1,16 +1,25 @@
 //! Quotes and their speakers.
 //!
 //! Direct quotes are text between straight (`"…"`), curly (`“…”`), French
-//! (`«…»`) or German (`„…“`) quotation marks, of at least three words. A quote
-//! left open at the end of a paragraph runs to the paragraph's end (the news
-//! convention for a quote that continues in the next paragraph). The
-//! attribution is looked for right after the quote (`"…," Rhodes said`,
-//! `"…," said Rhodes`, `"…," he told reporters`, `according to X`) and right
-//! before it (`Rhodes said: "…"`). A quote without attribution inherits the
-//! speaker of the previous quote when that one is in the same or the
-//! immediately preceding paragraph. Quotes carried by CMS shortcodes (a
-//! `…-quote="…"` attribute with `author="…"`) are reported too, and reported
-//! speech of the form `Rhodes said (that) …` is an INDIRECT quote.
+//! (`«…»`) or German (`„…“`) quotation marks, of at least three words (or
+//! fewer when a speaker and cue follow: `"It's fine," Trump said`). Mixed
+//! marks pair (`"…”`), and a left mark right after closing punctuation is a
+//! mistyped right one (`“…,“ said Noble`). A quote left open at the end of a
+//! paragraph runs to the paragraph's end (the news convention for a quote
+//! that continues in the next paragraph). The attribution is looked for
+//! right after the quote (`"…," Rhodes said`, `"…," said Rhodes`, `"…," he
+//! told reporters`, `"…," said an Iowa Democrat`, `"…," Bill Clinton has
+//! said`, `according to X`), right before it (`Rhodes said: "…"`), in the
+//! paragraph before when that one ends in a colon, and else in the subject
+//! of the sentence that introduces the quote with a colon or an `-ing` cue
+//! (`Clinton has since apologized: "…"`, `Sanders …, saying, "…"`). A
+//! pronoun speaker is the last speaker named; a speaker given as a noun
+//! phrase ("the group", "a former official") is given as written. A quote
+//! without attribution inherits the speaker of the previous quote when
+//! that one is in the same or the immediately preceding paragraph. Quotes
+//! carried by CMS shortcodes (a `…-quote="…"` attribute with `author="…"`)
+//! are reported too, and reported speech of the form `Rhodes said (that) …`
+//! is an INDIRECT quote.
 
 use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
@@ -25,19 +34,31 @@ use super::{Entity, EntityType, Quote, QuoteKind, Span};
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
 const MIN_WORDS: usize = 3;
 
-const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|pointed out|went on|wrote in|told reporters|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió";
+const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|wrote in|told reporters|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió";
+/// Auxiliaries and adverbs between a speaker and the cue: `Clinton has said`,
+/// `Trump later said`.
+const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often)[ \t\xA0]+){0,2}";
 const NAME: &str =
     r"(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|de|van|von|al|bin))*";
 
 static AFTER_NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s,]*(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?:(?:former|then|retired|[\p{{Ll}}\-]+|\p{{Lu}}[\p{{L}}.\-]*)[ \t\xA0]+){{0,4}}?(?P<name>{NAME}))(?:,[^,\n]{{1,90}},)?[ \t\xA0]+(?P<verb>{VERBS})\b"
+        r"^[\s,]*(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?:(?:former|then|retired|[\p{{Ll}}\-]+|\p{{Lu}}[\p{{L}}.\-]*)[ \t\xA0]+){{0,4}}?(?P<name>{NAME}))(?:,[^\n]{{1,200}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
     .expect("static regex")
 });
 static AFTER_VERB_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^[\s,]*(?P<verb>{VERBS})[ \t\xA0]+(?:(?P<pron>he|she|they)|(?P<name>{NAME}))"
+    ))
+    .expect("static regex")
+});
+/// `"…," said former South Carolina Gov. Jim Hodges` and `"…," said an
+/// Iowa Democrat`: the cue, then lowercase words, then a name or up to the
+/// end of the clause. [`described_after_verb`] checks the words.
+static AFTER_VERB_DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[\s,]*(?P<verb>{VERBS})[ \t\xA0]+(?P<words>(?:[\p{{Ll}}\-’']+[ \t\xA0]+){{1,3}})(?:(?P<name>{NAME})|(?P<rest>[^,;:!?\n]{{0,60}}))"
     ))
     .expect("static regex")
 });
@@ -49,13 +70,13 @@ static AFTER_ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static AFTER_NOMINAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[\s,]*(?P<name>(?:[Tt]he|[Aa]n?|[Oo]ne)[ \t\xA0]+[\p{{Ll}}\- \t]{{1,40}}?)[ \t\xA0]+(?P<verb>{VERBS})\b"
+        r"^[\s,]*(?P<name>(?:[Tt]he|[Aa]n?|[Oo]ne)[ \t\xA0]+[\p{{Ll}}\- \t]{{1,40}}?)[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
     .expect("static regex")
 });
 static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}))[ \t\xA0]+(?P<verb>{VERBS})(?:[ \t\xA0]+[\p{{L}}'’]+){{0,4}}?[ \t\xA0]*[:,][ \t\xA0]*$"
+        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}))[ \t\xA0]+{AUX}(?P<verb>{VERBS})(?:[ \t\xA0]+[\p{{L}}'’]+){{0,4}}?[ \t\xA0]*[:,][ \t\xA0]*$"
     ))
     .expect("static regex")
 });
@@ -63,7 +84,7 @@ static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// deal was "a historic step"`, `Rhodes called it "a historic step"`.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}))[ \t\xA0]+(?P<verb>{VERBS}|called|calls|described|describes)\b"
+        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}))[ \t\xA0]+{AUX}(?P<verb>{VERBS}|called|calls|described|describes)\b"
     ))
     .expect("static regex")
 });
@@ -110,10 +131,18 @@ fn paragraphs(text: &str) -> Vec<Span> {
     out
 }
 
-fn closes(open: char, c: char) -> bool {
+/// Whether `c` closes a quotation opened with `open`; `before` is the
+/// character before `c`. Writers mix marks (`"…”`, `“…"`), and a left mark
+/// right after closing punctuation (`“…,“ said Noble`) is a mistyped right
+/// one.
+fn closes(open: char, c: char, before: Option<char>) -> bool {
     match open {
-        '"' => c == '"',
-        '“' => c == '”' || c == '"',
+        '"' => c == '"' || c == '”',
+        '“' => {
+            c == '”'
+                || c == '"'
+                || (c == '“' && before.is_some_and(|b| matches!(b, ',' | '.' | '!' | '?' | '…')))
+        }
         '„' => c == '“' || c == '”',
         '«' => c == '»',
         _ => false,
@@ -145,10 +174,12 @@ fn find_raw(masked: &str) -> Vec<Raw> {
             continue;
         };
         let mut open: Option<(usize, char, usize)> = None;
+        let mut before: Option<char> = None;
         for (i, c) in body.char_indices() {
             let pos = para.start + i;
+            let prev = before.replace(c);
             match open {
-                Some((start, mark, open_pos)) if closes(mark, c) => {
+                Some((start, mark, open_pos)) if closes(mark, c, prev) => {
                     if let Some(inner) = trim_inner(masked, start, pos) {
                         out.push(Raw {
                             inner,
@@ -176,8 +207,30 @@ fn find_raw(masked: &str) -> Vec<Raw> {
             });
         }
     }
-    out.retain(|r| word_count(masked, r.inner) >= MIN_WORDS && !is_title(masked, r.inner));
+    out.retain(|r| {
+        let words = word_count(masked, r.inner);
+        (words >= MIN_WORDS || (words > 0 && is_attributed_speech(masked, r)))
+            && !is_title(masked, r.inner)
+    });
     out
+}
+
+/// Whether a short quotation is speech all the same: its words end in a
+/// comma, `!` or `?` inside the marks and a speaker and cue follow (`"It's
+/// fine," Trump said`, `"Denver," he answered`).
+fn is_attributed_speech(masked: &str, r: &Raw) -> bool {
+    let inner = masked.get(r.inner.start..r.close_end).unwrap_or_default();
+    let inner = inner.trim_end_matches(['"', '”', '“', '»', ' ']);
+    if !inner.ends_with([',', '!', '?']) {
+        return false;
+    }
+    let mut end = (r.close_end + 160).min(masked.len());
+    while end > r.close_end && !masked.is_char_boundary(end) {
+        end -= 1;
+    }
+    let after = masked.get(r.close_end..end).unwrap_or_default();
+    let after = after.get(..sentence_end(after)).unwrap_or_default();
+    AFTER_NAME_VERB.is_match(after) || AFTER_VERB_NAME.is_match(after)
 }
 
 /// Whether quoted words are a title ("Good Morning America", "13 Hours:
@@ -212,11 +265,17 @@ fn is_title(text: &str, span: Span) -> bool {
 /// The writer's words before a quote in its own sentence, within the
 /// paragraph.
 fn lead<'a>(masked: &'a str, raw: &Raw, para: Span) -> (usize, &'a str) {
-    let mut start = raw.open.saturating_sub(400).max(para.start);
-    while start < raw.open && !masked.is_char_boundary(start) {
+    sentence_before(masked, para.start, raw.open)
+}
+
+/// The last sentence of `masked[from..to]` (at most 400 bytes of it) and
+/// where it starts.
+fn sentence_before(masked: &str, from: usize, to: usize) -> (usize, &str) {
+    let mut start = to.saturating_sub(400).max(from);
+    while start < to && !masked.is_char_boundary(start) {
         start += 1;
     }
-    let before = masked.get(start..raw.open).unwrap_or_default();
+    let before = masked.get(start..to).unwrap_or_default();
     let bytes = before.as_bytes();
     let mut cut = 0;
     for (i, c) in before.char_indices() {
@@ -313,8 +372,116 @@ fn sentence_end(after: &str) -> usize {
     after.len()
 }
 
-/// The attribution next to a quote, if any.
-fn attribution(masked: &str, raw: &Raw, para: Span) -> Option<Attribution> {
+/// Words that end a speaker's description: prepositions, relatives, times.
+const NOT_DESCRIPTION: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "to",
+    "with",
+    "by",
+    "for",
+    "of",
+    "from",
+    "during",
+    "after",
+    "before",
+    "about",
+    "last",
+    "this",
+    "that",
+    "who",
+    "which",
+    "when",
+    "while",
+    "as",
+    "and",
+    "but",
+    "adding",
+    "referring",
+    "noting",
+    "pointing",
+    "speaking",
+    "told",
+    "said",
+    "in",
+    "earlier",
+    "later",
+    "yesterday",
+    "today",
+    "tonight",
+    "recently",
+    "afterward",
+    "afterwards",
+    "then",
+    "again",
+    "also",
+    "not",
+    "it",
+    "so",
+];
+
+/// The speaker after the cue when words come between (`said former Gov. Jim
+/// Hodges`, `said an Iowa Democrat`, `said the senator's spokesman`): a name
+/// behind lowercase titles, or a noun phrase opening with a determiner, cut
+/// at the first word that cannot describe a speaker.
+fn described_after_verb(after: &str, base: usize) -> Option<Attribution> {
+    let c = AFTER_VERB_DESCRIBED.captures(after)?;
+    let verb = c.name("verb")?;
+    let words = c.name("words")?;
+    let mut split = words.as_str().split_whitespace();
+    let first = split.next().unwrap_or_default();
+    let determiner = matches!(first, "a" | "an" | "one" | "another" | "the");
+    if words
+        .as_str()
+        .split_whitespace()
+        .any(|w| NOT_DESCRIPTION.contains(&w))
+    {
+        return None;
+    }
+    let (start, end) = match c.name("name") {
+        Some(name) if !determiner => (name.start(), name.end()),
+        _ if determiner => {
+            // The whole phrase, up to the first word that ends it.
+            let tail = after.get(words.start()..).unwrap_or_default();
+            let phrase = tail
+                .find([',', ';', ':', '!', '?', '\n', '"', '“', '”'])
+                .map_or(tail, |i| &tail[..i]);
+            let mut len = 0;
+            for (i, w) in phrase.split_inclusive([' ', '\t', '\u{a0}']).enumerate() {
+                let bare = w.trim();
+                if i > 0
+                    && NOT_DESCRIPTION.contains(&bare)
+                    && !matches!(bare, "of" | "to" | "for" | "at")
+                {
+                    break;
+                }
+                len += w.len();
+            }
+            let phrase = phrase.get(..len).unwrap_or_default().trim_end();
+            if phrase.split_whitespace().count() < 2 || phrase.split_whitespace().count() > 12 {
+                return None;
+            }
+            (words.start(), words.start() + phrase.len())
+        }
+        _ => return None,
+    };
+    Some(Attribution {
+        name: Some(Span::new(base + start, base + end)),
+        pronoun: false,
+        cue: verb
+            .as_str()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+        span: Span::new(base + verb.start(), base + end),
+    })
+}
+
+/// The attribution next to a quote, if any. `prev` is the paragraph before
+/// the quote's, which may introduce it (`Rhodes told reporters:`).
+fn attribution(masked: &str, raw: &Raw, para: Span, prev: Option<Span>) -> Option<Attribution> {
     // After the quote, up to the end of its sentence.
     let limit = (raw.close_end + 160).min(para.end);
     let mut end = limit;
@@ -336,6 +503,9 @@ fn attribution(masked: &str, raw: &Raw, para: Span) -> Option<Attribution> {
             return Some(a);
         }
     }
+    if let Some(a) = described_after_verb(after, raw.close_end) {
+        return Some(a);
+    }
     // The writer's sentence may go on before naming the speaker: `"…" and
     // against the Brady law, Clinton said.`
     if let Some(c) = LEAD.captures(after)
@@ -350,6 +520,24 @@ fn attribution(masked: &str, raw: &Raw, para: Span) -> Option<Attribution> {
         start += 1;
     }
     let before = masked.get(start..raw.open).unwrap_or_default();
+    if before.trim().is_empty()
+        && let Some(prev) = prev
+    {
+        // A quote opening its paragraph, introduced by the paragraph before
+        // ending in a colon: `Rhodes told reporters:` / `"…"`.
+        let mut start = prev.end.saturating_sub(160).max(prev.start);
+        while start < prev.end && !masked.is_char_boundary(start) {
+            start += 1;
+        }
+        let before = masked.get(start..prev.end).unwrap_or_default();
+        return before_attribution(before, start);
+    }
+    before_attribution(before, start)
+}
+
+/// An attribution ending the writer's words just before a quote, `base`
+/// being where `before` starts.
+fn before_attribution(before: &str, base: usize) -> Option<Attribution> {
     // BEFORE ends in a colon or comma and blanks; checking that first spares
     // its costly reverse search (~300k Ir) for most quotes.
     if !before.trim_end_matches([' ', '\t']).ends_with([':', ',']) {
@@ -357,7 +545,7 @@ fn attribution(masked: &str, raw: &Raw, para: Span) -> Option<Attribution> {
     }
     BEFORE
         .captures(before)
-        .and_then(|c| attribution_from(&c, start))
+        .and_then(|c| attribution_from(&c, base))
 }
 
 /// Look-ups from positions and names to entities, built once per text so
@@ -452,8 +640,17 @@ fn resolve(
             EntityType::Person | EntityType::Organization | EntityType::Other
         )
     });
+    // A noun phrase ("the former aide to President Bush") is given as
+    // written: the name inside it is not the speaker.
+    let determiner = name.split_whitespace().next().is_some_and(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "the" | "a" | "an" | "one" | "another" | "his" | "her" | "their" | "its"
+        )
+    });
     let entity = match covering {
         Some(e) => Some(e),
+        None if determiner => None,
         None => {
             // The name may hold more than one mention ("Adviser Ben Rhodes");
             // its last word is the surest link.
@@ -465,6 +662,243 @@ fn resolve(
         Some(e) => (e.name.clone(), Some(e.id.clone())),
         None => (name.split_whitespace().collect::<Vec<_>>().join(" "), None),
     }
+}
+
+/// Participles that hand the sentence over to a quote: `Sanders compared
+/// himself to Clinton, saying, "…"`.
+const INTRO_PARTICIPLES: &[&str] = &[
+    "saying",
+    "adding",
+    "telling",
+    "writing",
+    "noting",
+    "asking",
+    "declaring",
+    "explaining",
+    "arguing",
+    "insisting",
+    "warning",
+    "stating",
+    "responding",
+    "replying",
+    "tweeting",
+    "concluding",
+    "continuing",
+];
+
+/// Auxiliaries and common verbs that end in neither `-ed` nor `-s`, for
+/// telling where a subject ends.
+const PLAIN_VERBS: &[&str] = &[
+    "has", "had", "have", "is", "was", "were", "are", "will", "would", "can", "could", "should",
+    "may", "might", "must", "did", "does", "do", "also", "then", "later", "told", "said", "went",
+    "made", "took", "gave", "spoke", "wrote", "began", "came", "thought", "felt", "saw", "knew",
+    "put", "got", "kept", "sent", "stood", "became", "tells", "says",
+];
+
+/// Whether a lowercase word looks like a finite verb.
+fn verb_like(w: &str) -> bool {
+    !w.is_empty()
+        && w.chars().all(char::is_lowercase)
+        && (PLAIN_VERBS.contains(&w)
+            || gazetteer::SPEECH_VERBS.contains(&w)
+            || (w.len() > 3 && (w.ends_with("ed") || (w.ends_with('s') && !w.ends_with("ss")))))
+}
+
+/// Words that open a sentence without being its subject.
+const OPENERS: &[&str] = &[
+    "But",
+    "And",
+    "So",
+    "Then",
+    "Still",
+    "Yet",
+    "Now",
+    "Later",
+    "Meanwhile",
+    "Instead",
+    "Separately",
+    "Also",
+    "Indeed",
+];
+
+/// Words that open a sentence with a setting, set off by a comma, before
+/// its subject (`At Sunday's debate, Sanders …`).
+const SETTING_OPENERS: &[&str] = &[
+    "In",
+    "At",
+    "On",
+    "After",
+    "Before",
+    "During",
+    "When",
+    "While",
+    "As",
+    "Asked",
+    "Speaking",
+    "Earlier",
+    "Later",
+    "Last",
+    "Since",
+    "From",
+    "With",
+    "Without",
+    "Like",
+    "Unlike",
+    "According",
+];
+
+/// The subject of the writer's sentence that introduces a quote with a colon
+/// or an `-ing` cue (`Clinton has since apologized: "…"`, `The email goes on
+/// to say: "…"`, `Sanders stepped up his emphasis, saying, "…"`), as an
+/// attribution: a pronoun, a known mention, a capitalised name or a noun
+/// phrase opening with a determiner, before the sentence's first verb.
+fn lead_subject(
+    masked: &str,
+    index: &Index<'_>,
+    lead_start: usize,
+    lead: &str,
+) -> Option<Attribution> {
+    let trimmed = lead.trim_end();
+    let mut last_words = trimmed
+        .trim_end_matches([':', ',', ' '])
+        .rsplit(|c: char| c.is_whitespace())
+        .take(2)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+    let participle = last_words.any(|w| INTRO_PARTICIPLES.contains(&w));
+    if !(trimmed.ends_with(':') || (trimmed.ends_with(',') && participle)) {
+        return None;
+    }
+    // Skip an opening phrase set off by a comma (`At Sunday's debate, …`)
+    // when the sentence opens with a preposition or the like.
+    let first = lead.split_whitespace().next().unwrap_or_default();
+    let slot = if SETTING_OPENERS.contains(&first.trim_end_matches(',')) {
+        lead.find(',').map_or(0, |i| i + 1)
+    } else {
+        0
+    };
+    // Words of the slot with their offsets in `lead`, less opening
+    // conjunctions and adverbs.
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut off = slot;
+    for w in lead.get(slot..)?.split_inclusive(char::is_whitespace) {
+        let bare = w.trim_end();
+        let opener = words.is_empty() && OPENERS.contains(&bare.trim_end_matches(','));
+        if !bare.is_empty() && !opener {
+            words.push((off, bare));
+        }
+        off += w.len();
+        if words.len() >= 14 {
+            break;
+        }
+    }
+    // The first verb ends the subject.
+    let verb_at = words
+        .iter()
+        .position(|(_, w)| verb_like(w.trim_end_matches([',', ':'])))?;
+    if verb_at == 0 {
+        return None;
+    }
+    let (verb_off, verb) = words[verb_at];
+    let verb = verb.trim_end_matches([',', ':']);
+    let (subj_start, _) = words[0];
+    let subj_end = {
+        let (o, w) = words[verb_at - 1];
+        o + w.trim_end_matches(',').len()
+    };
+    let abs = |o: usize| lead_start + o;
+    let first = words[0].1;
+    let cue = verb.to_string();
+    let span = Span::new(abs(subj_start), abs(verb_off + verb.len()));
+    if verb_at == 1 && matches!(first, "He" | "She" | "They" | "he" | "she" | "they") {
+        return Some(Attribution {
+            name: None,
+            pronoun: true,
+            cue,
+            span,
+        });
+    }
+    // A mention opening the subject; else a run of capitalised words (a
+    // single one only when it names a known entity); else a determiner's
+    // noun phrase as written; else the first mention inside the subject.
+    let subject = Span::new(abs(subj_start), abs(subj_end));
+    let speaker_mention = |m: &(Span, usize)| {
+        m.0.start >= subject.start
+            && m.0.end <= subject.end
+            && index.entities.get(m.1).is_some_and(|e| {
+                matches!(
+                    e.entity_type,
+                    EntityType::Person | EntityType::Organization | EntityType::Other
+                )
+            })
+    };
+    let opening = index
+        .mentions
+        .iter()
+        .find(|m| m.0.start == subject.start && speaker_mention(m))
+        .map(|m| m.0);
+    let subject_words = &words[..verb_at];
+    let capitalised = subject_words
+        .iter()
+        .take_while(|(_, w)| w.chars().next().is_some_and(char::is_uppercase))
+        .take_while(|(_, w)| !w.ends_with(','))
+        .count()
+        + usize::from(subject_words.first().is_some_and(|(_, w)| {
+            w.ends_with(',') && w.chars().next().is_some_and(char::is_uppercase)
+        }));
+    let determiner = matches!(
+        first.to_lowercase().as_str(),
+        "the" | "a" | "an" | "one" | "another" | "his" | "her" | "their" | "its"
+    );
+    let phrase_end = |n: usize| {
+        let (o, w) = subject_words[n - 1];
+        abs(o + w.trim_end_matches(',').len())
+    };
+    let name = if let Some(m) = opening {
+        m
+    } else if capitalised >= 2 && !determiner {
+        Span::new(subject.start, phrase_end(capitalised))
+    } else if capitalised == 1 && !determiner {
+        let word = first.trim_end_matches(',');
+        let known = index
+            .mentions
+            .iter()
+            .any(|(m, _)| masked.get(m.start..m.end) == Some(word))
+            || index.entities.iter().any(|e| {
+                e.entity_type == EntityType::Person
+                    && e.name.split_whitespace().last() == Some(word)
+            });
+        if known {
+            Span::new(subject.start, phrase_end(1))
+        } else {
+            index.mentions.iter().find(|m| speaker_mention(m))?.0
+        }
+    } else if determiner {
+        // Cut the noun phrase at a relative, a preposition or an adverb.
+        let mut n = 0;
+        for (i, (_, w)) in subject_words.iter().enumerate() {
+            let bare = w.trim_end_matches(',');
+            if i > 0 && (NOT_DESCRIPTION.contains(&bare) || bare.ends_with("ly")) {
+                break;
+            }
+            n = i + 1;
+            if w.ends_with(',') {
+                break;
+            }
+        }
+        let end = phrase_end(n.max(1));
+        if end - subject.start > 80 {
+            return None;
+        }
+        Span::new(subject.start, end)
+    } else {
+        index.mentions.iter().find(|m| speaker_mention(m))?.0
+    };
+    Some(Attribution {
+        name: Some(name),
+        pronoun: false,
+        cue,
+        span,
+    })
 }
 
 /// Finds the quotes. `text` is the original text, `masked` the cleaned copy.
@@ -485,11 +919,30 @@ pub(crate) fn extract(
         let para = paras.get(raw.paragraph).copied().unwrap_or_default();
         let (lead_start, lead_text) = lead(masked, raw, para);
         let partial = is_partial(lead_text);
-        let found = attribution(masked, raw, para).or_else(|| {
-            LEAD.captures_iter(lead_text)
-                .last()
-                .and_then(|c| attribution_from(&c, lead_start))
-        });
+        let prev = raw
+            .paragraph
+            .checked_sub(1)
+            .and_then(|p| paras.get(p))
+            .copied();
+        let found = attribution(masked, raw, para, prev)
+            .or_else(|| {
+                LEAD.captures_iter(lead_text)
+                    .last()
+                    .and_then(|c| attribution_from(&c, lead_start))
+            })
+            .or_else(|| {
+                // The sentence introducing the quote: its own lead, or the
+                // paragraph before's last sentence when the quote opens
+                // its paragraph.
+                let opens_paragraph = masked
+                    .get(para.start..raw.open)
+                    .is_some_and(|s| s.trim().is_empty());
+                let (start, intro) = match prev {
+                    Some(p) if opens_paragraph => sentence_before(masked, p.start, p.end),
+                    _ => (lead_start, lead_text),
+                };
+                lead_subject(masked, &index, start, intro)
+            });
         let (speaker, id, cue, attribution_span) = match found {
             // "he said" after a named speaker's quote: the same speaker, as
             // news writes it ("…," Rhodes said. … "…," he added).
@@ -811,6 +1264,103 @@ mod attribution_tests {
         );
         assert!(qs.iter().all(|q| !q.text.contains("Morning")), "{qs:?}");
         assert_eq!(find(&qs, "We Will Win").speaker, "Clinton");
+    }
+
+    #[test]
+    fn mixed_and_mistyped_marks_pair() {
+        let qs = quotes(
+            "\"We will keep talking to them all,” Rhodes said.\n\n\
+             “It is a hard thing to do well,“ said Larry Noble, an attorney.",
+        );
+        assert_eq!(find(&qs, "We will keep").speaker, "Rhodes");
+        let noble = find(&qs, "It is a hard");
+        assert_eq!(noble.text, "It is a hard thing to do well");
+        assert_eq!(noble.speaker, "Larry Noble");
+    }
+
+    #[test]
+    fn a_paragraph_ending_in_a_colon_introduces_the_quote_after_it() {
+        let text =
+            "Reporter Jomana Karadsheh says:\n\n\"Well, the eyewitness describes a frontline.\"";
+        let qs = quotes(text);
+        let q = find(&qs, "Well, the eyewitness");
+        assert_eq!(q.speaker, "Jomana Karadsheh");
+        assert_eq!(q.cue, "says");
+        let a = q.attribution_span.expect("attribution");
+        assert_eq!(&text[a.start..a.end], "Reporter Jomana Karadsheh says");
+        // A colon paragraph whose verb is no cue: its subject speaks.
+        let qs = quotes(
+            "Senator Ted Cruz spoke.\n\nCruz called them on it:\n\n\"The questions asked in this debate illustrate it.\"",
+        );
+        assert_eq!(find(&qs, "The questions").speaker, "Ted Cruz");
+        assert_eq!(find(&qs, "The questions").cue, "called");
+    }
+
+    #[test]
+    fn the_subject_of_an_introducing_sentence_speaks() {
+        let qs = quotes(
+            "Bernie Sanders toured the state.\n\n\
+             At the debate, Sanders compared himself to Clinton, saying, \"I don't get personal speaking fees.\"\n\n\
+             When he returned he began by saying, \"I don't think that it is necessary.\"\n\n\
+             The email goes on to say: \"Trump wants to write racism into our law books.\"",
+        );
+        assert_eq!(find(&qs, "I don't get").speaker, "Bernie Sanders");
+        assert_eq!(find(&qs, "I don't get").cue, "compared");
+        assert_eq!(find(&qs, "Trump wants").speaker, "The email");
+        // "he" is the last named speaker.
+        assert_eq!(find(&qs, "I don't think").speaker, "Bernie Sanders");
+        // A heading with a colon names nobody.
+        let qs = quotes(
+            "Signs of a shift:\n\n\"Data collected by our firm helps confirm both issues.\"",
+        );
+        assert_eq!(find(&qs, "Data collected").speaker, "");
+    }
+
+    #[test]
+    fn speakers_described_after_the_cue_and_auxiliaries_before_it() {
+        let qs = quotes(
+            "\"She is too far behind now,\" said an Iowa Democrat, \"and Iowa was not decisive.\"\n\n\
+             \"She is going to be more aggressive,\" said former South Carolina Gov. Jim Hodges, a Clinton backer.\n\n\
+             \"Certainly he has gone the other way,\" said the former top aide to President George W. Bush.\n\n\
+             \"She still has the best friends from school,\" Bill Clinton has said.\n\n\
+             \"There was wrongdoing in the end,\" said a former official in Washington.",
+        );
+        assert_eq!(find(&qs, "She is too far").speaker, "an Iowa Democrat");
+        assert_eq!(find(&qs, "and Iowa").speaker, "an Iowa Democrat");
+        // The name behind the titles, resolved to its entity.
+        assert_eq!(find(&qs, "She is going").speaker, "Jim Hodges");
+        assert_eq!(
+            find(&qs, "Certainly").speaker,
+            "the former top aide to President George W. Bush"
+        );
+        let bill = find(&qs, "She still has");
+        assert_eq!(
+            (bill.speaker.as_str(), bill.cue.as_str()),
+            ("Bill Clinton", "said")
+        );
+        // The description ends before "in Washington".
+        assert_eq!(find(&qs, "There was").speaker, "a former official");
+    }
+
+    #[test]
+    fn a_short_quote_followed_by_its_attribution_is_speech() {
+        let qs = quotes(
+            "Donald Trump spoke on Monday.\n\n\
+             \"It's fine,\" Trump said. \"And much tougher than that is fine.\"\n\n\
+             Critics called it \"plain torture\" at once.",
+        );
+        let short = find(&qs, "It's fine");
+        assert_eq!(
+            (short.speaker.as_str(), short.cue.as_str()),
+            ("Donald Trump", "said")
+        );
+        assert_eq!(find(&qs, "And much tougher").speaker, "Donald Trump");
+        assert!(qs.iter().all(|q| q.text != "plain torture"), "{qs:?}");
+        // An appositive with commas of its own between quote and cue.
+        let qs = quotes(
+            "\"Both of them scare me a lot,\" Harry Bond, 30, of Raleigh, N.C., who was polled, said in an interview.",
+        );
+        assert_eq!(find(&qs, "Both of them").speaker, "Harry Bond");
     }
 
     #[test]

@@ -250,56 +250,125 @@ impl Totals {
         self.gold_bytes += covered(&gold_ranges);
         self.predicted_bytes += covered(&pred_ranges);
         self.overlap_bytes += overlap(&gold_ranges, &pred_ranges);
-        // What each pronoun refers to: the nearest named source before it.
-        let mut named: Vec<(usize, &str)> = gold
-            .iter()
-            .filter_map(|g| g.source.as_ref())
-            .filter(|(_, s)| !is_pronoun(s))
-            .map(|(r, s)| (r.start, s.as_str()))
-            .collect();
-        named.sort();
-        for g in gold {
-            let best = predicted
-                .iter()
-                .map(|p| (overlap(&g.content, std::slice::from_ref(&p.span)), p))
-                .filter(|(o, _)| *o > 0)
-                .max_by_key(|(o, p)| (*o, std::cmp::Reverse(p.span.start)));
-            let Some((_, p)) = best else { continue };
+        for j in judge(gold, predicted) {
+            let Some(v) = j.verdict else { continue };
             self.gold_found += 1;
-            let Some((range, source)) = &g.source else {
-                continue;
-            };
+            let Some(v) = v else { continue };
             self.speaker_scored += 1;
-            let pronoun = is_pronoun(source);
-            if pronoun {
+            if v.pronoun {
                 self.pronoun_scored += 1;
             }
-            if p.speaker.is_empty() {
+            if v.missing {
                 self.speaker_missing += 1;
-                continue;
             }
-            let by_mention = p
-                .speaker_mentions
-                .iter()
-                .any(|m| m.start < range.end && range.start < m.end);
-            let referent = if pronoun {
-                named
-                    .iter()
-                    .rev()
-                    .find(|(start, _)| *start < range.start)
-                    .map(|(_, s)| *s)
-            } else {
-                Some(source.as_str())
-            };
-            let by_name = referent.is_some_and(|s| name_matches(&p.speaker, s));
-            if by_mention || by_name {
+            if v.correct {
                 self.speaker_correct += 1;
-                if pronoun {
+                if v.pronoun {
                     self.pronoun_correct += 1;
                 }
             }
         }
     }
+}
+
+/// How docsift did on one gold quote's speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpeakerVerdict {
+    /// The gold Source is a pronoun.
+    pub pronoun: bool,
+    /// Docsift named no speaker.
+    pub missing: bool,
+    /// Docsift's speaker is right.
+    pub correct: bool,
+}
+
+/// The named (not pronoun) gold Sources by position: what pronouns refer to.
+fn named_sources(gold: &[GoldQuote]) -> Vec<(usize, &str)> {
+    let mut named: Vec<(usize, &str)> = gold
+        .iter()
+        .filter_map(|g| g.source.as_ref())
+        .filter(|(_, s)| !is_pronoun(s))
+        .map(|(r, s)| (r.start, s.as_str()))
+        .collect();
+    named.sort();
+    named
+}
+
+/// What a gold Source refers to: itself, or for a pronoun the nearest named
+/// Source before it (`named` sorted by position).
+fn referent<'g>(
+    named: &[(usize, &'g str)],
+    range: &Range<usize>,
+    source: &'g str,
+) -> Option<&'g str> {
+    if is_pronoun(source) {
+        named
+            .iter()
+            .rev()
+            .find(|(start, _)| *start < range.start)
+            .map(|(_, s)| *s)
+    } else {
+        Some(source)
+    }
+}
+
+/// One gold quote judged against docsift's quotes.
+#[derive(Debug, Clone, Copy)]
+pub struct Judged<'a> {
+    /// `None` when no docsift quote overlaps the gold quote; otherwise the
+    /// docsift quote that overlaps it most, with the speaker verdict when the
+    /// gold quote has a Source.
+    pub verdict: Option<Option<SpeakerVerdict>>,
+    /// The docsift quote paired with it.
+    pub paired: Option<&'a Predicted>,
+}
+
+/// Judges every gold quote of a document (in order) with the document's
+/// whole gold as context: a pronoun refers to the nearest named Source
+/// before it.
+pub fn judge<'a>(gold: &[GoldQuote], predicted: &'a [Predicted]) -> Vec<Judged<'a>> {
+    let named = named_sources(gold);
+    let mut out = Vec::with_capacity(gold.len());
+    for g in gold {
+        let best = predicted
+            .iter()
+            .map(|p| (overlap(&g.content, std::slice::from_ref(&p.span)), p))
+            .filter(|(o, _)| *o > 0)
+            .max_by_key(|(o, p)| (*o, std::cmp::Reverse(p.span.start)));
+        let Some((_, p)) = best else {
+            out.push(Judged {
+                verdict: None,
+                paired: None,
+            });
+            continue;
+        };
+        let verdict = g.source.as_ref().map(|(range, source)| {
+            let pronoun = is_pronoun(source);
+            if p.speaker.is_empty() {
+                return SpeakerVerdict {
+                    pronoun,
+                    missing: true,
+                    correct: false,
+                };
+            }
+            let by_mention = p
+                .speaker_mentions
+                .iter()
+                .any(|m| m.start < range.end && range.start < m.end);
+            let by_name =
+                referent(&named, range, source).is_some_and(|s| name_matches(&p.speaker, s));
+            SpeakerVerdict {
+                pronoun,
+                missing: false,
+                correct: by_mention || by_name,
+            }
+        });
+        out.push(Judged {
+            verdict: Some(verdict),
+            paired: Some(p),
+        });
+    }
+    out
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -431,39 +500,41 @@ pub fn explanation(name: &str, text: &str, gold: &[GoldQuote], predicted: &[Pred
             .all(|g| overlap(&g.content, std::slice::from_ref(&p.span)) == 0)
         {
             out.push_str(&format!(
-                "FP {name} @{}: {}\n",
+                "FP {name} @{} ({} bytes, speaker {:?}): {}\n",
                 p.span.start,
+                p.span.len(),
+                p.speaker,
                 snippet(&p.span)
             ));
         }
     }
-    for g in gold {
-        let mut one = Totals::default();
-        one.add(std::slice::from_ref(g), predicted);
+    let named = named_sources(gold);
+    for (g, j) in gold.iter().zip(judge(gold, predicted)) {
         let first = g.content.first().cloned().unwrap_or_default();
-        if one.gold_found == 0 {
-            out.push_str(&format!(
+        match j.verdict {
+            None => out.push_str(&format!(
                 "FN {name} @{}: {}\n",
                 first.start,
                 snippet(&first)
-            ));
-        } else if one.speaker_scored == 1 && one.speaker_correct == 0 {
-            let ours = predicted
-                .iter()
-                .filter(|p| overlap(&g.content, std::slice::from_ref(&p.span)) > 0)
-                .map(|p| p.speaker.as_str())
-                .next()
-                .unwrap_or_default();
-            let source = g
-                .source
-                .as_ref()
-                .map(|(_, s)| s.as_str())
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "SPEAKER {name} @{}: gold {source:?} ours {ours:?}: {}\n",
-                first.start,
-                snippet(&first)
-            ));
+            )),
+            Some(Some(v)) if !v.correct => {
+                let ours = j.paired.map(|p| p.speaker.as_str()).unwrap_or_default();
+                let (source, refers) = g
+                    .source
+                    .as_ref()
+                    .map(|(r, s)| {
+                        let to = referent(&named, r, s).filter(|to| to != s);
+                        (s.as_str(), to.map(|to| format!(" (= {to:?})")))
+                    })
+                    .unwrap_or_default();
+                let refers = refers.unwrap_or_default();
+                out.push_str(&format!(
+                    "SPEAKER {name} @{}: gold {source:?}{refers} ours {ours:?}: {}\n",
+                    first.start,
+                    snippet(&first)
+                ));
+            }
+            _ => {}
         }
     }
     out
