@@ -159,6 +159,15 @@ fn trim_inner(text: &str, from: usize, to: usize) -> Option<Span> {
     Some(Span::new(from + lead, from + lead + trimmed.len()))
 }
 
+/// A cue as reported: its words in lower case, one space apart ("has  Said"
+/// → "has said").
+fn cue_text(verb: &str) -> String {
+    verb.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 fn word_count(text: &str, span: Span) -> usize {
     text.get(span.start..span.end).map_or(0, |s| {
         s.split_whitespace()
@@ -326,12 +335,7 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
             .name("name")
             .map(|m| Span::new(base + m.start(), base + m.end())),
         pronoun,
-        cue: verb
-            .as_str()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase(),
+        cue: cue_text(verb.as_str()),
         span: Span::new(base + start, base + end),
     })
 }
@@ -459,7 +463,7 @@ fn described_after_verb(after: &str, base: usize) -> Option<Attribution> {
                 len += w.len();
             }
             let phrase = phrase.get(..len).unwrap_or_default().trim_end();
-            if phrase.split_whitespace().count() < 2 || phrase.split_whitespace().count() > 12 {
+            if !(2..=12).contains(&phrase.split_whitespace().count()) {
                 return None;
             }
             (words.start(), words.start() + phrase.len())
@@ -469,12 +473,7 @@ fn described_after_verb(after: &str, base: usize) -> Option<Attribution> {
     Some(Attribution {
         name: Some(Span::new(base + start, base + end)),
         pronoun: false,
-        cue: verb
-            .as_str()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase(),
+        cue: cue_text(verb.as_str()),
         span: Span::new(base + verb.start(), base + end),
     })
 }

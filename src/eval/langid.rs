@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::ratio;
+
 use crate::analysis::{self, Features, Input};
 
 /// The subfolders read, in this order, when present.
@@ -80,10 +82,6 @@ impl Report {
         }
         s
     }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// The language stage's answer for one text: its code and whether it was

@@ -124,6 +124,11 @@ pub fn run(args: EvalArgs) -> ExitCode {
     }
 }
 
+/// `a / b`, or 0 when `b` is 0.
+pub(crate) fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
 fn read_conll(path: &std::path::Path) -> Result<Vec<conll::Document>, ExitCode> {
     std::fs::read_to_string(path)
         .map(|text| conll::parse(&text))

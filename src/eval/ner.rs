@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::ratio;
+
 use super::conll::{self, Chunk, Document};
 use crate::analysis::{self, EntityType, Features, Input};
 
@@ -82,10 +84,6 @@ impl Counts {
         self.predicted += other.predicted;
         self.correct += other.correct;
     }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// Per-type counts, accumulated over documents.

@@ -29,6 +29,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::ratio;
+
 use super::brat::{self, Event};
 use crate::analysis::{self, Features, Input, QuoteKind};
 
@@ -369,10 +371,6 @@ pub fn judge<'a>(gold: &[GoldQuote], predicted: &'a [Predicted]) -> Vec<Judged<'
         });
     }
     out
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// The result of a run.
