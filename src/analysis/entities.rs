@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use super::gazetteer;
-use super::segment::{Shape, Tok, is_english_stopword};
+use super::segment::{Shape, Tok, is_english_stopword, single_spaced};
 use super::{Entity, EntityType, Mention, MentionKind, Span};
 use super::{acronyms, dates, numbers, tagger};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -1259,11 +1259,7 @@ impl Recognizer for CapitalisationRecognizer {
             let key = format!(
                 "{}:{}",
                 etype.as_str(),
-                surface
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .trim_end_matches('.')
+                single_spaced(surface).trim_end_matches('.')
             );
             out.push(Candidate::new(
                 span,
@@ -1499,11 +1495,7 @@ impl Recognizer for TaggerRecognizer {
             if exact_gazetteer || !taken.try_take(span) {
                 continue;
             }
-            let key = format!(
-                "{}:{}",
-                etype.as_str(),
-                surface.split_whitespace().collect::<Vec<_>>().join(" ")
-            );
+            let key = format!("{}:{}", etype.as_str(), single_spaced(surface));
             // "East Boston": a place the gazetteer knows inside the name
             // gives it its country.
             let mut metadata = Vec::new();
@@ -1553,14 +1545,8 @@ pub(crate) fn extract(ctx: &Context<'_>) -> Vec<Entity> {
 /// got ("la gare de Vénissieux" after "le maire de Vénissieux"), unless they
 /// disagree.
 fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
-    let surface = |c: &Candidate| {
-        ctx.text
-            .get(c.span.start..c.span.end)
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let surface =
+        |c: &Candidate| single_spaced(ctx.text.get(c.span.start..c.span.end).unwrap_or_default());
     let found_here = |c: &Candidate| c.canonical.is_none() && c.kind == MentionKind::Name;
     let mut best: FxHashMap<String, Option<(EntityType, String)>> = FxHashMap::default();
     for c in cands.iter().filter(|c| {
@@ -1679,7 +1665,7 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
             continue;
         }
         let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = single_spaced(text);
         if let Some((key, kind)) = forms.get(&text)
             && *key != c.key
         {
@@ -1826,7 +1812,7 @@ fn build_entities(ctx: &Context<'_>, cands: Vec<Candidate>) -> Vec<Entity> {
                 if best.is_empty() {
                     best = mentions.first().map_or("", |m| m.text.as_str());
                 }
-                best.split_whitespace().collect::<Vec<_>>().join(" ")
+                single_spaced(best)
             });
         let mut metadata: BTreeMap<String, String> = BTreeMap::new();
         for c in &group {
@@ -1886,7 +1872,7 @@ fn build_entities(ctx: &Context<'_>, cands: Vec<Candidate>) -> Vec<Entity> {
 /// The PERSON entity a name refers to: by canonical name, by a mention with
 /// that text, or by surname.
 pub(crate) fn person_named<'a>(entities: &'a [Entity], name: &str) -> Option<&'a Entity> {
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = single_spaced(name);
     let persons = || {
         entities
             .iter()

@@ -11,6 +11,8 @@ use encoding_rs::Encoding;
 use regex::Regex;
 use scraper::{Html, Node, Selector};
 
+use super::segment::single_spaced;
+
 /// Why raw bytes could not be turned into text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExtractError {
@@ -243,24 +245,23 @@ pub fn html_to_text(html: &str) -> Extracted {
     });
 
     let doc = Html::parse_document(html);
-    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
 
     let title = doc
         .select(&TITLE)
         .next()
-        .map(|t| collapse(&t.text().collect::<String>()))
+        .map(|t| single_spaced(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty())
         .or_else(|| {
             doc.select(&OG_TITLE)
                 .next()
                 .and_then(|m| m.value().attr("content"))
-                .map(collapse)
+                .map(single_spaced)
                 .filter(|t| !t.is_empty())
         })
         .or_else(|| {
             doc.select(&H1)
                 .next()
-                .map(|t| collapse(&t.text().collect::<String>()))
+                .map(|t| single_spaced(&t.text().collect::<String>()))
                 .filter(|t| !t.is_empty())
         });
 

@@ -29,6 +29,7 @@ use regex::Regex;
 use super::cleanup::Shortcode;
 use super::entities::person_named;
 use super::gazetteer;
+use super::segment::single_spaced;
 use super::{Entity, EntityType, Quote, QuoteKind, Span};
 
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
@@ -162,10 +163,7 @@ fn trim_inner(text: &str, from: usize, to: usize) -> Option<Span> {
 /// A cue as reported: its words in lower case, one space apart ("has  Said"
 /// → "has said").
 fn cue_text(verb: &str) -> String {
-    verb.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    single_spaced(verb).to_lowercase()
 }
 
 fn word_count(text: &str, span: Span) -> usize {
@@ -659,7 +657,7 @@ fn resolve(
     };
     match entity {
         Some(e) => (e.name.clone(), Some(e.id.clone())),
-        None => (name.split_whitespace().collect::<Vec<_>>().join(" "), None),
+        None => (single_spaced(name), None),
     }
 }
 
@@ -1017,10 +1015,7 @@ pub(crate) fn extract(
             .trim();
         let (speaker, id) = match index.named(author_name) {
             Some(e) if !author_name.is_empty() => (e.name.clone(), Some(e.id.clone())),
-            _ => (
-                author_name.split_whitespace().collect::<Vec<_>>().join(" "),
-                None,
-            ),
+            _ => (single_spaced(author_name), None),
         };
         quotes.push((
             span.start,

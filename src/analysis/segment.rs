@@ -354,6 +354,12 @@ pub(crate) fn normalize(word: &str) -> String {
         .collect()
 }
 
+/// The words of `s` one space apart, without leading or trailing blanks
+/// ("Ben\n  Rhodes " → "Ben Rhodes").
+pub(crate) fn single_spaced(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Words whose stems one thread keeps per language before it starts afresh.
 const STEM_CACHE_WORDS: usize = 1 << 16;
 

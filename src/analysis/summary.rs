@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
-use super::segment::{Shape, Tok};
+use super::segment::{Shape, Tok, single_spaced};
 use super::{Span, Summary};
 
 /// Sentences returned when the caller asks for 0.
@@ -116,7 +116,7 @@ pub(crate) fn summarize(
     let text_out = chosen
         .iter()
         .filter_map(|&i| sentences.get(i).and_then(|s| text.get(s.start..s.end)))
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(single_spaced)
         .collect::<Vec<_>>()
         .join(" ");
     Summary {
@@ -129,10 +129,7 @@ pub(crate) fn summarize(
 }
 
 fn normalize(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    single_spaced(s).to_lowercase()
 }
 
 #[cfg(test)]
