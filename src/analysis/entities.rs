@@ -1403,9 +1403,31 @@ impl Recognizer for TaggerRecognizer {
                 && ctx.tokens.get(first).is_some_and(|tok| {
                     is_english_stopword(&tok.norm) || tok.norm.contains(['\'', '’'])
                 });
-            if place_compound || doc.inside_gazetteer(first, end) || function_word {
+            // "Later, ...": a lone capitalised word opening its sentence before
+            // a comma is an adverb or a greeting unless the text writes it
+            // capitalised somewhere else too.
+            let opener = end == first + 1
+                && (first == 0 || ctx.tokens[first - 1].sentence != ctx.tokens[first].sentence)
+                && ctx.text.get(span.end..span.end + 1) == Some(",")
+                && !is_first_name(ctx.text.get(span.start..span.end).unwrap_or_default())
+                && !ctx.tokens.iter().enumerate().any(|(i, tok)| {
+                    i != first
+                        && (i > 0 && ctx.tokens[i - 1].sentence == tok.sentence)
+                        && ctx.text.get(tok.span.start..tok.span.end)
+                            == ctx.text.get(span.start..span.end)
+                });
+            if place_compound || doc.inside_gazetteer(first, end) || function_word || opener {
                 continue;
             }
+            // "Mr. Rhodes": a person's title is not part of the name.
+            let (first, span) = match ctx.tokens.get(first..end) {
+                Some([title, next, ..])
+                    if t == 1 && WORDS.titles.contains(title.norm.to_lowercase().as_str()) =>
+                {
+                    (first + 1, Span::new(next.span.start, span.end))
+                }
+                _ => (first, span),
+            };
             let surface = ctx.text.get(span.start..span.end).unwrap_or_default();
             let (mut span, _, _) = strip_possessive(surface, span);
             // "Inc.", "U.S.", "J.": the period of an abbreviation is part of

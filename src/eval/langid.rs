@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::ratio;
 
-use crate::analysis::{self, Features, Input};
+use crate::analysis::langid::Model;
+use crate::analysis::{self, Features, Input, language};
 
 /// The subfolders read, in this order, when present.
 pub const SETS: [&str; 3] = ["single-words", "word-pairs", "sentences"];
@@ -57,6 +58,8 @@ pub struct SetReport {
 pub struct Report {
     /// The directory read.
     pub dir: String,
+    /// How many languages the language stage can answer.
+    pub known_languages: usize,
     /// Each set found.
     pub sets: Vec<SetReport>,
 }
@@ -65,8 +68,16 @@ impl Report {
     /// A plain-text table.
     pub fn table(&self) -> String {
         let mut s = format!(
-            "{}\n\n{:<14} {:>5} {:>7} {:>8} {:>9} {:>9} {:>9}\n",
-            self.dir, "set", "langs", "texts", "accuracy", "reliable", "rel. acc", "ms/text"
+            "{} (docsift knows {} languages)\n\n{:<14} {:>5} {:>7} {:>8} {:>9} {:>9} {:>9}\n",
+            self.dir,
+            self.known_languages,
+            "set",
+            "langs",
+            "texts",
+            "accuracy",
+            "reliable",
+            "rel. acc",
+            "ms/text"
         );
         for r in &self.sets {
             s.push_str(&format!(
@@ -85,8 +96,13 @@ impl Report {
 }
 
 /// The language stage's answer for one text: its code and whether it was
-/// called reliable.
-pub fn identify(text: &str) -> (String, bool) {
+/// called reliable. With a `model`, the stage's detection runs with it
+/// directly instead of through the pipeline.
+pub(crate) fn identify(text: &str, model: Option<&Model<'_>>) -> (String, bool) {
+    if let Some(model) = model {
+        let l = language::detect_with(model, text, None);
+        return (l.code, l.reliable);
+    }
     let mut features = Features::none();
     features.language = true;
     let analysis = analysis::analyze(&Input {
@@ -103,7 +119,11 @@ pub fn identify(text: &str) -> (String, bool) {
 }
 
 /// Scores one set: `files` are `(code, samples)` pairs.
-pub fn score_set(set: &str, files: &[(String, Vec<String>)]) -> SetReport {
+pub(crate) fn score_set(
+    set: &str,
+    files: &[(String, Vec<String>)],
+    model: Option<&Model<'_>>,
+) -> SetReport {
     let mut elapsed = Duration::ZERO;
     let (mut texts, mut correct, mut reliable, mut reliable_correct) = (0, 0, 0, 0);
     let mut by_language = Vec::new();
@@ -111,7 +131,7 @@ pub fn score_set(set: &str, files: &[(String, Vec<String>)]) -> SetReport {
         let mut ok = 0;
         for sample in samples {
             let started = Instant::now();
-            let (got, is_reliable) = identify(sample);
+            let (got, is_reliable) = identify(sample, model);
             elapsed += started.elapsed();
             let right = got == *code;
             ok += usize::from(right);
@@ -147,11 +167,21 @@ pub fn score_set(set: &str, files: &[(String, Vec<String>)]) -> SetReport {
     }
 }
 
-/// Reads and scores every set of `dir` (see [`SETS`]).
-pub fn evaluate(dir: &Path) -> std::io::Result<Report> {
+/// Reads and scores every set of `dir` (see [`SETS`]), with the embedded
+/// model or the one in the file `model`.
+pub fn evaluate(dir: &Path, model: Option<&Path>) -> std::io::Result<Report> {
+    let bytes = model.map(std::fs::read).transpose()?;
+    let model = bytes
+        .as_deref()
+        .map(Model::parse)
+        .transpose()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     // Build the lazily built tables before timing, as a server does on its
     // first request.
-    let _ = identify("Warm-up: the language stage reads this sentence.");
+    let _ = identify(
+        "Warm-up: the language stage reads this sentence.",
+        model.as_ref(),
+    );
     let mut sets = Vec::new();
     for set in SETS {
         let folder = dir.join(set);
@@ -178,7 +208,7 @@ pub fn evaluate(dir: &Path) -> std::io::Result<Report> {
                 .collect();
             files.push((code, samples));
         }
-        sets.push(score_set(set, &files));
+        sets.push(score_set(set, &files, model.as_ref()));
     }
     if sets.is_empty() {
         return Err(std::io::Error::new(
@@ -188,6 +218,7 @@ pub fn evaluate(dir: &Path) -> std::io::Result<Report> {
     }
     Ok(Report {
         dir: dir.display().to_string(),
+        known_languages: language::language_count(),
         sets,
     })
 }
@@ -215,7 +246,7 @@ mod tests {
             // A code no detector answers: every sample is wrong.
             ("xx".to_string(), vec!["Bonjour tout le monde".to_string()]),
         ];
-        let r = score_set("sentences", &files);
+        let r = score_set("sentences", &files, None);
         assert_eq!((r.languages, r.texts), (3, 4));
         assert_eq!(r.by_language[0].correct, 2);
         assert_eq!(r.by_language[1].correct, 1);
@@ -224,7 +255,7 @@ mod tests {
         let reliable = files
             .iter()
             .flat_map(|(_, samples)| samples)
-            .filter(|t| identify(t).1)
+            .filter(|t| identify(t, None).1)
             .count();
         assert_eq!(r.reliable, reliable);
     }
@@ -233,10 +264,10 @@ mod tests {
     fn a_folder_without_sets_is_an_error() {
         let dir = std::env::temp_dir().join(format!("docsift-langid-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        assert!(evaluate(&dir).is_err());
+        assert!(evaluate(&dir, None).is_err());
         std::fs::create_dir_all(dir.join("single-words")).expect("set dir");
         std::fs::write(dir.join("single-words/en.txt"), "government\n\nweather\n").expect("write");
-        let report = evaluate(&dir).expect("report");
+        let report = evaluate(&dir, None).expect("report");
         assert_eq!(report.sets.len(), 1);
         assert_eq!(report.sets[0].texts, 2);
         let _ = std::fs::remove_dir_all(&dir);

@@ -50,6 +50,11 @@ enum EvalCommand {
         /// The directory, for example `.../langid/lingua`.
         #[arg(long)]
         lingua: PathBuf,
+        /// A language model file to score instead of the embedded
+        /// `models/langid.bin` (as `tools/langid-model` writes it); the
+        /// language stage is then called directly.
+        #[arg(long)]
+        model: Option<PathBuf>,
         /// Prints JSON (with per-language accuracy) instead of a table.
         #[arg(long)]
         json: bool,
@@ -103,7 +108,11 @@ pub fn run(args: EvalArgs) -> ExitCode {
             let report = ner::evaluate(files, &docs, explain);
             print_report(&report, json, ner::Report::table)
         }
-        EvalCommand::Langid { lingua, json } => match langid::evaluate(&lingua) {
+        EvalCommand::Langid {
+            lingua,
+            model,
+            json,
+        } => match langid::evaluate(&lingua, model.as_deref()) {
             Ok(report) => print_report(&report, json, langid::Report::table),
             Err(e) => {
                 eprintln!("docsift: cannot read {}: {e}", lingua.display());
