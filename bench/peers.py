@@ -23,11 +23,33 @@ exactly the same titles and bodies:
   MemoryStore, analysis off, put all + wait visible; top-10 p50 without
   highlights) given the very same queries.
 
+With --langid DIR, language identification is also compared on lingua's test
+sets (DIR/single-words, DIR/word-pairs and/or DIR/sentences, one file per
+ISO 639-1 code, one sample a line; --langid-limit N keeps the first N samples
+of each file). The samples are read by this script and written to a temporary
+folder for `docsift eval langid --lingua ... --json`, so every tool sees the
+same texts. Per set, accuracy and ms/text of:
+
+- docsift (the language stage the service runs, no hint; its own timing of the
+  detection calls, one thread), with its share of answers marked reliable;
+- py3langid (classify(text)[0]);
+- lingua (lingua-language-detector, the Rust-backed 2.x bindings), all 75
+  languages, models preloaded, in high-accuracy mode and in low-accuracy mode
+  (detect_language_of(text), None counting as wrong).
+
+Only the detection calls are timed (time.perf_counter around each file's
+calls; models are loaded and a warm-up call made before). An answer counts
+when it equals the file's code: a language a tool does not know, or names with
+another code, is wrong on every sample (py3langid answers "no" for Norwegian
+Bokmål, whose file is nb). The speed ratio is ms/text of the peer over
+ms/text of docsift. --only-langid skips the Reuters comparison.
+
 Everything runs on one core where the tools allow it: peers.sh pins the whole
 run (this script and the docsift processes it starts) to one CPU with taskset
 and sets the BLAS/OpenMP thread counts to 1.
 
 Usage: bench/peers.sh [--docs N] [--search-docs N] [--json] [--docsift PATH] [--corpus DIR]
+                      [--langid DIR [--langid-limit N] [--only-langid]]
 No timing is asserted anywhere: the script reports, it never fails on a figure.
 """
 
@@ -52,6 +74,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -244,13 +267,14 @@ def bench_tantivy(docs: list[dict], queries: list[str]) -> tuple[float, float]:
 
 # --- docsift ----------------------------------------------------------------
 
-def run_docsift(binary: Path, args: list[str]) -> dict | None:
-    """Runs `docsift bench ... --json` and returns its JSON report, or None
-    (with a note) when the binary or the subcommand is not there."""
+def run_docsift(binary: Path, args: list[str], command: str = "bench") -> dict | None:
+    """Runs `docsift bench ... --json` (or `docsift eval ... --json` with
+    command="eval") and returns its JSON report, or None (with a note) when
+    the binary or the subcommand is not there."""
     if not binary.exists():
         log(f"docsift binary {binary} is missing (cargo build --release first)")
         return None
-    cmd = [str(binary), "bench", *args, "--json"]
+    cmd = [str(binary), command, *args, "--json"]
     log("running " + " ".join(cmd))
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -265,6 +289,179 @@ def run_docsift(binary: Path, args: list[str]) -> dict | None:
         return None
 
 
+# --- language identification ------------------------------------------------
+
+# The subfolders of a lingua test-set directory, read in this order when
+# present (as `docsift eval langid` reads them).
+LANGID_SETS = ("single-words", "word-pairs", "sentences")
+
+
+def load_langid(folder: Path, limit: int | None) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """Each set of `folder` that is present, as (set, [(code, samples)]): one
+    file per ISO 639-1 code (the lower-cased file name without .txt), its lines
+    trimmed and the empty ones dropped, as docsift reads them; only the first
+    `limit` samples of each file when `limit` is given."""
+    sets = []
+    for name in LANGID_SETS:
+        sub = folder / name
+        if not sub.is_dir():
+            continue
+        files = []
+        for path in sorted(sub.glob("*.txt")):
+            lines = (line.strip() for line in path.read_text(encoding="utf-8").split("\n"))
+            samples = [line for line in lines if line]
+            if limit is not None:
+                samples = samples[:limit]
+            files.append((path.stem.lower(), samples))
+        sets.append((name, files))
+    if not sets:
+        sys.exit(f"peers: none of {', '.join(LANGID_SETS)} in {folder}")
+    return sets
+
+
+def score_langid(label: str, set_name: str, files: list[tuple[str, list[str]]],
+                 detect, code_of, known: set[str] | None) -> dict:
+    """Runs `detect(text)` on every sample of one set and scores `code_of(answer)`
+    (an ISO 639-1 code, or None for no answer) against the file's code. Only
+    the detect calls are timed, one file's calls at a time."""
+    elapsed = 0.0
+    texts = correct = 0
+    by_language = []
+    for code, samples in files:
+        start = time.perf_counter()
+        answers = [detect(text) for text in samples]
+        elapsed += time.perf_counter() - start
+        codes = [code_of(a) for a in answers]
+        ok = sum(1 for c in codes if c == code)
+        # The most frequent wrong answer shows naming mismatches (py3langid's
+        # "no" for nb) as well as confusions.
+        wrong = Counter(c for c in codes if c != code).most_common(1)
+        by_language.append({
+            "code": code, "texts": len(samples), "correct": ok,
+            "accuracy": ok / len(samples) if samples else 0.0,
+            "top_wrong": wrong[0][0] if wrong else None,
+            "top_wrong_count": wrong[0][1] if wrong else 0,
+        })
+        texts += len(samples)
+        correct += ok
+    ms_per_text = elapsed * 1000.0 / texts if texts else 0.0
+    accuracy = correct / texts if texts else 0.0
+    log(f"langid {set_name} {label}: {texts} texts in {elapsed:.2f} s = {ms_per_text:.4f} ms/text, "
+        f"accuracy {accuracy:.4f}")
+    codes = [code for code, _ in files]
+    return {
+        "tool": label, "texts": texts, "correct": correct, "accuracy": accuracy,
+        "seconds": elapsed, "ms_per_text": ms_per_text,
+        "known_codes": None if known is None else sum(1 for c in codes if c in known),
+        "by_language": by_language,
+    }
+
+
+def langid_peers() -> list[tuple[str, object]]:
+    """The peers as (label, make) pairs: `make()` loads the tool (outside any
+    timing) and returns (detect, code_of, known codes or None)."""
+
+    def make_py3langid():
+        import py3langid
+        from py3langid import langid as module
+
+        py3langid.classify("Warm-up: this loads the model.")
+        identifier = getattr(module, "IDENTIFIER", None)
+        known = set(getattr(identifier, "nb_classes", None) or []) or None
+        log(f"py3langid: {len(known) if known else '?'} languages")
+        return py3langid.classify, (lambda answer: answer[0]), known
+
+    def make_lingua(low_accuracy: bool):
+        def make():
+            from lingua import Language, LanguageDetectorBuilder
+
+            start = time.perf_counter()
+            builder = LanguageDetectorBuilder.from_all_languages()
+            if low_accuracy:
+                builder = builder.with_low_accuracy_mode()
+            detector = builder.with_preloaded_language_models().build()
+            detector.detect_language_of("Warm-up: the models are loaded already.")
+            known = {lang.iso_code_639_1.name.lower() for lang in Language.all()}
+            log(f"lingua {'low' if low_accuracy else 'high'} accuracy: {len(known)} languages, "
+                f"built in {time.perf_counter() - start:.1f} s")
+            return (detector.detect_language_of,
+                    (lambda answer: None if answer is None else answer.iso_code_639_1.name.lower()),
+                    known)
+        return make
+
+    return [
+        ("py3langid", make_py3langid),
+        ("lingua high accuracy", make_lingua(False)),
+        ("lingua low accuracy", make_lingua(True)),
+    ]
+
+
+def compare_langid(binary: Path, folder: Path, limit: int | None) -> dict:
+    """docsift and the peers on every set of `folder`: docsift first (one
+    `docsift eval langid` run over a temporary copy of the samples read), then
+    each peer over all sets."""
+    sets = load_langid(folder, limit)
+    for name, files in sets:
+        log(f"langid {name}: {len(files)} languages, {sum(len(s) for _, s in files)} texts"
+            + (f" (first {limit} per file)" if limit is not None else ""))
+
+    with tempfile.TemporaryDirectory(prefix="docsift-peers-langid-") as tmp:
+        for name, files in sets:
+            (Path(tmp) / name).mkdir()
+            for code, samples in files:
+                (Path(tmp) / name / f"{code}.txt").write_text(
+                    "".join(s + "\n" for s in samples), encoding="utf-8")
+        docsift = run_docsift(binary, ["langid", "--lingua", tmp], command="eval")
+
+    ds_sets = {s["set"]: s for s in docsift["sets"]} if docsift else {}
+    results: dict[str, list[dict]] = {name: [] for name, _ in sets}
+    for name, files in sets:
+        ds = ds_sets.get(name)
+        texts = sum(len(s) for _, s in files)
+        if ds and ds["texts"] != texts:
+            log(f"langid {name}: docsift read {ds['texts']} texts, this script {texts}")
+        if ds:
+            log(f"langid {name} docsift: {ds['texts']} texts, {ds['ms_per_text']:.4f} ms/text, "
+                f"accuracy {ds['accuracy']:.4f}, reliable {ds['reliable']}")
+        results[name].append({
+            "tool": "docsift",
+            "texts": ds["texts"] if ds else None,
+            "correct": sum(r["correct"] for r in ds["by_language"]) if ds else None,
+            "accuracy": ds["accuracy"] if ds else None,
+            "seconds": ds["seconds"] if ds else None,
+            "ms_per_text": ds["ms_per_text"] if ds else None,
+            "known_codes": None,
+            "reliable": ds["reliable"] if ds else None,
+            "reliable_share": ds["reliable"] / ds["texts"] if ds and ds["texts"] else None,
+            "reliable_accuracy": ds["reliable_accuracy"] if ds else None,
+            "by_language": ds["by_language"] if ds else None,
+            "speed_docsift_over_peer": None,
+        })
+
+    ds_ms = {name: (ds_sets[name]["ms_per_text"] if name in ds_sets else None) for name, _ in sets}
+    for label, make in langid_peers():
+        detect, code_of, known = make()
+        for name, files in sets:
+            row = score_langid(label, name, files, detect, code_of, known)
+            ours = ds_ms[name]
+            row["speed_docsift_over_peer"] = row["ms_per_text"] / ours if ours and row["ms_per_text"] else None
+            results[name].append(row)
+        del detect, code_of  # let go of the models before the next peer loads
+
+    return {
+        "dir": str(folder),
+        "limit_per_file": limit,
+        "docsift_known_languages": docsift.get("known_languages") if docsift else None,
+        "sets": [{
+            "set": name,
+            "languages": len(files),
+            "texts": sum(len(s) for _, s in files),
+            "results": results[name],
+        } for name, files in sets],
+        "docsift_langid": docsift,
+    }
+
+
 # --- report -----------------------------------------------------------------
 
 def fmt(value: float | None, unit: str) -> str:
@@ -274,17 +471,9 @@ def fmt(value: float | None, unit: str) -> str:
     return f"{value:.4f}" if unit == "ms" else f"{value:.1f}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--docs", type=int, default=2000, help="how many Reuters bodies (default 2000)")
-    parser.add_argument("--search-docs", type=int, default=0,
-                        help="how many Reuters bodies the indexing and search comparison uses "
-                             "(default: as many as --docs; a large number means all)")
-    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("DOCSIFT_REUTERS_DIR", DEFAULT_CORPUS)))
-    parser.add_argument("--docsift", type=Path, default=REPO / "target" / "release" / "docsift")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    args = parser.parse_args()
-
+def compare_reuters(args: argparse.Namespace) -> dict:
+    """docsift and the peers on the Reuters documents: the report that --json
+    prints (without the langid part)."""
     docs = load_reuters(args.corpus, args.docs)
     raw_bytes = sum(len((d["title"] + d["body"]).encode()) for d in docs)
     # The index and search comparison may run on a larger part of the corpus
@@ -337,32 +526,105 @@ def main() -> None:
         "better": better, "ratio_docsift_over_peer": (ours / peer) if ours and peer else None,
     } for tool, what, unit, peer, ours, better in rows]
 
-    if args.json:
-        print(json.dumps({
-            "docs": len(docs),
-            "search_docs": len(search_docs),
-            "raw_text_bytes": raw_bytes,
-            "queries": len(queries),
-            "python": platform.python_version(),
-            "machine": platform.machine(),
-            "cpu_affinity": sorted(os.sched_getaffinity(0)),
-            "docsift_pipeline": pipeline,
-            "docsift_index": indexing,
-            "results": results,
-        }, indent=2))
-        return
+    return {
+        "docs": len(docs),
+        "search_docs": len(search_docs),
+        "raw_text_bytes": raw_bytes,
+        "queries": len(queries),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpu_affinity": sorted(os.sched_getaffinity(0)),
+        "docsift_pipeline": pipeline,
+        "docsift_index": indexing,
+        "results": results,
+    }
 
-    print(f"\n{len(docs)} Reuters-21578 documents ({raw_bytes / 1e6:.2f} MB); {len(search_docs)} indexed "
-          f"and searched with {len(queries)} queries; CPUs {sorted(os.sched_getaffinity(0))}")
+
+def print_reuters(report: dict) -> None:
+    """The Reuters table."""
+    print(f"\n{report['docs']} Reuters-21578 documents ({report['raw_text_bytes'] / 1e6:.2f} MB); "
+          f"{report['search_docs']} indexed and searched with {report['queries']} queries; "
+          f"CPUs {report['cpu_affinity']}")
     print("docsift pipeline = `docsift bench pipeline` (whole default pipeline, one thread); "
           "docsift index/search = `docsift bench index` (in-process, analysis off)\n")
     header = f"{'tool':<26} {'what':<28} {'unit':<7} {'peer':>12} {'docsift':>12} {'docsift/peer':>13}  better"
     print(header)
     print("-" * len(header))
-    for r in results:
+    for r in report["results"]:
         ratio = "n/a" if r["ratio_docsift_over_peer"] is None else f"{r['ratio_docsift_over_peer']:.2f}x"
         print(f"{r['tool']:<26} {r['what']:<28} {r['unit']:<7} {fmt(r['peer'], r['unit']):>12} "
               f"{fmt(r['docsift'], r['unit']):>12} {ratio:>13}  {r['better']}")
+
+
+def print_langid(report: dict, cpus: list[int]) -> None:
+    """The language identification table: one row per set and tool."""
+    limit = report["limit_per_file"]
+    print(f"\nLanguage identification on lingua's test sets in {report['dir']} "
+          f"({'all samples' if limit is None else f'first {limit} samples of each file'}); CPUs {cpus}")
+    print("docsift = `docsift eval langid` (the service's language stage, no hint); lingua = "
+          "lingua-language-detector, all languages, models preloaded; a code a tool does not answer is wrong")
+    print("speed docsift/peer = peer ms/text / docsift ms/text (above 1: docsift is faster)\n")
+    header = (f"{'set':<13} {'tool':<21} {'texts':>7} {'accuracy':>9} {'ms/text':>9} "
+              f"{'speed docsift/peer':>19}  note")
+    print(header)
+    print("-" * len(header))
+    for s in report["sets"]:
+        for r in s["results"]:
+            speed = "" if r["tool"] == "docsift" else (
+                "n/a" if r["speed_docsift_over_peer"] is None else f"{r['speed_docsift_over_peer']:.2f}x")
+            if r["tool"] == "docsift":
+                note = ("" if r["reliable_share"] is None else
+                        f"reliable {r['reliable_share'] * 100:.1f}%, accuracy there {r['reliable_accuracy']:.4f}")
+            else:
+                note = "" if r["known_codes"] is None else f"knows {r['known_codes']} of the {s['languages']} codes"
+            texts = "n/a" if r["texts"] is None else str(r["texts"])
+            accuracy = "n/a" if r["accuracy"] is None else f"{r['accuracy']:.4f}"
+            print(f"{s['set']:<13} {r['tool']:<21} {texts:>7} {accuracy:>9} {fmt(r['ms_per_text'], 'ms'):>9} "
+                  f"{speed:>19}  {note}".rstrip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=2000, help="how many Reuters bodies (default 2000)")
+    parser.add_argument("--search-docs", type=int, default=0,
+                        help="how many Reuters bodies the indexing and search comparison uses "
+                             "(default: as many as --docs; a large number means all)")
+    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("DOCSIFT_REUTERS_DIR", DEFAULT_CORPUS)))
+    parser.add_argument("--docsift", type=Path, default=REPO / "target" / "release" / "docsift")
+    parser.add_argument("--langid", type=Path, metavar="DIR",
+                        help="also compare language identification on lingua's test sets in DIR "
+                             "(single-words/, word-pairs/, sentences/; default: skipped)")
+    parser.add_argument("--langid-limit", type=int, metavar="N",
+                        help="only the first N samples of each language file (default: all)")
+    parser.add_argument("--only-langid", action="store_true",
+                        help="only the language identification comparison (needs --langid)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    if args.only_langid and args.langid is None:
+        parser.error("--only-langid needs --langid DIR")
+    if args.langid_limit is not None and args.langid_limit < 1:
+        parser.error("--langid-limit must be at least 1")
+    if args.langid is not None and not args.langid.is_dir():
+        parser.error(f"--langid {args.langid}: not a directory")
+
+    if args.only_langid:
+        report = {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpu_affinity": sorted(os.sched_getaffinity(0)),
+        }
+    else:
+        report = compare_reuters(args)
+    if args.langid is not None:
+        report["langid"] = compare_langid(args.docsift, args.langid, args.langid_limit)
+
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    if not args.only_langid:
+        print_reuters(report)
+    if args.langid is not None:
+        print_langid(report["langid"], report["cpu_affinity"])
 
 
 if __name__ == "__main__":

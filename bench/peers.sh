@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Peers, side by side (issue 4, part 3): installs spaCy 3.8 with the small
-# English model, py3langid, vaderSentiment, yake and tantivy (Python) into
-# bench/.venv, builds docsift in release mode, and runs bench/peers.py, which
-# measures docsift and every peer on the same Reuters-21578 documents in the
-# same run and prints one table of ratios docsift/peer.
+# English model, py3langid, vaderSentiment, yake, tantivy (Python) and lingua
+# (lingua-language-detector 2.x) into bench/.venv, builds docsift in release
+# mode, and runs bench/peers.py, which measures docsift and every peer on the
+# same Reuters-21578 documents in the same run and prints one table of ratios
+# docsift/peer.
+#
+# With --langid DIR it also compares language identification on lingua's test
+# sets in DIR (single-words/, word-pairs/, sentences/; one file per ISO 639-1
+# code): accuracy and ms/text per set of docsift (`docsift eval langid`),
+# py3langid and lingua in high- and low-accuracy mode, in a second table.
+# --langid-limit N keeps the first N samples of each file; --only-langid skips
+# the Reuters comparison. lingua's high-accuracy mode is about 1 ms a text, so
+# the full sets (~150,000 samples) take a few minutes.
 #
 # Usage: bash bench/peers.sh [--docs N] [--json] [--corpus DIR]
+#                            [--langid DIR [--langid-limit N] [--only-langid]]
 #
 # Environment (all optional):
 #   PYTHON            interpreter that creates the venv (default: python3)
@@ -27,6 +37,7 @@ PIP_PINS=(
   "vaderSentiment"
   "yake"
   "tantivy"
+  "lingua-language-detector==2.*"
 )
 
 log() { printf '=== peers: %s\n' "$*" >&2; }

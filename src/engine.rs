@@ -210,12 +210,15 @@ impl Engine {
 
     /// Runs the pipeline once over a short text so that its lazily built
     /// tables exist before the first request (CPU-bound; call it from a
-    /// blocking context).
+    /// blocking context). The text names its language: the language model
+    /// has nothing to build (it is read in place from the binary), and
+    /// scoring would page in megabytes of it that a server which never
+    /// analyses would keep resident.
     pub fn warm_up() {
         let input = analysis::Input {
             text: WARM_UP_TEXT,
             title: Some("Warm-up"),
-            language_hint: None,
+            language_hint: Some("en"),
             reference_date: Utc::now().date_naive(),
             features: Features {
                 tokens: true,

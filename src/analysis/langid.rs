@@ -49,7 +49,7 @@ const FNV_PRIME: u64 = 0x0100_0000_01b3;
 const MAX_N: usize = 5;
 /// Scoring stops once the best language's log-likelihood leads by this
 /// much: odds of e^40 to one do not change with more text.
-pub(crate) const SETTLED_NATS: f32 = 40.0;
+pub(crate) const SETTLED_NATS: f32 = 25.0;
 
 /// One language of the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +153,9 @@ impl<'a> Model<'a> {
     }
 
     /// Reads a model file's layout, checking every size; the tables stay in
-    /// `bytes`.
+    /// `bytes` and are not read here, so an embedded model costs no memory
+    /// until text touches its pages. A lookup never reads outside a table
+    /// whatever the offsets hold; [`Model::validate`] checks them too.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, String> {
         let mut rest = bytes;
         if take(&mut rest, 8)? != MAGIC {
@@ -195,30 +197,6 @@ impl<'a> Model<'a> {
         if !rest.is_empty() {
             return Err(format!("{} trailing bytes", rest.len()));
         }
-        // Offsets must stay inside their tables, so a lookup never has to
-        // guess.
-        let mut last = 0;
-        for b in 0..=n_buckets {
-            let at = u32_at(buckets, b) as usize;
-            if at < last || at > keys {
-                return Err(format!("bucket {b} starts at {at}"));
-            }
-            last = at;
-        }
-        last = 0;
-        for k in 0..=keys {
-            let at = u32_at(key_bytes, 2 * k + 1) as usize;
-            if at < last || at > postings {
-                return Err(format!("key {k} starts at posting {at}"));
-            }
-            last = at;
-        }
-        if posting_bytes
-            .chunks_exact(2)
-            .any(|p| usize::from(p[0]) >= languages.len())
-        {
-            return Err("a posting names no language".into());
-        }
         Ok(Model {
             languages,
             step,
@@ -227,6 +205,37 @@ impl<'a> Model<'a> {
             keys: key_bytes,
             postings: posting_bytes,
         })
+    }
+
+    /// Checks every offset and posting of the tables (reads all of them).
+    pub fn validate(&self) -> Result<(), String> {
+        let n_buckets = 1usize << self.bucket_bits;
+        let keys = self.keys.len() / 8 - 1;
+        let postings = self.postings.len() / 2;
+        let mut last = 0;
+        for b in 0..=n_buckets {
+            let at = u32_at(self.buckets, b) as usize;
+            if at < last || at > keys {
+                return Err(format!("bucket {b} starts at {at}"));
+            }
+            last = at;
+        }
+        last = 0;
+        for k in 0..=keys {
+            let at = u32_at(self.keys, 2 * k + 1) as usize;
+            if at < last || at > postings {
+                return Err(format!("key {k} starts at posting {at}"));
+            }
+            last = at;
+        }
+        if self
+            .postings
+            .chunks_exact(2)
+            .any(|p| usize::from(p[0]) >= self.languages.len())
+        {
+            return Err("a posting names no language".into());
+        }
+        Ok(())
     }
 
     /// The model's languages, in index order.
@@ -250,7 +259,7 @@ impl<'a> Model<'a> {
             u32_at(self.buckets, bucket + 1) as usize,
         );
         let fp = h as u32;
-        for k in from..to {
+        for k in from..to.min(self.keys.len() / 8) {
             let f = u32_at(self.keys, 2 * k);
             if f == fp {
                 let (a, b) = (
@@ -353,6 +362,7 @@ mod tests {
     #[test]
     fn embedded_model_parses_with_its_languages() {
         let m = Model::parse(EMBEDDED).expect("embedded model");
+        m.validate().expect("embedded model's tables");
         assert_eq!(m.languages().len(), 75);
         assert!(
             m.languages()

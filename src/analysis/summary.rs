@@ -9,9 +9,7 @@
 //! the title itself), repeated sentences and sentences without letters are
 //! never chosen; cleaned regions are masked, so they never form sentences.
 
-use std::collections::BTreeMap;
-
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::segment::{Shape, Tok, single_spaced};
 use super::{Span, Summary};
@@ -51,39 +49,45 @@ pub(crate) fn summarize(
             && body.chars().any(char::is_alphabetic);
     }
 
-    // Term frequencies per sentence over content stems.
-    let mut tf: Vec<BTreeMap<&str, f32>> = vec![BTreeMap::new(); sentences.len()];
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    // Term frequencies per sentence over content stems, each stem numbered
+    // in order of first use; a sentence's terms stay in the order they
+    // first appear in it.
+    let mut ids: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut tf: Vec<Vec<(usize, f32)>> = vec![Vec::new(); sentences.len()];
     for t in tokens.iter().filter(|t| !t.stop && t.alpha) {
-        if let Some(map) = tf.get_mut(t.sentence) {
-            *map.entry(t.stem.as_str()).or_default() += 1.0;
-        }
-    }
-    let n_eligible = eligible.iter().filter(|e| **e).count();
-    for (i, map) in tf.iter().enumerate() {
-        if eligible[i] {
-            for k in map.keys() {
-                *df.entry(k).or_default() += 1;
+        let next = ids.len();
+        let id = *ids.entry(t.stem.as_str()).or_insert(next);
+        if let Some(terms) = tf.get_mut(t.sentence) {
+            match terms.iter_mut().find(|(k, _)| *k == id) {
+                Some((_, n)) => *n += 1.0,
+                None => terms.push((id, 1.0)),
             }
         }
     }
-    let idf = |term: &str| {
-        ((1.0 + n_eligible as f32) / (1.0 + df.get(term).copied().unwrap_or(0) as f32)).ln() + 1.0
-    };
-    let vectors: Vec<BTreeMap<&str, f32>> = tf
+    let mut df = vec![0usize; ids.len()];
+    let n_eligible = eligible.iter().filter(|e| **e).count();
+    for (i, terms) in tf.iter().enumerate() {
+        if eligible[i] {
+            for &(k, _) in terms {
+                df[k] += 1;
+            }
+        }
+    }
+    let idf = |k: usize| ((1.0 + n_eligible as f32) / (1.0 + df[k] as f32)).ln() + 1.0;
+    let vectors: Vec<Vec<(usize, f32)>> = tf
         .iter()
-        .map(|m| m.iter().map(|(k, v)| (*k, v * idf(k))).collect())
+        .map(|terms| terms.iter().map(|&(k, n)| (k, n * idf(k))).collect())
         .collect();
-    let mut centroid: BTreeMap<&str, f32> = BTreeMap::new();
+    let mut centroid = vec![0f32; ids.len()];
     for (i, v) in vectors.iter().enumerate() {
         if eligible[i] {
-            for (k, w) in v {
-                *centroid.entry(k).or_default() += w;
+            for &(k, w) in v {
+                centroid[k] += w;
             }
         }
     }
-    let norm_of = |v: &BTreeMap<&str, f32>| v.values().map(|w| w * w).sum::<f32>().sqrt();
-    let centroid_norm = norm_of(&centroid);
+    let norm_of = |v: &mut dyn Iterator<Item = f32>| v.map(|w| w * w).sum::<f32>().sqrt();
+    let centroid_norm = norm_of(&mut centroid.iter().copied());
 
     let mut scored: Vec<(f32, usize)> = Vec::new();
     let mut rank = 0usize;
@@ -92,11 +96,8 @@ pub(crate) fn summarize(
         if !eligible[i] {
             continue;
         }
-        let dot: f32 = v
-            .iter()
-            .map(|(k, w)| w * centroid.get(k).copied().unwrap_or(0.0))
-            .sum();
-        let denom = norm_of(v) * centroid_norm;
+        let dot: f32 = v.iter().map(|&(k, w)| w * centroid[k]).sum();
+        let denom = norm_of(&mut v.iter().map(|&(_, w)| w)) * centroid_norm;
         let cos = if denom > 0.0 { dot / denom } else { 0.0 };
         centralities.push((i, cos, rank));
         rank += 1;

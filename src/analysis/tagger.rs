@@ -167,6 +167,15 @@ fn shapes_of(w: &str) -> (u64, u64) {
 }
 
 fn affix(s: &str, n: usize, from_end: bool, template: u8) -> u64 {
+    // ASCII: one byte a char, so the piece is a byte slice.
+    if s.is_ascii() {
+        let piece = match (s.len() <= n, from_end) {
+            (true, _) => s,
+            (false, true) => s.get(s.len() - n..).unwrap_or(s),
+            (false, false) => s.get(..n).unwrap_or(s),
+        };
+        return Hasher::new(template).bytes(piece.as_bytes()).finish();
+    }
     let count = s.chars().count();
     let piece: &str = if count <= n {
         s

@@ -173,7 +173,7 @@ pub fn evaluate(dir: &Path, model: Option<&Path>) -> std::io::Result<Report> {
     let bytes = model.map(std::fs::read).transpose()?;
     let model = bytes
         .as_deref()
-        .map(Model::parse)
+        .map(|b| Model::parse(b).and_then(|m| m.validate().map(|()| m)))
         .transpose()
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
     // Build the lazily built tables before timing, as a server does on its

@@ -505,7 +505,7 @@ struct Args {
 fn parse_args() -> Args {
     let mut args = Args {
         out: "models/langid.bin".into(),
-        top: [0, 1500, 4000, 6000, 6000],
+        top: [0, 3000, 8000, 12000, 12000],
         floor: -9.0,
         step: 0.05,
     };
