@@ -238,6 +238,75 @@ async fn analysis_in(server: &TestServer, text: &str, unit: pb::OffsetUnit) -> p
     analysis
 }
 
+/// The language stage over the wire: languages of the n-gram model and of
+/// their own scripts, a hint in a legacy code, and short text marked
+/// unreliable.
+#[tokio::test]
+async fn languages_over_the_wire() {
+    let server = TestServer::start().await;
+    for (text, code, name, script) in [
+        (
+            "Rais alisema serikali itaongeza bei ya mafuta mwezi ujao kwa sababu ya gharama.",
+            "sw",
+            "Swahili",
+            "Latin",
+        ),
+        (
+            "Hallitus kertoi maanantaina, että polttoaineen veroa korotetaan ensi vuonna.",
+            "fi",
+            "Finnish",
+            "Latin",
+        ),
+        (
+            "Η κυβέρνηση ανακοίνωσε τη Δευτέρα αύξηση των φόρων στα καύσιμα από τον Ιανουάριο.",
+            "el",
+            "Greek",
+            "Greek",
+        ),
+        (
+            "Правительство объявило в понедельник о повышении налогов на топливо со следующего года.",
+            "ru",
+            "Russian",
+            "Cyrillic",
+        ),
+    ] {
+        let language = analysis_in(&server, text, pb::OffsetUnit::Utf8)
+            .await
+            .language
+            .expect("language");
+        assert_eq!(
+            (
+                language.code.as_str(),
+                language.name.as_str(),
+                language.script.as_str()
+            ),
+            (code, name, script),
+            "{text}"
+        );
+        assert!(language.reliable, "{text}");
+        assert!(language.confidence > 0.9, "{text}: {}", language.confidence);
+    }
+
+    let short = analysis_in(&server, "Tagesschau", pb::OffsetUnit::Utf8)
+        .await
+        .language
+        .expect("language");
+    assert!(!short.reliable, "one word is never reliable: {short:?}");
+
+    let mut hinted = analysis_of("Shalom.", pb::OffsetUnit::Utf8);
+    hinted.document.as_mut().expect("document").language = "iw".into();
+    let language = server
+        .analyzer()
+        .analyze(hinted)
+        .await
+        .expect("analyze")
+        .into_inner()
+        .analysis
+        .and_then(|a| a.language)
+        .expect("language");
+    assert_eq!((language.code.as_str(), language.reliable), ("he", true));
+}
+
 /// Every quote's span and attribution span, and every entity mention's
 /// span, slice the text to what they claim in `unit`, and equal the UTF-8
 /// offsets of `utf8` converted independently.
