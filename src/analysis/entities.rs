@@ -1421,9 +1421,7 @@ impl Recognizer for TaggerRecognizer {
             }
             // "Mr. Rhodes": a person's title is not part of the name.
             let (first, span) = match ctx.tokens.get(first..end) {
-                Some([title, next, ..])
-                    if t == 1 && WORDS.titles.contains(title.norm.to_lowercase().as_str()) =>
-                {
+                Some([title, next, ..]) if t == 1 && WORDS.titles.contains(title.norm.as_str()) => {
                     (first + 1, Span::new(next.span.start, span.end))
                 }
                 _ => (first, span),
