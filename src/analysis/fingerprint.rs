@@ -13,7 +13,8 @@ use sha2::{Digest, Sha256};
 
 use super::Fingerprint;
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+/// FNV-1a 64's starting value.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// FNV-1a, 64-bit.
@@ -22,7 +23,7 @@ pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 /// Continues an FNV-1a 64 hash over more bytes.
-fn fnv1a64_extend(mut hash: u64, bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a64_extend(mut hash: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(FNV_PRIME);

@@ -32,6 +32,8 @@
 
 use std::sync::LazyLock;
 
+use super::fingerprint::{FNV_OFFSET, fnv1a64_extend};
+
 /// The model the service runs, embedded in the binary.
 static EMBEDDED: &[u8] = include_bytes!("../../models/langid.bin");
 
@@ -43,8 +45,6 @@ pub(crate) static MODEL: LazyLock<Model<'static>> = LazyLock::new(|| {
 });
 
 const MAGIC: &[u8; 8] = b"DSLANG01";
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0100_0000_01b3;
 /// Longest n-gram in the model.
 const MAX_N: usize = 5;
 /// Scoring stops once the best language's log-likelihood leads by this
@@ -326,13 +326,11 @@ impl<'a> Model<'a> {
         for i in 0..n_chars {
             let mut h = FNV_OFFSET;
             for n in 1..=MAX_N.min(n_chars - i) {
-                for &b in word
-                    .get(bounds[i + n - 1]..bounds[i + n])
-                    .unwrap_or_default()
-                {
-                    h ^= u64::from(b);
-                    h = h.wrapping_mul(FNV_PRIME);
-                }
+                h = fnv1a64_extend(
+                    h,
+                    word.get(bounds[i + n - 1]..bounds[i + n])
+                        .unwrap_or_default(),
+                );
                 scores.ngrams += 1;
                 let postings = self.lookup(h);
                 if postings.is_empty() {
