@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{UWordBoundIndices, UnicodeSegmentation};
 
 use super::Span;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -398,6 +398,236 @@ pub(crate) fn tokens(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
     })
 }
 
+/// The word segments of `text` with their byte offsets: exactly the sequence
+/// of `text.split_word_bound_indices()`, found faster where the text is ASCII.
+///
+/// UAX #29 needs no context across certain breaks (see [`is_cut`]), so the
+/// text falls into independent stretches there. Stretches of ASCII are
+/// segmented by [`ascii_segment_len`]; a stretch that holds any other
+/// character, from the last such break before it to the first one after it,
+/// is left to unicode-segmentation.
+pub(crate) fn word_bound_indices(text: &str) -> WordBounds<'_> {
+    WordBounds {
+        text,
+        pos: 0,
+        ascii_end: 0,
+        slow_start: 0,
+        slow_end: 0,
+        slow: None,
+    }
+}
+
+/// The iterator of [`word_bound_indices`].
+pub(crate) struct WordBounds<'a> {
+    text: &'a str,
+    /// Where the next segment starts.
+    pos: usize,
+    /// The end of the ASCII stretch that `pos` is in (`pos` when none).
+    ascii_end: usize,
+    /// The stretch after it that unicode-segmentation segments.
+    slow_start: usize,
+    slow_end: usize,
+    /// Its segments, once begun.
+    slow: Option<UWordBoundIndices<'a>>,
+}
+
+impl<'a> Iterator for WordBounds<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        loop {
+            if self.pos < self.ascii_end {
+                let start = self.pos;
+                let len = self
+                    .text
+                    .as_bytes()
+                    .get(start..self.ascii_end)
+                    .map_or(0, ascii_segment_len);
+                self.pos = start + len.max(1);
+                return self.text.get(start..self.pos).map(|word| (start, word));
+            }
+            // Here `pos` is at `ascii_end`, where the slow stretch begins.
+            if let Some(slow) = &mut self.slow {
+                if let Some((at, word)) = slow.next() {
+                    return Some((self.slow_start + at, word));
+                }
+                self.slow = None;
+                self.pos = self.slow_end;
+            }
+            if self.pos < self.slow_end {
+                self.slow_start = self.pos;
+                self.slow = Some(
+                    self.text
+                        .get(self.pos..self.slow_end)?
+                        .split_word_bound_indices(),
+                );
+                continue;
+            }
+            if self.pos >= self.text.len() {
+                return None;
+            }
+            self.plan();
+        }
+    }
+}
+
+impl WordBounds<'_> {
+    /// Finds the stretches that follow `pos`: ASCII up to the first other
+    /// character (or the last cut before it), then, for unicode-segmentation,
+    /// up to the first cut after that character.
+    fn plan(&mut self) {
+        let bytes = self.text.as_bytes();
+        let from = self.pos;
+        let first_other = bytes
+            .get(from..)
+            .and_then(|rest| rest.iter().position(|b| !b.is_ascii()))
+            .map(|k| from + k);
+        let Some(n) = first_other else {
+            self.ascii_end = bytes.len();
+            self.slow_end = bytes.len();
+            return;
+        };
+        let tail = self.text.get(n..).unwrap_or_default();
+        let mut chars = tail.char_indices();
+        let Some((_, other)) = chars.next() else {
+            self.ascii_end = bytes.len();
+            self.slow_end = bytes.len();
+            return;
+        };
+        // Every byte in from..n is ASCII, so each p there is a char boundary.
+        let ascii_char = |p: usize| bytes.get(p).map(|&b| char::from(b));
+        self.ascii_end = (from + 1..=n)
+            .rev()
+            .find(|&p| {
+                let after = if p == n { Some(other) } else { ascii_char(p) };
+                matches!((ascii_char(p - 1), after), (Some(a), Some(b)) if is_cut(a, b))
+            })
+            .unwrap_or(from);
+        let mut prev = other;
+        self.slow_end = chars
+            .find_map(|(i, c)| {
+                let cut = is_cut(prev, c);
+                prev = c;
+                cut.then_some(n + i)
+            })
+            .unwrap_or(bytes.len());
+    }
+}
+
+/// ASCII whitespace as UAX #29 sees it: the space (WSegSpace), the tab
+/// (Other) and the line breaks LF, VT, FF (Newline) and CR.
+fn is_ascii_break_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r')
+}
+
+/// ASCII, or a common non-ASCII letter or punctuation mark whose Word_Break
+/// value is none of Extend, Format, ZWJ, WSegSpace, LF, CR and Newline:
+/// Latin letters (and × ÷) U+00C0–U+024F, the dashes, quotation marks, bullets
+/// and dot leaders U+2010–U+2027, and the euro sign.
+fn is_plain(c: char) -> bool {
+    c.is_ascii() || matches!(c, '\u{c0}'..='\u{24f}' | '\u{2010}'..='\u{2027}' | '€')
+}
+
+/// Whether UAX #29 breaks between `a` and `b` whatever surrounds them, and
+/// neither side's rules look across: one is ASCII whitespace and the other is
+/// plain, and they are not CR LF or two spaces (which stay together).
+///
+/// Before the break, whitespace ends every segment it meets: a space only
+/// ever continues a run of spaces (WB3d), the tab and the line breaks stand
+/// alone (WB3a, WB999), and every other state breaks before them. After it,
+/// a plain character cannot attach to what precedes it (WB4 needs Extend,
+/// Format or ZWJ; WB3d a WSegSpace; WB3 an LF) and is no emoji for WB3c.
+/// Cutting the text there and segmenting each side alone thus changes
+/// nothing: the rules that look ahead (WB6, WB7, WB11, WB12 and WB4 at the
+/// start) read at most one character past the break, and treat plain
+/// whitespace or a plain character there exactly as the end of the text.
+fn is_cut(a: char, b: char) -> bool {
+    ((is_ascii_break_space(a) && is_plain(b)) || (is_plain(a) && is_ascii_break_space(b)))
+        && !(a == ' ' && b == ' ')
+        && !(a == '\r' && b == '\n')
+}
+
+/// Word_Break classes of ASCII characters, as bits: ALetter, Numeric and
+/// ExtendNumLet, and the marks that join two letters (MidLetter, MidNumLet,
+/// Single_Quote: `:` `.` `'`) or two digits (MidNum, MidNumLet, Single_Quote:
+/// `,` `;` `.` `'`).
+const A_LETTER: u8 = 1;
+const NUMERIC: u8 = 2;
+const EXTEND_NUM_LET: u8 = 4;
+const JOINS_LETTERS: u8 = 8;
+const JOINS_DIGITS: u8 = 16;
+const IN_WORD: u8 = A_LETTER | NUMERIC | EXTEND_NUM_LET;
+
+static ASCII_CLASSES: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'A'..=b'Z' | b'a'..=b'z' => A_LETTER,
+            b'0'..=b'9' => NUMERIC,
+            b'_' => EXTEND_NUM_LET,
+            b':' => JOINS_LETTERS,
+            b',' | b';' => JOINS_DIGITS,
+            b'.' | b'\'' => JOINS_LETTERS | JOINS_DIGITS,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+fn ascii_class(b: u8) -> u8 {
+    ASCII_CLASSES.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// The length of the first UAX #29 word segment of `s`, an ASCII text taken
+/// on its own (0 when empty). For ASCII the rules come down to: CR LF (WB3),
+/// runs of spaces (WB3d), runs of letters, digits and `_` (WB5, WB8–WB10,
+/// WB13a, WB13b) that may hold `:` `.` `'` between letters (WB6, WB7) and `,`
+/// `;` `.` `'` between digits (WB11, WB12), and every other character alone
+/// (WB3a, WB999).
+fn ascii_segment_len(s: &[u8]) -> usize {
+    match s.first() {
+        None => 0,
+        Some(b'\r') => {
+            if s.get(1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            }
+        }
+        Some(b' ') => s.iter().take_while(|&&b| b == b' ').count(),
+        Some(&b) if ascii_class(b) & IN_WORD != 0 => ascii_word_len(s, ascii_class(b)),
+        Some(_) => 1,
+    }
+}
+
+/// The length of the word that starts `s` with a character of class `first`
+/// (a letter, digit or `_`).
+fn ascii_word_len(s: &[u8], first: u8) -> usize {
+    let mut last = first;
+    let mut i = 1;
+    while let Some(&b) = s.get(i) {
+        let class = ascii_class(b);
+        if class & IN_WORD != 0 {
+            last = class;
+            i += 1;
+            continue;
+        }
+        let joins = match last {
+            A_LETTER => class & JOINS_LETTERS != 0,
+            NUMERIC => class & JOINS_DIGITS != 0,
+            _ => false,
+        };
+        // The mark stays only between two letters or two digits.
+        if !joins || s.get(i + 1).map_or(0, |&n| ascii_class(n)) != last {
+            break;
+        }
+        i += 2;
+    }
+    i
+}
+
 fn tokens_with(
     text: &str,
     sentences: &[Span],
@@ -406,7 +636,7 @@ fn tokens_with(
 ) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut sentence = 0;
-    for (start, word) in text.split_word_bound_indices() {
+    for (start, word) in word_bound_indices(text) {
         // UAX #29 keeps spaces together with a following combining mark, so a
         // segment may carry whitespace; a token never does.
         let lead = word.len() - word.trim_start().len();
@@ -801,6 +1031,228 @@ mod tests {
         assert!(sh[1].headline && !sh[1].title_case);
         assert!(sh[2].all_caps && sh[2].headline);
         assert!(!sh[3].whole_line && !sh[3].headline);
+    }
+
+    /// Compares [`word_bound_indices`] with unicode-segmentation on `text`.
+    fn assert_same_bounds(text: &str) {
+        let fast: Vec<(usize, &str)> = word_bound_indices(text).collect();
+        let reference: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+        if fast != reference {
+            let i = fast
+                .iter()
+                .zip(&reference)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let from = i.saturating_sub(3);
+            let shown = if text.len() <= 300 {
+                text
+            } else {
+                "(long text)"
+            };
+            panic!(
+                "word bounds differ at segment {i} of {shown:?} ({} bytes):\n fast: {:?}\n  uax: {:?}",
+                text.len(),
+                fast.get(from..(i + 3).min(fast.len())),
+                reference.get(from..(i + 3).min(reference.len())),
+            );
+        }
+    }
+
+    /// A deterministic xorshift generator, so failures reproduce.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            usize::try_from(self.next() % n as u64).unwrap_or(0)
+        }
+    }
+
+    /// One of every ASCII Word_Break class and of the non-ASCII ones the fast
+    /// path must hand over or cut next to.
+    const ALPHABET: &str = "aZ7_.,:;'\"- \t\n\r\u{b}\u{c}\0é’“\u{301}\u{200d}\u{ad}中\u{1f1fa}\u{1f1f8}😀\u{a0}אカ\u{3000}\u{2024}\u{85}×";
+
+    #[test]
+    fn word_bounds_match_unicode_segmentation_on_short_strings() {
+        // Every string of up to three characters from the alphabet, and every
+        // pair of ASCII characters.
+        let alphabet: Vec<char> = ALPHABET.chars().collect();
+        let mut text = String::new();
+        for &a in &alphabet {
+            for &b in &alphabet {
+                for &c in &alphabet {
+                    for n in 1..=3 {
+                        text.clear();
+                        text.extend([a, b, c].iter().take(n));
+                        assert_same_bounds(&text);
+                    }
+                }
+            }
+        }
+        for a in 0u8..128 {
+            for b in 0u8..128 {
+                text.clear();
+                text.extend([char::from(a), char::from(b)]);
+                assert_same_bounds(&text);
+            }
+        }
+        assert_same_bounds("");
+    }
+
+    #[test]
+    fn word_bounds_match_unicode_segmentation_on_random_text() {
+        // Pieces rather than single characters, so that words, numbers and
+        // their punctuation turn up often enough to matter.
+        const PIECES: &[&str] = &[
+            "a",
+            "Ab",
+            "word",
+            "x",
+            "42",
+            "3",
+            "_",
+            ".",
+            ",",
+            ":",
+            ";",
+            "'",
+            "\"",
+            "-",
+            " ",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r",
+            "\r\n",
+            "é",
+            "café",
+            "’",
+            "We’re",
+            "“",
+            "”",
+            "\u{301}",
+            "e\u{301}",
+            "\u{200d}",
+            "\u{ad}",
+            "中",
+            "中文",
+            "\u{1f1fa}",
+            "\u{1f1f8}",
+            "\u{1f1fa}\u{1f1f8}",
+            "😀",
+            "😀\u{200d}😀",
+            "\u{a0}",
+            "U.S.",
+            "3.5",
+            "1,000",
+            "don't",
+            "a_b",
+            "\u{b}",
+            "\u{c}",
+            "א",
+            "カ",
+            "\u{3000}",
+            "–",
+            "€",
+        ];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut text = String::new();
+        for _ in 0..20_000 {
+            text.clear();
+            let len = rng.below(40);
+            for _ in 0..len {
+                text.push_str(PIECES[rng.below(PIECES.len())]);
+            }
+            assert_same_bounds(&text);
+        }
+        let alphabet: Vec<char> = ALPHABET.chars().collect();
+        for _ in 0..20_000 {
+            text.clear();
+            let len = rng.below(24);
+            for _ in 0..len {
+                text.push(alphabet[rng.below(alphabet.len())]);
+            }
+            assert_same_bounds(&text);
+        }
+    }
+
+    #[test]
+    fn word_bounds_cut_only_where_nothing_attaches() {
+        // The non-ASCII characters `is_plain` admits, next to each kind of
+        // ASCII whitespace and inside words.
+        let plain = ('\u{80}'..='\u{2fff}').filter(|&c| !c.is_ascii() && is_plain(c));
+        for c in plain {
+            for ws in [" ", "  ", "\t", "\n", "\r", "\r\n", "\u{b}", "\u{c}"] {
+                for text in [
+                    format!("{ws}{c}"),
+                    format!("{c}{ws}"),
+                    format!("a{ws}{c}{ws}b"),
+                    format!("x{c}y{ws}{c}\u{301}{ws}7{c}8"),
+                    format!("{ws}\u{301}{c}{ws}a{c}"),
+                ] {
+                    assert_same_bounds(&text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_bounds_match_on_examples_and_seeds() {
+        for text in [
+            "He said “we’re fine” today, and left at 5:30 p.m.",
+            "Grève à Paris: How to Defeat ISIS?\r\nU.S. 1,234.5 a_b _x x_ 3a b4 a.1 1.a",
+            "  \u{301} \u{200d}😀 \u{1f1fa}\u{1f1f8}\u{1f1fa} é\u{ad}x\ttab",
+            "e\u{301}\u{301} naïve – “quote” ‘single’ 1’000 l’été",
+        ] {
+            assert_same_bounds(text);
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).expect("seeds folder") {
+            let path = entry.expect("seed entry").path();
+            let bytes = std::fs::read(&path).expect("seed file");
+            assert_same_bounds(&String::from_utf8_lossy(&bytes));
+            seen += 1;
+        }
+        assert!(seen > 0, "no seed files in {}", dir.display());
+    }
+
+    /// The same comparison over the evaluation corpora, which are not in the
+    /// repository: `cargo test --release --lib -- --ignored word_bounds_match_on_corpora`.
+    #[test]
+    #[ignore = "needs /work/shared/eval"]
+    fn word_bounds_match_on_corpora() {
+        let root = std::path::Path::new("/work/shared/eval");
+        let mut docs = 0;
+        for corpus in ["corpus/reuters21578", "corpus/bbc"] {
+            let loaded = crate::bench::corpus::load(&root.join(corpus), None).expect("corpus");
+            for doc in &loaded {
+                assert_same_bounds(&doc.title);
+                assert_same_bounds(&doc.body);
+                docs += 1;
+            }
+        }
+        let mut files = 0;
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(&path).expect("folder") {
+                    stack.push(entry.expect("entry").path());
+                }
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                assert_same_bounds(&text);
+                files += 1;
+            }
+        }
+        eprintln!("word bounds agree on {docs} corpus documents and {files} files");
+        assert!(docs > 0 && files > 0);
     }
 
     #[test]
