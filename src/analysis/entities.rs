@@ -380,6 +380,20 @@ impl Recognizer for GazetteerRecognizer {
 /// "BELEK, Turkey (Reuters) --": the capitalised place that opens a wire story.
 struct DatelineRecognizer;
 
+/// The agencies' marks DATELINE ends with.
+const AGENCY_MARKS: [&str; 11] = [
+    "(Reuters)",
+    "(AP)",
+    "(AFP)",
+    "(Bloomberg)",
+    "(CNN)",
+    "(BBC)",
+    "(dpa)",
+    "(UPI)",
+    "(Xinhua)",
+    "(IANS)",
+    "(PTI)",
+];
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?m)^[ \t]*(\p{Lu}[\p{Lu}'’.\-]+(?:[ \t]\p{Lu}[\p{Lu}'’.\-]+){0,3}),[ \t]+(?:(\p{Lu}[\p{L}.]+(?:[ \t]\p{Lu}[\p{L}.]+){0,2})[ \t]*)?\((?:Reuters|AP|AFP|Bloomberg|CNN|BBC|dpa|UPI|Xinhua|IANS|PTI)\)")
         .expect("static regex")
@@ -387,9 +401,34 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 
 impl Recognizer for DatelineRecognizer {
     fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
-        for c in DATELINE.captures_iter(ctx.text) {
+        // A dateline lies on one line with its agency's mark, so the regex
+        // runs only on the lines that have a mark, in text order.
+        let text = ctx.text;
+        let mut lines: Vec<(usize, usize)> = AGENCY_MARKS
+            .iter()
+            .flat_map(|mark| text.match_indices(mark))
+            .map(|(at, _)| {
+                let start = text
+                    .get(..at)
+                    .and_then(|t| t.rfind('\n'))
+                    .map_or(0, |i| i + 1);
+                let end = text
+                    .get(at..)
+                    .and_then(|t| t.find('\n'))
+                    .map_or(text.len(), |i| at + i);
+                (start, end)
+            })
+            .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let captures = lines.into_iter().flat_map(|(start, end)| {
+            DATELINE
+                .captures_iter(text.get(start..end).unwrap_or_default())
+                .map(move |c| (start, c))
+        });
+        for (base, c) in captures {
             let Some(place) = c.get(1) else { continue };
-            let span = Span::new(place.start(), place.end());
+            let span = Span::new(base + place.start(), base + place.end());
             if taken.overlaps(span) {
                 continue;
             }
@@ -1333,17 +1372,18 @@ pub(crate) fn gazetteer_codes(text: &str, tokens: &[Tok]) -> Vec<tagger::GazCode
 }
 
 /// The tagger's view of a segmented text.
-pub(crate) fn tagger_doc(text: &str, tokens: &[Tok], shapes: &[Shape]) -> tagger::Doc {
+pub(crate) fn tagger_doc<'a>(
+    text: &'a str,
+    tokens: &'a [Tok],
+    shapes: &[Shape],
+) -> tagger::Doc<'a> {
     let gaz = gazetteer_codes(text, tokens);
-    let first_name = |w: &str| is_first_name(w);
-    let title = |w: &str| WORDS.titles.contains(w);
-    let legal = |w: &str| WORDS.legal_suffixes.contains(w);
     let lex = tagger::Lexicon {
-        first_name: &first_name,
-        title: &title,
-        legal: &legal,
+        first_name: is_first_name,
+        title: |w| WORDS.titles.contains(w),
+        legal: |w| WORDS.legal_suffixes.contains(w),
     };
-    tagger::Doc::new(text, tokens, shapes, &gaz, &lex)
+    tagger::Doc::new(text, tokens, shapes, &gaz, lex)
 }
 
 /// ", a maker of drones": the noun of an appositive after a name.
@@ -1963,6 +2003,70 @@ mod tests {
         es.iter()
             .find(|e| e.name == name)
             .unwrap_or_else(|| panic!("{name} not in {es:#?}"))
+    }
+
+    #[test]
+    fn datelines_of_every_agency_on_any_line() {
+        // The regex's agencies and the marks that pick its lines must agree.
+        let pattern = DATELINE.as_str();
+        let agencies = pattern
+            .rsplit_once(r"\((?:")
+            .and_then(|(_, rest)| rest.split_once(r")\)"))
+            .map(|(names, _)| names)
+            .expect("the agencies' alternation");
+        let mut from_regex: Vec<String> = agencies.split('|').map(|a| format!("({a})")).collect();
+        let mut marks: Vec<String> = AGENCY_MARKS.iter().map(|m| m.to_string()).collect();
+        from_regex.sort();
+        marks.sort();
+        assert_eq!(from_regex, marks);
+        for mark in AGENCY_MARKS {
+            let text = format!("Markets rose.\n\nKIGALI, Rwanda {mark} - Prices fell on Monday.");
+            let start = text.find("KIGALI").expect("place");
+            let ctx_text = text.as_str();
+            let tokens = segment::tokens(ctx_text, &segment::sentences(ctx_text), "en");
+            let sentences = segment::sentences(ctx_text);
+            let shapes = segment::shapes(ctx_text, &sentences, &tokens);
+            let ctx = Context {
+                text: ctx_text,
+                sentences: &sentences,
+                shapes: &shapes,
+                tokens: &tokens,
+                title: None,
+                reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
+                language: "en",
+            };
+            let mut taken = Taken::default();
+            let mut out = Vec::new();
+            DatelineRecognizer.recognize(&ctx, &mut taken, &mut out);
+            assert_eq!(out.len(), 1, "{mark}");
+            assert_eq!(
+                out[0].span,
+                Span::new(start, start + "KIGALI".len()),
+                "{mark}"
+            );
+            assert_eq!(out[0].canonical.as_deref(), Some("Kigali"), "{mark}");
+        }
+        // A mark outside a dateline, and a dateline without a known mark.
+        let text = "He told CNN (CNN) nothing.\nPARIS, France (Agence) - x";
+        let sentences = segment::sentences(text);
+        let tokens = segment::tokens(text, &sentences, "en");
+        let shapes = segment::shapes(text, &sentences, &tokens);
+        let ctx = Context {
+            text,
+            sentences: &sentences,
+            shapes: &shapes,
+            tokens: &tokens,
+            title: None,
+            reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
+            language: "en",
+        };
+        let mut out = Vec::new();
+        DatelineRecognizer.recognize(&ctx, &mut Taken::default(), &mut out);
+        assert!(
+            out.is_empty(),
+            "{:?}",
+            out.iter().map(|c| c.span).collect::<Vec<_>>()
+        );
     }
 
     #[test]

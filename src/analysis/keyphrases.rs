@@ -11,7 +11,6 @@
 //! does not repeat the phrase it belongs to. Scores are normalised so the best is 1.
 //! A later issue replaces the built-in IDF with corpus document frequencies.
 
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use super::segment::Tok;
@@ -61,7 +60,7 @@ struct Phrase {
 
 /// Extracts the top key phrases from the tokens of the masked text.
 pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<KeyPhrase> {
-    let mut phrases: BTreeMap<String, Phrase> = BTreeMap::new();
+    let mut phrases: FxHashMap<String, Phrase> = FxHashMap::default();
     let usable = |t: &Tok| !t.stop && t.alpha && t.norm.chars().count() >= 2;
     // A phrase neither starts nor ends with a word that says nothing of the
     // topic ("said", "would").
@@ -122,7 +121,9 @@ pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<
         let length = 1.0 + 0.6 * (p.words as f32 - 1.0);
         count as f32 * position * length * p.idf
     };
+    // In key order, which breaks ties between equal scores.
     let mut pool: Vec<(&String, &Phrase)> = phrases.iter().collect();
+    pool.sort_unstable_by(|a, b| a.0.cmp(b.0));
     // Greedy choice: each round takes the best phrase, counting only the
     // occurrences not already inside a chosen phrase, so "State" does not
     // repeat "Islamic State".

@@ -16,7 +16,7 @@ mod acronyms;
 pub(crate) mod cleanup;
 mod dates;
 pub(crate) mod entities;
-mod fingerprint;
+pub(crate) mod fingerprint;
 mod gazetteer;
 mod keyphrases;
 pub(crate) mod langid;

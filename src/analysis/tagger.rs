@@ -193,26 +193,15 @@ fn affix(s: &str, n: usize, from_end: bool, template: u8) -> u64 {
 /// `2 * kind + (0 if it opens the match, 1 inside)`.
 pub(crate) type GazCode = u8;
 
-/// Per-token facts computed once.
+/// Per-token facts its neighbours' features read too, computed once for
+/// every token.
 #[derive(Clone, Copy, Default)]
 struct TokInfo {
     lw: u64,
-    w: u64,
     shape: u64,
     short: u64,
-    pre3: u64,
-    suf2: u64,
-    suf3: u64,
-    suf4: u64,
     cap: u64,
     gaz: u64,
-    first_name: bool,
-    title: bool,
-    legal: bool,
-    gap_before: u64,
-    gap_after: u64,
-    doc_tc: bool,
-    doc_lc: bool,
     sentence: usize,
     /// Where the token stands in its run of capitalised words: 0 outside,
     /// 1 alone, 2 first, 3 inside, 4 last.
@@ -230,6 +219,25 @@ struct TokInfo {
     plain: bool,
 }
 
+/// Per-token facts only the token's own features read. The tagger scores
+/// about one token in four (see [`Model::tag`]), so outside training these
+/// are computed for the tokens it scores, when it scores them.
+#[derive(Clone, Copy, Default)]
+struct Own {
+    w: u64,
+    pre3: u64,
+    suf2: u64,
+    suf3: u64,
+    suf4: u64,
+    first_name: bool,
+    title: bool,
+    legal: bool,
+    gap_before: u64,
+    gap_after: u64,
+    doc_tc: bool,
+    doc_lc: bool,
+}
+
 /// Sentence facts.
 #[derive(Clone, Copy, Default)]
 struct SentInfo {
@@ -241,20 +249,37 @@ struct SentInfo {
 }
 
 /// A document prepared for tagging: per-token and per-sentence facts.
-pub(crate) struct Doc {
+pub(crate) struct Doc<'a> {
     toks: Vec<TokInfo>,
     sents: Vec<SentInfo>,
+    own: Owns<'a>,
+}
+
+/// Where a token's [`Own`] facts come from.
+enum Owns<'a> {
+    /// Computed for every token (training reads every token many times).
+    All(Vec<Own>),
+    /// Computed from the text when a token is scored.
+    OnDemand {
+        text: &'a str,
+        tokens: &'a [Tok],
+        lex: Lexicon,
+        /// Forms seen in title case inside ordinary sentences, and in lower case.
+        tc_seen: rustc_hash::FxHashSet<&'a str>,
+        lc_seen: rustc_hash::FxHashSet<&'a str>,
+    },
 }
 
 /// What the tagger needs to know of the words around it, from the entity
 /// stage's word lists.
-pub(crate) struct Lexicon<'a> {
+#[derive(Clone, Copy)]
+pub(crate) struct Lexicon {
     /// Whether a word (as written) is a known first name.
-    pub first_name: &'a dyn Fn(&str) -> bool,
+    pub first_name: fn(&str) -> bool,
     /// Whether a lower-case word (no period) is a person title.
-    pub title: &'a dyn Fn(&str) -> bool,
+    pub title: fn(&str) -> bool,
     /// Whether a lower-case word is a legal or organisation suffix.
-    pub legal: &'a dyn Fn(&str) -> bool,
+    pub legal: fn(&str) -> bool,
 }
 
 const BOS: u64 = 0x5157_1a2b_3c4d_5e6f;
@@ -269,16 +294,50 @@ fn gap_hash(text: &str, from: usize, to: usize) -> u64 {
     h.finish()
 }
 
-impl Doc {
+/// A token's own facts (see [`Own`]).
+fn own_of(
+    text: &str,
+    tokens: &[Tok],
+    lex: Lexicon,
+    tc_seen: &rustc_hash::FxHashSet<&str>,
+    lc_seen: &rustc_hash::FxHashSet<&str>,
+    i: usize,
+) -> Own {
+    let Some(t) = tokens.get(i) else {
+        return Own::default();
+    };
+    let w = text.get(t.span.start..t.span.end).unwrap_or_default();
+    let same_sentence = |j: usize| tokens.get(j).is_some_and(|o| o.sentence == t.sentence);
+    let prev = i.checked_sub(1).filter(|&j| same_sentence(j));
+    let next = Some(i + 1).filter(|&j| same_sentence(j));
+    let prev_tok = prev.and_then(|j| tokens.get(j));
+    let next_tok = next.and_then(|j| tokens.get(j));
+    Own {
+        w: Hasher::new(4).bytes(w.as_bytes()).finish(),
+        pre3: affix(&t.norm, 3, false, 5),
+        suf2: affix(&t.norm, 2, true, 6),
+        suf3: affix(&t.norm, 3, true, 7),
+        suf4: affix(&t.norm, 4, true, 8),
+        first_name: (lex.first_name)(w),
+        title: prev_tok.is_some_and(|p| (lex.title)(&p.norm)),
+        legal: next_tok.is_some_and(|n| (lex.legal)(&n.norm)),
+        gap_before: prev_tok.map_or(BOS, |p| gap_hash(text, p.span.end, t.span.start)),
+        gap_after: next_tok.map_or(EOS, |n| gap_hash(text, t.span.end, n.span.start)),
+        doc_tc: tc_seen.contains(t.norm.as_str()),
+        doc_lc: lc_seen.contains(t.norm.as_str()),
+    }
+}
+
+impl<'a> Doc<'a> {
     /// Prepares the tokens of a text: `gaz` holds a code per token (see
     /// [`GazCode`]), `sentence_count` and `shapes` are the segmenter's.
     pub(crate) fn new(
-        text: &str,
-        tokens: &[Tok],
+        text: &'a str,
+        tokens: &'a [Tok],
         shapes: &[Shape],
         gaz: &[GazCode],
-        lex: &Lexicon<'_>,
-    ) -> Doc {
+        lex: Lexicon,
+    ) -> Doc<'a> {
         let n_sent = shapes.len();
         let mut sents = vec![
             SentInfo {
@@ -310,7 +369,6 @@ impl Doc {
             s.headline = shapes.get(i).is_some_and(|sh| sh.headline);
             s.numeric = len >= 2 && digits[i] * 5 >= len * 2;
         }
-        // Forms seen in title case inside ordinary sentences, and in lower case.
         let mut tc_seen = rustc_hash::FxHashSet::default();
         let mut lc_seen = rustc_hash::FxHashSet::default();
         for (i, t) in tokens.iter().enumerate() {
@@ -331,43 +389,12 @@ impl Doc {
             let w = text.get(t.span.start..t.span.end).unwrap_or_default();
             let (shape, short) = shapes_of(w);
             let cap = cap_class(w);
-            let same_sentence = |j: usize| tokens.get(j).is_some_and(|o| o.sentence == t.sentence);
-            let prev_norm = i
-                .checked_sub(1)
-                .filter(|&j| same_sentence(j))
-                .and_then(|j| tokens.get(j))
-                .map(|o| o.norm.as_str());
-            let next_norm = Some(i + 1)
-                .filter(|&j| same_sentence(j))
-                .and_then(|j| tokens.get(j))
-                .map(|o| o.norm.as_str());
-            let gap_before = match i.checked_sub(1).filter(|&j| same_sentence(j)) {
-                Some(j) => gap_hash(text, tokens[j].span.end, t.span.start),
-                None => BOS,
-            };
-            let gap_after = if same_sentence(i + 1) {
-                gap_hash(text, t.span.end, tokens[i + 1].span.start)
-            } else {
-                EOS
-            };
             toks.push(TokInfo {
                 lw: hash_str(&t.norm),
-                w: Hasher::new(4).bytes(w.as_bytes()).finish(),
                 shape,
                 short,
-                pre3: affix(&t.norm, 3, false, 5),
-                suf2: affix(&t.norm, 2, true, 6),
-                suf3: affix(&t.norm, 3, true, 7),
-                suf4: affix(&t.norm, 4, true, 8),
                 cap,
                 gaz: u64::from(gaz.get(i).copied().unwrap_or(0)),
-                first_name: (lex.first_name)(w),
-                title: prev_norm.is_some_and(|p| (lex.title)(p)),
-                legal: next_norm.is_some_and(|n| (lex.legal)(n)),
-                gap_before,
-                gap_after,
-                doc_tc: tc_seen.contains(t.norm.as_str()),
-                doc_lc: lc_seen.contains(t.norm.as_str()),
                 sentence: t.sentence,
                 run_pos: 0,
                 run_len: 0,
@@ -401,7 +428,10 @@ impl Doc {
             let legal = tokens
                 .get(j - 1)
                 .is_some_and(|t| len > 1 && (lex.legal)(&t.norm));
-            let first_name = toks[i].first_name;
+            let first_name = tokens
+                .get(i)
+                .and_then(|t| text.get(t.span.start..t.span.end))
+                .is_some_and(lex.first_name);
             for (k, t) in toks[i..j].iter_mut().enumerate() {
                 t.run_pos = match (len, k) {
                     (1, _) => 1,
@@ -417,7 +447,53 @@ impl Doc {
             }
             i = j;
         }
-        Doc { toks, sents }
+        Doc {
+            toks,
+            sents,
+            own: Owns::OnDemand {
+                text,
+                tokens,
+                lex,
+                tc_seen,
+                lc_seen,
+            },
+        }
+    }
+
+    /// The same document with every token's own facts computed, no longer
+    /// borrowing the text (for training, which reads every token many times).
+    pub(crate) fn into_owned(self) -> Doc<'static> {
+        let own = match &self.own {
+            Owns::All(v) => v.clone(),
+            Owns::OnDemand {
+                text,
+                tokens,
+                lex,
+                tc_seen,
+                lc_seen,
+            } => (0..self.toks.len())
+                .map(|i| own_of(text, tokens, *lex, tc_seen, lc_seen, i))
+                .collect(),
+        };
+        Doc {
+            toks: self.toks,
+            sents: self.sents,
+            own: Owns::All(own),
+        }
+    }
+
+    /// Token `i`'s own facts.
+    fn own(&self, i: usize) -> Own {
+        match &self.own {
+            Owns::All(v) => v.get(i).copied().unwrap_or_default(),
+            Owns::OnDemand {
+                text,
+                tokens,
+                lex,
+                tc_seen,
+                lc_seen,
+            } => own_of(text, tokens, *lex, tc_seen, lc_seen, i),
+        }
     }
 
     /// Whether tokens `first..end` are exactly one gazetteer match of a
@@ -463,6 +539,7 @@ impl Doc {
     /// Appends the rows of the features that do not depend on tags.
     pub(crate) fn static_features(&self, i: usize, out: &mut Vec<u32>) {
         let Some(t) = self.toks.get(i) else { return };
+        let o = self.own(i);
         let Some(s) = self.sents.get(t.sentence) else {
             return;
         };
@@ -490,13 +567,13 @@ impl Doc {
         out.extend_from_slice(&[
             f(10).row(),
             f(11).val(t.lw).row(),
-            f(12).val(t.w).row(),
+            f(12).val(o.w).row(),
             f(13).val(t.shape).row(),
             f(14).val(t.short).row(),
-            f(15).val(t.pre3).row(),
-            f(16).val(t.suf2).row(),
-            f(17).val(t.suf3).row(),
-            f(18).val(t.suf4).row(),
+            f(15).val(o.pre3).row(),
+            f(16).val(o.suf2).row(),
+            f(17).val(o.suf3).row(),
+            f(18).val(o.suf4).row(),
             f(19).val(lw(-1)).row(),
             f(20).val(lw(1)).row(),
             f(21).val(lw(-2)).row(),
@@ -511,12 +588,12 @@ impl Doc {
             f(30)
                 .val(b(s.all_caps))
                 .val(t.cap)
-                .val(b(t.doc_tc))
-                .val(b(t.doc_lc))
+                .val(b(o.doc_tc))
+                .val(b(o.doc_lc))
                 .row(),
             f(31)
-                .val(b(t.doc_tc))
-                .val(b(t.doc_lc))
+                .val(b(o.doc_tc))
+                .val(b(o.doc_lc))
                 .val(t.cap)
                 .val(b(initial))
                 .row(),
@@ -524,12 +601,12 @@ impl Doc {
             f(33).val(b(s.numeric)).val(t.lw).row(),
             f(34).val(t.gaz).row(),
             f(35).val(gaz(-1)).val(t.gaz).val(gaz(1)).row(),
-            f(36).val(b(t.first_name)).val(t.cap).row(),
-            f(37).val(b(t.title)).val(t.cap).row(),
-            f(38).val(b(t.legal)).val(t.cap).row(),
-            f(39).val(t.gap_before).row(),
-            f(40).val(t.gap_after).row(),
-            f(41).val(t.gap_before).val(t.short).val(t.gap_after).row(),
+            f(36).val(b(o.first_name)).val(t.cap).row(),
+            f(37).val(b(o.title)).val(t.cap).row(),
+            f(38).val(b(o.legal)).val(t.cap).row(),
+            f(39).val(o.gap_before).row(),
+            f(40).val(o.gap_after).row(),
+            f(41).val(o.gap_before).val(t.short).val(o.gap_after).row(),
             f(42)
                 .val(len_bucket)
                 .val(b(initial))
@@ -538,7 +615,7 @@ impl Doc {
             f(43).val(b(s.headline)).val(t.cap).val(b(s.all_caps)).row(),
             f(44).val(lw(-1)).val(t.short).row(),
             f(45).val(t.short).val(lw(1)).row(),
-            f(46).val(b(s.all_caps)).val(t.gaz).val(b(t.doc_tc)).row(),
+            f(46).val(b(s.all_caps)).val(t.gaz).val(b(o.doc_tc)).row(),
             f(47).val(t.run_pos).val(t.run_len).val(b(s.all_caps)).row(),
             f(48)
                 .val(t.run_last)

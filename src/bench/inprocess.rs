@@ -42,6 +42,10 @@ pub struct PipelineReport {
     pub mb_per_s: f64,
     /// Per-document latency.
     pub latency_ms: LatencySummary,
+    /// With `--digest`: FNV-1a 64 (hex) over the JSON of every document's
+    /// analysis, in corpus order, computed after the timed pass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 impl PipelineReport {
@@ -54,7 +58,7 @@ impl PipelineReport {
              duration               {:.3} s\n\
              throughput             {:.1} docs/s, {:.2} MB/s\n\
              latency p50/p90/p99    {}\n\
-             latency max            {:.3} ms\n",
+             latency max            {:.3} ms\n{}",
             self.docs,
             format_bytes(self.raw_text_bytes),
             self.duration_s,
@@ -62,6 +66,10 @@ impl PipelineReport {
             self.mb_per_s,
             format_latency(&self.latency_ms),
             self.latency_ms.max,
+            self.digest
+                .as_ref()
+                .map(|d| format!("output digest          {d}\n"))
+                .unwrap_or_default(),
         )
     }
 }
@@ -142,7 +150,7 @@ fn prepare_all(docs: &[CorpusDoc]) -> Vec<NewDocument> {
 
 /// Analyses every document once with the default features on this thread,
 /// after a warm-up over the first [`PIPELINE_WARM_UP_DOCS`].
-pub fn pipeline(docs: &[CorpusDoc]) -> Result<PipelineReport, String> {
+pub fn pipeline(docs: &[CorpusDoc], digest: bool) -> Result<PipelineReport, String> {
     let prepared = prepare_all(docs);
     if prepared.is_empty() {
         return Err("the corpus has no document to analyse".into());
@@ -161,6 +169,18 @@ pub fn pipeline(docs: &[CorpusDoc]) -> Result<PipelineReport, String> {
         std::hint::black_box(analysis);
     }
     let duration = start.elapsed().as_secs_f64().max(1e-9);
+    let digest = if digest {
+        let mut hash = crate::analysis::fingerprint::FNV_OFFSET;
+        for doc in &prepared {
+            let analysis = Engine::analyze_prepared(doc, &options);
+            let json = serde_json::to_vec(&analysis)
+                .map_err(|e| format!("cannot encode an analysis: {e}"))?;
+            hash = crate::analysis::fingerprint::fnv1a64_extend(hash, &json);
+        }
+        Some(format!("{hash:016x}"))
+    } else {
+        None
+    };
     let raw: u64 = prepared
         .iter()
         .map(|d| (d.title.len() + d.content.len()) as u64)
@@ -173,6 +193,7 @@ pub fn pipeline(docs: &[CorpusDoc]) -> Result<PipelineReport, String> {
         docs_per_s: prepared.len() as f64 / duration,
         mb_per_s: raw as f64 / 1e6 / duration,
         latency_ms: latencies.summary_ms(),
+        digest,
     })
 }
 
@@ -281,8 +302,16 @@ mod tests {
     #[test]
     fn pipeline_and_index_report_sane_numbers() {
         let docs = docs();
-        let p = pipeline(&docs).expect("pipeline");
+        let p = pipeline(&docs, false).expect("pipeline");
         assert_eq!(p.docs, 60);
+        assert_eq!(p.digest, None);
+        // The output digest is the same run after run, and changes with the output.
+        let a = pipeline(&docs[..5], true).expect("pipeline").digest;
+        let b = pipeline(&docs[..5], true).expect("pipeline").digest;
+        let c = pipeline(&docs[1..6], true).expect("pipeline").digest;
+        assert!(a.as_ref().is_some_and(|d| d.len() == 16), "{a:?}");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
         assert!(p.docs_per_s > 0.0 && p.latency_ms.p50 > 0.0, "{p:?}");
         assert!(p.table().contains("docs/s"));
         let i = index(&docs, None).expect("index");

@@ -85,6 +85,11 @@ pub struct PipelineArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// After the timed pass, analyse every document once more (untimed) and
+    /// report a digest of all the analyses, so that two builds can be shown
+    /// to give the same output.
+    #[arg(long)]
+    pub digest: bool,
 }
 
 /// Arguments of `docsift bench index`.
@@ -193,7 +198,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
 
 fn run_pipeline(args: &PipelineArgs) -> Result<ExitCode, String> {
     let docs = corpus::load(&args.corpus, args.limit)?;
-    let report = inprocess::pipeline(&docs)?;
+    let report = inprocess::pipeline(&docs, args.digest)?;
     if args.json {
         print_json(&report)?;
     } else {

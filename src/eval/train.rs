@@ -18,7 +18,7 @@ use crate::analysis::{cleanup, entities, segment};
 
 /// A document ready for training or scoring the tagger alone.
 pub struct Prepared {
-    doc: Doc,
+    doc: Doc<'static>,
     gold: Vec<usize>,
     /// Per docsift token, the CoNLL token it lies in.
     conll_token: Vec<usize>,
@@ -46,7 +46,7 @@ pub fn prepare(d: &Document) -> Prepared {
     let sentences = segment::sentences(masked);
     let tokens = segment::tokens(masked, &sentences, "en");
     let shapes = segment::shapes(masked, &sentences, &tokens);
-    let doc = entities::tagger_doc(masked, &tokens, &shapes);
+    let doc = entities::tagger_doc(masked, &tokens, &shapes).into_owned();
     let gold_chunks = d.gold_chunks();
     // Per CoNLL token: its entity type and whether it opens the entity.
     let mut per_conll = vec![(0usize, false); spans.len()];
