@@ -357,7 +357,14 @@ pub(crate) fn normalize(word: &str) -> String {
 /// The words of `s` one space apart, without leading or trailing blanks
 /// ("Ben\n  Rhodes " → "Ben Rhodes").
 pub(crate) fn single_spaced(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Words whose stems one thread keeps per language before it starts afresh.
@@ -945,6 +952,15 @@ mod tests {
             .into_iter()
             .map(|s| &text[s.start..s.end])
             .collect()
+    }
+
+    #[test]
+    fn single_spacing() {
+        assert_eq!(single_spaced("Ben\n  Rhodes "), "Ben Rhodes");
+        assert_eq!(single_spaced(" \t\u{a0}Grève\u{2003}générale\r\n"), "Grève générale");
+        assert_eq!(single_spaced("a"), "a");
+        assert_eq!(single_spaced(""), "");
+        assert_eq!(single_spaced(" \n "), "");
     }
 
     #[test]
