@@ -957,7 +957,10 @@ mod tests {
     #[test]
     fn single_spacing() {
         assert_eq!(single_spaced("Ben\n  Rhodes "), "Ben Rhodes");
-        assert_eq!(single_spaced(" \t\u{a0}Grève\u{2003}générale\r\n"), "Grève générale");
+        assert_eq!(
+            single_spaced(" \t\u{a0}Grève\u{2003}générale\r\n"),
+            "Grève générale"
+        );
         assert_eq!(single_spaced("a"), "a");
         assert_eq!(single_spaced(""), "");
         assert_eq!(single_spaced(" \n "), "");
