@@ -79,8 +79,11 @@ pub(crate) struct Model<'a> {
 /// were looked up.
 #[derive(Debug, Clone)]
 pub(crate) struct Scores {
-    /// Weight sums, one per model language.
-    pub sums: Vec<u32>,
+    /// Weight sums indexed by a posting's language byte, so adding one
+    /// needs no bounds check; only the first `languages` are the model's.
+    sums: [u32; 256],
+    /// How many languages the model has.
+    languages: usize,
     /// n-grams looked up.
     pub ngrams: usize,
     /// Word characters read.
@@ -93,7 +96,7 @@ impl Scores {
     pub fn top2(&self) -> Option<((usize, u32), u32)> {
         let mut best: Option<(usize, u32)> = None;
         let mut second = 0;
-        for (i, &s) in self.sums.iter().enumerate() {
+        for (i, &s) in self.sums.iter().take(self.languages).enumerate() {
             match best {
                 Some((_, b)) if s <= b => second = second.max(s),
                 _ => {
@@ -281,7 +284,8 @@ impl<'a> Model<'a> {
     pub fn score(&self, text: &str, max_chars: usize) -> Scores {
         let settled = (SETTLED_NATS / self.step.max(f32::MIN_POSITIVE)) as u32;
         let mut scores = Scores {
-            sums: vec![0; self.languages.len()],
+            sums: [0; 256],
+            languages: self.languages.len(),
             ngrams: 0,
             chars: 0,
         };
@@ -337,9 +341,9 @@ impl<'a> Model<'a> {
                     break;
                 }
                 for p in postings.chunks_exact(2) {
-                    if let Some(s) = scores.sums.get_mut(usize::from(p[0])) {
-                        *s += u32::from(p[1]);
-                    }
+                    // A language byte past the model's languages (never in a
+                    // valid model) lands in a slot `top2` does not read.
+                    scores.sums[usize::from(p[0])] += u32::from(p[1]);
                 }
             }
         }
