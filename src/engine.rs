@@ -226,6 +226,7 @@ impl Engine {
             },
             summary_sentences: 0,
         };
+        analysis::warm_up();
         let _ = analysis::analyze(&input);
     }
 

@@ -236,6 +236,20 @@ pub(crate) fn mask(text: &str, regions: &[Span]) -> String {
     out
 }
 
+
+/// Builds this stage's regexes now rather than on first use.
+pub(crate) fn warm_up() {
+    for re in [
+        &PERCENT_SHORTCODE,
+        &BRACKET_SHORTCODE,
+        &BRACE_SHORTCODE,
+        &ATTRIBUTE,
+        &BOILERPLATE,
+    ] {
+        LazyLock::force(re);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

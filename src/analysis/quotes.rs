@@ -1096,6 +1096,24 @@ pub(crate) fn extract(
     quotes.into_iter().map(|(_, q)| q).collect()
 }
 
+
+/// Builds this stage's regexes and tables now rather than on first use.
+pub(crate) fn warm_up() {
+    for re in [
+        &AFTER_NAME_VERB,
+        &AFTER_VERB_NAME,
+        &AFTER_VERB_DESCRIBED,
+        &AFTER_ACCORDING,
+        &AFTER_NOMINAL,
+        &BEFORE,
+        &LEAD,
+        &INDIRECT,
+    ] {
+        LazyLock::force(re);
+    }
+    LazyLock::force(&CUE_WORDS);
+}
+
 #[cfg(test)]
 mod tests_support {
     use super::super::cleanup;
