@@ -254,7 +254,6 @@ fn acronym_then_expansion_ascii(
     Some(start.map(|q| (Span::new(q, end), Span::new(open + 1, close))))
 }
 
-
 /// Builds this stage's regexes now rather than on first use.
 pub(crate) fn warm_up() {
     LazyLock::force(&EXPANSION_THEN_ACRONYM);

@@ -236,7 +236,6 @@ pub(crate) fn mask(text: &str, regions: &[Span]) -> String {
     out
 }
 
-
 /// Builds this stage's regexes now rather than on first use.
 pub(crate) fn warm_up() {
     for re in [

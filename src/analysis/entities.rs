@@ -1957,7 +1957,6 @@ pub(crate) fn types(entities: &[Entity]) -> std::collections::BTreeSet<EntityTyp
     entities.iter().map(|e| e.entity_type).collect()
 }
 
-
 /// Builds this stage's regexes and tables now rather than on first use.
 pub(crate) fn warm_up() {
     for re in [&PLACE_CONTEXT, &DATELINE, &APPOSITIVE_NOUN] {

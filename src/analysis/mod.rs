@@ -47,4 +47,3 @@ pub fn warm_up() {
     entities::warm_up();
     quotes::warm_up();
 }
-

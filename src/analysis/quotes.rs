@@ -1096,7 +1096,6 @@ pub(crate) fn extract(
     quotes.into_iter().map(|(_, q)| q).collect()
 }
 
-
 /// Builds this stage's regexes and tables now rather than on first use.
 pub(crate) fn warm_up() {
     for re in [
