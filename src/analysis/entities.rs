@@ -759,9 +759,10 @@ impl CapitalisationRecognizer {
         let gap = |a: &Tok, b: &Tok| text.get(a.span.end..b.span.start).unwrap_or("\n");
         while i < toks.len() {
             let t = &toks[i];
+            // The cheap test first: most tokens are not capitalised.
             let cap = t.alpha
-                && !taken.overlaps(t.span)
-                && text.get(t.span.start..t.span.end).is_some_and(starts_upper);
+                && text.get(t.span.start..t.span.end).is_some_and(starts_upper)
+                && !taken.overlaps(t.span);
             if !cap {
                 if !current.is_empty() {
                     runs.push(std::mem::take(&mut current));
@@ -966,12 +967,12 @@ fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> FxHashSet<&'a str> 
         .iter()
         .filter(|t| {
             t.alpha
-                && !taken.overlaps(t.span)
                 && ctx
                     .text
                     .get(t.span.start..t.span.end)
                     .and_then(|s| s.chars().next())
                     .is_some_and(char::is_lowercase)
+                && !taken.overlaps(t.span)
                 && !glued(
                     ctx.text
                         .get(..t.span.start)
