@@ -404,9 +404,12 @@ impl Recognizer for DatelineRecognizer {
         // A dateline lies on one line with its agency's mark, so the regex
         // runs only on the lines that have a mark, in text order.
         let text = ctx.text;
-        let mut lines: Vec<(usize, usize)> = AGENCY_MARKS
-            .iter()
-            .flat_map(|mark| text.match_indices(mark))
+        let mut lines: Vec<(usize, usize)> = text
+            .match_indices('(')
+            .filter(|&(at, _)| {
+                text.get(at..)
+                    .is_some_and(|rest| AGENCY_MARKS.iter().any(|m| rest.starts_with(m)))
+            })
             .map(|(at, _)| {
                 let start = text
                     .get(..at)
