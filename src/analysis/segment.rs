@@ -357,6 +357,18 @@ pub(crate) fn normalize(word: &str) -> String {
 /// The words of `s` one space apart, without leading or trailing blanks
 /// ("Ben\n  Rhodes " → "Ben Rhodes").
 pub(crate) fn single_spaced(s: &str) -> String {
+    // Most texts asked (names, short spans) are ASCII and already single
+    // spaced: no whitespace but single inner spaces.
+    let bytes = s.as_bytes();
+    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    if s.is_ascii()
+        && !bytes.first().is_some_and(|&b| blank(b))
+        && !bytes.last().is_some_and(|&b| blank(b))
+        && !bytes.iter().any(|&b| blank(b) && b != b' ')
+        && !bytes.windows(2).any(|w| w == b"  ")
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -964,6 +976,25 @@ mod tests {
         assert_eq!(single_spaced("a"), "a");
         assert_eq!(single_spaced(""), "");
         assert_eq!(single_spaced(" \n "), "");
+        // The ASCII fast path and the general one agree.
+        for s in [
+            "Ben Rhodes",
+            "Ben  Rhodes",
+            " Ben",
+            "Ben ",
+            "Ben\tRhodes",
+            "Ben\x0BRhodes",
+            "Ben\x0CRhodes",
+            "Ben\rRhodes",
+            "a b c",
+            "a\x1Fb",
+            "",
+            " ",
+            "x",
+        ] {
+            let general = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(single_spaced(s), general, "{s:?}");
+        }
     }
 
     #[test]
