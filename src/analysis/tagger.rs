@@ -105,6 +105,30 @@ fn hash_str(s: &str) -> u64 {
 
 /// A word's capitalisation class.
 fn cap_class(w: &str) -> u64 {
+    if w.is_ascii() {
+        let b = w.as_bytes();
+        let upper = b.iter().filter(|c| c.is_ascii_uppercase()).count();
+        let lower = b.iter().filter(|c| c.is_ascii_lowercase()).count();
+        let digit = b.iter().filter(|c| c.is_ascii_digit()).count();
+        let first_upper = b.first().is_some_and(u8::is_ascii_uppercase);
+        return cap_class_of(upper, lower, digit, first_upper);
+    }
+    cap_class_chars(w)
+}
+
+fn cap_class_of(upper: usize, lower: usize, digit: usize, first_upper: bool) -> u64 {
+    match () {
+        _ if upper + lower == 0 && digit > 0 => 4,
+        _ if upper == 0 && lower > 0 => 0,
+        _ if lower == 0 && upper > 0 => 2,
+        _ if first_upper && upper == 1 => 1,
+        _ if first_upper => 3,
+        _ => 5,
+    }
+}
+
+/// [`cap_class`] over any text, char by char.
+fn cap_class_chars(w: &str) -> u64 {
     let mut upper = 0;
     let mut lower = 0;
     let mut digit = 0;
@@ -121,14 +145,7 @@ fn cap_class(w: &str) -> u64 {
             digit += 1;
         }
     }
-    match () {
-        _ if upper + lower == 0 && digit > 0 => 4,
-        _ if upper == 0 && lower > 0 => 0,
-        _ if lower == 0 && upper > 0 => 2,
-        _ if first_upper && upper == 1 => 1,
-        _ if first_upper => 3,
-        _ => 5,
-    }
+    cap_class_of(upper, lower, digit, first_upper)
 }
 
 fn char_class(c: char) -> char {
@@ -146,12 +163,26 @@ fn char_class(c: char) -> char {
 /// The word's shape (runs of a class capped at two: "Xxx", "dd-dd") and
 /// short shape (runs collapsed: "Xx", "d-d"), as hashes.
 fn shapes_of(w: &str) -> (u64, u64) {
+    if w.is_ascii() {
+        // One byte a char; the classes of ASCII chars without Unicode tables.
+        let classes = w.bytes().take(24).map(|b| match b {
+            b'A'..=b'Z' => 'X',
+            b'a'..=b'z' => 'x',
+            b'0'..=b'9' => 'd',
+            _ => char::from(b),
+        });
+        return shapes_from(classes);
+    }
+    shapes_from(w.chars().take(24).map(char_class))
+}
+
+/// The shapes of a sequence of char classes (see [`shapes_of`]).
+fn shapes_from(classes: impl Iterator<Item = char>) -> (u64, u64) {
     let mut long = Hasher::new(1);
     let mut short = Hasher::new(2);
     let mut last = '\0';
     let mut run = 0;
-    for c in w.chars().take(24) {
-        let k = char_class(c);
+    for k in classes {
         if k == last {
             run += 1;
         } else {
@@ -993,6 +1024,35 @@ mod tests {
             }
             proptest::prop_assert_eq!(tags, model.tag(&doc));
         }
+    }
+
+    #[test]
+    fn ascii_fast_paths_agree_with_the_char_paths() {
+        let chars = [
+            'A', 'z', 'Q', 'e', '0', '7', '-', '.', '\'', ' ', '_', '&', '/',
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..5000 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = (seed >> 59) as usize;
+            let w: String = (0..len)
+                .map(|k| chars[((seed >> (3 * k % 56)) % chars.len() as u64) as usize])
+                .collect();
+            assert_eq!(cap_class(&w), cap_class_chars(&w), "{w:?}");
+            let by_chars = shapes_from(w.chars().take(24).map(char_class));
+            assert_eq!(shapes_of(&w), by_chars, "{w:?}");
+        }
+        let long = "Abcdefghijklmnopqrstuvwxyz0123456789";
+        assert_eq!(
+            shapes_of(long),
+            shapes_from(long.chars().take(24).map(char_class))
+        );
+        assert_eq!(cap_class("Élan"), 1);
+        assert_eq!(cap_class("ÉLAN"), 2);
+        assert_eq!(cap_class("McDonald"), 3);
+        assert_eq!(cap_class("1990s"), 0);
     }
 
     #[test]
