@@ -18,8 +18,9 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use regex::Regex;
+use regex::{Captures, Regex};
 
 use super::entities::{Candidate, Taken};
 use super::{EntityType, MentionKind, Span, numbers};
@@ -82,6 +83,112 @@ static FRENCH_DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)(?-u:\b)(?:\s+(\d{4})(?-u:\b))?")
         .expect("static regex")
 });
+
+/// French month names as FRENCH_DAY_MONTH spells them, with the capital of
+/// each accented letter (ASCII letters are matched in either case).
+const FRENCH_MONTHS: &[&str] = &[
+    "janvier",
+    "février",
+    "fÉvrier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "aoÛt",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "dÉcembre",
+    "decembre",
+];
+static FRENCH_MONTHS_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(FRENCH_MONTHS)
+        .expect("static literals")
+});
+
+/// False only when FRENCH_DAY_MONTH cannot match a plain text: each match
+/// holds a month name after white space and before a word boundary.
+fn may_hold_french_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    FRENCH_MONTHS_AC.find_overlapping_iter(text).any(|m| {
+        m.start()
+            .checked_sub(1)
+            .is_some_and(|i| numbers::is_space_byte(b[i]))
+            && !b.get(m.end()).is_some_and(|&c| numbers::is_word_byte(c))
+    })
+}
+
+/// False only when TIME cannot match a plain text: each match holds a digit
+/// and ":" and "[0-5]" and a digit, or a digit, at most one white space, then
+/// "a" or "p" and "." or "m" in either case.
+fn may_hold_time(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, c)| {
+        if !c.is_ascii_digit() {
+            return false;
+        }
+        if b.get(i + 1) == Some(&b':') {
+            return matches!(b.get(i + 2), Some(b'0'..=b'5'))
+                && b.get(i + 3).is_some_and(u8::is_ascii_digit);
+        }
+        let mut j = i + 1;
+        if b.get(j).is_some_and(|&c| numbers::is_space_byte(c)) {
+            j += 1;
+        }
+        matches!(b.get(j), Some(b'a' | b'A' | b'p' | b'P'))
+            && matches!(b.get(j + 1), Some(b'.' | b'm' | b'M'))
+    })
+}
+
+/// The YEAR matches of a plain text, in order: the same as
+/// `YEAR.captures_iter(text)`, without running the pattern over the whole
+/// text. Every match ends in a year "(?:1[89]|20)dd" before a word boundary,
+/// after white space, after a word (or "mid-") that starts at a word
+/// boundary; the pattern is run on just that word, space and year. No other
+/// match can start in that slice or cross its ends, and its ends see the
+/// same word boundaries as in the whole text (a non-word byte or nothing on
+/// the outside), so the slice has the match the whole text has there.
+fn plain_year_matches(text: &str, mut f: impl FnMut(&Captures<'_>, usize)) {
+    let b = text.as_bytes();
+    for i in 1..b.len().saturating_sub(3) {
+        let year = &b[i..i + 4];
+        if !(matches!(year[..2], [b'1', b'8' | b'9'] | [b'2', b'0'])
+            && year[2].is_ascii_digit()
+            && year[3].is_ascii_digit())
+            || b.get(i + 4).is_some_and(|&c| numbers::is_word_byte(c))
+            || !numbers::is_space_byte(b[i - 1])
+        {
+            continue;
+        }
+        let mut end = i - 1;
+        while end > 0 && numbers::is_space_byte(b[end - 1]) {
+            end -= 1;
+        }
+        if end > 0 && b[end - 1] == b'-' {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > 0 && numbers::is_word_byte(b[start - 1]) {
+            start -= 1;
+        }
+        // The longest word the pattern allows is "through".
+        if start == end || end - start > 7 {
+            continue;
+        }
+        let Some(slice) = text.get(start..i + 4) else {
+            continue;
+        };
+        if let Some(c) = YEAR.captures(slice) {
+            f(&c, start);
+        }
+    }
+}
 
 fn french_month_number(name: &str) -> Option<u32> {
     let lower = name.to_lowercase();
@@ -318,7 +425,10 @@ pub(crate) fn recognize(
             out,
         );
     }
-    for c in FRENCH_DAY_MONTH.captures_iter(text) {
+    let plain = numbers::is_plain(text);
+    let french =
+        (!plain || may_hold_french_date(text)).then(|| FRENCH_DAY_MONTH.captures_iter(text));
+    for c in french.into_iter().flatten() {
         let (Some(m), Some(d), Some(mon)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -490,11 +600,11 @@ pub(crate) fn recognize(
             out,
         );
     }
-    for c in YEAR.captures_iter(text) {
-        let Some(y) = c.get(1) else { continue };
+    let year = |c: &Captures<'_>, offset: usize, taken: &mut Taken, out: &mut Vec<Candidate>| {
+        let Some(y) = c.get(1) else { return };
         accept(
             date_candidate(
-                Span::new(y.start(), y.end()),
+                Span::new(offset + y.start(), offset + y.end()),
                 Some(y.as_str().to_string()),
                 "year",
                 text,
@@ -502,8 +612,16 @@ pub(crate) fn recognize(
             taken,
             out,
         );
+    };
+    if plain {
+        plain_year_matches(text, |c, offset| year(c, offset, taken, out));
+    } else {
+        for c in YEAR.captures_iter(text) {
+            year(&c, 0, taken, out);
+        }
     }
-    for m in TIME.find_iter(text) {
+    let time = (!plain || may_hold_time(text.as_bytes())).then(|| TIME.find_iter(text));
+    for m in time.into_iter().flatten() {
         let span = Span::new(m.start(), m.end());
         let key = format!("time:{}", m.as_str().to_lowercase());
         accept(
@@ -534,6 +652,39 @@ mod tests {
                 (text[c.span.start..c.span.end].to_string(), c.etype, date)
             })
             .collect()
+    }
+
+    #[test]
+    fn cheap_tests_and_the_year_scan_agree_with_the_patterns() {
+        for text in numbers::tests::varied_texts() {
+            if !numbers::is_plain(&text) {
+                continue;
+            }
+            assert!(
+                !TIME.is_match(&text) || may_hold_time(text.as_bytes()),
+                "{text:?}"
+            );
+            assert!(
+                !FRENCH_DAY_MONTH.is_match(&text) || may_hold_french_date(&text),
+                "{text:?}"
+            );
+            let whole: Vec<(usize, usize)> = YEAR
+                .captures_iter(&text)
+                .filter_map(|c| c.get(1).map(|y| (y.start(), y.end())))
+                .collect();
+            let mut scanned = Vec::new();
+            plain_year_matches(&text, |c, offset| {
+                let y = c.get(1).unwrap();
+                scanned.push((offset + y.start(), offset + y.end()));
+            });
+            assert_eq!(whole, scanned, "{text:?}");
+        }
+        assert!(!may_hold_time(b"at 1:75 a map"));
+        assert!(may_hold_time(b"at 5 PM"));
+        assert!(!may_hold_french_date("the main remains"));
+        let mut n = 0;
+        plain_year_matches("in 1987, mid-  2001 and by\t1850 (1999)", |_, _| n += 1);
+        assert_eq!(n, 3);
     }
 
     #[test]

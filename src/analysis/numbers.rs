@@ -6,6 +6,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::entities::{Candidate, Taken};
@@ -61,6 +62,120 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("static regex")
 });
+
+/// The same patterns with `\d` and `\s` spelled as their ASCII members, for
+/// texts where [`is_plain`] holds: there they match exactly what the Unicode
+/// ones do, and their automata are cheaper to run.
+static PERCENT_ASCII: LazyLock<Regex> = LazyLock::new(|| ascii_classes(PERCENT.as_str()));
+static NUMBER_ASCII: LazyLock<Regex> = LazyLock::new(|| ascii_classes(NUMBER.as_str()));
+
+/// Rewrites `\d` as `[0-9]` and `\s` as the ASCII white space of a pattern
+/// that uses no other escapes of those letters.
+pub(crate) fn ascii_classes(pattern: &str) -> Regex {
+    Regex::new(
+        &pattern
+            .replace(r"\d", "[0-9]")
+            .replace(r"\s", r"[\t\n\x0B\x0C\r ]"),
+    )
+    .expect("static regex")
+}
+
+/// Whether the text holds no character that only the Unicode meaning of a
+/// pattern could match: no non-ASCII digit or white space, and neither "ſ"
+/// nor the Kelvin sign, which case-insensitive "s" and "k" match. In such a
+/// text `\d` is `[0-9]`, `\s` is ASCII white space and case-insensitive
+/// ASCII letters match ASCII letters only, so the byte-level tests below are
+/// exact.
+pub(crate) fn is_plain(text: &str) -> bool {
+    text.is_ascii()
+        || !text.chars().any(|c| {
+            !c.is_ascii() && (c.is_whitespace() || c.is_numeric() || c == 'ſ' || c == '\u{212A}')
+        })
+}
+
+/// `(?-u:\b)`'s word bytes.
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// `\s` in a plain text.
+pub(crate) fn is_space_byte(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+fn digits(b: &[u8], at: usize, n: usize) -> bool {
+    b.get(at..at + n)
+        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+}
+
+/// Literals one of which every MONEY_PREFIX match holds (its symbol).
+const MONEY_PREFIX_LITERALS: &[&str] = &[
+    "$", "€", "£", "¥", "₹", "₽", "USD", "EUR", "GBP", "JPY", "CNY", "CHF",
+];
+/// Literals one of which every MONEY_SUFFIX match holds (its unit).
+const MONEY_SUFFIX_LITERALS: &[&str] = &[
+    "dollar", "euro", "pound", "yen", "yuan", "renminbi", "rupee", "franc", "rouble", "ruble",
+    "USD", "EUR", "GBP", "JPY", "CNY", "CHF",
+];
+/// Literals one of which every PERCENT match holds.
+const PERCENT_LITERALS: &[&str] = &["%", "percent", "per cent", "percentage point", "pct"];
+
+/// Whether a text holds one of some literals: a regex of them finds that
+/// faster than an Aho-Corasick automaton here (its prefilter is vectorised).
+fn any_literal(literals: &[&str]) -> Regex {
+    let alternatives: Vec<String> = literals.iter().map(|l| regex::escape(l)).collect();
+    Regex::new(&alternatives.join("|")).expect("static literals")
+}
+static MONEY_PREFIX_LIT: LazyLock<Regex> = LazyLock::new(|| any_literal(MONEY_PREFIX_LITERALS));
+static MONEY_SUFFIX_LIT: LazyLock<Regex> = LazyLock::new(|| any_literal(MONEY_SUFFIX_LITERALS));
+static PERCENT_LIT: LazyLock<Regex> = LazyLock::new(|| any_literal(PERCENT_LITERALS));
+
+/// False only when PHONE cannot match a plain text: each of its forms holds
+/// "+" and a digit, "(ddd)" or "[.-]ddd[.-]".
+fn may_hold_phone(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'+' => digits(b, i + 1, 1),
+        b'(' => digits(b, i + 1, 3) && b.get(i + 4) == Some(&b')'),
+        b'.' | b'-' => digits(b, i + 1, 3) && matches!(b.get(i + 4), Some(b'.' | b'-')),
+        _ => false,
+    })
+}
+
+/// Numerators FRACTION allows, lower case.
+const NUMERATORS: &[&[u8]] = &[
+    b"a", b"an", b"one", b"two", b"three", b"four", b"five", b"six", b"seven", b"eight", b"nine",
+];
+/// A prefix of each denominator FRACTION allows, lower case.
+const DENOMINATOR_STEMS: &[&str] = &[
+    "hal", "third", "quarter", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+];
+static DENOMINATOR_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(DENOMINATOR_STEMS)
+        .expect("static literals")
+});
+
+/// False only when FRACTION cannot match a plain text: each match holds a
+/// denominator right after "-" or " " right after a whole numerator word.
+fn may_hold_fraction(text: &str) -> bool {
+    let b = text.as_bytes();
+    DENOMINATOR_AC.find_overlapping_iter(text).any(|m| {
+        let Some(sep) = m.start().checked_sub(1) else {
+            return false;
+        };
+        if !matches!(b[sep], b'-' | b' ') {
+            return false;
+        }
+        let mut start = sep;
+        while start > 0 && is_word_byte(b[start - 1]) {
+            start -= 1;
+        }
+        NUMERATORS
+            .iter()
+            .any(|n| b[start..sep].eq_ignore_ascii_case(n))
+    })
+}
 
 /// Parses "1,234.5" and number words into a value; `None` when not finite.
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
@@ -167,11 +282,16 @@ pub(crate) fn recognize_contacts_and_money(
             out.push(c);
         }
     };
-    for (re, etype) in [
-        (&*URL, EntityType::Url),
-        (&*EMAIL, EntityType::Email),
-        (&*PHONE, EntityType::Phone),
+    let plain = is_plain(text);
+    let bytes = text.as_bytes();
+    for (re, etype, may_match) in [
+        (&*URL, EntityType::Url, true),
+        (&*EMAIL, EntityType::Email, bytes.contains(&b'@')),
+        (&*PHONE, EntityType::Phone, !plain || may_hold_phone(bytes)),
     ] {
+        if !may_match {
+            continue;
+        }
         for m in re.find_iter(text) {
             let span = Span::new(m.start(), m.end());
             let key = format!("{}:{}", etype.as_str(), m.as_str().to_lowercase());
@@ -181,7 +301,10 @@ pub(crate) fn recognize_contacts_and_money(
             );
         }
     }
-    for c in MONEY_PREFIX.captures_iter(text) {
+    let money_prefix = MONEY_PREFIX_LIT
+        .is_match(text)
+        .then(|| MONEY_PREFIX.captures_iter(text));
+    for c in money_prefix.into_iter().flatten() {
         let (Some(m), Some(sym), Some(n)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -198,7 +321,10 @@ pub(crate) fn recognize_contacts_and_money(
             taken,
         );
     }
-    for c in MONEY_SUFFIX.captures_iter(text) {
+    let money_suffix = MONEY_SUFFIX_LIT
+        .is_match(text)
+        .then(|| MONEY_SUFFIX.captures_iter(text));
+    for c in money_suffix.into_iter().flatten() {
         let (Some(m), Some(n), Some(unit)) = (c.get(0), c.get(1), c.get(3)) else {
             continue;
         };
@@ -215,7 +341,11 @@ pub(crate) fn recognize_contacts_and_money(
             taken,
         );
     }
-    for c in PERCENT.captures_iter(text) {
+    let percent_re = if plain { &*PERCENT_ASCII } else { &*PERCENT };
+    let percent = PERCENT_LIT
+        .is_match(text)
+        .then(|| percent_re.captures_iter(text));
+    for c in percent.into_iter().flatten() {
         let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
             continue;
         };
@@ -241,7 +371,9 @@ pub(crate) fn recognize_counts(text: &str, taken: &mut Taken, out: &mut Vec<Cand
             out.push(c);
         }
     };
-    for c in FRACTION.captures_iter(text) {
+    let plain = is_plain(text);
+    let fraction = (!plain || may_hold_fraction(text)).then(|| FRACTION.captures_iter(text));
+    for c in fraction.into_iter().flatten() {
         let (Some(m), Some(n), Some(d)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -295,7 +427,8 @@ pub(crate) fn recognize_counts(text: &str, taken: &mut Taken, out: &mut Vec<Cand
             taken,
         );
     }
-    for c in NUMBER.captures_iter(text) {
+    let number = if plain { &*NUMBER_ASCII } else { &*NUMBER };
+    for c in number.captures_iter(text) {
         let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
             continue;
         };
@@ -323,7 +456,7 @@ pub(crate) fn recognize_counts(text: &str, taken: &mut Taken, out: &mut Vec<Cand
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     type Found = (String, EntityType, Vec<(String, String)>);
@@ -350,6 +483,177 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    /// Strings built from pieces near the patterns' edges, for comparing the
+    /// cheap tests with the patterns themselves.
+    pub(crate) fn varied_texts() -> impl Iterator<Item = String> {
+        const PIECES: &[&str] = &[
+            "1",
+            "9",
+            "0",
+            "12",
+            "1987",
+            "2015",
+            "3,500",
+            "4.5",
+            " ",
+            "  ",
+            "\n",
+            "\u{a0}",
+            "\u{2009}",
+            "-",
+            ".",
+            ",",
+            ":",
+            "(",
+            ")",
+            "+",
+            "@",
+            "%",
+            "$",
+            "£",
+            "€",
+            "¥",
+            "US$",
+            "USD",
+            "a",
+            "an",
+            "one",
+            "Two",
+            "third",
+            "Quarter",
+            "half",
+            "halves",
+            "ſixth",
+            "sixth",
+            "\u{212A}m",
+            "percent",
+            "pct",
+            "per cent",
+            "million",
+            "bn",
+            "dollars",
+            "yen",
+            "pounds",
+            "people",
+            "In",
+            "in",
+            "mid",
+            "Mid-",
+            "through",
+            "since",
+            "x",
+            "_",
+            "é",
+            "É",
+            "am",
+            "P.M.",
+            "pm",
+            "a.m.",
+            "GMT",
+            "mai",
+            "MAI",
+            "août",
+            "aoÛt",
+            "février",
+            "er",
+            "٣",
+            "１",
+            "555",
+            "www.",
+            "http://",
+            "e@x.org",
+            "Jan.",
+            "May",
+            "ago",
+            "days",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..20_000).map(move |_| {
+            let mut s = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = 1 + (seed % 12) as usize;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(PIECES[(seed >> 16) as usize % PIECES.len()]);
+            }
+            s
+        })
+    }
+
+    /// A match's span and its groups' spans.
+    type Spans = (usize, usize, Vec<Option<(usize, usize)>>);
+
+    fn spans(re: &Regex, text: &str) -> Vec<Spans> {
+        re.captures_iter(text)
+            .map(|c| {
+                let m = c.get(0).unwrap();
+                let groups = c.iter().map(|g| g.map(|g| (g.start(), g.end()))).collect();
+                (m.start(), m.end(), groups)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cheap_tests_never_miss_a_match() {
+        for text in varied_texts() {
+            let plain = is_plain(&text);
+            let has = |re: &Regex| re.is_match(&text);
+            if has(&EMAIL) {
+                assert!(text.contains('@'), "{text:?}");
+            }
+            if has(&MONEY_PREFIX) {
+                assert!(MONEY_PREFIX_LIT.is_match(&text), "{text:?}");
+            }
+            if has(&MONEY_SUFFIX) {
+                assert!(MONEY_SUFFIX_LIT.is_match(&text), "{text:?}");
+            }
+            if has(&PERCENT) {
+                assert!(PERCENT_LIT.is_match(&text), "{text:?}");
+            }
+            if plain {
+                assert!(!has(&PHONE) || may_hold_phone(text.as_bytes()), "{text:?}");
+                assert!(!has(&FRACTION) || may_hold_fraction(&text), "{text:?}");
+                assert_eq!(
+                    spans(&PERCENT, &text),
+                    spans(&PERCENT_ASCII, &text),
+                    "{text:?}"
+                );
+                assert_eq!(
+                    spans(&NUMBER, &text),
+                    spans(&NUMBER_ASCII, &text),
+                    "{text:?}"
+                );
+            }
+        }
+        // The cheap tests do say no.
+        assert!(!may_hold_phone(b"call 555 1234 (ext) +x"));
+        assert!(!may_hold_fraction("the third quarter"));
+        assert!(may_hold_fraction("two thirds"));
+    }
+
+    #[test]
+    fn plain_means_the_ascii_classes_suffice() {
+        // Every character that `\d`, `\s` or a case-insensitive ASCII letter
+        // matches beyond ASCII makes a text not plain.
+        let others = Regex::new(r"[\d\s]|(?i:[a-z])").unwrap();
+        let ascii = Regex::new(r"[0-9\t\n\x0B\x0C\r ]|[a-zA-Z]").unwrap();
+        let all: String = (0..=0x10FFFF_u32).filter_map(char::from_u32).collect();
+        for m in others.find_iter(&all) {
+            let s = m.as_str();
+            assert!(
+                ascii.is_match(s) || !is_plain(s),
+                "{s:?} U+{:04X}",
+                s.chars().next().unwrap() as u32
+            );
+        }
+        assert!(is_plain("“Zoé” paid £4"));
+        assert!(!is_plain("4\u{a0}m"));
     }
 
     #[test]
