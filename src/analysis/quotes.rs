@@ -1272,7 +1272,7 @@ mod tests {
             let words = 1 + (seed % 12) as usize;
             for k in 0..words {
                 let pick = (seed.rotate_left(5 * k as u32) % pieces.len() as u64) as usize;
-                if k > 0 && pick % 3 != 0 {
+                if k > 0 && !pick.is_multiple_of(3) {
                     text.push(' ');
                 }
                 text.push_str(pieces[pick]);
