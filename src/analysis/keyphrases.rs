@@ -50,16 +50,289 @@ fn weight(norm: &str) -> f32 {
     BACKGROUND_WEIGHTS.get(norm).copied().unwrap_or(1.0)
 }
 
+/// A candidate phrase: n-grams of the same stems, in the order of first use.
+struct Candidate {
+    /// The first token of its first occurrence.
+    first: usize,
+    words: usize,
+    idf: f32,
+    first_sentence: usize,
+    /// Where its occurrences stand in the flat list of all occurrences.
+    from: usize,
+    to: usize,
+}
+
+/// Whether a token can be part of a phrase: no stopword, holds a letter and
+/// is at least two characters long.
+fn usable(t: &Tok) -> bool {
+    !t.stop && t.alpha && t.norm.chars().nth(1).is_some()
+}
+
+/// Whether the tokens at `a` and `b` (adjacent) are separated by spaces alone.
+fn spaces_between(text: &str, a: &Tok, b: &Tok) -> bool {
+    text.get(a.span.end..b.span.start)
+        .is_some_and(|g| !g.is_empty() && g.bytes().all(|c| c == b' '))
+}
+
+/// Extracts the top key phrases from the tokens of the masked text.
+#[inline(never)]
+pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<KeyPhrase> {
+    // Phrases are told apart by their stems numbered, which is the same as
+    // by their stems joined with spaces as long as no stem holds a space.
+    let numbered = u32::try_from(tokens.len()).is_ok_and(|n| n < u32::MAX)
+        && !tokens.iter().any(|t| t.stem.contains(' ') && usable(t));
+    if numbered {
+        extract_numbered(text, tokens, sentence_count)
+    } else {
+        extract_by_text_keys(text, tokens, sentence_count)
+    }
+}
+
+/// [`extract`] with phrases keyed by the numbers of their stems: no string
+/// per n-gram, and the number of uncovered occurrences of every phrase kept
+/// up to date as phrases are chosen instead of counted again each round.
+/// The candidates, their order and every score are those of
+/// [`extract_by_text_keys`].
+fn extract_numbered(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<KeyPhrase> {
+    // Per token: its stem's number (from 1; 0 when the token is not usable)
+    // and its background weight.
+    let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut ids = vec![0u32; tokens.len()];
+    let mut weights = vec![0f32; tokens.len()];
+    for (k, t) in tokens.iter().enumerate() {
+        if usable(t) {
+            let next = u32::try_from(stem_ids.len() + 1).unwrap_or(u32::MAX);
+            ids[k] = *stem_ids.entry(t.stem.as_str()).or_insert(next);
+            weights[k] = weight(&t.norm);
+        }
+    }
+    // A phrase neither starts nor ends with a word that says nothing of the
+    // topic ("said", "would").
+    let edge_ok = |k: usize| weights[k] >= 0.5;
+
+    let mut by_key: FxHashMap<u128, usize> = FxHashMap::default();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    // Each counted n-gram as (first token, phrase), in the order found.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    // For the n-gram of `len` tokens at `start`, at `start * MAX_WORDS + len
+    // - 1`: its phrase + 1 while not every token of it is covered, else 0.
+    let mut open = vec![0usize; tokens.len() * MAX_WORDS];
+    let mut i = 0;
+    while i < tokens.len() {
+        if ids[i] == 0 {
+            i += 1;
+            continue;
+        }
+        // The maximal run of usable tokens joined by spaces alone.
+        let mut j = i + 1;
+        while j < tokens.len()
+            && ids[j] != 0
+            && tokens[j].sentence == tokens[i].sentence
+            && spaces_between(text, &tokens[j - 1], &tokens[j])
+        {
+            j += 1;
+        }
+        for start in i..j {
+            if !edge_ok(start) {
+                continue;
+            }
+            let mut key = 0u128;
+            for len in 1..=MAX_WORDS.min(j - start) {
+                let end = start + len;
+                key |= u128::from(ids[end - 1]) << (32 * (len - 1));
+                if !edge_ok(end - 1) {
+                    continue;
+                }
+                let next = candidates.len();
+                let phrase = *by_key.entry(key).or_insert(next);
+                if phrase == next {
+                    let idf = weights[start..end].iter().sum::<f32>() / len as f32;
+                    candidates.push(Candidate {
+                        first: start,
+                        words: len,
+                        idf,
+                        first_sentence: tokens[start].sentence,
+                        from: 0,
+                        to: 0,
+                    });
+                }
+                found.push((start, phrase));
+                open[start * MAX_WORDS + len - 1] = phrase + 1;
+            }
+        }
+        i = j;
+    }
+
+    // The occurrences of each phrase together, in the order found.
+    let mut free = vec![0usize; candidates.len()];
+    for &(_, p) in &found {
+        free[p] += 1;
+    }
+    let mut at = 0;
+    for (c, &n) in candidates.iter_mut().zip(&free) {
+        c.from = at;
+        c.to = at;
+        at += n;
+    }
+    let mut occurrences = vec![0usize; found.len()];
+    for &(start, p) in &found {
+        let c = &mut candidates[p];
+        occurrences[c.to] = start;
+        c.to += 1;
+    }
+
+    // In key order (stems joined by spaces), which breaks ties between equal
+    // scores. Keys are unique, so the order is too.
+    let mut keys = String::new();
+    let mut key_at: Vec<(usize, usize)> = Vec::with_capacity(candidates.len());
+    for c in &candidates {
+        let from = keys.len();
+        for (n, t) in tokens[c.first..c.first + c.words].iter().enumerate() {
+            if n > 0 {
+                keys.push(' ');
+            }
+            keys.push_str(&t.stem);
+        }
+        key_at.push((from, keys.len()));
+    }
+    // Sorted by their first eight bytes first (zero-padded, which orders
+    // as the strings do), then by the whole key.
+    let mut sorted: Vec<(u64, &str, usize)> = key_at
+        .iter()
+        .enumerate()
+        .map(|(p, &(from, to))| {
+            let key = keys.get(from..to).unwrap_or_default();
+            let mut head = [0u8; 8];
+            for (h, b) in head.iter_mut().zip(key.bytes()) {
+                *h = b;
+            }
+            (u64::from_be_bytes(head), key, p)
+        })
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    let mut pool: Vec<usize> = sorted.iter().map(|&(_, _, p)| p).collect();
+
+    let sentences = sentence_count.max(1) as f32;
+    let score_of = |p: &Candidate, count: usize| {
+        let position = 2.0 - (p.first_sentence as f32 / sentences).min(1.0);
+        let length = 1.0 + 0.6 * (p.words as f32 - 1.0);
+        count as f32 * position * length * p.idf
+    };
+    let mut scores: Vec<f32> = candidates
+        .iter()
+        .zip(&free)
+        .map(|(c, &n)| score_of(c, n))
+        .collect();
+    // Greedy choice: each round takes the best phrase, counting only the
+    // occurrences not already inside a chosen phrase, so "State" does not
+    // repeat "Islamic State". Ties go to the first in the pool, which changes
+    // order as chosen phrases are swapped out of it.
+    let mut covered = vec![false; tokens.len()];
+    let mut newly: Vec<usize> = Vec::new();
+    let mut chosen: Vec<(f32, usize)> = Vec::new();
+    let mut seen_text: Vec<String> = Vec::new();
+    while chosen.len() < TOP && !pool.is_empty() {
+        let mut best: Option<(f32, usize)> = None;
+        for (idx, &p) in pool.iter().enumerate() {
+            let score = scores[p];
+            if free[p] > 0 && best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, idx));
+            }
+        }
+        let Some((score, idx)) = best else { break };
+        let p = pool.swap_remove(idx);
+        let c = &candidates[p];
+        let occ = occurrences.get(c.from..c.to).unwrap_or_default();
+        let first = occ
+            .iter()
+            .copied()
+            .find(|&s| {
+                open.get(s * MAX_WORDS + c.words - 1)
+                    .is_some_and(|&o| o != 0)
+            })
+            .unwrap_or_default();
+        let shown = phrase_span(tokens, first, c.words)
+            .and_then(|s| text.get(s.start..s.end))
+            .unwrap_or_default()
+            .to_lowercase();
+        if seen_text.contains(&shown) {
+            continue;
+        }
+        seen_text.push(shown);
+        newly.clear();
+        for &s in occ {
+            for k in s..s + c.words {
+                if let Some(cov) = covered.get_mut(k)
+                    && !*cov
+                {
+                    *cov = true;
+                    newly.push(k);
+                }
+            }
+        }
+        // The n-grams covered whole by this choice lose an occurrence.
+        for &k in &newly {
+            for start in k.saturating_sub(MAX_WORDS - 1)..=k {
+                for len in k - start + 1..=MAX_WORDS {
+                    let Some(slot) = open.get_mut(start * MAX_WORDS + len - 1) else {
+                        continue;
+                    };
+                    if *slot == 0
+                        || !covered
+                            .get(start..start + len)
+                            .is_some_and(|r| r.iter().all(|&v| v))
+                    {
+                        continue;
+                    }
+                    let q = *slot - 1;
+                    *slot = 0;
+                    free[q] -= 1;
+                    scores[q] = score_of(&candidates[q], free[q]);
+                }
+            }
+        }
+        chosen.push((score, p));
+    }
+    let best = chosen
+        .first()
+        .map_or(1.0, |(s, _)| *s)
+        .max(f32::MIN_POSITIVE);
+    chosen
+        .into_iter()
+        .map(|(score, p)| {
+            let c = &candidates[p];
+            let spans: Vec<Span> = occurrences
+                .get(c.from..c.to)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|&s| phrase_span(tokens, s, c.words))
+                .collect();
+            let first = spans.first().copied().unwrap_or_default();
+            KeyPhrase {
+                text: text
+                    .get(first.start..first.end)
+                    .unwrap_or_default()
+                    .to_string(),
+                score: (score / best).clamp(0.0, 1.0),
+                count: u32::try_from(spans.len()).unwrap_or(u32::MAX),
+                spans,
+            }
+        })
+        .collect()
+}
+
 struct Phrase {
-    /// (first token index, token count) of each occurrence.
+    /// The first token of each occurrence.
     occurrences: Vec<usize>,
     words: usize,
     idf: f32,
     first_sentence: usize,
 }
 
-/// Extracts the top key phrases from the tokens of the masked text.
-pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<KeyPhrase> {
+/// [`extract`] with phrases keyed by their stems joined with spaces, which
+/// also holds when a stem has a space in it. The reference for
+/// [`extract_numbered`].
+fn extract_by_text_keys(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<KeyPhrase> {
     let mut phrases: FxHashMap<String, Phrase> = FxHashMap::default();
     let usable = |t: &Tok| !t.stop && t.alpha && t.norm.chars().count() >= 2;
     // A phrase neither starts nor ends with a word that says nothing of the
@@ -233,5 +506,125 @@ mod tests {
         assert_eq!(k[0].text.to_lowercase(), "grève générale");
         assert_eq!(k[0].count, 3);
         assert!(phrases("").is_empty());
+    }
+
+    /// A small deterministic generator (64-bit LCG).
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) as usize) % n
+        }
+    }
+
+    /// Text and tokens built at random from a small vocabulary, so that
+    /// phrases repeat, scores tie, stems are shared by different words
+    /// (with different weights), the same text has different stems, and
+    /// stopwords, numbers, short words and punctuation break runs.
+    fn generated(rng: &mut Lcg) -> (String, Vec<Tok>, usize) {
+        // (text, stem, stop, alpha)
+        const WORDS: &[(&str, &str, bool, bool)] = &[
+            ("air", "air", false, true),
+            ("Air", "air", false, true),
+            ("strikes", "strike", false, true),
+            ("strike", "strike", false, true),
+            ("Strike", "strike", false, true),
+            ("bank", "bank", false, true),
+            ("bank", "banc", false, true),
+            ("BANK", "bank", false, true),
+            ("report", "report", false, true),
+            ("reported", "report", false, true),
+            ("said", "said", false, true),
+            ("new", "new", false, true),
+            ("government", "govern", false, true),
+            ("officials", "offici", false, true),
+            ("official", "offici", false, true),
+            ("raqqa", "raqqa", false, true),
+            ("grève", "grève", false, true),
+            ("Σίσυφος", "σίσυφος", false, true),
+            ("the", "the", true, true),
+            ("of", "of", true, true),
+            ("x", "x", false, true),
+            ("1987", "1987", false, false),
+        ];
+        const GAPS: &[&str] = &[" ", " ", " ", " ", "  ", ", ", "\n", " - ", ". "];
+        let n = rng.below(60);
+        let mut text = String::new();
+        let mut tokens = Vec::new();
+        let mut sentence = 0;
+        for k in 0..n {
+            if k > 0 {
+                let gap = GAPS[rng.below(GAPS.len())];
+                text.push_str(gap);
+                if gap == ". " {
+                    sentence += 1;
+                }
+            }
+            let (word, stem, stop, alpha) = WORDS[rng.below(WORDS.len())];
+            let start = text.len();
+            text.push_str(word);
+            tokens.push(Tok {
+                span: Span::new(start, text.len()),
+                norm: word.to_lowercase(),
+                stem: stem.to_string(),
+                stop,
+                alpha,
+                sentence,
+            });
+        }
+        (text, tokens, sentence + 1)
+    }
+
+    fn same(a: &[KeyPhrase], b: &[KeyPhrase]) -> bool {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                x.text == y.text
+                    && x.score.to_bits() == y.score.to_bits()
+                    && x.count == y.count
+                    && x.spans == y.spans
+            })
+    }
+
+    #[test]
+    fn numbered_keys_choose_as_text_keys_do() {
+        let mut rng = Lcg(7);
+        for round in 0..20_000 {
+            let (text, tokens, sentences) = generated(&mut rng);
+            // Also with a sentence count that is not the true one.
+            let count = if round % 3 == 0 {
+                sentences
+            } else {
+                rng.below(8)
+            };
+            let fast = extract_numbered(&text, &tokens, count);
+            let reference = extract_by_text_keys(&text, &tokens, count);
+            assert!(same(&fast, &reference), "{text:?}\n{fast:?}\n{reference:?}");
+        }
+    }
+
+    #[test]
+    fn stems_with_spaces_are_keyed_by_text() {
+        let text = "ab cd ab cd";
+        let mk = |start: usize, end: usize, stem: &str| Tok {
+            span: Span::new(start, end),
+            norm: text[start..end].to_string(),
+            stem: stem.to_string(),
+            stop: false,
+            alpha: true,
+            sentence: 0,
+        };
+        let tokens = vec![
+            mk(0, 2, "a b"),
+            mk(3, 5, "c"),
+            mk(6, 8, "a"),
+            mk(9, 11, "b c"),
+        ];
+        let k = extract(text, &tokens, 1);
+        assert!(same(&k, &extract_by_text_keys(text, &tokens, 1)));
+        assert_eq!(k[0].count, 2);
     }
 }
