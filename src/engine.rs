@@ -226,7 +226,6 @@ impl Engine {
             },
             summary_sentences: 0,
         };
-        analysis::warm_up();
         let _ = analysis::analyze(&input);
     }
 

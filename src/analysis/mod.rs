@@ -38,9 +38,9 @@ pub fn analyze(input: &Input<'_>) -> Analysis {
 }
 
 /// Builds, ahead of the first document, what the stages otherwise build on
-/// first use (regexes, word tables), so that neither the first requests nor
-/// a benchmark's timed pass pay for it. [`analyze`] of a warm-up text still
-/// pages in the models it touches.
+/// first use (regexes, word tables), so that a benchmark's timed pass does
+/// not pay for it. The server does not call it: a server that never
+/// analyses would keep automata it never runs.
 pub fn warm_up() {
     acronyms::warm_up();
     cleanup::warm_up();

@@ -156,8 +156,10 @@ pub(super) fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Words a thread keeps stemmed before it starts afresh.
-const STEM_CACHE_WORDS: usize = 1 << 16;
+/// Words a thread keeps stemmed before it starts afresh: enough for the
+/// words news repeats, small enough (well under a megabyte) that every
+/// thread which indexes, parses queries or highlights can keep one.
+const STEM_CACHE_WORDS: usize = 1 << 13;
 
 thread_local! {
     /// The English stemmer and the stems this thread has computed. A stem
