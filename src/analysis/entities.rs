@@ -2032,15 +2032,12 @@ mod tests {
         from_regex.sort();
         marks.sort();
         assert_eq!(from_regex, marks);
-        for mark in AGENCY_MARKS {
-            let text = format!("Markets rose.\n\nKIGALI, Rwanda {mark} - Prices fell on Monday.");
-            let start = text.find("KIGALI").expect("place");
-            let ctx_text = text.as_str();
-            let tokens = segment::tokens(ctx_text, &segment::sentences(ctx_text), "en");
-            let sentences = segment::sentences(ctx_text);
-            let shapes = segment::shapes(ctx_text, &sentences, &tokens);
+        let datelines = |text: &str| -> Vec<Candidate> {
+            let sentences = segment::sentences(text);
+            let tokens = segment::tokens(text, &sentences, "en");
+            let shapes = segment::shapes(text, &sentences, &tokens);
             let ctx = Context {
-                text: ctx_text,
+                text,
                 sentences: &sentences,
                 shapes: &shapes,
                 tokens: &tokens,
@@ -2048,9 +2045,14 @@ mod tests {
                 reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
                 language: "en",
             };
-            let mut taken = Taken::default();
             let mut out = Vec::new();
-            DatelineRecognizer.recognize(&ctx, &mut taken, &mut out);
+            DatelineRecognizer.recognize(&ctx, &mut Taken::default(), &mut out);
+            out
+        };
+        for mark in AGENCY_MARKS {
+            let text = format!("Markets rose.\n\nKIGALI, Rwanda {mark} - Prices fell on Monday.");
+            let start = text.find("KIGALI").expect("place");
+            let out = datelines(&text);
             assert_eq!(out.len(), 1, "{mark}");
             assert_eq!(
                 out[0].span,
@@ -2060,21 +2062,7 @@ mod tests {
             assert_eq!(out[0].canonical.as_deref(), Some("Kigali"), "{mark}");
         }
         // A mark outside a dateline, and a dateline without a known mark.
-        let text = "He told CNN (CNN) nothing.\nPARIS, France (Agence) - x";
-        let sentences = segment::sentences(text);
-        let tokens = segment::tokens(text, &sentences, "en");
-        let shapes = segment::shapes(text, &sentences, &tokens);
-        let ctx = Context {
-            text,
-            sentences: &sentences,
-            shapes: &shapes,
-            tokens: &tokens,
-            title: None,
-            reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
-            language: "en",
-        };
-        let mut out = Vec::new();
-        DatelineRecognizer.recognize(&ctx, &mut Taken::default(), &mut out);
+        let out = datelines("He told CNN (CNN) nothing.\nPARIS, France (Agence) - x");
         assert!(
             out.is_empty(),
             "{:?}",

@@ -1138,18 +1138,21 @@ pub(crate) fn extract(
     quotes.into_iter().map(|(_, q)| q).collect()
 }
 
+/// Every attribution regex.
+static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 8] = [
+    &AFTER_NAME_VERB,
+    &AFTER_VERB_NAME,
+    &AFTER_VERB_DESCRIBED,
+    &AFTER_ACCORDING,
+    &AFTER_NOMINAL,
+    &BEFORE,
+    &LEAD,
+    &INDIRECT,
+];
+
 /// Builds this stage's regexes and tables now rather than on first use.
 pub(crate) fn warm_up() {
-    for re in [
-        &AFTER_NAME_VERB,
-        &AFTER_VERB_NAME,
-        &AFTER_VERB_DESCRIBED,
-        &AFTER_ACCORDING,
-        &AFTER_NOMINAL,
-        &BEFORE,
-        &LEAD,
-        &INDIRECT,
-    ] {
+    for re in ATTRIBUTION_REGEXES {
         LazyLock::force(re);
     }
     LazyLock::force(&CUE_WORDS);
@@ -1249,16 +1252,7 @@ mod tests {
             "a",
             "Z",
         ];
-        let regexes: [&Dual; 8] = [
-            &AFTER_NAME_VERB,
-            &AFTER_VERB_NAME,
-            &AFTER_VERB_DESCRIBED,
-            &AFTER_ACCORDING,
-            &AFTER_NOMINAL,
-            &BEFORE,
-            &LEAD,
-            &INDIRECT,
-        ];
+        let regexes: [&Dual; 8] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
             c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
         };

@@ -494,18 +494,7 @@ impl<'a> Doc<'a> {
     /// The same document with every token's own facts computed, no longer
     /// borrowing the text (for training, which reads every token many times).
     pub(crate) fn into_owned(self) -> Doc<'static> {
-        let own = match &self.own {
-            Owns::All(v) => v.clone(),
-            Owns::OnDemand {
-                text,
-                tokens,
-                lex,
-                tc_seen,
-                lc_seen,
-            } => (0..self.toks.len())
-                .map(|i| own_of(text, tokens, *lex, tc_seen, lc_seen, i))
-                .collect(),
-        };
+        let own = (0..self.toks.len()).map(|i| self.own(i)).collect();
         Doc {
             toks: self.toks,
             sents: self.sents,
