@@ -87,6 +87,8 @@ pub struct IndexReport {
     pub index_duration_s: f64,
     /// Documents indexed per second (analysis off).
     pub index_docs_per_s: f64,
+    /// Segments of the index when the searches ran.
+    pub segments: usize,
     /// Distinct queries.
     pub queries: usize,
     /// Timed searches (queries × passes).
@@ -108,6 +110,7 @@ impl IndexReport {
              documents              {}\n\
              raw text               {}\n\
              indexing               {:.3} s, {:.1} docs/s (put all + wait visible)\n\
+             segments               {}\n\
              queries                {} distinct, {} timed searches, top 10\n\
              search p50/p90/p99     {} (no highlights)\n\
              search p50/p90/p99     {} (highlights)\n\
@@ -116,6 +119,7 @@ impl IndexReport {
             format_bytes(self.raw_text_bytes),
             self.index_duration_s,
             self.index_docs_per_s,
+            self.segments,
             self.queries,
             self.searches,
             format_latency(&self.search_latency_ms),
@@ -218,8 +222,15 @@ pub fn index(docs: &[CorpusDoc], queries: Option<Vec<String>>) -> Result<IndexRe
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start a runtime: {e}"))?;
-    let store = MemoryStore::try_new(MemoryStoreConfig::default())
-        .map_err(|e| format!("cannot create the store: {e}"))?;
+    // No timed refresh: the index is made visible once, by the wait below,
+    // so its segments are the writer's flushes alone and do not depend on
+    // how fast the machine is (a slow or instrumented run would otherwise
+    // commit, and search, many more small segments).
+    let store = MemoryStore::try_new(MemoryStoreConfig {
+        refresh_interval: std::time::Duration::from_secs(3600),
+        ..MemoryStoreConfig::default()
+    })
+    .map_err(|e| format!("cannot create the store: {e}"))?;
     let count = prepared.len();
     let raw = corpus::raw_text_bytes(docs);
 
@@ -270,6 +281,7 @@ pub fn index(docs: &[CorpusDoc], queries: Option<Vec<String>>) -> Result<IndexRe
         }
         Ok(latencies)
     };
+    let segments = store.segment_count();
     let plain = time(None, &mut total_hits)?;
     let highlighted = time(Some(160), &mut 0)?;
     store.shutdown();
@@ -279,6 +291,7 @@ pub fn index(docs: &[CorpusDoc], queries: Option<Vec<String>>) -> Result<IndexRe
         raw_text_bytes: raw,
         index_duration_s: index_duration,
         index_docs_per_s: count as f64 / index_duration,
+        segments,
         queries: queries.len(),
         searches: plain.len(),
         search_latency_ms: plain.summary_ms(),

@@ -11,10 +11,15 @@
 //! map: each indexed version carries a slot (the sequence number of its
 //! write) in a fast column, and a hit resolves through the slot to the
 //! document's id and the document as the map holds it now. A relevance
-//! search without facets takes a count and the top `offset + limit` hits
-//! (ties at the page edge settled by id with an exact per-segment heap);
-//! facets and date orders walk every match, which gives the counts, the
-//! total and an order that is stable across pages.
+//! search without facets counts the matches and keeps the top `offset +
+//! limit` hits in one pass (ties at the page edge settled by id with an
+//! exact per-segment heap); facets and date orders walk every match, which
+//! gives the counts, the total and an order that is stable across pages.
+//! While one tenant owns every indexed document, its searches leave out the
+//! tenant clause, which would match everything. A search whose cost is
+//! bounded small (plain terms and phrases with few postings, a short page
+//! to highlight; see [`Store::search_quick`]) may run on the caller's async
+//! thread instead of the blocking pool.
 //!
 //! Lock order, everywhere: `writer`, then `state`, then the watcher registry.
 //! A put holds `writer` for reading, so a commit (which holds it for writing)
@@ -37,7 +42,7 @@ use chrono::Utc;
 use parking_lot::{Condvar, Mutex, RwLock};
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Term;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Score};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher};
 use tokio::sync::{mpsc, watch as tokio_watch};
 
 use self::index::{AllMatches, Fields, TopByScoreThenId};
@@ -150,7 +155,8 @@ struct State {
     slots: HashMap<u64, Arc<StoredDocument>>,
     /// The slots of versions replaced or deleted since the last commit,
     /// which the next commit removes from the index and then from `slots`.
-    retired: Vec<u64>,
+    /// A slot in `slots` and not here is its document's current version.
+    retired: HashSet<u64>,
     /// The sequence number of the last write.
     last_seq: u64,
     /// The writes since the last commit, in order, for the watchers.
@@ -160,9 +166,21 @@ struct State {
 impl State {
     /// The current version of the document an indexed version belongs to,
     /// if the tenant still has it.
-    fn resolve<'a>(&self, tenant: &'a TenantDocs, slot: u64) -> Option<&'a Arc<StoredDocument>> {
+    fn resolve<'a>(
+        &'a self,
+        tenant: &str,
+        docs: &'a TenantDocs,
+        slot: u64,
+    ) -> Option<&'a Arc<StoredDocument>> {
         let indexed = self.slots.get(&slot)?;
-        tenant.docs.get(&indexed.id).map(|entry| &entry.doc)
+        if indexed.tenant != tenant {
+            return None;
+        }
+        if !self.retired.contains(&slot) {
+            // The current version: no need to look the id up.
+            return Some(indexed);
+        }
+        docs.docs.get(&indexed.id).map(|entry| &entry.doc)
     }
 }
 
@@ -284,6 +302,12 @@ impl MemoryStore {
         self.inner.watchers.len()
     }
 
+    /// How many segments the searchable index has now (a search pays a
+    /// fixed cost per segment, so benchmarks report it).
+    pub fn segment_count(&self) -> usize {
+        self.inner.reader.searcher().segment_readers().len()
+    }
+
     /// The sequence number of the last write.
     pub fn last_seq(&self) -> u64 {
         self.inner.state.read().last_seq
@@ -295,6 +319,28 @@ impl Drop for MemoryStore {
         self.shutdown();
     }
 }
+
+/// What a search may cost to run on the caller's thread
+/// ([`Store::search_quick`]).
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    /// The most postings the query's terms may have in all.
+    max_postings: u64,
+    /// The most hits a page may reach (`offset + limit`).
+    max_hits: usize,
+    /// The most text (titles and bodies) a page to highlight may hold.
+    max_highlight_bytes: usize,
+}
+
+/// The quick-search budget: about a tenth of a millisecond of work on this
+/// corpus size (a posting costs a few nanoseconds to score, a highlighted
+/// byte a few more), the scale at which an async runtime's thread should
+/// not be held longer.
+const QUICK: Budget = Budget {
+    max_postings: 32 * 1024,
+    max_hits: 100,
+    max_highlight_bytes: 16 * 1024,
+};
 
 impl Inner {
     fn run_committer(&self) {
@@ -368,6 +414,120 @@ impl Inner {
         });
     }
 
+    /// Runs a search; with a budget, gives up (`Ok(None)`) as soon as the
+    /// search is not known to stay within it, before the costly parts.
+    fn search(
+        &self,
+        tenant: &str,
+        request: &SearchRequest,
+        budget: Option<Budget>,
+    ) -> Result<Option<SearchResults>> {
+        let builder = &self.builder;
+        let parsed = builder.parse(&request.query)?;
+        // One snapshot for the count, the page and the facets.
+        let searcher = self.reader.searcher();
+        if let Some(budget) = budget {
+            let bounded = parsed.simple
+                && request.facets.is_empty()
+                && request.order == Order::Relevance
+                && request.filter == crate::search::Filter::default()
+                && request.offset.saturating_add(request.limit) <= budget.max_hits
+                && query::postings_bound(&searcher, &*parsed.query) <= budget.max_postings;
+            if !bounded {
+                return Ok(None);
+            }
+        }
+        let query = builder.restrict_in(&searcher, tenant, parsed.query, &request.filter);
+        // Facets and date orders need every match; relevance order without
+        // facets needs only the page and a count.
+        let top = if request.facets.is_empty() && request.order == Order::Relevance {
+            let k = request.offset.saturating_add(request.limit);
+            self.top_by_score(&searcher, tenant, &*query, k)?
+        } else {
+            None
+        };
+        let (hits, total, facets) = match top {
+            Some((hits, total)) => (hits, total, Vec::new()),
+            None if budget.is_some() => return Ok(None),
+            None => {
+                let mut hits = self.matches(
+                    &searcher,
+                    tenant,
+                    &*query,
+                    request.order == Order::Relevance,
+                )?;
+                sort_hits(&mut hits, request.order);
+                let facets = count_facets(&hits, &request.facets);
+                let total = hits.len() as u64;
+                (hits, total, facets)
+            }
+        };
+        if let Some(budget) = budget
+            && request.highlight_chars.is_some()
+        {
+            let bytes: usize = hits
+                .iter()
+                .skip(request.offset)
+                .take(request.limit)
+                .map(|(document, _)| {
+                    document.document.title.len() + document.document.analyzed_len()
+                })
+                .sum();
+            if bytes > budget.max_highlight_bytes {
+                return Ok(None);
+            }
+        }
+        let highlighter = builder.highlighter();
+        let page = hits
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .map(|(document, score)| {
+                let mut highlights = Vec::new();
+                if let Some(chars) = request.highlight_chars {
+                    let chars = if chars == 0 {
+                        DEFAULT_HIGHLIGHT_CHARS
+                    } else {
+                        chars
+                    };
+                    let fields = [
+                        (
+                            "title",
+                            document.document.title.as_str(),
+                            &parsed.highlight.title,
+                        ),
+                        (
+                            "body",
+                            &document.document.analyzed_text(),
+                            &parsed.highlight.body,
+                        ),
+                    ];
+                    for (field, text, matchers) in fields {
+                        if let Some((fragment, spans)) =
+                            highlighter.highlight(text, matchers, chars)
+                        {
+                            highlights.push(Highlight {
+                                field: field.to_string(),
+                                fragment,
+                                spans,
+                            });
+                        }
+                    }
+                }
+                Hit {
+                    document,
+                    score,
+                    highlights,
+                }
+            })
+            .collect();
+        Ok(Some(SearchResults {
+            hits: page,
+            total,
+            facets,
+        }))
+    }
+
     fn key_term(&self, tenant: &str, id: &str) -> Term {
         Term::from_field_text(self.fields.key, &index::doc_key(tenant, id))
     }
@@ -377,11 +537,11 @@ impl Inner {
     /// out.
     fn matches(
         &self,
+        searcher: &Searcher,
         tenant: &str,
         query: &dyn Query,
         scored: bool,
     ) -> Result<Vec<(Arc<StoredDocument>, Score)>> {
-        let searcher = self.reader.searcher();
         let matches = searcher
             .search(query, &AllMatches { scored })
             .map_err(Error::internal)?;
@@ -392,7 +552,7 @@ impl Inner {
         let mut seen = HashSet::with_capacity(matches.len());
         let mut out = Vec::with_capacity(matches.len());
         for (slot, score) in matches {
-            if let Some(doc) = state.resolve(docs, slot)
+            if let Some(doc) = state.resolve(tenant, docs, slot)
                 && seen.insert(doc.id.as_str())
             {
                 out.push((Arc::clone(doc), score));
@@ -410,16 +570,16 @@ impl Inner {
     /// last commit.
     fn top_by_score(
         &self,
+        searcher: &Searcher,
         tenant: &str,
         query: &dyn Query,
         k: usize,
     ) -> Result<Option<(Vec<Scored>, u64)>> {
-        let searcher = self.reader.searcher();
         // One more than asked for shows whether the `k`th score is tied
         // with a document beyond the page; then the order by id decides
         // which documents make the page, and only scoring every match tells.
         let (mut top, total) =
-            index::top_by_score(&searcher, query, k.saturating_add(1)).map_err(Error::internal)?;
+            index::top_by_score(searcher, query, k.saturating_add(1)).map_err(Error::internal)?;
         if top.len() > k && k > 0 && top[k - 1].1 == top[k].1 {
             // Each segment's best `k`; the order by id below cuts them to `k`.
             top = searcher
@@ -434,7 +594,7 @@ impl Inner {
         };
         let mut hits = Vec::with_capacity(top.len());
         for (slot, score) in top {
-            match state.resolve(docs, slot) {
+            match state.resolve(tenant, docs, slot) {
                 Some(doc) => hits.push((Arc::clone(doc), score)),
                 None => return Ok(None),
             }
@@ -714,7 +874,7 @@ impl Store for MemoryStore {
             doc: existing,
             slot,
         } = docs.docs.remove(id).ok_or_else(not_found)?;
-        retired.push(slot);
+        retired.insert(slot);
         docs.forget_hash(&existing);
         writer.delete_term(self.inner.key_term(tenant, id));
         *last_seq += 1;
@@ -757,78 +917,14 @@ impl Store for MemoryStore {
     }
 
     fn search(&self, tenant: &str, request: &SearchRequest) -> Result<SearchResults> {
-        let builder = &self.inner.builder;
-        let parsed = builder.parse(&request.query)?;
-        let query = builder.restrict(tenant, parsed.query, &request.filter);
-        // Facets and date orders need every match; relevance order without
-        // facets needs only the page and a count.
-        let top = if request.facets.is_empty() && request.order == Order::Relevance {
-            let k = request.offset.saturating_add(request.limit);
-            self.inner.top_by_score(tenant, &*query, k)?
-        } else {
-            None
-        };
-        let (hits, total, facets) = match top {
-            Some((hits, total)) => (hits, total, Vec::new()),
-            None => {
-                let mut hits =
-                    self.inner
-                        .matches(tenant, &*query, request.order == Order::Relevance)?;
-                sort_hits(&mut hits, request.order);
-                let facets = count_facets(&hits, &request.facets);
-                let total = hits.len() as u64;
-                (hits, total, facets)
-            }
-        };
-        let highlighter = builder.highlighter();
-        let page = hits
-            .into_iter()
-            .skip(request.offset)
-            .take(request.limit)
-            .map(|(document, score)| {
-                let mut highlights = Vec::new();
-                if let Some(chars) = request.highlight_chars {
-                    let chars = if chars == 0 {
-                        DEFAULT_HIGHLIGHT_CHARS
-                    } else {
-                        chars
-                    };
-                    let fields = [
-                        (
-                            "title",
-                            document.document.title.as_str(),
-                            &parsed.highlight.title,
-                        ),
-                        (
-                            "body",
-                            &document.document.analyzed_text(),
-                            &parsed.highlight.body,
-                        ),
-                    ];
-                    for (field, text, matchers) in fields {
-                        if let Some((fragment, spans)) =
-                            highlighter.highlight(text, matchers, chars)
-                        {
-                            highlights.push(Highlight {
-                                field: field.to_string(),
-                                fragment,
-                                spans,
-                            });
-                        }
-                    }
-                }
-                Hit {
-                    document,
-                    score,
-                    highlights,
-                }
-            })
-            .collect();
-        Ok(SearchResults {
-            hits: page,
-            total,
-            facets,
-        })
+        self.inner
+            .search(tenant, request, None)
+            .transpose()
+            .unwrap_or_else(|| Err(Error::internal("a search without a budget gave up")))
+    }
+
+    fn search_quick(&self, tenant: &str, request: &SearchRequest) -> Option<Result<SearchResults>> {
+        self.inner.search(tenant, request, Some(QUICK)).transpose()
     }
 
     fn similar(&self, tenant: &str, request: &SimilarRequest) -> Result<SimilarResults> {
@@ -879,7 +975,9 @@ impl Store for MemoryStore {
                 terms,
             });
         }
-        let like = builder.restrict(
+        let searcher = self.inner.reader.searcher();
+        let like = builder.restrict_in(
+            &searcher,
             tenant,
             Box::new(BooleanQuery::new(clauses)),
             &request.filter,
@@ -891,7 +989,7 @@ impl Store for MemoryStore {
             ])),
             None => like,
         };
-        let mut hits = self.inner.matches(tenant, &*query, true)?;
+        let mut hits = self.inner.matches(&searcher, tenant, &*query, true)?;
         hits.retain(|(doc, _)| Some(doc.id.as_str()) != exclude);
         sort_by_score(&mut hits);
         let hits = hits

@@ -191,6 +191,16 @@ pub trait Store: Send + Sync + 'static {
     /// Searches a tenant's documents.
     fn search(&self, tenant: &str, request: &SearchRequest) -> Result<SearchResults>;
 
+    /// Runs [`Store::search`] only if it is known to be quick (a bounded
+    /// amount of work small enough to do on an async runtime's thread, with
+    /// no hand-off to a blocking pool); `None` when it is not, or not known
+    /// to be, and the caller should run `search` where blocking is allowed.
+    /// A store without such bounds answers `None` always.
+    fn search_quick(&self, tenant: &str, request: &SearchRequest) -> Option<Result<SearchResults>> {
+        let _ = (tenant, request);
+        None
+    }
+
     /// Finds documents like a stored one or a text.
     fn similar(&self, tenant: &str, request: &SimilarRequest) -> Result<SimilarResults>;
 

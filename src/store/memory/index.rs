@@ -442,11 +442,12 @@ pub(super) fn top_by_score(
     query: &dyn Query,
     limit: usize,
 ) -> tantivy::Result<(Vec<(u64, Score)>, u64)> {
-    let total = searcher.search(query, &Count)? as u64;
-    if total == 0 || limit == 0 {
-        return Ok((Vec::new(), total));
+    if limit == 0 {
+        return Ok((Vec::new(), searcher.search(query, &Count)? as u64));
     }
-    let top = searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?;
+    let (total, top) =
+        searcher.search(query, &(Count, TopDocs::with_limit(limit).order_by_score()))?;
+    let total = total as u64;
     let mut columns: Vec<(SegmentOrdinal, Column<u64>)> = Vec::new();
     let mut out = Vec::with_capacity(top.len());
     for (score, address) in top {

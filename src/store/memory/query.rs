@@ -17,7 +17,7 @@ use tantivy::query::{
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, Score};
+use tantivy::{Index, Score, Searcher};
 
 use super::highlight::{Highlighter, Matcher};
 use super::index::{self, Fields};
@@ -77,6 +77,10 @@ pub(super) struct ParsedQuery {
     pub query: Box<dyn Query>,
     /// What to highlight in titles and bodies.
     pub highlight: HighlightTerms,
+    /// Whether the query is built of terms and phrases alone (no prefix,
+    /// no set, no match-all), so that the postings of the terms it names,
+    /// as [`postings_bound`] counts them, bound what running it costs.
+    pub simple: bool,
 }
 
 /// Turns query strings and filters into tantivy queries.
@@ -143,6 +147,7 @@ impl QueryBuilder {
             return Ok(ParsedQuery {
                 query: Box::new(AllQuery),
                 highlight: HighlightTerms::default(),
+                simple: false,
             });
         }
         check_nesting(query)?;
@@ -158,6 +163,7 @@ impl QueryBuilder {
         if query_grammar::parse_query(query).is_err() {
             return Err(Error::invalid("query", "syntax error"));
         }
+        let simple = is_simple(&ast);
         let mut highlight = HighlightTerms::default();
         let mut ast = self.rewrite(ast, false, &mut highlight)?;
         // "-storm" alone means everything but storms, as in the search
@@ -177,7 +183,12 @@ impl QueryBuilder {
             .parser
             .build_query_from_user_input_ast(ast)
             .map_err(parser_error)?;
-        Ok(ParsedQuery { query, highlight })
+        let query = flatten_unions(query);
+        Ok(ParsedQuery {
+            query,
+            highlight,
+            simple,
+        })
     }
 
     /// Rewrites the user AST: maps fields, builds prefix queries, clamps
@@ -478,21 +489,66 @@ impl QueryBuilder {
     }
 
     /// Combines a scored query with the tenant and the filter, which must all
-    /// hold but add nothing to the score.
+    /// hold but add nothing to the score. For a query that outlives one
+    /// searcher (a watch); a search uses [`QueryBuilder::restrict_in`].
     pub(super) fn restrict(
         &self,
         tenant: &str,
         scored: Box<dyn Query>,
         filter: &Filter,
     ) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, scored),
-            (Occur::Must, unscored(self.tenant(tenant))),
-        ];
+        self.restrict_with(Some(tenant), scored, filter)
+    }
+
+    /// [`QueryBuilder::restrict`] for one search on `searcher`: when every
+    /// document in the searcher's segments is the tenant's, the tenant
+    /// clause would match everything and is left out. Intersecting every
+    /// match with a posting list as long as the corpus is most of a
+    /// search's cost on a one-tenant server.
+    pub(super) fn restrict_in(
+        &self,
+        searcher: &Searcher,
+        tenant: &str,
+        scored: Box<dyn Query>,
+        filter: &Filter,
+    ) -> Box<dyn Query> {
+        let needed = !self.tenant_owns_all(searcher, tenant);
+        self.restrict_with(needed.then_some(tenant), scored, filter)
+    }
+
+    fn restrict_with(
+        &self,
+        tenant: Option<&str>,
+        scored: Box<dyn Query>,
+        filter: &Filter,
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(tenant) = tenant {
+            clauses.push((Occur::Must, unscored(self.tenant(tenant))));
+        }
         for query in self.filter(filter) {
             clauses.push((Occur::Must, unscored(query)));
         }
+        if clauses.is_empty() {
+            return scored;
+        }
+        clauses.insert(0, (Occur::Must, scored));
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Whether every document of the searcher's segments, deleted ones
+    /// included, belongs to `tenant`: each segment holds the tenant's term
+    /// in as many documents as it has. A segment whose term dictionary
+    /// cannot be read counts as not owned, which keeps the clause.
+    pub(super) fn tenant_owns_all(&self, searcher: &Searcher, tenant: &str) -> bool {
+        let term = Term::from_field_text(self.fields.tenant, tenant);
+        searcher.segment_readers().iter().all(|segment| {
+            segment
+                .inverted_index(self.fields.tenant)
+                .ok()
+                .and_then(|index| index.doc_freq(&term).ok())
+                .is_some_and(|count| count == segment.max_doc())
+        })
     }
 
     /// A query matching any of the words of `text` in titles and bodies, as a
@@ -552,6 +608,83 @@ fn term_query(term: Term) -> Box<dyn Query> {
 }
 
 /// A query that must match but adds nothing to the score.
+/// Lifts the clauses of a disjunction nested in a disjunction into it:
+/// `(title:a^2 OR body:a) OR (title:b^2 OR body:b)`, as the parser builds
+/// a query of two words over two fields, becomes one union of four
+/// clauses. Both match the same documents with the same sum of scores
+/// (tantivy's boolean query sums the scores of the matching clauses), but
+/// every union costs a buffer of a few thousand scores to set up in each
+/// segment, more than scoring a short query's postings.
+pub(super) fn flatten_unions(query: Box<dyn Query>) -> Box<dyn Query> {
+    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+        return query;
+    };
+    if !is_plain_union(boolean) {
+        return query;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut lifted = false;
+    for (_, clause) in boolean.clauses() {
+        let clause = flatten_unions(clause.box_clone());
+        match clause.downcast_ref::<BooleanQuery>() {
+            Some(inner) if is_plain_union(inner) => {
+                clauses.extend(inner.clauses().iter().map(|(o, q)| (*o, q.box_clone())));
+                lifted = true;
+            }
+            _ => clauses.push((Occur::Should, clause)),
+        }
+    }
+    if lifted {
+        Box::new(BooleanQuery::new(clauses))
+    } else {
+        query
+    }
+}
+
+/// Whether a boolean query is a plain disjunction: every clause `Should`,
+/// at least one, and no minimum number of them beyond one.
+fn is_plain_union(query: &BooleanQuery) -> bool {
+    !query.clauses().is_empty()
+        && query.get_minimum_number_should_match() <= 1
+        && query
+            .clauses()
+            .iter()
+            .all(|(occur, _)| *occur == Occur::Should)
+}
+
+/// Whether a user AST holds only plain terms and phrases (see
+/// [`ParsedQuery::simple`]). A purely negative query gets a match-all
+/// clause added later, so it is not simple.
+fn is_simple(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Clause(children) => {
+            !children.is_empty()
+                && children
+                    .iter()
+                    .any(|(occur, _)| *occur != Some(query_grammar::Occur::MustNot))
+                && children.iter().all(|(_, child)| is_simple(child))
+        }
+        UserInputAst::Boost(inner, _) => is_simple(inner),
+        UserInputAst::Leaf(leaf) => match leaf.as_ref() {
+            UserInputLeaf::Literal(literal) => !literal.phrase.contains('*'),
+            _ => false,
+        },
+    }
+}
+
+/// An upper bound of the postings a query walks: the sum of the document
+/// frequencies of every term it names. Exact as a bound only for a
+/// [`ParsedQuery::simple`] query (other queries name no terms for what
+/// they expand to) and the unscored clauses of [`QueryBuilder::restrict_in`],
+/// which an intersection only seeks into.
+pub(super) fn postings_bound(searcher: &Searcher, query: &dyn Query) -> u64 {
+    let mut total = 0u64;
+    query.query_terms(&mut |term, _| {
+        total = total.saturating_add(searcher.doc_freq(term).unwrap_or(u64::MAX));
+    });
+    total
+}
+
 fn unscored(query: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, 0.0))
 }

@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use super::*;
 use crate::analysis::{Entity, Fingerprint, KeyPhrase, Language, Quote, QuoteKind};
 use crate::search::{Filter, WatchEventKind};
+use tantivy::query::QueryParser;
 
 /// A store that only commits when asked, so tests decide what is visible.
 fn store() -> Arc<MemoryStore> {
@@ -1397,4 +1398,217 @@ async fn hits_before_a_commit_resolve_to_the_current_version() {
     assert_eq!(find(&store, "restored"), vec!["changed"]);
     assert!(find(&store, "broken").is_empty());
     assert!(find(&store, "ends").is_empty());
+}
+
+// ------------------------------------------------------ search fast paths
+
+#[tokio::test]
+async fn the_tenant_clause_is_left_out_only_while_one_tenant_owns_every_document() {
+    let store = store();
+    corpus(&store, news()).await;
+    let builder = &store.inner.builder;
+    let owns = |tenant: &str| builder.tenant_owns_all(&store.inner.reader.searcher(), tenant);
+    assert!(owns("t"));
+    assert!(!owns("u"));
+    let before = store.search("t", &request("ceasefire")).expect("search");
+    assert!(before.total > 0);
+
+    // Another tenant's document, with the same words: "t" no longer owns
+    // everything, the clause is back, and neither tenant sees the other's.
+    put(&store, "u", doc("intruder", "Ceasefire", "ceasefire talks"));
+    let seq = put(&store, "t", doc("zz-later", "Later", "nothing about it")).seq;
+    store.wait_visible(seq).await.expect("visible");
+    assert!(!owns("t"));
+    assert!(!owns("u"));
+    let after = store.search("t", &request("ceasefire")).expect("search");
+    assert_eq!(ids_of(&after), ids_of(&before));
+    assert_eq!(after.total, before.total);
+    assert_eq!(
+        ids_of(&store.search("u", &request("ceasefire")).expect("search")),
+        vec!["intruder"]
+    );
+    let quick = store
+        .search_quick("t", &request("ceasefire"))
+        .expect("quick")
+        .expect("search");
+    assert_eq!(ids_of(&quick), ids_of(&before));
+
+    // Deleted, its document still sits in a segment beside a live one of
+    // "t": still not owned (a segment of deleted documents only is dropped
+    // at the commit, and then "t" owns everything again).
+    let seq = store.delete("u", "intruder").expect("delete").seq;
+    store.wait_visible(seq).await.expect("visible");
+    assert!(!owns("t"));
+    assert_eq!(
+        ids_of(&store.search("t", &request("ceasefire")).expect("search")),
+        ids_of(&before)
+    );
+}
+
+#[tokio::test]
+async fn flattened_unions_match_and_score_as_the_nested_ones() {
+    let store = store();
+    corpus(&store, news()).await;
+    let builder = &store.inner.builder;
+    let searcher = store.inner.reader.searcher();
+    // tantivy's parser as the builder sets it up, without the flattening.
+    let fields = store.inner.fields;
+    let mut parser = QueryParser::for_index(searcher.index(), vec![fields.title, fields.body]);
+    parser.set_field_boost(fields.title, 2.0);
+    for text in [
+        "ceasefire talks",
+        "ceasefire talks paris weather",
+        "ceasefire OR (talks OR (paris storm))",
+        "title:ceasefire body:talks",
+        "\"ceasefire talks\" paris",
+        "ceasefire -weather",
+        "+ceasefire talks",
+        "(ceasefire talks)^3 paris",
+    ] {
+        let nested = parser
+            .parse_query(text)
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let flat = query::flatten_unions(nested.box_clone());
+        let run = |query: &dyn Query| {
+            let mut all = searcher
+                .search(query, &index::AllMatches { scored: true })
+                .expect("search");
+            all.sort_by_key(|(slot, _)| *slot);
+            all
+        };
+        let (a, b) = (run(&*nested), run(&*flat));
+        assert!(!a.is_empty(), "{text:?} matches nothing");
+        assert_eq!(a.len(), b.len(), "{text:?}");
+        for ((slot_a, score_a), (slot_b, score_b)) in a.iter().zip(&b) {
+            assert_eq!(slot_a, slot_b, "{text:?}");
+            assert!(
+                (score_a - score_b).abs() <= 1e-5 * score_a.abs().max(1.0),
+                "{text:?}: {score_a} vs {score_b}"
+            );
+        }
+    }
+    // Two words over two fields: one union of four clauses, not three.
+    let parsed = builder.parse("ceasefire talks").expect("parse");
+    let union = parsed
+        .query
+        .downcast_ref::<BooleanQuery>()
+        .expect("a boolean query");
+    assert_eq!(union.clauses().len(), 4);
+    assert!(
+        union
+            .clauses()
+            .iter()
+            .all(|(_, q)| q.downcast_ref::<BooleanQuery>().is_none())
+    );
+}
+
+#[tokio::test]
+async fn quick_searches_are_the_small_ones_and_answer_as_search_does() {
+    let store = store();
+    corpus(&store, news()).await;
+    let same = |req: &SearchRequest| {
+        let quick = store
+            .search_quick("t", req)
+            .unwrap_or_else(|| panic!("{:?} is not quick", req.query))
+            .expect("search");
+        let full = store.search("t", req).expect("search");
+        assert_eq!(ids_of(&quick), ids_of(&full), "{:?}", req.query);
+        assert_eq!(quick.total, full.total, "{:?}", req.query);
+        assert_eq!(
+            quick
+                .hits
+                .iter()
+                .map(|h| h.highlights.clone())
+                .collect::<Vec<_>>(),
+            full.hits
+                .iter()
+                .map(|h| h.highlights.clone())
+                .collect::<Vec<_>>()
+        );
+    };
+    for query in [
+        "ceasefire",
+        "ceasefire talks",
+        "\"ceasefire talks\"",
+        "ceasefire -storm",
+    ] {
+        let mut req = request(query);
+        req.limit = 10;
+        same(&req);
+        req.highlight_chars = Some(60);
+        same(&req);
+    }
+    // Not bounded: prefixes, everything, purely negative queries, facets,
+    // filters, date orders and deep pages go to the blocking pool.
+    let declined = |req: SearchRequest| {
+        assert!(
+            store.search_quick("t", &req).is_none(),
+            "{:?} should not be quick",
+            req.query
+        )
+    };
+    for query in ["cease*", "", "-storm", "title:{a TO b}"] {
+        if query.contains('{') {
+            // A refused query is refused on the quick path too.
+            assert!(matches!(
+                store.search_quick("t", &request(query)),
+                Some(Err(Error::InvalidArgument { .. }))
+            ));
+            continue;
+        }
+        declined(request(query));
+    }
+    let mut req = request("ceasefire");
+    req.facets = vec![("tags".into(), FacetField::Tags)];
+    declined(req);
+    let mut req = request("ceasefire");
+    req.filter.tags = vec!["x".into()];
+    declined(req);
+    let mut req = request("ceasefire");
+    req.order = Order::PublishedDesc;
+    declined(req);
+    let mut req = request("ceasefire");
+    req.offset = 95;
+    req.limit = 10;
+    declined(req);
+    // A page whose texts are too long to highlight here.
+    let long = "ceasefire ".repeat(2_000);
+    let seq = put(&store, "t", doc("long", "Long", &long)).seq;
+    store.wait_visible(seq).await.expect("visible");
+    let mut req = request("ceasefire");
+    req.limit = 10;
+    assert!(store.search_quick("t", &req).is_some());
+    req.highlight_chars = Some(60);
+    declined(req);
+}
+
+#[tokio::test]
+async fn the_postings_bound_sums_the_document_frequencies_of_the_terms() {
+    let store = store();
+    corpus(
+        &store,
+        vec![
+            doc("a", "Ceasefire", "ceasefire talks"),
+            doc("b", "Talks", "talks only"),
+            doc("c", "Weather", "rain and ceasefire"),
+        ],
+    )
+    .await;
+    let searcher = store.inner.reader.searcher();
+    let bound = |text: &str| {
+        let parsed = store.inner.builder.parse(text).expect("parse");
+        assert!(parsed.simple, "{text:?}");
+        query::postings_bound(&searcher, &*parsed.query)
+    };
+    // ceasefire: titles 1, bodies 2; talks: titles 1, bodies 2.
+    assert_eq!(bound("ceasefire"), 3);
+    assert_eq!(bound("ceasefire talks"), 6);
+    assert_eq!(bound("\"ceasefire talks\""), 6);
+    assert_eq!(bound("nowhere"), 0);
+    for text in ["cease*", "", "-talks"] {
+        assert!(
+            !store.inner.builder.parse(text).expect("parse").simple,
+            "{text:?}"
+        );
+    }
 }
