@@ -68,6 +68,10 @@ impl Dual {
         self.pick(haystack).captures(haystack)
     }
 
+    fn captures_at<'h>(&self, haystack: &'h str, start: usize) -> Option<regex::Captures<'h>> {
+        self.pick(haystack).captures_at(haystack, start)
+    }
+
     fn captures_iter<'r, 'h>(&'r self, haystack: &'h str) -> regex::CaptureMatches<'r, 'h> {
         self.pick(haystack).captures_iter(haystack)
     }
@@ -85,16 +89,18 @@ fn ascii_pattern(pattern: &str) -> String {
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
 const MIN_WORDS: usize = 3;
 
-const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|wrote in|told reporters|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió";
+const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió";
 /// Auxiliaries and adverbs between a speaker and the cue: `Clinton has said`,
 /// `Trump later said`.
-const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often)[ \t\xA0]+){0,2}";
+const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)[ \t\xA0]+){0,2}";
 const NAME: &str =
-    r"(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|de|van|von|al|bin))*";
+    r"(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|(?:de|van|von|al|bin)\b))*";
+/// A party-and-state tag after a name: `Marco Rubio (R-Fla.) said`.
+const TAG: &str = r"(?:[ \t\xA0]*\([^()\n]{1,30}\))?";
 
 static AFTER_NAME_VERB: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"^[\s,]*(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?:(?:former|then|retired|[\p{{Ll}}\-]+|\p{{Lu}}[\p{{L}}.\-]*)[ \t\xA0]+){{0,4}}?(?P<name>{NAME}))(?:,[^\n]{{1,200}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
+        r"^[\s,]*(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?:(?:former|then|retired|[\p{{Ll}}\-]+|\p{{Lu}}[\p{{L}}.\-]*)[ \t\xA0]+){{0,4}}?(?P<name>{NAME})){TAG}(?:,[^\n]{{1,200}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
 });
 static AFTER_VERB_NAME: LazyLock<Dual> = LazyLock::new(|| {
@@ -117,19 +123,25 @@ static AFTER_ACCORDING: LazyLock<Dual> = LazyLock::new(|| {
 });
 static AFTER_NOMINAL: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"^[\s,]*(?P<name>(?:[Tt]he|[Aa]n?|[Oo]ne)[ \t\xA0]+[\p{{Ll}}\- \t]{{1,40}}?)[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
+        r"^[\s,]*(?P<name>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]his|[Hh]is|[Hh]er|[Tt]heir)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,6}}?)[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
 });
 static BEFORE: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}))[ \t\xA0]+{AUX}(?P<verb>{VERBS})(?:[ \t\xA0]+[\p{{L}}'’]+){{0,4}}?[ \t\xA0]*[:,][ \t\xA0]*$"
+        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}){TAG}(?:,[^\n\x22“”]{{1,120}}?,|,)?|(?P<nom>\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?))[ \t\xA0]+{AUX}(?P<verb>{VERBS})(?:[ \t\xA0]+[\p{{L}}'’]+){{0,4}}?[ \t\xA0]*[:,][ \t\xA0]*$"
+    ))
+});
+/// `According to the newspaper, "…"`.
+static BEFORE_ACCORDING: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r"\b(?P<verb>[Aa]ccording[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name>{NAME})|(?P<nom>(?:[Tt]he|[Aa]n?)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?)){TAG}[ \t\xA0]*[:,][ \t\xA0]*$"
     ))
 });
 /// A speaker and cue earlier in the quote's own sentence: `Rhodes said the
 /// deal was "a historic step"`, `Rhodes called it "a historic step"`.
 static LEAD: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}))[ \t\xA0]+{AUX}(?P<verb>{VERBS}|called|calls|described|describes)\b"
+        r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME})){TAG}[ \t\xA0]+{AUX}(?P<verb>{VERBS}|called|calls|described|describes)\b"
     ))
 });
 static INDIRECT: LazyLock<Dual> = LazyLock::new(|| {
@@ -368,20 +380,47 @@ struct Attribution {
 
 fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attribution> {
     let verb = caps.name("verb")?;
-    let who = caps.name("name").or_else(|| caps.name("pron"));
+    // A determiner's noun phrase (`the email said, "…"`) names a speaker
+    // only without a clause inside.
+    let nom = caps.name("nom");
+    if nom.is_some_and(|m| !nominal(m.as_str())) {
+        return None;
+    }
+    let name = caps.name("name").or(nom);
+    let who = name.or_else(|| caps.name("pron"));
     let pronoun = caps.name("pron").is_some();
     let (start, end) = match who {
         Some(w) => (w.start().min(verb.start()), w.end().max(verb.end())),
         None => (verb.start(), verb.end()),
     };
     Some(Attribution {
-        name: caps
-            .name("name")
-            .map(|m| Span::new(base + m.start(), base + m.end())),
+        name: name.map(|m| Span::new(base + m.start(), base + m.end())),
         pronoun,
         cue: cue_text(verb.as_str()),
         span: Span::new(base + start, base + end),
     })
+}
+
+/// Whether words a determiner opens can name a speaker (`one Trump
+/// campaign source`, `the paper's editorial board`): no clause inside
+/// (`The Buckeye State is one of 45 states`).
+fn nominal(phrase: &str) -> bool {
+    const CLAUSE: &[&str] = &[
+        "is", "was", "are", "were", "be", "been", "being", "and", "but", "or", "who", "which",
+        "that", "when", "where", "if", "because", "while", "as", "than", "he", "she", "they", "it",
+        "we", "i", "goes", "went", "go", "to", "then", "also",
+    ];
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    // Nor a sentence's end inside: `the time. But he`.
+    let sentence_end = words.windows(2).any(|p| {
+        p[0].ends_with(['.', '!', '?'])
+            && p[0].chars().next().is_some_and(char::is_lowercase)
+            && p[1].chars().next().is_some_and(char::is_uppercase)
+    });
+    !sentence_end
+        && !words
+            .iter()
+            .any(|w| CLAUSE.contains(&w.to_lowercase().as_str()))
 }
 
 /// Title abbreviations a full stop does not end a sentence after.
@@ -541,6 +580,8 @@ fn attribution(masked: &str, raw: &Raw, para: Span, prev: Option<Span>) -> Optio
         &*AFTER_NOMINAL,
     ] {
         if let Some(c) = re.captures(after)
+            && (!std::ptr::eq(re, &*AFTER_NOMINAL)
+                || c.name("name").is_some_and(|m| nominal(m.as_str())))
             && let Some(a) = attribution_from(&c, raw.close_end)
         {
             return Some(a);
@@ -591,6 +632,16 @@ fn before_attribution(before: &str, base: usize) -> Option<Attribution> {
     // lazy DFA states of its reverse search costs about a million
     // instructions a search, more than all the rest of a quote.
     const BLANKS: [char; 3] = [' ', '\t', '\u{a0}'];
+    let near = before.len().saturating_sub(100);
+    if before
+        .get(near..)
+        .is_some_and(|t| t.contains("ccording to"))
+        && let Some(a) = BEFORE_ACCORDING
+            .captures(before)
+            .and_then(|c| attribution_from(&c, base))
+    {
+        return Some(a);
+    }
     let tail = before
         .trim_end_matches(BLANKS)
         .trim_end_matches([':', ','])
@@ -603,9 +654,30 @@ fn before_attribution(before: &str, base: usize) -> Option<Attribution> {
     {
         return None;
     }
-    BEFORE
-        .captures(before)
-        .and_then(|c| attribution_from(&c, base))
+    // A name after a determiner or preposition is no subject (`In a
+    // statement to the Observer, her adviser, Jake Sullivan, said:`): look
+    // again after it.
+    let mut at = 0;
+    for _ in 0..3 {
+        let c = BEFORE.captures_at(before, at)?;
+        if let Some(name) = c.name("name") {
+            let object = before[..name.start()]
+                .split_whitespace()
+                .next_back()
+                .is_some_and(|w| {
+                    matches!(
+                        w,
+                        "the" | "to" | "in" | "with" | "of" | "for" | "at" | "by" | "from" | "on"
+                    )
+                });
+            if object {
+                at = name.end();
+                continue;
+            }
+        }
+        return attribution_from(&c, base);
+    }
+    None
 }
 
 /// Look-ups from positions and names to entities, built once per text so
@@ -805,6 +877,39 @@ const SETTING_OPENERS: &[&str] = &[
     "Like",
     "Unlike",
     "According",
+    "Alongside",
+    "Amid",
+    "Despite",
+    "Following",
+    "Under",
+    "Among",
+    "Throughout",
+    "Within",
+    "Regarding",
+    "Responding",
+    "Addressing",
+    "Pressed",
+];
+
+/// Nouns of time: a determiner's phrase holding one and set off by a comma
+/// is a setting (`The next day, her Twitter account posted: "…"`).
+const TIME_NOUNS: &[&str] = &[
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "time",
+    "weekend",
+    "hour",
+    "hours",
 ];
 
 /// The subject of the writer's sentence that introduces a quote with a colon
@@ -831,7 +936,19 @@ fn lead_subject(
     // Skip an opening phrase set off by a comma (`At Sunday's debate, …`)
     // when the sentence opens with a preposition or the like.
     let first = lead.split_whitespace().next().unwrap_or_default();
-    let slot = if SETTING_OPENERS.contains(&first.trim_end_matches(',')) {
+    let time_setting = || {
+        lead.find(',').is_some_and(|i| {
+            lead[..i]
+                .split_whitespace()
+                .any(|w| TIME_NOUNS.contains(&w.to_lowercase().as_str()))
+        })
+    };
+    let slot = if SETTING_OPENERS.contains(&first.trim_end_matches(','))
+        || (matches!(
+            first,
+            "The" | "That" | "This" | "Last" | "Next" | "Earlier" | "Later"
+        ) && time_setting())
+    {
         lead.find(',').map_or(0, |i| i + 1)
     } else {
         0
@@ -961,6 +1078,46 @@ fn lead_subject(
     })
 }
 
+/// A name right before the colon that introduces a quote, as in a
+/// transcript or a list of voices (`Clinton: "…"`, `More from Blumenthal
+/// and Cohen: "…"`): a mention of a person or organisation ending there.
+fn colon_name(masked: &str, index: &Index<'_>, start: usize, intro: &str) -> Option<Attribution> {
+    let body = intro.trim_end();
+    let body = body.strip_suffix(':')?.trim_end();
+    let end = start + body.len();
+    let n = index.mentions.partition_point(|(m, _)| m.end <= end);
+    let (m, i) = index.mentions.get(n.checked_sub(1)?)?;
+    if m.end != end || m.start < start {
+        return None;
+    }
+    // Not the object of the writer's verb: `delivered a message to Trump:`.
+    // The label's own words: after a dash, a full stop or an earlier quote.
+    let before = masked.get(start..m.start).unwrap_or_default();
+    let label = [" - ", " — ", " – ", ". ", "\"", "”"]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .map_or(before, |i| &before[i..]);
+    if label
+        .split_whitespace()
+        .any(|w| verb_like(w.trim_matches(|c: char| !c.is_alphanumeric())))
+    {
+        return None;
+    }
+    let speaker = index.entities.get(*i).is_some_and(|e| {
+        matches!(
+            e.entity_type,
+            EntityType::Person | EntityType::Organization | EntityType::Other
+        )
+    });
+    speaker.then(|| Attribution {
+        name: Some(*m),
+        pronoun: false,
+        cue: String::new(),
+        span: *m,
+    })
+}
+
 /// Finds the quotes. `text` is the original text, `masked` the cleaned copy.
 pub(crate) fn extract(
     text: &str,
@@ -1001,7 +1158,8 @@ pub(crate) fn extract(
                     Some(p) if opens_paragraph => sentence_before(masked, p.start, p.end),
                     _ => (lead_start, lead_text),
                 };
-                lead_subject(masked, &index, start, intro)
+                colon_name(masked, &index, start, intro)
+                    .or_else(|| lead_subject(masked, &index, start, intro))
             });
         let (speaker, id, cue, attribution_span) = match found {
             // "he said" after a named speaker's quote: the same speaker, as
@@ -1139,13 +1297,14 @@ pub(crate) fn extract(
 }
 
 /// Every attribution regex.
-static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 8] = [
+static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 9] = [
     &AFTER_NAME_VERB,
     &AFTER_VERB_NAME,
     &AFTER_VERB_DESCRIBED,
     &AFTER_ACCORDING,
     &AFTER_NOMINAL,
     &BEFORE,
+    &BEFORE_ACCORDING,
     &LEAD,
     &INDIRECT,
 ];
@@ -1252,7 +1411,7 @@ mod tests {
             "a",
             "Z",
         ];
-        let regexes: [&Dual; 8] = ATTRIBUTION_REGEXES.map(|re| &**re);
+        let regexes: [&Dual; 9] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
             c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
         };
@@ -1542,5 +1701,72 @@ mod attribution_tests {
         let whole = " said Harry M. Reid (D-Nev.), adding";
         assert_eq!(sentence_end(whole), whole.len());
         assert_eq!(sentence_end(" he said! Then"), 8);
+    }
+}
+
+#[cfg(test)]
+mod speaker_tests {
+    use super::tests_support::quotes;
+    use super::*;
+
+    fn speaker_of<'a>(qs: &'a [Quote], start: &str) -> &'a str {
+        qs.iter()
+            .find(|q| q.text.starts_with(start))
+            .map(|q| q.speaker.as_str())
+            .unwrap_or_else(|| panic!("no quote starting {start:?} in {qs:?}"))
+    }
+
+    #[test]
+    fn groups_and_described_speakers_are_named_as_written() {
+        let qs = quotes(
+            "\"It's the nominee's party, not ours,\" one Trump campaign source said.\n\n\
+             \"He is a politician selling his own brand of fiction,\" the paper's editorial board wrote.\n\n\
+             The email said, \"Effective immediately, we are going to wind down.\"\n\n\
+             According to the newspaper, \"America's porous gun laws empower dealers.\"\n\n\
+             \"Members stand ready to march again,\" the group said.",
+        );
+        assert_eq!(
+            speaker_of(&qs, "It's the nominee"),
+            "one Trump campaign source"
+        );
+        assert_eq!(
+            speaker_of(&qs, "He is a politician"),
+            "the paper's editorial board"
+        );
+        assert_eq!(speaker_of(&qs, "Effective immediately"), "The email");
+        assert_eq!(speaker_of(&qs, "America's porous"), "the newspaper");
+        assert_eq!(speaker_of(&qs, "Members stand"), "the group");
+        // A clause is no speaker: "is" cannot be inside a noun phrase.
+        let qs = quotes(
+            "Police Chief Calvin Williams spoke, saying, \"The fewer guns, the better.\" The Buckeye State is one of 45 states where it is legal.",
+        );
+        assert_ne!(
+            speaker_of(&qs, "The fewer guns"),
+            "The Buckeye State is one of 45"
+        );
+    }
+
+    #[test]
+    fn names_with_tags_appositives_and_labels() {
+        let qs = quotes(
+            "Speaker Paul Ryan (R-Wis.) said \"anti-Semitic images have no place in a campaign.\"\n\n\
+             Dick Dever, who was listed on the Cruz slate, told POLITICO, \"Of the three, I like John Kasich the best.\"\n\n\
+             In a statement to the Observer, her senior adviser, Jake Sullivan, said: \"Hillary Clinton believes in cooperation.\"\n\n\
+             \"This is just a scripted television show,\" Virginia delegate Beau Correll said.\n\n\
+             Priebus later Thursday told Fox News: \"Both men are meeting up next week.\"",
+        );
+        assert_eq!(speaker_of(&qs, "anti-Semitic"), "Paul Ryan");
+        assert_eq!(speaker_of(&qs, "Of the three"), "Dick Dever");
+        assert_eq!(speaker_of(&qs, "Hillary Clinton believes"), "Jake Sullivan");
+        assert_eq!(speaker_of(&qs, "This is just"), "Beau Correll");
+        assert_eq!(speaker_of(&qs, "Both men"), "Priebus");
+        // A name before a colon labels the quote after it; an object does not.
+        let qs = quotes(
+            "Jeb Bush and Hillary Clinton reject the term.\n\n\
+             Clinton: \"Our goal is not to contain ISIS but to defeat it.\"\n\n\
+             Senator Mitch McConnell delivered a message to Trump: \"It's time to quit attacking people.\"",
+        );
+        assert_eq!(speaker_of(&qs, "Our goal"), "Hillary Clinton");
+        assert_eq!(speaker_of(&qs, "It's time"), "Mitch McConnell");
     }
 }
