@@ -1017,7 +1017,7 @@ pub(crate) fn fold(word: &str) -> String {
 
 /// Whether the word is a known first name, ignoring accents and how they are
 /// encoded.
-fn is_first_name(word: &str) -> bool {
+pub(crate) fn is_first_name(word: &str) -> bool {
     if WORDS.first_names.contains(word) {
         return true;
     }
