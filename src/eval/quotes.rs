@@ -21,8 +21,9 @@
 //! speaker name is a word of the Source ("Trump" for "Donald Trump", "Donald
 //! Trump" for "Mr. Trump"), or (3) the Source is a pronoun ("he", "she",
 //! "they", "who"...) and rule 2 holds for the nearest named Source before it
-//! in the document's gold annotations, taken as what the pronoun refers to
-//! (PolNeAR's text has no coreference annotation of its own).
+//! in the document's gold annotations (the Source of any attribution,
+//! direct or indirect), taken as what the pronoun refers to (PolNeAR's text
+//! has no coreference annotation of its own).
 
 use std::ops::Range;
 use std::path::Path;
@@ -128,6 +129,31 @@ pub fn gold_quotes(text: &str, events: &[Event]) -> Vec<GoldQuote> {
         });
     }
     out
+}
+
+/// The named (not pronoun) Sources of every attribution of a document,
+/// direct or not, by position: what a pronoun Source refers to is the
+/// nearest one before it. Indirect attributions count: "Martha Allen, a
+/// delegate, criticized the law. \"...,\" she said." refers to Martha
+/// Allen, whose attribution is indirect, not to the last person quoted.
+pub fn named_sources(text: &str, events: &[Event]) -> Vec<(usize, String)> {
+    let mut named: Vec<(usize, String)> = events
+        .iter()
+        .filter_map(|e| e.roles.get("Source"))
+        .filter_map(|s| {
+            let start = s.fragments.first()?.start;
+            let words: Vec<&str> = s
+                .fragments
+                .iter()
+                .filter_map(|r| text.get(r.clone()))
+                .collect();
+            Some((start, words.join(" ")))
+        })
+        .filter(|(_, source)| !is_pronoun(source))
+        .collect();
+    named.sort();
+    named.dedup();
+    named
 }
 
 /// Sorted, merged copies of the ranges.
@@ -241,7 +267,7 @@ pub struct Totals {
 
 impl Totals {
     /// Adds one document.
-    pub fn add(&mut self, gold: &[GoldQuote], predicted: &[Predicted]) {
+    pub fn add(&mut self, gold: &[GoldQuote], named: &[(usize, String)], predicted: &[Predicted]) {
         self.gold_quotes += gold.len();
         self.predicted_quotes += predicted.len();
         let gold_ranges: Vec<Range<usize>> = gold
@@ -252,7 +278,7 @@ impl Totals {
         self.gold_bytes += covered(&gold_ranges);
         self.predicted_bytes += covered(&pred_ranges);
         self.overlap_bytes += overlap(&gold_ranges, &pred_ranges);
-        for j in judge(gold, predicted) {
+        for j in judge(gold, named, predicted) {
             let Some(v) = j.verdict else { continue };
             self.gold_found += 1;
             let Some(v) = v else { continue };
@@ -284,22 +310,10 @@ pub struct SpeakerVerdict {
     pub correct: bool,
 }
 
-/// The named (not pronoun) gold Sources by position: what pronouns refer to.
-fn named_sources(gold: &[GoldQuote]) -> Vec<(usize, &str)> {
-    let mut named: Vec<(usize, &str)> = gold
-        .iter()
-        .filter_map(|g| g.source.as_ref())
-        .filter(|(_, s)| !is_pronoun(s))
-        .map(|(r, s)| (r.start, s.as_str()))
-        .collect();
-    named.sort();
-    named
-}
-
 /// What a gold Source refers to: itself, or for a pronoun the nearest named
 /// Source before it (`named` sorted by position).
 fn referent<'g>(
-    named: &[(usize, &'g str)],
+    named: &'g [(usize, String)],
     range: &Range<usize>,
     source: &'g str,
 ) -> Option<&'g str> {
@@ -308,7 +322,7 @@ fn referent<'g>(
             .iter()
             .rev()
             .find(|(start, _)| *start < range.start)
-            .map(|(_, s)| *s)
+            .map(|(_, s)| s.as_str())
     } else {
         Some(source)
     }
@@ -328,8 +342,11 @@ pub struct Judged<'a> {
 /// Judges every gold quote of a document (in order) with the document's
 /// whole gold as context: a pronoun refers to the nearest named Source
 /// before it.
-pub fn judge<'a>(gold: &[GoldQuote], predicted: &'a [Predicted]) -> Vec<Judged<'a>> {
-    let named = named_sources(gold);
+pub fn judge<'a>(
+    gold: &[GoldQuote],
+    named: &[(usize, String)],
+    predicted: &'a [Predicted],
+) -> Vec<Judged<'a>> {
     let mut out = Vec::with_capacity(gold.len());
     for g in gold {
         let best = predicted
@@ -358,7 +375,7 @@ pub fn judge<'a>(gold: &[GoldQuote], predicted: &'a [Predicted]) -> Vec<Judged<'
                 .iter()
                 .any(|m| m.start < range.end && range.start < m.end);
             let by_name =
-                referent(&named, range, source).is_some_and(|s| name_matches(&p.speaker, s));
+                referent(named, range, source).is_some_and(|s| name_matches(&p.speaker, s));
             SpeakerVerdict {
                 pronoun,
                 missing: false,
@@ -482,7 +499,13 @@ pub fn predict(text: &str) -> Vec<Predicted> {
 /// What `--explain` prints for one document: docsift's quotes no gold quote
 /// overlaps (FP), gold quotes none of docsift's overlaps (FN), and found
 /// quotes whose speaker is wrong (SPEAKER).
-pub fn explanation(name: &str, text: &str, gold: &[GoldQuote], predicted: &[Predicted]) -> String {
+pub fn explanation(
+    name: &str,
+    text: &str,
+    gold: &[GoldQuote],
+    named: &[(usize, String)],
+    predicted: &[Predicted],
+) -> String {
     let snippet = |r: &Range<usize>| {
         let s = text.get(r.clone()).unwrap_or_default();
         let mut end = s.len().min(90);
@@ -506,8 +529,7 @@ pub fn explanation(name: &str, text: &str, gold: &[GoldQuote], predicted: &[Pred
             ));
         }
     }
-    let named = named_sources(gold);
-    for (g, j) in gold.iter().zip(judge(gold, predicted)) {
+    for (g, j) in gold.iter().zip(judge(gold, named, predicted)) {
         let first = g.content.first().cloned().unwrap_or_default();
         match j.verdict {
             None => out.push_str(&format!(
@@ -521,7 +543,7 @@ pub fn explanation(name: &str, text: &str, gold: &[GoldQuote], predicted: &[Pred
                     .source
                     .as_ref()
                     .map(|(r, s)| {
-                        let to = referent(&named, r, s).filter(|to| to != s);
+                        let to = referent(named, r, s).filter(|to| to != s);
                         (s.as_str(), to.map(|to| format!(" (= {to:?})")))
                     })
                     .unwrap_or_default();
@@ -565,12 +587,14 @@ pub fn evaluate(dir: &Path, explain: bool) -> std::io::Result<Report> {
             continue;
         };
         let ann = std::fs::read_to_string(&ann_path)?;
-        let gold = gold_quotes(&text, &brat::parse(&ann, &text));
+        let events = brat::parse(&ann, &text);
+        let gold = gold_quotes(&text, &events);
+        let named = named_sources(&text, &events);
         let predicted = predict(&text);
         if explain {
-            eprint!("{}", explanation(name, &text, &gold, &predicted));
+            eprint!("{}", explanation(name, &text, &gold, &named, &predicted));
         }
-        totals.add(&gold, &predicted);
+        totals.add(&gold, &named, &predicted);
         documents += 1;
     }
     Ok(Report::new(dir.display().to_string(), documents, totals))
@@ -581,6 +605,48 @@ pub fn evaluate(dir: &Path, explain: bool) -> std::io::Result<Report> {
 #[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_sources_come_from_every_attribution() {
+        // Martha Allen's attribution is indirect; the direct quote's Source
+        // is "she", which refers to her, not to the earlier quoted Mapp.
+        let text =
+            "\"We lost,\" Mapp said. Martha Allen criticized the law. \"It is lax,\" she said.";
+        let at = |s: &str| text.find(s).unwrap_or(0);
+        let ann = format!(
+            "T1\tSource {} {}\tMapp\nT2\tContent {} {}\t\"We lost,\"\n\
+             E1\tAttribution:T2 Content:T2 Source:T1\n\
+             T3\tSource {} {}\tMartha Allen\nT4\tContent {} {}\tthe law\n\
+             E2\tAttribution:T4 Content:T4 Source:T3\n\
+             T5\tSource {} {}\tshe\nT6\tContent {} {}\t\"It is lax,\"\n\
+             E3\tAttribution:T6 Content:T6 Source:T5\n",
+            at("Mapp"),
+            at("Mapp") + 4,
+            0,
+            10,
+            at("Martha"),
+            at("Martha") + 12,
+            at("the law"),
+            at("the law") + 7,
+            at("she"),
+            at("she") + 3,
+            at("\"It"),
+            at("\"It") + 12,
+        );
+        let events = brat::parse(&ann, text);
+        let named = named_sources(text, &events);
+        assert_eq!(
+            named,
+            vec![
+                (at("Mapp"), "Mapp".to_string()),
+                (at("Martha"), "Martha Allen".to_string())
+            ]
+        );
+        let gold = gold_quotes(text, &events);
+        assert_eq!(gold.len(), 2, "{gold:?}");
+        let (range, source) = gold[1].source.clone().expect("a source");
+        assert_eq!(referent(&named, &range, &source), Some("Martha Allen"));
+    }
 
     #[test]
     fn direct_and_indirect_contents() {
@@ -661,8 +727,18 @@ mod tests {
                 speaker_mentions: vec![],
             },
         ];
+        // The named Sources of all attributions: an indirect one ("Hillary
+        // Clinton", at 40) sits between Sanders and the "he" at 75, so the
+        // pronoun refers to her, and "Bernie Sanders" is wrong for it.
+        let named_direct: Vec<(usize, String)> =
+            vec![(25, "Bernie Sanders".into()), (125, "Clinton".into())];
+        let mut with_indirect = named_direct.clone();
+        with_indirect.insert(1, (40, "Hillary Clinton".into()));
+        let mut u = Totals::default();
+        u.add(&gold, &with_indirect, &predicted);
+        assert_eq!((u.pronoun_scored, u.pronoun_correct), (1, 0));
         let mut t = Totals::default();
-        t.add(&gold, &predicted);
+        t.add(&gold, &named_direct, &predicted);
         assert_eq!(t.gold_found, 3);
         assert_eq!(t.speaker_scored, 3);
         assert_eq!(t.speaker_correct, 2, "{t:?}");
