@@ -113,22 +113,26 @@ pub fn gold_quotes(text: &str, events: &[Event]) -> Vec<GoldQuote> {
         if ranges.is_empty() {
             continue;
         }
-        let source = e.roles.get("Source").and_then(|s| {
-            let start = s.fragments.first()?.start;
-            let end = s.fragments.last()?.end;
-            let words: Vec<&str> = s
-                .fragments
-                .iter()
-                .filter_map(|r| text.get(r.clone()))
-                .collect();
-            Some((start..end, words.join(" ")))
-        });
+        let source = e.roles.get("Source").and_then(|s| source_span(text, s));
         out.push(GoldQuote {
             content: ranges,
             source,
         });
     }
     out
+}
+
+/// A Source's extent (first fragment's start to last fragment's end) and
+/// its words, the fragments joined by spaces.
+fn source_span(text: &str, source: &brat::TextBound) -> Option<(Range<usize>, String)> {
+    let start = source.fragments.first()?.start;
+    let end = source.fragments.last()?.end;
+    let words: Vec<&str> = source
+        .fragments
+        .iter()
+        .filter_map(|r| text.get(r.clone()))
+        .collect();
+    Some((start..end, words.join(" ")))
 }
 
 /// The named (not pronoun) Sources of every attribution of a document,
@@ -140,15 +144,8 @@ pub fn named_sources(text: &str, events: &[Event]) -> Vec<(usize, String)> {
     let mut named: Vec<(usize, String)> = events
         .iter()
         .filter_map(|e| e.roles.get("Source"))
-        .filter_map(|s| {
-            let start = s.fragments.first()?.start;
-            let words: Vec<&str> = s
-                .fragments
-                .iter()
-                .filter_map(|r| text.get(r.clone()))
-                .collect();
-            Some((start, words.join(" ")))
-        })
+        .filter_map(|s| source_span(text, s))
+        .map(|(range, source)| (range.start, source))
         .filter(|(_, source)| !is_pronoun(source))
         .collect();
     named.sort();
