@@ -332,10 +332,10 @@ struct Budget {
     max_highlight_bytes: usize,
 }
 
-/// The quick-search budget: about a tenth of a millisecond of work on this
-/// corpus size (a posting costs a few nanoseconds to score, a highlighted
-/// byte a few more), the scale at which an async runtime's thread should
-/// not be held longer.
+/// The quick-search budget. The limits are chosen, not derived: they bound
+/// the postings walked and the text highlighted on the runtime's thread,
+/// and every one of the 200 bench queries on Reuters-21578 stays within
+/// them (190 of them with highlights).
 const QUICK: Budget = Budget {
     max_postings: 32 * 1024,
     max_hits: 100,
