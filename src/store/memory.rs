@@ -5,7 +5,9 @@
 //! reader every `refresh_interval`, or at once when someone waits for a write
 //! to become visible ([`Store::wait_visible`]). All waiters that arrive while
 //! a commit is pending share it (group commit), so `REFRESH_WAIT_FOR` ingest
-//! does not pay one commit per document.
+//! does not pay one commit per document. Each commit adds a segment; when a
+//! refresh tick finds nothing to commit, the committer merges segments (see
+//! [`merge_plan`]) so that searches after an ingest burst walk one segment.
 //!
 //! Search runs the query on the index, then reads the documents back from the
 //! map: each indexed version carries a slot (the sequence number of its
@@ -32,6 +34,7 @@ mod query;
 mod watch;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::future::Future;
 use std::ops::Bound;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -320,6 +323,41 @@ impl Drop for MemoryStore {
     }
 }
 
+/// A merge the committer started while writes paused.
+struct IdleMerge {
+    result: tantivy::FutureResult<Option<tantivy::index::SegmentMeta>>,
+    segments: usize,
+    docs: u64,
+    started: std::time::Instant,
+}
+
+/// How much smaller than the largest segment the others together may be for
+/// an idle merge to still rewrite the largest one too.
+const MERGE_REWRITE_RATIO: u64 = 8;
+
+/// Which segments (id, documents) to merge while writes pause, if any: all
+/// of them when the others together hold at least an eighth of the largest
+/// one's documents, else all but the largest when that leaves two or more.
+/// So a trickle of writes never rewrites a large segment for a few new
+/// documents, and each document is rewritten a bounded number of times as
+/// the index grows geometrically.
+fn merge_plan<Id: Copy>(segments: &[(Id, u32)]) -> Option<Vec<Id>> {
+    if segments.len() < 2 {
+        return None;
+    }
+    let mut by_size: Vec<(Id, u32)> = segments.to_vec();
+    by_size.sort_by_key(|(_, docs)| std::cmp::Reverse(*docs));
+    let largest = u64::from(by_size[0].1);
+    let rest: u64 = by_size[1..].iter().map(|(_, docs)| u64::from(*docs)).sum();
+    if rest.saturating_mul(MERGE_REWRITE_RATIO) >= largest {
+        Some(by_size.iter().map(|(id, _)| *id).collect())
+    } else if by_size.len() > 2 {
+        Some(by_size[1..].iter().map(|(id, _)| *id).collect())
+    } else {
+        None
+    }
+}
+
 /// What a search may cost to run on the caller's thread
 /// ([`Store::search_quick`]).
 #[derive(Debug, Clone, Copy)]
@@ -344,6 +382,7 @@ const QUICK: Budget = Budget {
 
 impl Inner {
     fn run_committer(&self) {
+        let mut merge = None;
         loop {
             let shutdown = {
                 let mut signal = self.signal.lock();
@@ -354,12 +393,67 @@ impl Inner {
                 signal.requested = false;
                 signal.shutdown
             };
-            self.commit();
+            let committed = self.commit();
             if shutdown {
                 self.visible.send_modify(|v| v.closed = true);
                 return;
             }
+            self.tend_merge(&mut merge, !committed);
         }
+    }
+
+    /// Merges segments once writes pause: a search pays a fixed cost per
+    /// segment (term lookups, scorers, the slot column), and each commit
+    /// adds a segment that tantivy's merge policy leaves alone until eight
+    /// of a size accumulate. On a tick with nothing to commit, the segments
+    /// [`merge_plan`] picks are merged on tantivy's merge threads; a later
+    /// tick sees the merge end and reloads the reader, which then searches
+    /// the merged segment and lets the old ones go.
+    fn tend_merge(&self, merge: &mut Option<IdleMerge>, idle: bool) {
+        if let Some(running) = merge {
+            let waker = std::task::Waker::noop();
+            let mut context = std::task::Context::from_waker(waker);
+            let std::task::Poll::Ready(outcome) =
+                std::pin::Pin::new(&mut running.result).poll(&mut context)
+            else {
+                return;
+            };
+            match outcome.and_then(|_| self.reader.reload()) {
+                Ok(()) => tracing::debug!(
+                    segments = running.segments,
+                    docs = running.docs,
+                    elapsed_ms = running.started.elapsed().as_millis() as u64,
+                    "index segments merged"
+                ),
+                // The segments stay as they were; search is unaffected.
+                Err(error) => tracing::warn!(%error, "merging index segments failed"),
+            }
+            *merge = None;
+        }
+        if !idle {
+            return;
+        }
+        let searcher = self.reader.searcher();
+        let segments: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| (segment.segment_id(), segment.max_doc()))
+            .collect();
+        let Some(ids) = merge_plan(&segments) else {
+            return;
+        };
+        let docs = segments
+            .iter()
+            .filter(|(id, _)| ids.contains(id))
+            .map(|(_, docs)| u64::from(*docs))
+            .sum();
+        let result = self.writer.write().merge(&ids);
+        *merge = Some(IdleMerge {
+            result,
+            segments: ids.len(),
+            docs,
+            started: std::time::Instant::now(),
+        });
     }
 
     fn request_commit(&self) {
@@ -368,8 +462,9 @@ impl Inner {
     }
 
     /// Commits pending writes, reloads the reader, publishes the new visible
-    /// sequence number and feeds the watchers.
-    fn commit(&self) {
+    /// sequence number and feeds the watchers. Returns false when there was
+    /// nothing to commit.
+    fn commit(&self) -> bool {
         let mut writer = self.writer.write();
         let (covered, pending, retired, snapshot) = {
             let mut state = self.state.write();
@@ -377,7 +472,7 @@ impl Inner {
                 drop(state);
                 drop(writer);
                 self.watchers.prune();
-                return;
+                return false;
             }
             let pending = std::mem::take(&mut state.pending);
             let retired = std::mem::take(&mut state.retired);
@@ -392,7 +487,7 @@ impl Inner {
             self.state.write().retired.extend(retired);
             self.visible
                 .send_modify(|v| v.error = Some(format!("index commit failed: {error}")));
-            return;
+            return true;
         }
         // A search that took its searcher before the reload may still meet
         // a retired slot; it finds no document there and walks all matches.
@@ -412,6 +507,7 @@ impl Inner {
             v.seq = covered;
             v.error = None;
         });
+        true
     }
 
     /// Runs a search; with a budget, gives up (`Ok(None)`) as soon as the

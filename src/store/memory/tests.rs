@@ -1612,3 +1612,64 @@ async fn the_postings_bound_sums_the_document_frequencies_of_the_terms() {
         );
     }
 }
+
+#[test]
+fn merge_plan_merges_all_when_sizes_are_close_and_spares_a_large_segment() {
+    // Nothing to merge.
+    assert_eq!(merge_plan::<u8>(&[]), None);
+    assert_eq!(merge_plan(&[(1, 5_000)]), None);
+    // Commits of an ingest burst: all of them into one.
+    let burst = [(1, 5_000), (2, 6_000), (3, 4_000), (4, 4_043)];
+    let mut all = merge_plan(&burst).expect("a plan");
+    all.sort();
+    assert_eq!(all, vec![1, 2, 3, 4]);
+    // A large segment and one small one: left as they are.
+    assert_eq!(merge_plan(&[(1, 100_000), (2, 10)]), None);
+    // A large segment and a trickle of small ones: only the small ones.
+    let mut small = merge_plan(&[(1, 10), (2, 100_000), (3, 20)]).expect("a plan");
+    small.sort();
+    assert_eq!(small, vec![1, 3]);
+    // The small ones together reach an eighth of the large one: everything.
+    let mut grown = merge_plan(&[(1, 80_000), (2, 6_000), (3, 4_000)]).expect("a plan");
+    grown.sort();
+    assert_eq!(grown, vec![1, 2, 3]);
+    // Empty segments (every document deleted) count as small ones.
+    assert_eq!(merge_plan(&[(1, 0), (2, 0)]), Some(vec![1, 2]));
+}
+
+#[tokio::test]
+async fn segments_are_merged_once_writes_pause_and_search_is_unchanged() {
+    let store = MemoryStore::new(MemoryStoreConfig {
+        refresh_interval: Duration::from_millis(20),
+        ..MemoryStoreConfig::default()
+    });
+    // Each visible write is its own commit, so its own segment.
+    for i in 0..6 {
+        let body = if i % 2 == 0 {
+            "ceasefire talks"
+        } else {
+            "talks"
+        };
+        let outcome = put(&store, "t", doc(&format!("d{i}"), "Title", body));
+        store.wait_visible(outcome.seq).await.expect("visible");
+    }
+    // One replaced and one deleted: the merge must drop both old versions.
+    let outcome = put(&store, "t", doc("d1", "Title", "ceasefire"));
+    store.wait_visible(outcome.seq).await.expect("visible");
+    let outcome = store.delete("t", "d2").expect("delete");
+    store.wait_visible(outcome.seq).await.expect("visible");
+    let before = (find(&store, "ceasefire"), find(&store, "talks"));
+    assert_eq!(before.0, vec!["d0", "d1", "d4"]);
+    let started = Instant::now();
+    while store.segment_count() > 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "still {} segments",
+            store.segment_count()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!((find(&store, "ceasefire"), find(&store, "talks")), before);
+    let results = store.search("t", &request("talks")).expect("search");
+    assert_eq!(results.total, 4);
+}
