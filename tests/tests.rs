@@ -1304,3 +1304,55 @@ async fn ingest_without_analysis_is_still_searchable() {
         .expect_err("contradictory options");
     assert_eq!(bad_field(&err).as_deref(), Some("options.features"));
 }
+
+#[tokio::test]
+async fn dedupe_reports_a_syndicated_copy_as_a_duplicate_over_grpc() {
+    let server = TestServer::start().await;
+    let dedupe = || {
+        Some(pb::IngestOptions {
+            dedupe: true,
+            ..Default::default()
+        })
+    };
+    let original = server
+        .documents()
+        .ingest(pb::IngestRequest {
+            document: Some(text_document("reuters-1", &founding_article())),
+            options: dedupe(),
+        })
+        .await
+        .expect("ingest")
+        .into_inner();
+    assert_eq!(original.result(), pb::IngestResult::Created);
+    let copy = server
+        .documents()
+        .ingest(pb::IngestRequest {
+            document: Some(text_document("wire-1", &seed("000_syndicated.txt"))),
+            options: dedupe(),
+        })
+        .await
+        .expect("ingest")
+        .into_inner();
+    assert_eq!(copy.result(), pb::IngestResult::Duplicate);
+    assert_eq!(copy.duplicate_of, "reuters-1");
+    let missing = server
+        .documents()
+        .get_document(pb::GetDocumentRequest {
+            id: "wire-1".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("a duplicate is not stored");
+    assert_eq!(missing.code(), tonic::Code::NotFound);
+    // Without dedupe, the copy is stored like any document.
+    let stored = server
+        .documents()
+        .ingest(pb::IngestRequest {
+            document: Some(text_document("wire-1", &seed("000_syndicated.txt"))),
+            options: None,
+        })
+        .await
+        .expect("ingest")
+        .into_inner();
+    assert_eq!(stored.result(), pb::IngestResult::Created);
+}

@@ -170,6 +170,8 @@ pub(crate) fn compute(masked: &str) -> Fingerprint {
     Fingerprint {
         content_hash,
         simhash: simhash(&normalized),
+        words: u32::try_from(normalized.split(' ').filter(|w| !w.is_empty()).count())
+            .unwrap_or(u32::MAX),
     }
 }
 

@@ -405,6 +405,9 @@ pub struct Fingerprint {
     pub content_hash: String,
     /// 64-bit SimHash of word shingles.
     pub simhash: u64,
+    /// Words in the normalized text (how much the SimHash rests on).
+    #[serde(default)]
+    pub words: u32,
 }
 
 /// The whole analysis of one text. Parts that were not asked for are empty/None.

@@ -54,7 +54,7 @@ use self::watch::{Visible, Watcher, Watchers};
 use super::{
     ListPage, NewDocument, PutOptions, PutResult, Store, StoredDocument, TenantStats, WriteOutcome,
 };
-use crate::analysis::{Analysis, EntityType};
+use crate::analysis::{Analysis, EntityType, Fingerprint};
 use crate::error::{Error, Result};
 use crate::search::{
     FacetField, Highlight, Hit, Like, Order, SearchRequest, SearchResults, SimilarRequest,
@@ -199,6 +199,9 @@ struct TenantDocs {
     docs: BTreeMap<String, Entry>,
     /// The ids of the documents with each content hash, for dedupe.
     by_hash: HashMap<String, BTreeSet<String>>,
+    /// The SimHash and word count of each document long enough for
+    /// near-duplicate detection, by id.
+    simhashes: HashMap<String, (u64, u32)>,
 }
 
 impl TenantDocs {
@@ -211,7 +214,44 @@ impl TenantDocs {
                 self.by_hash.remove(hash);
             }
         }
+        self.simhashes.remove(&doc.id);
     }
+
+    /// The stored document (other than `id`) a new text with this
+    /// fingerprint nearly duplicates: the closest SimHash within
+    /// [`NEAR_DUPLICATE_BITS`], among documents of a similar length, ties
+    /// by id. A linear scan of one word pair per document, run only for
+    /// ingests with dedupe on.
+    fn near_duplicate(&self, id: &str, fingerprint: &Fingerprint) -> Option<&String> {
+        if fingerprint.words < NEAR_DUPLICATE_MIN_WORDS {
+            return None;
+        }
+        self.simhashes
+            .iter()
+            .filter(|(other, (_, words))| {
+                other.as_str() != id && similar_length(fingerprint.words, *words)
+            })
+            .map(|(other, (simhash, _))| ((simhash ^ fingerprint.simhash).count_ones(), other))
+            .filter(|(distance, _)| *distance <= NEAR_DUPLICATE_BITS)
+            .min()
+            .map(|(_, other)| other)
+    }
+}
+
+/// How many of the 64 SimHash bits a near-duplicate may differ in. An
+/// edited copy of an article (another dateline and credit, a few words
+/// changed, a copyright line) lands within 5 bits of it; in Reuters-21578,
+/// pairs within 6 bits are re-sent or corrected versions of one story, and
+/// different stories of one template (dividend notices) start at 9.
+const NEAR_DUPLICATE_BITS: u32 = 6;
+/// Texts shorter than this (in normalized words) are deduplicated only by
+/// their exact content hash: a SimHash over a few shingles is too coarse.
+const NEAR_DUPLICATE_MIN_WORDS: u32 = 40;
+
+/// Whether two word counts are within a quarter of the larger one.
+fn similar_length(a: u32, b: u32) -> bool {
+    let (small, large) = if a < b { (a, b) } else { (b, a) };
+    u64::from(large - small) * 4 <= u64::from(large)
 }
 
 fn content_hash(analysis: &Analysis) -> Option<&str> {
@@ -879,11 +919,11 @@ impl Store for MemoryStore {
             });
         }
         if options.dedupe
-            && let Some(hash) = content_hash(&stored.analysis)
-            && let Some(of) = docs
-                .by_hash
-                .get(hash)
+            && let Some(fingerprint) = stored.analysis.fingerprint.as_ref()
+            && let Some(of) = content_hash(&stored.analysis)
+                .and_then(|hash| docs.by_hash.get(hash))
                 .and_then(|ids| ids.iter().find(|other| **other != id))
+                .or_else(|| docs.near_duplicate(&id, fingerprint))
         {
             let of = of.clone();
             let reported = if given { id } else { of.clone() };
@@ -916,6 +956,12 @@ impl Store for MemoryStore {
                 .entry(hash.to_string())
                 .or_default()
                 .insert(id.clone());
+        }
+        if let Some(fingerprint) = &stored.analysis.fingerprint
+            && fingerprint.words >= NEAR_DUPLICATE_MIN_WORDS
+        {
+            docs.simhashes
+                .insert(id.clone(), (fingerprint.simhash, fingerprint.words));
         }
         let version = stored.version;
         let stored = Arc::new(stored);

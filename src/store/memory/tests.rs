@@ -142,6 +142,7 @@ impl Doc {
             fingerprint: self.hash.map(|content_hash| Fingerprint {
                 content_hash,
                 simhash: 0,
+                words: 0,
             }),
             ..Analysis::default()
         };
@@ -1672,4 +1673,87 @@ async fn segments_are_merged_once_writes_pause_and_search_is_unchanged() {
     assert_eq!((find(&store, "ceasefire"), find(&store, "talks")), before);
     let results = store.search("t", &request("talks")).expect("search");
     assert_eq!(results.total, 4);
+}
+
+/// A put with dedupe on of a text, fingerprinted as the pipeline does.
+fn put_text_dedupe(store: &MemoryStore, id: &str, text: &str) -> WriteOutcome {
+    let (document, mut analysis) = doc(id, "", text).build();
+    analysis.fingerprint = Some(crate::analysis::fingerprint::compute(text));
+    store
+        .put(
+            "t",
+            document,
+            Arc::new(analysis),
+            PutOptions { dedupe: true },
+        )
+        .expect("put")
+}
+
+const FOUNDING: &str = include_str!("../../../seeds/000_3db58b10b3ad52bf.txt");
+const SYNDICATED: &str = include_str!("../../../seeds/000_syndicated.txt");
+/// Another article on the founding article's story, written for this test.
+const SAME_STORY: &str = "Washington and Paris agreed on Sunday to step up their \
+bombing campaign against Islamic State after the attacks that killed 129 people in \
+the French capital. Speaking on the sidelines of the summit in Turkey, the deputy \
+national security adviser said the two allies would share more intelligence and \
+coordinate targets in Syria and Iraq. Officials in both capitals said French jets \
+had already struck a command centre and a training camp in Raqqa, and that more \
+raids would follow in the coming days as the coalition presses the group.";
+
+#[test]
+fn dedupe_catches_an_edited_copy_but_not_another_article_on_the_story() {
+    let store = store();
+    let first = put_text_dedupe(&store, "reuters", FOUNDING);
+    assert_eq!(first.result, PutResult::Created);
+    let copy = put_text_dedupe(&store, "copy", SYNDICATED);
+    assert_eq!(
+        copy.result,
+        PutResult::Duplicate {
+            of: "reuters".to_string()
+        }
+    );
+    assert!(store.get("t", "copy").is_err(), "a duplicate is not stored");
+    let other = put_text_dedupe(&store, "other", SAME_STORY);
+    assert_eq!(other.result, PutResult::Created);
+    // The copy is near, not equal: the fingerprints say so.
+    let (a, b) = (
+        crate::analysis::fingerprint::compute(FOUNDING),
+        crate::analysis::fingerprint::compute(SYNDICATED),
+    );
+    assert_ne!(a.content_hash, b.content_hash);
+    assert!((a.simhash ^ b.simhash).count_ones() <= NEAR_DUPLICATE_BITS);
+    // Once the original is deleted, the copy is new again.
+    store.delete("t", "reuters").expect("delete");
+    let copy = put_text_dedupe(&store, "copy", SYNDICATED);
+    assert_eq!(copy.result, PutResult::Created);
+}
+
+#[test]
+fn near_duplicates_need_length_and_close_bits() {
+    assert!(similar_length(100, 125));
+    assert!(!similar_length(100, 140));
+    assert!(similar_length(0, 0));
+    let mut docs = TenantDocs::default();
+    docs.simhashes.insert("a".into(), (0b1111, 100));
+    docs.simhashes.insert("b".into(), (u64::MAX, 100));
+    let probe = |simhash: u64, words: u32| Fingerprint {
+        content_hash: "x".into(),
+        simhash,
+        words,
+    };
+    // 4 bits from "a".
+    assert_eq!(
+        docs.near_duplicate("new", &probe(0, 100)),
+        Some(&"a".to_string())
+    );
+    // Itself is never its own duplicate.
+    assert_eq!(docs.near_duplicate("a", &probe(0, 100)), None);
+    // Too short to judge, or of another length.
+    assert_eq!(docs.near_duplicate("new", &probe(0, 20)), None);
+    assert_eq!(docs.near_duplicate("new", &probe(0, 200)), None);
+    // Seven bits off is too far.
+    assert_eq!(
+        docs.near_duplicate("new", &probe(0b111_1111_1111, 100)),
+        None
+    );
 }
