@@ -1,12 +1,15 @@
 //! `docsift eval`: the analysis scored against gold data read at run time
-//! (CoNLL NER files, lingua's language samples, PolNeAR quote attributions). The data is never part of
+//! (CoNLL NER files, lingua's language samples, PolNeAR quote attributions,
+//! KPCrowd key phrases, VADER's rated snippets). The data is never part of
 //! the repository; these modules only read the formats and score.
 
 pub mod brat;
 pub mod conll;
+pub mod keyphrases;
 pub mod langid;
 pub mod ner;
 pub mod quotes;
+pub mod sentiment;
 pub mod train;
 
 use std::path::PathBuf;
@@ -74,6 +77,40 @@ enum EvalCommand {
         #[arg(long)]
         explain: bool,
     },
+    /// Scores key phrases on a KPCrowd directory (`docs/NAME.txt`,
+    /// `keys/NAME.key`): P, R and F1 of the top 10 (lower-cased, punctuation
+    /// stripped, stemmed, exact match), averaged over documents, and docs/s.
+    Keyphrases {
+        /// The directory, for example `.../keyphrase/kpcrowd`.
+        #[arg(long)]
+        kpcrowd: PathBuf,
+        /// Scores another tool's key phrases instead of docsift's: JSON
+        /// lines `{"doc": "NAME", "keyphrases": ["...", ...]}`, best first.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Prints JSON (with per-document F1) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Scores document sentiment on VADER's rated sets (a directory of
+    /// `NAME_GroundTruth.txt`): Pearson's r of the document score with the
+    /// mean human rating per set, and docs/s.
+    Sentiment {
+        /// The directory, for example `.../sentiment/vader_gt`.
+        #[arg(long)]
+        vader: PathBuf,
+        /// Scores only this set (for example `nytEditorialSnippets`);
+        /// repeat for several. Default: every set in the directory.
+        #[arg(long)]
+        set: Vec<String>,
+        /// Scores another tool's scores instead of docsift's: JSON lines
+        /// `{"set": "NAME", "id": "...", "score": 0.3}`.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Prints JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs `docsift eval`.
@@ -127,6 +164,29 @@ pub fn run(args: EvalArgs) -> ExitCode {
             Ok(report) => print_report(&report, json, quotes::Report::table),
             Err(e) => {
                 eprintln!("docsift: cannot read {}: {e}", polnear.display());
+                ExitCode::from(2)
+            }
+        },
+        EvalCommand::Keyphrases {
+            kpcrowd,
+            predictions,
+            json,
+        } => match keyphrases::evaluate(&kpcrowd, predictions.as_deref()) {
+            Ok(report) => print_report(&report, json, keyphrases::Report::table),
+            Err(e) => {
+                eprintln!("docsift: cannot read the key phrase data: {e}");
+                ExitCode::from(2)
+            }
+        },
+        EvalCommand::Sentiment {
+            vader,
+            set,
+            predictions,
+            json,
+        } => match sentiment::evaluate(&vader, &set, predictions.as_deref()) {
+            Ok(report) => print_report(&report, json, sentiment::Report::table),
+            Err(e) => {
+                eprintln!("docsift: cannot read the sentiment data: {e}");
                 ExitCode::from(2)
             }
         },
