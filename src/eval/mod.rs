@@ -5,6 +5,7 @@
 
 pub mod brat;
 pub mod conll;
+pub mod df;
 pub mod keyphrases;
 pub mod langid;
 pub mod ner;
@@ -242,19 +243,34 @@ enum TrainCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Counts the document frequencies of stems in a news corpus, hashed,
+    /// and writes the key phrase stage's background model
+    /// (`models/news_df.bin` is the one the binary embeds).
+    Df {
+        /// The corpus directory, holding `reuters21578/` (`reut2-*.sgm`)
+        /// and/or `bbc/` (`TOPIC/NNN.txt`).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Runs `docsift train`.
 pub fn run_train(args: TrainArgs) -> ExitCode {
-    let TrainCommand::Ner {
-        data,
-        holdout,
-        every,
-        dev,
-        epochs,
-        seed,
-        out,
-    } = args.command;
+    let (data, holdout, every, dev, epochs, seed, out) = match args.command {
+        TrainCommand::Ner {
+            data,
+            holdout,
+            every,
+            dev,
+            epochs,
+            seed,
+            out,
+        } => (data, holdout, every, dev, epochs, seed, out),
+        TrainCommand::Df { corpus, out } => return run_train_df(&corpus, &out),
+    };
     let mut train_docs = Vec::new();
     let mut dev_sets: Vec<(String, Vec<conll::Document>)> = Vec::new();
     for path in &data {
@@ -309,6 +325,34 @@ pub fn run_train(args: TrainArgs) -> ExitCode {
     match std::fs::write(&out, &bytes) {
         Ok(()) => {
             eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("docsift: cannot write {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_train_df(corpus: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let (documents, bytes) = match df::build(corpus) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("docsift: cannot read {}: {e}", corpus.display());
+            return ExitCode::from(2);
+        }
+    };
+    if documents == 0 {
+        eprintln!("docsift: no documents in {}", corpus.display());
+        return ExitCode::from(2);
+    }
+    match std::fs::write(out, &bytes) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {} ({documents} documents, {} bytes)",
+                out.display(),
+                bytes.len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
