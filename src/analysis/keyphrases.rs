@@ -134,12 +134,22 @@ fn extract_numbered(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<Ke
     let mut ids = vec![0u32; tokens.len()];
     let mut weights = vec![0f32; tokens.len()];
     let mut idfs = vec![0f32; tokens.len()];
+    // Each stem's rarity, by its number - 1, looked up once per stem.
+    let mut rarities: Vec<f32> = Vec::new();
     for (k, t) in tokens.iter().enumerate() {
         if usable(t) {
             let next = u32::try_from(stem_ids.len() + 1).unwrap_or(u32::MAX);
-            ids[k] = *stem_ids.entry(t.stem.as_str()).or_insert(next);
+            let id = *stem_ids.entry(t.stem.as_str()).or_insert(next);
+            if id == next && rarities.len() < id as usize {
+                rarities.push(rarity(&t.stem));
+            }
+            ids[k] = id;
             weights[k] = weight(&t.norm);
-            idfs[k] = weights[k] * rarity(&t.stem);
+            let r = rarities
+                .get((id as usize).wrapping_sub(1))
+                .copied()
+                .unwrap_or_else(|| rarity(&t.stem));
+            idfs[k] = weights[k] * r;
         }
     }
     // A phrase neither starts nor ends with a word that says nothing of the
