@@ -48,8 +48,17 @@ Everything runs on one core where the tools allow it: peers.sh pins the whole
 run (this script and the docsift processes it starts) to one CPU with taskset
 and sets the BLAS/OpenMP thread counts to 1.
 
+With --quality DIR (the eval root, e.g. ../shared/eval), key phrases and
+sentiment are compared: yake (n=3, top 10) on DIR/keyphrase/kpcrowd/docs and
+vaderSentiment (compound) on every DIR/sentiment/vader_gt/*_GroundTruth.txt.
+Their outputs are written as JSON lines and scored by `docsift eval
+keyphrases --predictions` / `docsift eval sentiment --predictions`, the same
+code that scores docsift's own output (F1@10 with stemmed exact match;
+Pearson r with the mean rating). --only-quality skips the rest.
+
 Usage: bench/peers.sh [--docs N] [--search-docs N] [--json] [--docsift PATH] [--corpus DIR]
                       [--langid DIR [--langid-limit N] [--only-langid]]
+                      [--quality DIR [--only-quality]]
 No timing is asserted anywhere: the script reports, it never fails on a figure.
 """
 
@@ -583,6 +592,111 @@ def print_langid(report: dict, cpus: list[int]) -> None:
                   f"{speed:>19}  {note}".rstrip())
 
 
+# --- quality: key phrases and sentiment ---------------------------------------
+
+def compare_quality(binary: Path, root: Path) -> dict:
+    """Key phrases (yake n=3 top 10) and sentiment (VADER compound) scored by
+    `docsift eval keyphrases/sentiment --predictions`, the very code that
+    scores docsift, next to docsift's own figures from the same commands."""
+    import yake
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    kp_dir = root / "keyphrase" / "kpcrowd"
+    vader_dir = root / "sentiment" / "vader_gt"
+    out: dict = {"dir": str(root)}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        if (kp_dir / "docs").is_dir():
+            extractor = yake.KeywordExtractor(lan="en", n=3, top=10)
+            lines = []
+            start = time.perf_counter()
+            names = sorted(p.stem for p in (kp_dir / "docs").glob("*.txt"))
+            for name in names:
+                text = (kp_dir / "docs" / f"{name}.txt").read_bytes().decode("utf-8", "replace")
+                # yake returns (phrase, score), lower scores first.
+                phrases = [k for k, _ in extractor.extract_keywords(text)]
+                lines.append(json.dumps({"doc": name, "keyphrases": phrases}))
+            rate = len(names) / (time.perf_counter() - start)
+            pred = tmp_path / "yake.jsonl"
+            pred.write_text("\n".join(lines) + "\n")
+            yake_report = run_docsift(binary, ["keyphrases", "--kpcrowd", str(kp_dir), "--predictions", str(pred)], "eval")
+            own = run_docsift(binary, ["keyphrases", "--kpcrowd", str(kp_dir)], "eval")
+            out["keyphrases"] = {
+                "yake": None if yake_report is None else {
+                    "f1": yake_report["f1"], "precision": yake_report["precision"],
+                    "recall": yake_report["recall"], "docs_per_s": rate},
+                "docsift": None if own is None else {
+                    "f1": own["f1"], "precision": own["precision"],
+                    "recall": own["recall"], "docs_per_s": own["docs_per_s"]},
+                "documents": None if own is None else own["documents"],
+            }
+        if vader_dir.is_dir():
+            analyzer = SentimentIntensityAnalyzer()
+            lines = []
+            rates = {}
+            for path in sorted(vader_dir.glob("*_GroundTruth.txt")):
+                set_name = path.name[: -len("_GroundTruth.txt")]
+                rows = []
+                for line in path.read_bytes().decode("utf-8", "replace").splitlines():
+                    parts = line.split("\t", 2)
+                    if len(parts) == 3 and parts[0].strip():
+                        rows.append((parts[0].strip(), parts[2].strip()))
+                start = time.perf_counter()
+                for sid, text in rows:
+                    score = analyzer.polarity_scores(text)["compound"]
+                    lines.append(json.dumps({"set": set_name, "id": sid, "score": score}))
+                rates[set_name] = len(rows) / (time.perf_counter() - start)
+            pred = tmp_path / "vader.jsonl"
+            pred.write_text("\n".join(lines) + "\n")
+            vader_report = run_docsift(binary, ["sentiment", "--vader", str(vader_dir), "--predictions", str(pred)], "eval")
+            own = run_docsift(binary, ["sentiment", "--vader", str(vader_dir)], "eval")
+            sets = []
+            for name in sorted(rates):
+                v = next((s for s in (vader_report or {}).get("sets", []) if s["set"] == name), None)
+                d = next((s for s in (own or {}).get("sets", []) if s["set"] == name), None)
+                sets.append({
+                    "set": name,
+                    "snippets": None if d is None else d["snippets"],
+                    "vader_pearson": None if v is None else v["pearson"],
+                    "vader_docs_per_s": rates[name],
+                    "docsift_pearson": None if d is None else d["pearson"],
+                    "docsift_docs_per_s": None if d is None else d["docs_per_s"],
+                })
+            out["sentiment"] = sets
+    return out
+
+
+def print_quality(report: dict) -> None:
+    """The quality table: key phrases and sentiment, peer next to docsift."""
+    print(f"\nQuality on {report['dir']}, every figure computed by docsift's scorer "
+          "(`docsift eval keyphrases|sentiment`, peers' outputs passed with --predictions)\n")
+    kp = report.get("keyphrases")
+    if kp:
+        print(f"key phrases, KPCrowd ({kp['documents']} docs): F1@10 (P@10, R@10), docs/s")
+        for tool in ("yake", "docsift"):
+            r = kp[tool]
+            if r is None:
+                print(f"  {tool:<8} n/a")
+            else:
+                print(f"  {tool:<8} F1@10 {r['f1']:.4f} (P {r['precision']:.4f}, R {r['recall']:.4f}), "
+                      f"{fmt(r['docs_per_s'], 'docs/s')} docs/s")
+        if kp["yake"] and kp["docsift"] and kp["yake"]["f1"] > 0:
+            print(f"  docsift/yake F1@10: {kp['docsift']['f1'] / kp['yake']['f1']:.2f}x")
+    sets = report.get("sentiment")
+    if sets:
+        print("\nsentiment, VADER's rated sets: Pearson r of the score (VADER: compound; docsift: "
+              "document score) with the mean rating, docs/s")
+        header = f"{'set':<24} {'snippets':>8} {'VADER r':>8} {'docsift r':>10} {'VADER docs/s':>13} {'docsift docs/s':>15}"
+        print(header)
+        print("-" * len(header))
+        for s in sets:
+            def num(v, f):
+                return "n/a" if v is None else format(v, f)
+            print(f"{s['set']:<24} {num(s['snippets'], 'd'):>8} {num(s['vader_pearson'], '.4f'):>8} "
+                  f"{num(s['docsift_pearson'], '.4f'):>10} {num(s['vader_docs_per_s'], '.0f'):>13} "
+                  f"{num(s['docsift_docs_per_s'], '.0f'):>15}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=2000, help="how many Reuters bodies (default 2000)")
@@ -598,8 +712,15 @@ def main() -> None:
                         help="only the first N samples of each language file (default: all)")
     parser.add_argument("--only-langid", action="store_true",
                         help="only the language identification comparison (needs --langid)")
+    parser.add_argument("--quality", type=Path, metavar="DIR",
+                        help="also compare quality on the eval data in DIR (keyphrase/kpcrowd: yake n=3 "
+                             "top 10; sentiment/vader_gt: VADER), scored by `docsift eval`")
+    parser.add_argument("--only-quality", action="store_true",
+                        help="only the quality comparison (needs --quality)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    if args.only_quality and args.quality is None:
+        parser.error("--only-quality needs --quality DIR")
     if args.only_langid and args.langid is None:
         parser.error("--only-langid needs --langid DIR")
     if args.langid_limit is not None and args.langid_limit < 1:
@@ -607,7 +728,7 @@ def main() -> None:
     if args.langid is not None and not args.langid.is_dir():
         parser.error(f"--langid {args.langid}: not a directory")
 
-    if args.only_langid:
+    if args.only_langid or args.only_quality:
         report = {
             "python": platform.python_version(),
             "machine": platform.machine(),
@@ -617,14 +738,18 @@ def main() -> None:
         report = compare_reuters(args)
     if args.langid is not None:
         report["langid"] = compare_langid(args.docsift, args.langid, args.langid_limit)
+    if args.quality is not None:
+        report["quality"] = compare_quality(args.docsift, args.quality)
 
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    if not args.only_langid:
+    if not (args.only_langid or args.only_quality):
         print_reuters(report)
     if args.langid is not None:
         print_langid(report["langid"], report["cpu_affinity"])
+    if args.quality is not None:
+        print_quality(report["quality"])
 
 
 if __name__ == "__main__":

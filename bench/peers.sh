@@ -14,8 +14,15 @@
 # the Reuters comparison. lingua's high-accuracy mode is about 1 ms a text, so
 # the full sets (~150,000 samples) take a few minutes.
 #
+# With --quality DIR (the eval root, e.g. ../shared/eval) it also compares
+# key phrases (yake n=3, top 10, on DIR/keyphrase/kpcrowd) and sentiment
+# (VADER's compound on DIR/sentiment/vader_gt) with docsift's: the peers'
+# outputs are scored by `docsift eval keyphrases|sentiment --predictions`, the
+# very code that scores docsift. --only-quality skips the rest.
+#
 # Usage: bash bench/peers.sh [--docs N] [--json] [--corpus DIR]
 #                            [--langid DIR [--langid-limit N] [--only-langid]]
+#                            [--quality DIR [--only-quality]]
 #
 # Environment (all optional):
 #   PYTHON            interpreter that creates the venv (default: python3)

@@ -43,7 +43,7 @@ enum Command {
     Bench(docsift::bench::BenchArgs),
     /// Scores the analysis on gold data (`ner`, `langid`, `quotes`).
     Eval(docsift::eval::EvalArgs),
-    /// Trains the learned parts of the analysis (`ner`).
+    /// Trains the learned parts of the analysis (`ner`, `df`).
     Train(docsift::eval::TrainArgs),
 }
 

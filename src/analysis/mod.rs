@@ -13,6 +13,7 @@ pub mod offsets;
 
 // The stages, one file each, composed by `pipeline`.
 mod acronyms;
+pub(crate) mod background;
 pub(crate) mod cleanup;
 mod dates;
 pub(crate) mod entities;
@@ -46,4 +47,5 @@ pub fn warm_up() {
     cleanup::warm_up();
     entities::warm_up();
     quotes::warm_up();
+    sentiment::warm_up();
 }

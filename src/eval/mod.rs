@@ -1,12 +1,16 @@
 //! `docsift eval`: the analysis scored against gold data read at run time
-//! (CoNLL NER files, lingua's language samples, PolNeAR quote attributions). The data is never part of
+//! (CoNLL NER files, lingua's language samples, PolNeAR quote attributions,
+//! KPCrowd key phrases, VADER's rated snippets). The data is never part of
 //! the repository; these modules only read the formats and score.
 
 pub mod brat;
 pub mod conll;
+pub mod df;
+pub mod keyphrases;
 pub mod langid;
 pub mod ner;
 pub mod quotes;
+pub mod sentiment;
 pub mod train;
 
 use std::path::PathBuf;
@@ -74,6 +78,40 @@ enum EvalCommand {
         #[arg(long)]
         explain: bool,
     },
+    /// Scores key phrases on a KPCrowd directory (`docs/NAME.txt`,
+    /// `keys/NAME.key`): P, R and F1 of the top 10 (lower-cased, punctuation
+    /// stripped, stemmed, exact match), averaged over documents, and docs/s.
+    Keyphrases {
+        /// The directory, for example `.../keyphrase/kpcrowd`.
+        #[arg(long)]
+        kpcrowd: PathBuf,
+        /// Scores another tool's key phrases instead of docsift's: JSON
+        /// lines `{"doc": "NAME", "keyphrases": ["...", ...]}`, best first.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Prints JSON (with per-document F1) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Scores document sentiment on VADER's rated sets (a directory of
+    /// `NAME_GroundTruth.txt`): Pearson's r of the document score with the
+    /// mean human rating per set, and docs/s.
+    Sentiment {
+        /// The directory, for example `.../sentiment/vader_gt`.
+        #[arg(long)]
+        vader: PathBuf,
+        /// Scores only this set (for example `nytEditorialSnippets`);
+        /// repeat for several. Default: every set in the directory.
+        #[arg(long)]
+        set: Vec<String>,
+        /// Scores another tool's scores instead of docsift's: JSON lines
+        /// `{"set": "NAME", "id": "...", "score": 0.3}`.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Prints JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs `docsift eval`.
@@ -130,6 +168,29 @@ pub fn run(args: EvalArgs) -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        EvalCommand::Keyphrases {
+            kpcrowd,
+            predictions,
+            json,
+        } => match keyphrases::evaluate(&kpcrowd, predictions.as_deref()) {
+            Ok(report) => print_report(&report, json, keyphrases::Report::table),
+            Err(e) => {
+                eprintln!("docsift: cannot read the key phrase data: {e}");
+                ExitCode::from(2)
+            }
+        },
+        EvalCommand::Sentiment {
+            vader,
+            set,
+            predictions,
+            json,
+        } => match sentiment::evaluate(&vader, &set, predictions.as_deref()) {
+            Ok(report) => print_report(&report, json, sentiment::Report::table),
+            Err(e) => {
+                eprintln!("docsift: cannot read the sentiment data: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
@@ -182,19 +243,34 @@ enum TrainCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Counts the document frequencies of stems in a news corpus, hashed,
+    /// and writes the key phrase stage's background model
+    /// (`models/news_df.bin` is the one the binary embeds).
+    Df {
+        /// The corpus directory, holding `reuters21578/` (`reut2-*.sgm`)
+        /// and/or `bbc/` (`TOPIC/NNN.txt`).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Runs `docsift train`.
 pub fn run_train(args: TrainArgs) -> ExitCode {
-    let TrainCommand::Ner {
-        data,
-        holdout,
-        every,
-        dev,
-        epochs,
-        seed,
-        out,
-    } = args.command;
+    let (data, holdout, every, dev, epochs, seed, out) = match args.command {
+        TrainCommand::Ner {
+            data,
+            holdout,
+            every,
+            dev,
+            epochs,
+            seed,
+            out,
+        } => (data, holdout, every, dev, epochs, seed, out),
+        TrainCommand::Df { corpus, out } => return run_train_df(&corpus, &out),
+    };
     let mut train_docs = Vec::new();
     let mut dev_sets: Vec<(String, Vec<conll::Document>)> = Vec::new();
     for path in &data {
@@ -249,6 +325,34 @@ pub fn run_train(args: TrainArgs) -> ExitCode {
     match std::fs::write(&out, &bytes) {
         Ok(()) => {
             eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("docsift: cannot write {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_train_df(corpus: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let (documents, bytes) = match df::build(corpus) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("docsift: cannot read {}: {e}", corpus.display());
+            return ExitCode::from(2);
+        }
+    };
+    if documents == 0 {
+        eprintln!("docsift: no documents in {}", corpus.display());
+        return ExitCode::from(2);
+    }
+    match std::fs::write(out, &bytes) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {} ({documents} documents, {} bytes)",
+                out.display(),
+                bytes.len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
