@@ -1413,9 +1413,7 @@ fn pronoun_referent(
             if m.end > hi || cued.is_some() {
                 break;
             }
-            let possessive = masked
-                .get(m.end..)
-                .is_some_and(|t| t.starts_with("'s") || t.starts_with("’s"));
+            let possessive = masked.get(m.end..).is_some_and(possessive_after);
             if possessive || inside_quote(m.start) {
                 continue;
             }
@@ -1438,6 +1436,13 @@ fn pronoun_referent(
                 first = Some(candidate);
             }
         }
+        // A sentence whose subject is the same pronoun (`He nodded to his
+        // finish behind Cruz.`, `…, he said.`) goes on about the same
+        // person: only an earlier quote's resolved pronoun in it counts.
+        if pronoun_subject(masked.get(lo..hi).unwrap_or_default(), want) {
+            first = None;
+            cued = None;
+        }
         let from = spoken.partition_point(|sp| sp.at.start < lo);
         for sp in spoken.get(from..).unwrap_or_default() {
             if sp.at.end > hi || cued.as_ref().is_some_and(|c| c.0 <= sp.at.start) {
@@ -1453,6 +1458,61 @@ fn pronoun_referent(
         }
     }
     None
+}
+
+/// Whether `'s` after a name (the start of `t`) makes it a possessive
+/// (`Trump's campaign`) rather than a contraction of `has` or `is`
+/// (`Christie's been making the case`, `Cruz's a fighter`).
+fn possessive_after(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix("'s").or_else(|| t.strip_prefix("’s")) else {
+        return false;
+    };
+    let next = rest.split_whitespace().next().unwrap_or_default();
+    !matches!(
+        next,
+        "been"
+            | "got"
+            | "gotten"
+            | "going"
+            | "not"
+            | "never"
+            | "always"
+            | "also"
+            | "a"
+            | "an"
+            | "said"
+            | "told"
+            | "made"
+            | "done"
+            | "now"
+            | "still"
+            | "just"
+            | "already"
+    )
+}
+
+/// Whether a sentence's subject is the pronoun a referent is sought for:
+/// it opens the sentence (after an opener such as "But"), or it goes with
+/// a speech cue in it (`…, he said`).
+fn pronoun_subject(sentence: &str, want: Gender) -> bool {
+    let pronoun = match want {
+        Gender::Male => "he",
+        Gender::Female => "she",
+        _ => return false,
+    };
+    let mut prev: Option<&str> = None;
+    for (i, w) in sentence.split_whitespace().take(80).enumerate() {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let opening = i == 0 || (i == 1 && prev.is_some_and(|p| OPENERS.contains(&p)));
+        if opening && bare.eq_ignore_ascii_case(pronoun) {
+            return true;
+        }
+        if prev.is_some_and(|p| p == pronoun) && CUE_WORDS.contains(bare) {
+            return true;
+        }
+        prev = Some(bare);
+    }
+    false
 }
 
 /// Records a speaker found at `at`, keeping the list in text order.
@@ -2265,6 +2325,21 @@ mod speaker_tests {
         );
         assert_eq!(find(&qs, "We never turned").speaker, "Nora Blake");
         assert_eq!(find(&qs, "the doors were").speaker, "Tom Reyes");
+    }
+
+    #[test]
+    fn a_sentence_about_the_same_he_is_passed_over() {
+        let qs = quotes(
+            "Victor Hale won the vote on Tuesday.\n\n\
+             He thanked his rival, Omar Price, in a short speech.\n\n\
+             \"We will now get to work on the budget,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "We will now"), "Victor Hale");
+        assert!(!possessive_after("'s been making the case"));
+        assert!(possessive_after("’s campaign"));
+        assert!(pronoun_subject("But he thanked them.", Gender::Male));
+        assert!(pronoun_subject("\"Yes,\" he said.", Gender::Male));
+        assert!(!pronoun_subject("Trump thanked him.", Gender::Male));
     }
 
     #[test]
