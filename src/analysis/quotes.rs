@@ -856,11 +856,13 @@ fn speaker_name(name: &str) -> String {
         .enumerate()
     {
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
-        if i > 0
-            && gazetteer::SPEECH_VERBS
-                .iter()
-                .any(|v| v.eq_ignore_ascii_case(bare))
-        {
+        let cue = gazetteer::SPEECH_VERBS
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(bare))
+            || (bare.len() >= 4
+                && bare.chars().all(char::is_lowercase)
+                && CUE_WORDS.contains(bare));
+        if i > 0 && cue {
             end = at;
             break;
         }
@@ -1313,6 +1315,18 @@ fn name_gender(name: &str) -> Option<Gender> {
         .find(|w| w.chars().next().is_some_and(char::is_uppercase))?
         .trim_end_matches([',', '.']);
     NAME_GENDERS.get(first).copied()
+}
+
+/// Whether a name or description is a woman's (`Some(true)`) or a man's
+/// (`Some(false)`) by its gendered words or first name, as the quote stage
+/// judges it; `None` when it does not say (the scorer of `docsift eval
+/// quotes` asks it of gold Sources).
+pub(crate) fn female(name: &str) -> Option<bool> {
+    match name_gender(name) {
+        Some(Gender::Female) => Some(true),
+        Some(Gender::Male) => Some(false),
+        _ => None,
+    }
 }
 
 /// Whether a referent of gender `g` (`None`: unknown) can be called `want`.
@@ -2301,6 +2315,7 @@ mod speaker_tests {
             "Francois Hollande"
         );
         assert_eq!(speaker_name("Blackwell wrote"), "Blackwell");
+        assert_eq!(speaker_name("Ban demurred"), "Ban");
         assert_eq!(speaker_name("Ben Rhodes"), "Ben Rhodes");
         assert_eq!(speaker_name("Said Ahmed"), "Said Ahmed");
     }

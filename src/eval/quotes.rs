@@ -35,7 +35,9 @@
 //! attribution, direct or indirect), taken as what the pronoun refers to
 //! (PolNeAR's text has no coreference annotation of its own); a pronoun for
 //! one person ("he", "she", "his") passes over Sources that are plainly
-//! plural ("Some Republicans", "several Cruz aides"), and a possessive
+//! plural ("Some Republicans", "several Cruz aides") or of the other sex
+//! by a first name or a gendered word ("she" is not "Matt Lauer" nor "his
+//! brother", as the quote stage's name table tells), and a possessive
 //! pronoun annotated alone as a Source ("his") is a pronoun, not a name; or
 //! (4) the Source (or, for a pronoun, the named Source it refers to) is a
 //! definite description of a person ("the former president", "The Florida
@@ -561,14 +563,16 @@ fn referent<'g>(
     source: &'g str,
 ) -> Option<&'g str> {
     if is_pronoun(source) {
-        let singular = words(source)
-            .first()
-            .is_some_and(|w| SINGULAR_PERSONAL.contains(&w.as_str()));
+        let pronoun = words(source).first().cloned().unwrap_or_default();
+        let singular = SINGULAR_PERSONAL.contains(&pronoun.as_str());
+        let female = matches!(pronoun.as_str(), "she" | "her" | "hers" | "herself");
         named
             .iter()
             .rev()
             .filter(|(start, _)| *start < range.start)
-            .find(|(_, s)| !(singular && is_plural(s)))
+            .find(|(_, s)| {
+                !(singular && (is_plural(s) || crate::analysis::quotes::female(s) == Some(!female)))
+            })
             .map(|(_, s)| s.as_str())
     } else {
         Some(source)
@@ -1018,9 +1022,13 @@ mod tests {
         assert!(!is_plural("the senator’s"));
         assert!(!is_plural("the campus"));
         // "he" passes the plural Source over; "they" does not.
-        let named = vec![(0, "Ann Ames".to_string()), (20, "Some aides".to_string())];
-        assert_eq!(referent(&named, &(40..42), "he"), Some("Ann Ames"));
+        let named = vec![(0, "Tom Ames".to_string()), (20, "Some aides".to_string())];
+        assert_eq!(referent(&named, &(40..42), "he"), Some("Tom Ames"));
         assert_eq!(referent(&named, &(40..44), "they"), Some("Some aides"));
+        // "she" passes a man's name over.
+        let named = vec![(0, "Ann Ames".to_string()), (20, "John Price".to_string())];
+        assert_eq!(referent(&named, &(40..43), "she"), Some("Ann Ames"));
+        assert_eq!(referent(&named, &(40..42), "he"), Some("John Price"));
         // A description of a person refers back to the person named before.
         assert!(is_person_description("the former president"));
         assert!(is_person_description("The Florida senator’s"));
@@ -1076,13 +1084,19 @@ mod tests {
                 speaker_mentions: vec![],
             },
         ];
-        // The named Sources of all attributions: an indirect one ("Hillary
-        // Clinton", at 40) sits between Sanders and the "he" at 75, so the
-        // pronoun refers to her, and "Bernie Sanders" is wrong for it.
+        // The named Sources of all attributions: an indirect one ("John
+        // Kasich", at 40) sits between Sanders and the "he" at 75, so the
+        // pronoun refers to him, and "Bernie Sanders" is wrong for it.
         let named_direct: Vec<(usize, String)> =
             vec![(25, "Bernie Sanders".into()), (125, "Clinton".into())];
         let mut with_indirect = named_direct.clone();
-        with_indirect.insert(1, (40, "Hillary Clinton".into()));
+        with_indirect.insert(1, (40, "John Kasich".into()));
+        // A woman's name in its place is passed over by "he".
+        let mut with_woman = named_direct.clone();
+        with_woman.insert(1, (40, "Hillary Clinton".into()));
+        let mut w = Totals::default();
+        w.add(&gold, &[], &with_woman, &predicted);
+        assert_eq!((w.pronoun_scored, w.pronoun_correct), (1, 1));
         let mut u = Totals::default();
         u.add(&gold, &[], &with_indirect, &predicted);
         assert_eq!((u.pronoun_scored, u.pronoun_correct), (1, 0));
