@@ -676,15 +676,12 @@ static WORDS: LazyLock<WordLists> = LazyLock::new(|| WordLists {
     place_cues: gazetteer::PLACE_CUES.iter().copied().collect(),
     place_of_cues: gazetteer::PLACE_OF_CUES.iter().copied().collect(),
     legal_suffixes: gazetteer::LEGAL_SUFFIXES.iter().copied().collect(),
-    first_names_folded: gazetteer::FIRST_NAMES
-        .split_whitespace()
-        .map(fold)
-        .collect(),
+    first_names_folded: gazetteer::first_names().map(|(n, _)| fold(n)).collect(),
     titles: gazetteer::PERSON_TITLES.iter().copied().collect(),
     roles: gazetteer::ROLE_WORDS.iter().copied().collect(),
     org_suffixes: gazetteer::ORG_SUFFIXES.iter().copied().collect(),
     speech_verbs: gazetteer::SPEECH_VERBS.iter().copied().collect(),
-    first_names: gazetteer::FIRST_NAMES.split_whitespace().collect(),
+    first_names: gazetteer::first_names().map(|(n, _)| n).collect(),
     not_names: gazetteer::NOT_NAMES.split_whitespace().collect(),
 });
 

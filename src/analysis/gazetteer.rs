@@ -1234,39 +1234,63 @@ pub(crate) const SPEECH_VERBS: &[&str] = &[
     "announces",
 ];
 
-/// Common first names (international, news-weighted).
+/// Common first names (international, news-weighted), with their gender:
+/// a bare name is a man's, `Name/f` a woman's, `Name/u` either's. Read it
+/// through [`first_names`].
 pub(crate) const FIRST_NAMES: &str = "\
-Aaron Abdul Abdullah Abigail Adam Adrian Ahmad Ahmed Aisha Alan Albert Alberto Alejandro Alex Alexander Alexandra \
-Alexei Alexis Alfred Ali Alice Alicia Alison Amanda Amber Amy Ana Andrea Andreas Andrew Andrés Andy Angela Angelina \
-Ann Anna Anne Annie Anthony Antonio Arthur Ashley Ashraf Barack Barbara Bashar Ben Benjamin Bernard Bernie Beth \
-Betty Bill Billy Bob Bobby Boris Brad Bradley Brandon Brenda Brian Bruce Bruno Bryan Carl Carla Carlos Carmen Carol \
-Caroline Catherine Charles Charlie Charlotte Cheryl Chris Christian Christina Christine Christopher Claire Claude \
-Claudia Colin Craig Cynthia Dan Daniel Daniela Danielle Darren David Dean Deborah Debra Denis Dennis Diana Diane \
-Dick Dmitry Dominic Donald Donna Doris Dorothy Douglas Ed Eddie Edward Elena Eli Elizabeth Ellen Emily Emma \
-Emmanuel Eric Erik Ernest Eugene Eva Evan Evelyn Fabrice Fatima Felix Fernando Frances Francesca Francis Francisco \
-François Frank Franz Fred Frederick Gary Gavin Gene George Georgia Gerald Gerhard Gloria Gordon Grace Greg Gregory \
-Hans Harold Harry Hassan Heather Helen Helmut Henry Hillary Howard Hugh Hugo Hussein Ian Ibrahim Igor Irene Isaac \
-Isabel Ivan Jack Jackie Jacob Jacques James Jamie Jan Jane Janet Janice Jason Javier Jean Jeff Jeffrey Jennifer \
-Jeremy Jerry Jessica Jill Jim Jimmy Joan Joanna Joe Joel John Johnny Jon Jonathan Jorge José Joseph Josh Joshua \
-Joyce Juan Judith Judy Julia Julian Julie Justin Karen Karim Karl Kate Katherine Kathleen Kathryn Katie Keith Kelly \
-Ken Kenneth Kevin Khalid Kim Kimberly Kurt Larry Laura Lauren Laurent Lawrence Leo Leon Leonard Linda Lisa Louis \
-Louise Lucas Lucy Luis Luke Lynn Mahmoud Manuel Marc Marco Margaret Maria Marie Marina Mario Mark Martin Mary \
-Matt Matthew Maurice Max Megan Melissa Michael Michel Michelle Miguel Mike Mikhail Mohamed Mohammad Mohammed \
-Muhammad Nancy Natalie Nathan Nicholas Nick Nicola Nicolas Nicole Nikolai Noah Olga Oliver Olivia Omar Oscar Pamela \
-Patricia Patrick Paul Paula Pedro Peter Philip Philippe Pierre Rachel Rafael Ralph Ramon Randy Raul Ray Raymond \
-Rebecca Recep Richard Rick Rita Rob Robert Roberto Robin Roger Ron Ronald Rosa Rose Ruth Ryan Sally Sam Samantha \
-Samuel Sandra Sara Sarah Scott Sean Sebastian Sergei Sergey Sharon Shirley Simon Sophie Stefan Stephanie Stephen \
-Steve Steven Susan Sylvia Tamara Ted Teresa Terry Theresa Thomas Tim Timothy Tina Todd Tom Tony Tyler Valerie \
-Vanessa Victor Victoria Vincent Viktor Virginia Vladimir Walter Wayne Wendy William Willie Wolfgang Xi Yasser \
-Yusuf Zachary Ziad Angela Emmanuel François Hollande Manuel Shinzo Narendra Justin Theresa Benjamin Hassan Recep \
-Jens Federica Ashton Kofi Ban Antony Mitt Marco Ted Lindsey Nancy Elizabeth Kamala Joe Jill Hunter Volodymyr \
-Olaf Giorgia Pedro Rishi Keir Liz Jair Luiz Cyril Abiy Xavier Sadiq Nigel Jeremy Alexei Ursula Charles Camilla \
-René Renée Nadia Markus Jürgen Jörg Uwe Dieter Klaus Sabine Ingrid Astrid Lars Sven Søren Björn Magnus Priya Rahul \
-Amit Sanjay Deepak Anil Sunil Arjun Anita Sunita Pooja Ravi Vijay Hiroshi Takeshi Kenji Yuki Haruki Akira Min-jun \
-Ji-woo Kwame Chidi Ngozi Oluwaseun Amina Yusuf Tariq Layla Leila Noura Reza Ali Mehmet Ahmet Emre Elif Ayşe \
-Piotr Krzysztof Agnieszka Katarzyna Tomasz Jakub Pavel Petr Jana Ivana Dragan Nikola Milan Stefano Giuseppe \
-Giovanni Luca Matteo Alessandro Chiara Giulia Sofia Lucia Pablo Diego Alejandra Camila Valentina Joaquín João \
-Thiago Gabriel Mateus Beatriz Inês Mariana";
+Aaron Abdul Abdullah Abigail/f Adam Adrian Ahmad Ahmed Aisha/f Alan Albert Alberto Alejandro Alex/u Alexander Alexandra/f \
+Alexei Alexis/u Alfred Ali/u Alice/f Alicia/f Alison/f Amanda/f Amber/f Amy/f Ana/f Andrea/f Andreas Andrew Andrés Andy Angela/f Angelina/f \
+Ann/f Anna/f Anne/f Annie/f Anthony Antonio Arthur Ashley/f Ashraf Barack Barbara/f Bashar Ben Benjamin Bernard Bernie Beth/f \
+Betty/f Bill Billy Bob Bobby Boris Brad Bradley Brandon Brenda/f Brian Bruce Bruno Bryan Carl Carla/f Carlos Carmen/f Carol/f \
+Caroline/f Catherine/f Charles Charlie Charlotte Cheryl/f Chris/u Christian Christina/f Christine/f Christopher Claire/f Claude \
+Claudia/f Colin Craig Cynthia/f Dan Daniel Daniela/f Danielle/f Darren David Dean Deborah/f Debra/f Denis Dennis Diana/f Diane/f \
+Dick Dmitry Dominic Donald Donna/f Doris/f Dorothy/f Douglas Ed Eddie Edward Elena/f Eli Elizabeth/f Ellen/f Emily/f Emma/f \
+Emmanuel Eric Erik Ernest Eugene Eva/f Evan Evelyn/f Fabrice Fatima/f Felix Fernando Frances/f Francesca/f Francis Francisco \
+François Frank Franz Fred Frederick Gary Gavin Gene George Georgia Gerald Gerhard Gloria/f Gordon Grace/f Greg Gregory \
+Hans Harold Harry Hassan Heather/f Helen/f Helmut Henry Hillary/f Howard Hugh Hugo Hussein Ian Ibrahim Igor Irene/f Isaac \
+Isabel/f Ivan Jack Jackie/u Jacob Jacques James Jamie/u Jan/u Jane/f Janet/f Janice/f Jason Javier Jean/u Jeff Jeffrey Jennifer/f \
+Jeremy Jerry Jessica/f Jill/f Jim Jimmy Joan/f Joanna/f Joe Joel John Johnny Jon Jonathan Jorge José Joseph Josh Joshua \
+Joyce/f Juan Judith/f Judy/f Julia/f Julian Julie/f Justin Karen/f Karim Karl Kate/f Katherine/f Kathleen/f Kathryn/f Katie/f Keith Kelly/u \
+Ken Kenneth Kevin Khalid Kim/u Kimberly/f Kurt Larry Laura/f Lauren/f Laurent Lawrence Leo Leon Leonard Linda/f Lisa/f Louis \
+Louise/f Lucas Lucy/f Luis Luke Lynn/u Mahmoud Manuel Marc Marco Margaret/f Maria/f Marie/f Marina/f Mario Mark Martin Mary/f \
+Matt Matthew Maurice Max Megan/f Melissa/f Michael Michel Michelle/f Miguel Mike Mikhail Mohamed Mohammad Mohammed \
+Muhammad Nancy/f Natalie/f Nathan Nicholas Nick Nicola/f Nicolas Nicole/f Nikolai Noah Olga/f Oliver Olivia/f Omar Oscar Pamela/f \
+Patricia/f Patrick Paul Paula/f Pedro Peter Philip Philippe Pierre Rachel/f Rafael Ralph Ramon Randy Raul Ray Raymond \
+Rebecca/f Recep Richard Rick Rita/f Rob Robert Roberto Robin/u Roger Ron Ronald Rosa/f Rose/f Ruth/f Ryan Sally/f Sam/u Samantha/f \
+Samuel Sandra/f Sara/f Sarah/f Scott Sean Sebastian Sergei Sergey Sharon/f Shirley/f Simon Sophie/f Stefan Stephanie/f Stephen \
+Steve Steven Susan/f Sylvia/f Tamara/f Ted Teresa/f Terry/u Theresa/f Thomas Tim Timothy Tina/f Todd Tom Tony Tyler Valerie/f \
+Vanessa/f Victor Victoria/f Vincent Viktor Virginia/f Vladimir Walter Wayne Wendy/f William Willie Wolfgang Xi Yasser \
+Yusuf Zachary Ziad Angela/f Emmanuel François Hollande Manuel Shinzo Narendra Justin Theresa/f Benjamin Hassan Recep \
+Jens Federica/f Ashton Kofi Ban Antony Mitt Marco Ted Lindsey Nancy/f Elizabeth/f Kamala/f Joe Jill/f Hunter Volodymyr \
+Olaf Giorgia/f Pedro Rishi Keir Liz/f Jair Luiz Cyril Abiy Xavier Sadiq Nigel Jeremy Alexei Ursula/f Charles Camilla/f \
+René Renée/f Nadia/f Markus Jürgen Jörg Uwe Dieter Klaus Sabine/f Ingrid/f Astrid Lars Sven Søren Björn Magnus Priya/f Rahul \
+Amit Sanjay Deepak Anil Sunil Arjun Anita Sunita/f Pooja/f Ravi Vijay Hiroshi Takeshi Kenji Yuki Haruki Akira Min-jun \
+Ji-woo Kwame Chidi Ngozi Oluwaseun Amina Yusuf Tariq Layla/f Leila/f Noura/f Reza Ali/u Mehmet Ahmet Emre Elif/f Ayşe \
+Piotr Krzysztof Agnieszka Katarzyna Tomasz Jakub Pavel Petr Jana/f Ivana/f Dragan Nikola Milan Stefano Giuseppe \
+Giovanni Luca Matteo Alessandro Chiara/f Giulia/f Sofia/f Lucia/f Pablo Diego Alejandra Camila/f Valentina/f Joaquín João \
+Thiago Gabriel Mateus Beatriz/f Inês Mariana/f \
+Betsy/f Carly/f Debbie/f Dianne/f Elise/f Huma/f Ivanka/f Jeanne/f \
+Kayleigh/f Kellyanne/f Kirsten/f Loretta/f Madeleine/f Maggie/f Martha/f Maxine/f Megyn/f Melania/f Michele/f \
+Mika/f Nikki/f Nina/f Patty/f Susana/f Tulsi/f";
+
+/// What [`FIRST_NAMES`] says of a name's bearer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameGender {
+    Male,
+    Female,
+    Either,
+}
+
+/// The names of [`FIRST_NAMES`] with their gender.
+pub(crate) fn first_names() -> impl Iterator<Item = (&'static str, NameGender)> {
+    FIRST_NAMES
+        .split_whitespace()
+        .map(|w| match w.split_once('/') {
+            Some((name, "f")) => (name, NameGender::Female),
+            Some((name, _)) => (name, NameGender::Either),
+            None => (w, NameGender::Male),
+        })
+}
 
 /// Words that look capitalised at the start of a sentence or a quotation but
 /// are not names.

@@ -24,7 +24,7 @@ pub(crate) mod langid;
 pub(crate) mod language;
 mod numbers;
 mod pipeline;
-mod quotes;
+pub(crate) mod quotes;
 pub(crate) mod segment;
 mod sentiment;
 mod stats;
