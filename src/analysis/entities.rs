@@ -1400,7 +1400,7 @@ impl Recognizer for TaggerRecognizer {
         if ctx.language != "en" {
             return;
         }
-        let Some(model) = tagger::MODEL.as_ref() else {
+        let Some(model) = tagger::model() else {
             return;
         };
         let doc = tagger_doc(ctx.text, ctx.tokens, ctx.shapes);
@@ -1549,6 +1549,24 @@ impl Recognizer for TaggerRecognizer {
                     })
             {
                 etype = EntityType::Organization;
+            }
+            // "and Dupont said no": a name taken for a place that the
+            // gazetteer does not know as one, right before a speech verb, is
+            // a speaker (places that speak for their governments, "Russia
+            // said", are in the gazetteer).
+            if etype == EntityType::Location
+                && !doc.gazetteer_agrees(first, end, 3)
+                && span.end == ctx.tokens[end - 1].span.end
+                && ctx.tokens.get(end).is_some_and(|next| {
+                    next.sentence == ctx.tokens[end - 1].sentence
+                        && WORDS.speech_verbs.contains(next.norm.as_str())
+                        && ctx
+                            .text
+                            .get(span.end..next.span.start)
+                            .is_some_and(|g| g.trim().is_empty())
+                })
+            {
+                etype = EntityType::Person;
             }
             // A name the gazetteer knows exactly, as the same kind of thing,
             // is left to it: it knows the canonical name and the country.

@@ -9,7 +9,12 @@
 //! document features for headlines in capitals and sports tables: whether
 //! the sentence is all capitals, whether the word is seen elsewhere in the
 //! document in title case or in lower case, whether the line is mostly
-//! numbers. Feature hashes come from [`Hasher`], a fixed FNV-1a/mixer, so a
+//! numbers. A word in a run of capitalised words also sees the run: its
+//! position and length, its first and last words, the last word's ending
+//! (a name's head noun: "...Hall", "...University"), the words just before
+//! and after it ("in [Fort Lauderdale]", "[Gregg Brandon] said"), and the
+//! last word and length of the document's longest run holding the same
+//! word ("Bowling" elsewhere in "Bowling Green State University"). Feature hashes come from [`Hasher`], a fixed FNV-1a/mixer, so a
 //! model keeps meaning the same features whatever crates are upgraded.
 //!
 //! The model (`models/ner.bin`, written by `docsift train ner`) is embedded
@@ -39,7 +44,7 @@ pub(crate) const N: usize = LABELS.len();
 pub(crate) const HASH_BITS: u32 = 20;
 
 /// Bumped whenever the features change, so that an old model is refused.
-pub(crate) const FEATURE_VERSION: u32 = 2;
+pub(crate) const FEATURE_VERSION: u32 = 3;
 
 const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
 const FORMAT_VERSION: u32 = 1;
@@ -245,6 +250,18 @@ struct TokInfo {
     /// Whether the run ends in a legal suffix or opens with a first name.
     run_legal: bool,
     run_first_name: bool,
+    /// The lower-case forms of the words just before and just after the
+    /// run (BOS/EOS at the sentence's edges): "in [Fort Lauderdale]",
+    /// "[Gregg Brandon] said".
+    run_before: u64,
+    run_after: u64,
+    /// The last three letters of the run's last word: a name's head noun
+    /// ("...ity", "...all", "...ons") hints at its type.
+    run_suf: u64,
+    /// The last word and length of the longest run of the document that
+    /// holds this word ("Bowling" of "Bowling Green State University").
+    doc_run_last: u64,
+    doc_run_len: u64,
     /// All lower case, or no letter or digit at all ("said", ",", "--"):
     /// such a token does not open an entity (see [`Model::tag`]).
     plain: bool,
@@ -433,10 +450,17 @@ impl<'a> Doc<'a> {
                 run_last: 0,
                 run_legal: false,
                 run_first_name: false,
+                run_before: 0,
+                run_after: 0,
+                run_suf: 0,
+                doc_run_last: 0,
+                doc_run_len: 0,
                 plain: cap == 0 || !w.chars().any(char::is_alphanumeric),
             });
         }
         // Runs of capitalised words, separated by nothing but a space.
+        let mut longest: rustc_hash::FxHashMap<u64, (usize, u64)> =
+            rustc_hash::FxHashMap::default();
         let mut i = 0;
         while i < toks.len() {
             if !matches!(toks[i].cap, 1..=3) {
@@ -463,7 +487,33 @@ impl<'a> Doc<'a> {
                 .get(i)
                 .and_then(|t| text.get(t.span.start..t.span.end))
                 .is_some_and(lex.first_name);
+            let same_sentence = |k: usize| {
+                tokens
+                    .get(k)
+                    .is_some_and(|o| Some(o.sentence) == tokens.get(i).map(|t| t.sentence))
+            };
+            let before = i
+                .checked_sub(1)
+                .filter(|&k| same_sentence(k))
+                .map_or(BOS, |k| toks[k].lw);
+            let after = if same_sentence(j) {
+                toks.get(j).map_or(EOS, |t| t.lw)
+            } else {
+                EOS
+            };
+            let suf = tokens.get(j - 1).map_or(0, |t| affix(&t.norm, 3, true, 9));
+            if len >= 2 {
+                for t in &toks[i..j] {
+                    let e = longest.entry(t.lw).or_insert((0, 0));
+                    if len > e.0 {
+                        *e = (len, last);
+                    }
+                }
+            }
             for (k, t) in toks[i..j].iter_mut().enumerate() {
+                t.run_before = before;
+                t.run_after = after;
+                t.run_suf = suf;
                 t.run_pos = match (len, k) {
                     (1, _) => 1,
                     (_, 0) => 2,
@@ -477,6 +527,12 @@ impl<'a> Doc<'a> {
                 t.run_first_name = first_name;
             }
             i = j;
+        }
+        for t in toks.iter_mut().filter(|t| t.run_pos != 0) {
+            if let Some(&(len, last)) = longest.get(&t.lw) {
+                t.doc_run_last = last;
+                t.doc_run_len = len.min(5) as u64;
+            }
         }
         Doc {
             toks,
@@ -653,6 +709,24 @@ impl<'a> Doc<'a> {
                 .val(t.run_pos)
                 .row(),
         ]);
+        // A word in a run of capitals: the run's context and head noun, and
+        // the longer run of the document it is part of.
+        if t.run_pos != 0 {
+            // Alone (1) or in a longer run (2).
+            let pos = t.run_pos.min(2);
+            out.extend_from_slice(&[
+                f(51).val(t.run_before).val(pos).row(),
+                f(52).val(t.run_after).val(pos).row(),
+                f(53).val(t.run_suf).val(t.run_pos).row(),
+            ]);
+            if t.doc_run_len > t.run_len {
+                out.extend_from_slice(&[
+                    f(54).val(t.doc_run_last).row(),
+                    f(55).val(t.doc_run_len).val(t.run_len).row(),
+                ]);
+            }
+            out.push(f(56).val(t.run_before).val(t.run_last).row());
+        }
     }
 
     /// Appends the rows of the features of the previous two tags.
@@ -903,6 +977,24 @@ static MODEL_BYTES: &[u8] = include_bytes!("../../models/ner.bin");
 pub(crate) static MODEL: LazyLock<Option<Model>> =
     LazyLock::new(|| Model::decode_static(MODEL_BYTES));
 
+/// A model that replaces the embedded one for the whole process (set by
+/// `docsift eval ner --model`, to score a freshly trained model without
+/// rebuilding the binary).
+static REPLACEMENT: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+
+/// Makes the tagger use the model encoded in `bytes` instead of the embedded
+/// one. Returns `false`, changing nothing, when the bytes are not a model of
+/// this format and feature set or a replacement is already in place.
+pub(crate) fn replace_model(bytes: &'static [u8]) -> bool {
+    Model::decode_static(bytes).is_some_and(|m| REPLACEMENT.set(m).is_ok())
+}
+
+/// The model the tagger uses: the replacement if one was set, else the
+/// embedded one.
+pub(crate) fn model() -> Option<&'static Model> {
+    REPLACEMENT.get().or(MODEL.as_ref())
+}
+
 /// The entity chunks of a tag sequence: (first token, one past the last,
 /// type index 1..=4 for PER, ORG, LOC, MISC). A chunk never crosses a
 /// sentence end.
@@ -1042,6 +1134,51 @@ mod tests {
         assert_eq!(cap_class("ÉLAN"), 2);
         assert_eq!(cap_class("McDonald"), 3);
         assert_eq!(cap_class("1990s"), 0);
+    }
+
+    #[test]
+    fn a_run_sees_its_context_and_the_longest_run_of_its_word() {
+        let text = "Fans cheered Bowling Green State University today.\nThey met in Bowling Green and Tulsa.";
+        let sentences = super::super::segment::sentences(text);
+        let tokens = super::super::segment::tokens(text, &sentences, "en");
+        let shapes = super::super::segment::shapes(text, &sentences, &tokens);
+        let doc = super::super::entities::tagger_doc(text, &tokens, &shapes);
+        let at = |word: &str, nth: usize| {
+            let i = tokens
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| &text[t.span.start..t.span.end] == word)
+                .nth(nth)
+                .map(|(i, _)| i)
+                .expect("word in text");
+            doc.toks[i]
+        };
+        let long = at("Bowling", 0);
+        assert_eq!((long.run_pos, long.run_len), (2, 4));
+        assert_eq!(long.run_before, hash_str("cheered"));
+        assert_eq!(long.run_after, hash_str("today"));
+        assert_eq!(long.run_suf, affix("university", 3, true, 9));
+        assert_eq!(at("University", 0).run_before, hash_str("cheered"));
+        // The second "Bowling Green" knows the longer name it is part of.
+        let short = at("Green", 1);
+        assert_eq!((short.run_pos, short.run_len), (4, 2));
+        assert_eq!(short.run_before, hash_str("in"));
+        assert_eq!(short.run_after, hash_str("and"));
+        assert_eq!(
+            (short.doc_run_last, short.doc_run_len),
+            (hash_str("university"), 4)
+        );
+        // A lone word stands in no longer run; a lower-case word in no run.
+        let tulsa = at("Tulsa", 0);
+        assert_eq!((tulsa.run_pos, tulsa.doc_run_len), (1, 0));
+        assert_eq!(tulsa.run_after, EOS);
+        assert_eq!(at("met", 0).run_pos, 0);
+    }
+
+    #[test]
+    fn a_replacement_model_must_decode() {
+        assert!(!replace_model(b"not a model"));
+        assert!(!replace_model(&[]));
     }
 
     #[test]

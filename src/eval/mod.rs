@@ -35,8 +35,17 @@ enum EvalCommand {
         conll: Vec<PathBuf>,
         /// Scores only every N-th document of each file (the N-th, 2N-th,
         /// ...): the part `docsift train ner --holdout` leaves out.
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, conflicts_with = "skip_every")]
         every: usize,
+        /// Scores every document except each N-th (the N-th, 2N-th, ...):
+        /// the part `docsift train ner --holdout --every N` trains on, the
+        /// complement of `--every N`.
+        #[arg(long, default_value_t = 0)]
+        skip_every: usize,
+        /// A tagger model file (as `docsift train ner` writes it) to use
+        /// instead of the embedded `models/ner.bin`.
+        #[arg(long)]
+        model: Option<PathBuf>,
         /// Prints JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -120,9 +129,28 @@ pub fn run(args: EvalArgs) -> ExitCode {
         EvalCommand::Ner {
             conll,
             every,
+            skip_every,
+            model,
             json,
             explain,
         } => {
+            if let Some(path) = &model {
+                match std::fs::read(path) {
+                    Ok(bytes) => {
+                        if !crate::analysis::tagger::replace_model(bytes.leak()) {
+                            eprintln!(
+                                "docsift: {} is not a tagger model of this build's feature set",
+                                path.display()
+                            );
+                            return ExitCode::from(2);
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("docsift: cannot read {}: {e}", path.display());
+                        return ExitCode::from(2);
+                    }
+                }
+            }
             let mut docs = Vec::new();
             let mut files = Vec::new();
             for path in &conll {
@@ -130,6 +158,8 @@ pub fn run(args: EvalArgs) -> ExitCode {
                     Ok(d) => {
                         if every > 0 {
                             docs.extend(train::hold_out(d, every).1);
+                        } else if skip_every > 0 {
+                            docs.extend(train::hold_out(d, skip_every).0);
                         } else {
                             docs.extend(d);
                         }
@@ -138,6 +168,8 @@ pub fn run(args: EvalArgs) -> ExitCode {
                 }
                 let part = if every > 0 {
                     format!(" (every {every}th document)")
+                } else if skip_every > 0 {
+                    format!(" (all but every {skip_every}th document)")
                 } else {
                     String::new()
                 };
@@ -230,15 +262,25 @@ enum TrainCommand {
         /// See `--holdout`.
         #[arg(long, default_value_t = 5)]
         every: usize,
+        /// How many times the kept part of each `--holdout` file is used
+        /// per epoch: more than 1 weighs that (in-domain) data up against
+        /// the `--data` files.
+        #[arg(long, default_value_t = 1)]
+        holdout_weight: usize,
         /// A CoNLL dev file, scored after each epoch (tagger alone).
         #[arg(long)]
         dev: Vec<PathBuf>,
         /// Passes over the training data.
         #[arg(long, default_value_t = 10)]
         epochs: usize,
-        /// The seed of the sentence shuffling.
+        /// The seed of the sentence shuffling (and of the word dropout).
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The share of token visits during which the word's own identity
+        /// features are hidden (0 to 1), so that the model learns the cues
+        /// that carry over to unseen names.
+        #[arg(long, default_value_t = 0.0)]
+        word_dropout: f64,
         /// Where to write the model.
         #[arg(long)]
         out: PathBuf,
@@ -259,18 +301,31 @@ enum TrainCommand {
 
 /// Runs `docsift train`.
 pub fn run_train(args: TrainArgs) -> ExitCode {
-    let (data, holdout, every, dev, epochs, seed, out) = match args.command {
-        TrainCommand::Ner {
-            data,
-            holdout,
-            every,
-            dev,
-            epochs,
-            seed,
-            out,
-        } => (data, holdout, every, dev, epochs, seed, out),
-        TrainCommand::Df { corpus, out } => return run_train_df(&corpus, &out),
-    };
+    let (data, holdout, every, holdout_weight, dev, epochs, seed, word_dropout, out) =
+        match args.command {
+            TrainCommand::Ner {
+                data,
+                holdout,
+                every,
+                holdout_weight,
+                dev,
+                epochs,
+                seed,
+                word_dropout,
+                out,
+            } => (
+                data,
+                holdout,
+                every,
+                holdout_weight,
+                dev,
+                epochs,
+                seed,
+                word_dropout,
+                out,
+            ),
+            TrainCommand::Df { corpus, out } => return run_train_df(&corpus, &out),
+        };
     let mut train_docs = Vec::new();
     let mut dev_sets: Vec<(String, Vec<conll::Document>)> = Vec::new();
     for path in &data {
@@ -283,6 +338,9 @@ pub fn run_train(args: TrainArgs) -> ExitCode {
         match read_conll(path) {
             Ok(d) => {
                 let (kept, held) = train::hold_out(d, every);
+                for _ in 1..holdout_weight {
+                    train_docs.extend(kept.iter().cloned());
+                }
                 train_docs.extend(kept);
                 dev_sets.push((format!("{} (every {every}th)", path.display()), held));
             }
@@ -313,7 +371,7 @@ pub fn run_train(args: TrainArgs) -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let bytes = train::train(&prepared, &dev_prepared, epochs, seed, |r| {
+    let bytes = train::train(&prepared, &dev_prepared, epochs, seed, word_dropout, |r| {
         let dev: Vec<String> = r.dev_f1.iter().map(|f| format!("{f:.4}")).collect();
         eprintln!(
             "epoch {:>2}: train errors {:.4}, dev micro F1 (tagger alone) {}",

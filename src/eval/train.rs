@@ -217,15 +217,27 @@ pub struct EpochReport {
     pub dev_f1: Vec<f64>,
 }
 
+/// The positions, in [`tagger::Doc::static_features`]' output, of the
+/// features that name the word itself (its form, its lower-case form, and
+/// the bigrams and conjunctions holding it); word dropout hides them.
+const WORD_IDENTITY: [usize; 6] = [1, 2, 15, 16, 19, 23];
+
 /// Trains for `epochs` passes and returns the encoded model. `on_epoch`
 /// is told how each epoch went, scored on `dev` (tagger alone).
+///
+/// With `word_dropout` above 0, each token is, with that probability, seen
+/// without its word-identity features (drawn from the same seeded
+/// generator), so that the model also learns the shape, affix and context
+/// features that carry over to names it never saw.
 pub fn train(
     train: &[Prepared],
     dev: &[Vec<Prepared>],
     epochs: usize,
     seed: u64,
+    word_dropout: f64,
     mut on_epoch: impl FnMut(&EpochReport),
 ) -> Vec<u8> {
+    let drop_below = (word_dropout.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
     // The static features of every token, computed once.
     let mut stat: Vec<Vec<Vec<u32>>> = Vec::with_capacity(train.len());
     for p in train {
@@ -258,6 +270,13 @@ pub fn train(
             for i in s.clone() {
                 feats.clear();
                 feats.extend_from_slice(&stat[*d][i]);
+                if drop_below > 0 && rng.next() < drop_below {
+                    for &k in WORD_IDENTITY.iter().rev() {
+                        if k < feats.len() {
+                            feats.swap_remove(k);
+                        }
+                    }
+                }
                 p.doc.tag_features(i, prev, prev2, &mut feats);
                 let scores = weights.scores(&feats);
                 let mut best = 0;
@@ -349,11 +368,17 @@ mod tests {
                     -DOCSTART- O\n\nMary B-PER\nlikes O\nRome B-LOC\n";
         let docs = conll::parse(text);
         let prepared: Vec<Prepared> = docs.iter().map(prepare).collect();
-        let a = train(&prepared, &[], 5, 7, |_| {});
-        let b = train(&prepared, &[], 5, 7, |_| {});
+        let a = train(&prepared, &[], 5, 7, 0.0, |_| {});
+        let b = train(&prepared, &[], 5, 7, 0.0, |_| {});
         assert_eq!(a, b, "same data and seed, same bytes");
         let model = Model::decode(&a).expect("decodes");
         let s = score(&model, &prepared);
         assert_eq!(s.micro(&["PER", "LOC"]).f1(), 1.0);
+        // Word dropout draws from the seeded generator: still the same
+        // bytes for the same seed, but another model than without it.
+        let c = train(&prepared, &[], 5, 7, 0.5, |_| {});
+        let d = train(&prepared, &[], 5, 7, 0.5, |_| {});
+        assert_eq!(c, d, "same data, seed and dropout, same bytes");
+        assert_ne!(a, c, "dropout hides features on some visits");
     }
 }
