@@ -247,44 +247,48 @@ pub struct TrainArgs {
     command: TrainCommand,
 }
 
+/// The options of `docsift train ner`.
+#[derive(Debug, Args)]
+struct TrainNerArgs {
+    /// A CoNLL file used whole for training; repeat for several.
+    #[arg(long)]
+    data: Vec<PathBuf>,
+    /// A CoNLL file used for training except every `--every`-th
+    /// document, which is held out as a dev set (scored each epoch).
+    #[arg(long)]
+    holdout: Vec<PathBuf>,
+    /// See `--holdout`.
+    #[arg(long, default_value_t = 5)]
+    every: usize,
+    /// How many times the kept part of each `--holdout` file is used
+    /// per epoch: more than 1 weighs that (in-domain) data up against
+    /// the `--data` files.
+    #[arg(long, default_value_t = 1)]
+    holdout_weight: usize,
+    /// A CoNLL dev file, scored after each epoch (tagger alone).
+    #[arg(long)]
+    dev: Vec<PathBuf>,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 10)]
+    epochs: usize,
+    /// The seed of the sentence shuffling (and of the word dropout).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The share of token visits during which the word's own identity
+    /// features are hidden (0 to 1), so that the model learns the cues
+    /// that carry over to unseen names.
+    #[arg(long, default_value_t = 0.0)]
+    word_dropout: f64,
+    /// Where to write the model.
+    #[arg(long)]
+    out: PathBuf,
+}
+
 #[derive(Debug, Subcommand)]
 enum TrainCommand {
     /// Trains the entity tagger on CoNLL files and writes the model
     /// (`models/ner.bin` is the one the binary embeds).
-    Ner {
-        /// A CoNLL file used whole for training; repeat for several.
-        #[arg(long)]
-        data: Vec<PathBuf>,
-        /// A CoNLL file used for training except every `--every`-th
-        /// document, which is held out as a dev set (scored each epoch).
-        #[arg(long)]
-        holdout: Vec<PathBuf>,
-        /// See `--holdout`.
-        #[arg(long, default_value_t = 5)]
-        every: usize,
-        /// How many times the kept part of each `--holdout` file is used
-        /// per epoch: more than 1 weighs that (in-domain) data up against
-        /// the `--data` files.
-        #[arg(long, default_value_t = 1)]
-        holdout_weight: usize,
-        /// A CoNLL dev file, scored after each epoch (tagger alone).
-        #[arg(long)]
-        dev: Vec<PathBuf>,
-        /// Passes over the training data.
-        #[arg(long, default_value_t = 10)]
-        epochs: usize,
-        /// The seed of the sentence shuffling (and of the word dropout).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// The share of token visits during which the word's own identity
-        /// features are hidden (0 to 1), so that the model learns the cues
-        /// that carry over to unseen names.
-        #[arg(long, default_value_t = 0.0)]
-        word_dropout: f64,
-        /// Where to write the model.
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Ner(TrainNerArgs),
     /// Counts the document frequencies of stems in a news corpus, hashed,
     /// and writes the key phrase stage's background model
     /// (`models/news_df.bin` is the one the binary embeds).
@@ -301,31 +305,25 @@ enum TrainCommand {
 
 /// Runs `docsift train`.
 pub fn run_train(args: TrainArgs) -> ExitCode {
-    let (data, holdout, every, holdout_weight, dev, epochs, seed, word_dropout, out) =
-        match args.command {
-            TrainCommand::Ner {
-                data,
-                holdout,
-                every,
-                holdout_weight,
-                dev,
-                epochs,
-                seed,
-                word_dropout,
-                out,
-            } => (
-                data,
-                holdout,
-                every,
-                holdout_weight,
-                dev,
-                epochs,
-                seed,
-                word_dropout,
-                out,
-            ),
-            TrainCommand::Df { corpus, out } => return run_train_df(&corpus, &out),
-        };
+    match args.command {
+        TrainCommand::Ner(args) => run_train_ner(args),
+        TrainCommand::Df { corpus, out } => run_train_df(&corpus, &out),
+    }
+}
+
+/// Runs `docsift train ner`.
+fn run_train_ner(args: TrainNerArgs) -> ExitCode {
+    let TrainNerArgs {
+        data,
+        holdout,
+        every,
+        holdout_weight,
+        dev,
+        epochs,
+        seed,
+        word_dropout,
+        out,
+    } = args;
     let mut train_docs = Vec::new();
     let mut dev_sets: Vec<(String, Vec<conll::Document>)> = Vec::new();
     for path in &data {
@@ -433,4 +431,25 @@ fn print_report<R: serde::Serialize>(report: &R, json: bool, table: fn(&R) -> St
         print!("{}", table(report));
     }
     ExitCode::SUCCESS
+}
+
+/// Reads a JSON-lines file (one value a line, blank lines skipped); a line
+/// that does not parse is an `InvalidData` error naming its number.
+fn read_json_lines<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+) -> std::io::Result<Vec<T>> {
+    let text = std::fs::read_to_string(path)?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(serde_json::from_str(line).map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("line {}: {e}", n + 1),
+            )
+        })?);
+    }
+    Ok(out)
 }

@@ -95,21 +95,11 @@ struct PredictionLine {
 
 /// Reads a JSON-lines predictions file into (set, id) → score.
 pub fn read_predictions(path: &Path) -> std::io::Result<BTreeMap<(String, String), f64>> {
-    let text = std::fs::read_to_string(path)?;
-    let mut out = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let p: PredictionLine = serde_json::from_str(line).map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("line {}: {e}", n + 1),
-            )
-        })?;
-        out.insert((p.set, p.id), p.score);
-    }
-    Ok(out)
+    let lines: Vec<PredictionLine> = super::read_json_lines(path)?;
+    Ok(lines
+        .into_iter()
+        .map(|p| ((p.set, p.id), p.score))
+        .collect())
 }
 
 /// The figures of one set.
