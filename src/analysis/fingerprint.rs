@@ -140,15 +140,14 @@ impl BitCounts {
     }
 }
 
-/// SimHash over word 3-shingles of the normalised text.
-pub(crate) fn simhash(normalized: &str) -> u64 {
-    let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+/// SimHash over word 3-shingles of the normalised text's words.
+fn simhash_of_words(words: &[&str]) -> u64 {
     if words.is_empty() {
         return 0;
     }
     let mut counts = BitCounts::new();
     if words.len() < 3 {
-        counts.add(fnv1a64_joined(&words));
+        counts.add(fnv1a64_joined(words));
     } else {
         for w in words.windows(3) {
             counts.add(fnv1a64_joined(w));
@@ -167,17 +166,23 @@ pub(crate) fn compute(masked: &str) -> Fingerprint {
         .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
         .map(char::from)
         .collect();
+    let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
     Fingerprint {
         content_hash,
-        simhash: simhash(&normalized),
-        words: u32::try_from(normalized.split(' ').filter(|w| !w.is_empty()).count())
-            .unwrap_or(u32::MAX),
+        simhash: simhash_of_words(&words),
+        words: u32::try_from(words.len()).unwrap_or(u32::MAX),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SimHash over word 3-shingles of a normalised text.
+    fn simhash(normalized: &str) -> u64 {
+        let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+        simhash_of_words(&words)
+    }
 
     #[test]
     fn fnv_reference_values() {
