@@ -1475,13 +1475,21 @@ async fn query_language_phrase_highlights_and_syntax_errors_over_grpc() {
         .expect("search")
         .into_inner();
     let q4 = response.hits.iter().find(|h| h.id == "q4").expect("q4");
-    let body = q4.highlights.iter().find(|h| h.field == "body").expect("body");
+    let body = q4
+        .highlights
+        .iter()
+        .find(|h| h.field == "body")
+        .expect("body");
     let spans: Vec<&str> = body
         .spans
         .iter()
         .map(|s| &body.fragment[s.begin as usize..s.end as usize])
         .collect();
-    assert_eq!(spans, ["peace process and the talks"], "the sloppy phrase as one span");
+    assert_eq!(
+        spans,
+        ["peace process and the talks"],
+        "the sloppy phrase as one span"
+    );
 
     // An empty query with facets: who is mentioned most in the corpus.
     let response = server
@@ -1575,8 +1583,16 @@ async fn pages_stay_complete_while_documents_are_ingested() {
             // Between pages: a document that ranks first (most storms, the
             // latest date) and one that ranks last.
             for (id, text, d) in [
-                (format!("new-top-{order:?}-{round}"), "Storm storm storm storm storm storm.", 100),
-                (format!("new-low-{order:?}-{round}"), "A storm, and a long story about the weather of the coast and the rain that kept falling on the hills all week.", -100),
+                (
+                    format!("new-top-{order:?}-{round}"),
+                    "Storm storm storm storm storm storm.",
+                    100,
+                ),
+                (
+                    format!("new-low-{order:?}-{round}"),
+                    "A storm, and a long story about the weather of the coast and the rain that kept falling on the hills all week.",
+                    -100,
+                ),
             ] {
                 let mut document = text_document(&id, text);
                 document.published_at = Some(day(d));
@@ -1735,5 +1751,4 @@ async fn two_watchers_each_get_every_match_exactly_once() {
             tokio::time::timeout(std::time::Duration::from_millis(300), stream.message()).await;
         assert!(extra.is_err(), "nothing more: {extra:?}");
     }
-
 }

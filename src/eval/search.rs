@@ -38,8 +38,8 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{AnalyzeOptions, Content, DocumentInput, Engine, IngestOptions};
 use crate::search::page_token::PageTokens;
 use crate::search::{Filter, Order, SearchRequest, plain_text_query};
-use crate::store::{ContentType, DEFAULT_TENANT};
 use crate::store::memory::{MemoryStore, MemoryStoreConfig};
+use crate::store::{ContentType, DEFAULT_TENANT};
 
 /// How many hits of each query are ranked (and scored by MAP).
 pub const DEPTH: usize = 1000;
@@ -128,9 +128,7 @@ pub fn parse_qrels(text: &str) -> BTreeMap<usize, HashMap<String, i32>> {
         let (Ok(query), Ok(grade)) = (query.parse::<usize>(), grade.parse::<i32>()) else {
             continue;
         };
-        out.entry(query)
-            .or_default()
-            .insert(doc.to_string(), grade);
+        out.entry(query).or_default().insert(doc.to_string(), grade);
     }
     out
 }

@@ -202,8 +202,14 @@ mod tests {
             plain_text_query("What is the /destalling/ effect (lift) of a +slipstream -- AND OR?"),
             "what destalling effect lift slipstream"
         );
-        assert_eq!(plain_text_query("To be, or NOT to be"), "to be or not to be");
-        assert_eq!(plain_text_query("title:\"Zürich\"~2 x*"), "title zürich 2 x");
+        assert_eq!(
+            plain_text_query("To be, or NOT to be"),
+            "to be or not to be"
+        );
+        assert_eq!(
+            plain_text_query("title:\"Zürich\"~2 x*"),
+            "title zürich 2 x"
+        );
         assert_eq!(plain_text_query(" -- "), "");
     }
 }

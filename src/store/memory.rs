@@ -44,7 +44,7 @@ use std::time::Duration;
 use chrono::Utc;
 use parking_lot::{Condvar, Mutex, RwLock};
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Bm25StatisticsProvider, Occur, Query};
+use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query};
 use tantivy::schema::Term;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher};
 use tokio::sync::{mpsc, watch as tokio_watch};
@@ -623,7 +623,8 @@ impl Inner {
                 let total = hits.len() as u64;
                 if let Some(after) = &request.after {
                     let start = hits.partition_point(|(doc, score)| {
-                        compare_key(request.order, doc, *score, after) != std::cmp::Ordering::Greater
+                        compare_key(request.order, doc, *score, after)
+                            != std::cmp::Ordering::Greater
                     });
                     hits.drain(..start);
                 }
@@ -1221,7 +1222,9 @@ impl Store for MemoryStore {
             ])),
             None => like,
         };
-        let mut hits = self.inner.matches(&searcher, &searcher, tenant, &*query, true)?;
+        let mut hits = self
+            .inner
+            .matches(&searcher, &searcher, tenant, &*query, true)?;
         hits.retain(|(doc, _)| Some(doc.id.as_str()) != exclude);
         sort_by_score(&mut hits);
         let hits = hits

@@ -8,14 +8,14 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use std::collections::HashMap;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use std::collections::HashMap;
 
 use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::{
-    FAST, Field, Term, INDEXED, IndexRecordOption, STRING, Schema, TantivyDocument, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TantivyDocument, Term,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,

@@ -172,20 +172,7 @@ impl QueryBuilder {
         }
         let simple = is_simple(&ast);
         let mut highlight = HighlightTerms::default();
-        let mut ast = self.rewrite(ast, false, &mut highlight)?;
-        // "-storm" alone means everything but storms, as in the search
-        // engines users know; tantivy refuses a purely negative query.
-        if let UserInputAst::Clause(clauses) = &mut ast
-            && !clauses.is_empty()
-            && clauses
-                .iter()
-                .all(|(occur, _)| *occur == Some(query_grammar::Occur::MustNot))
-        {
-            clauses.push((
-                Some(query_grammar::Occur::Should),
-                UserInputAst::Leaf(Box::new(UserInputLeaf::All)),
-            ));
-        }
+        let ast = self.rewrite(ast, false, &mut highlight)?;
         let query = self
             .parser
             .build_query_from_user_input_ast(ast)
@@ -213,6 +200,21 @@ impl QueryBuilder {
                 for (occur, child) in children {
                     let child_negated = negated ^ (occur == Some(query_grammar::Occur::MustNot));
                     out.push((occur, self.rewrite(child, child_negated, highlight)?));
+                }
+                // "-storm" alone means everything but storms, as in the
+                // search engines users know, and so does the "NOT storm" of
+                // "flood AND NOT storm", which the grammar makes a clause
+                // of its own; tantivy matches nothing with a purely
+                // negative clause.
+                if !out.is_empty()
+                    && out
+                        .iter()
+                        .all(|(occur, _)| *occur == Some(query_grammar::Occur::MustNot))
+                {
+                    out.push((
+                        Some(query_grammar::Occur::Should),
+                        UserInputAst::Leaf(Box::new(UserInputLeaf::All)),
+                    ));
                 }
                 Ok(UserInputAst::Clause(out))
             }
@@ -729,7 +731,10 @@ fn dangling_operator(query: &str) -> String {
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut quoted = false;
     let mut start = None;
-    for (pos, c) in query.char_indices().chain(std::iter::once((query.len(), ' '))) {
+    for (pos, c) in query
+        .char_indices()
+        .chain(std::iter::once((query.len(), ' ')))
+    {
         if c == '"' {
             quoted = !quoted;
         }

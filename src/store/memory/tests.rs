@@ -645,6 +645,9 @@ async fn query_syntax() {
         ("air AND travel", &["talks"]),
         ("gaza OR cairo", &["strikes", "talks"]),
         ("air NOT travel", &["strikes"]),
+        ("air AND NOT travel", &["strikes"]),
+        ("(gaza OR cairo) AND NOT ceasefire", &["strikes"]),
+        ("(gaza OR cairo) AND (NOT ceasefire)", &["strikes"]),
         ("(gaza OR cairo) AND ceasefire", &["talks"]),
         ("ceasef*", &["talks"]),
         ("negotiat*", &["talks"]),
@@ -989,7 +992,11 @@ async fn pages_are_stable_and_complete() {
             break;
         };
         req = next;
-        let body = if round % 2 == 0 { "peace ".repeat(9) } else { "peace and war ".repeat(30) };
+        let body = if round % 2 == 0 {
+            "peace ".repeat(9)
+        } else {
+            "peace and war ".repeat(30)
+        };
         let seq = put(&store, "t", doc(&format!("new{round}"), "T", &body)).seq;
         store.wait_visible(seq).await.expect("visible");
         round += 1;
@@ -1004,7 +1011,11 @@ async fn pages_are_stable_and_complete() {
     none.limit = 0;
     let results = store.search("t", &none).expect("s");
     assert!(results.hits.is_empty());
-    assert_eq!(results.total, 23 + round as u64, "the new documents count too");
+    assert_eq!(
+        results.total,
+        23 + round as u64,
+        "the new documents count too"
+    );
 }
 
 // ------------------------------------------------------------- highlights
