@@ -1644,8 +1644,10 @@ async fn pages_stay_complete_while_documents_are_ingested() {
 
 #[tokio::test]
 async fn two_watchers_each_get_every_match_exactly_once() {
-    let mut config = docsift::config::Config::default();
-    config.refresh_interval_ms = 20;
+    let config = docsift::config::Config {
+        refresh_interval_ms: 20,
+        ..Default::default()
+    };
     let server = TestServer::start_with(config).await;
     let watch = |query: &str, tags: Vec<String>| {
         let mut client = server.search();
