@@ -1495,7 +1495,12 @@ async fn query_language_phrase_highlights_and_syntax_errors_over_grpc() {
     let response = server
         .search()
         .search(pb::SearchRequest {
-            facets: vec!["entity.PERSON".into(), "entity.LOCATION".into()],
+            facets: vec![
+                "entity.PERSON".into(),
+                "entity.LOCATION".into(),
+                "speaker".into(),
+                "keyphrase".into(),
+            ],
             page_size: 1,
             ..Default::default()
         })
@@ -1517,6 +1522,8 @@ async fn query_language_phrase_highlights_and_syntax_errors_over_grpc() {
     };
     assert!(values("entity.PERSON").contains(&("Angela Merkel".to_string(), 1)));
     assert!(values("entity.LOCATION").contains(&("Geneva".to_string(), 1)));
+    assert!(values("speaker").contains(&("Angela Merkel".to_string(), 1)));
+    assert!(!values("keyphrase").is_empty());
 
     // Malformed queries: INVALID_ARGUMENT on `query`, naming the position.
     for (query, at) in [

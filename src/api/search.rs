@@ -97,7 +97,7 @@ impl pb::search_server::Search for SearchApi {
                 Error::invalid(
                     format!("facets[{i}]"),
                     format!(
-                        "unknown facet {name:?}; use language, tags, source, keyphrase or entity.TYPE (entity.PERSON, entity.ORGANIZATION, entity.LOCATION, ...)"
+                        "unknown facet {name:?}; use language, tags, source, keyphrase, speaker or entity.TYPE (entity.PERSON, entity.ORGANIZATION, entity.LOCATION, ...)"
                     ),
                 )
             })?;

@@ -60,6 +60,8 @@ pub enum FacetField {
     Entity(EntityType),
     /// Key phrases (lower-cased).
     KeyPhrase,
+    /// The speakers of quotes (canonical names): who is quoted most.
+    Speaker,
 }
 
 impl FacetField {
@@ -70,6 +72,7 @@ impl FacetField {
             "tags" | "tag" => Some(FacetField::Tags),
             "source" => Some(FacetField::Source),
             "keyphrase" | "keyphrases" => Some(FacetField::KeyPhrase),
+            "speaker" | "speakers" => Some(FacetField::Speaker),
             other => other
                 .strip_prefix("entity.")
                 .and_then(EntityType::parse)

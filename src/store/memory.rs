@@ -900,6 +900,14 @@ fn facet_values(doc: &StoredDocument, field: FacetField) -> Vec<String> {
             .filter(|entity| entity.entity_type == entity_type)
             .map(|entity| entity.name.clone())
             .collect(),
+        FacetField::Speaker => doc
+            .analysis
+            .quotes
+            .iter()
+            .map(|quote| quote.speaker.trim())
+            .filter(|speaker| !speaker.is_empty())
+            .map(str::to_string)
+            .collect(),
         FacetField::KeyPhrase => doc
             .analysis
             .keyphrases

@@ -873,6 +873,7 @@ async fn facets_count_the_whole_result_set() {
             FacetField::Entity(EntityType::Location),
         ),
         ("keyphrase".into(), FacetField::KeyPhrase),
+        ("speaker".into(), FacetField::Speaker),
     ];
     let results = store.search("t", &req).expect("search");
     assert_eq!(results.hits.len(), 1);
@@ -911,11 +912,22 @@ async fn facets_count_the_whole_result_set() {
         facet("keyphrase"),
         pairs(&[("air strikes", 1), ("ceasefire talks", 1), ("réforme", 1)])
     );
+    assert_eq!(
+        facet("speaker"),
+        pairs(&[("Antony Blinken", 1), ("Ben Rhodes", 1)])
+    );
     // The names come back in the order asked.
     let names: Vec<&str> = results.facets.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["language", "tags", "source", "entity.LOCATION", "keyphrase"]
+        [
+            "language",
+            "tags",
+            "source",
+            "entity.LOCATION",
+            "keyphrase",
+            "speaker"
+        ]
     );
 }
 
