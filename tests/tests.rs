@@ -1491,6 +1491,45 @@ async fn query_language_phrase_highlights_and_syntax_errors_over_grpc() {
         "the sloppy phrase as one span"
     );
 
+    // Highlight spans in the offset unit asked for.
+    ingest_titled(
+        &server,
+        "q5",
+        "Café talks",
+        "Café owners in Zürich 🇨🇭 said the ceasefire held.",
+    )
+    .await;
+    for unit in [
+        pb::OffsetUnit::Utf8,
+        pb::OffsetUnit::Utf16,
+        pb::OffsetUnit::CodePoint,
+    ] {
+        let response = server
+            .search()
+            .search(pb::SearchRequest {
+                query: "ceasefire".into(),
+                highlight: Some(pb::HighlightOptions {
+                    offset_unit: unit as i32,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await
+            .expect("search")
+            .into_inner();
+        let body = response.hits[0]
+            .highlights
+            .iter()
+            .find(|h| h.field == "body")
+            .expect("body highlight");
+        let spans: Vec<String> = body
+            .spans
+            .iter()
+            .map(|s| slice_in_unit(&body.fragment, *s, unit))
+            .collect();
+        assert_eq!(spans, ["ceasefire"], "{unit:?}");
+    }
+
     // An empty query with facets: who is mentioned most in the corpus.
     let response = server
         .search()
@@ -1507,7 +1546,7 @@ async fn query_language_phrase_highlights_and_syntax_errors_over_grpc() {
         .await
         .expect("facets")
         .into_inner();
-    assert_eq!(response.total_size, 4, "counted over the whole corpus");
+    assert_eq!(response.total_size, 5, "counted over the whole corpus");
     assert_eq!(response.hits.len(), 1);
     let values = |field: &str| -> Vec<(String, u64)> {
         response
