@@ -50,15 +50,17 @@ and sets the BLAS/OpenMP thread counts to 1.
 
 With --quality DIR (the eval root, e.g. ../shared/eval), key phrases and
 sentiment are compared: yake (n=3, top 10) on DIR/keyphrase/kpcrowd/docs and
-vaderSentiment (compound) on every DIR/sentiment/vader_gt/*_GroundTruth.txt.
+vaderSentiment (compound) on every DIR/sentiment/vader_gt/*_GroundTruth.txt,
+and search: bm25s (with PyStemmer's English stemmer) on DIR/search/cranfield.
 Their outputs are written as JSON lines and scored by `docsift eval
-keyphrases --predictions` / `docsift eval sentiment --predictions`, the same
-code that scores docsift's own output (F1@10 with stemmed exact match;
-Pearson r with the mean rating). --only-quality skips the rest.
+keyphrases|sentiment|search --predictions`, the same code that scores
+docsift's own output (F1@10 with stemmed exact match; Pearson r with the mean
+rating; nDCG@10 and MAP). --only-quality skips the rest; --quality-parts
+picks some of keyphrases, sentiment and search.
 
 Usage: bench/peers.sh [--docs N] [--search-docs N] [--json] [--docsift PATH] [--corpus DIR]
                       [--langid DIR [--langid-limit N] [--only-langid]]
-                      [--quality DIR [--only-quality]]
+                      [--quality DIR [--only-quality] [--quality-parts LIST]]
 No timing is asserted anywhere: the script reports, it never fails on a figure.
 """
 
@@ -594,19 +596,19 @@ def print_langid(report: dict, cpus: list[int]) -> None:
 
 # --- quality: key phrases and sentiment ---------------------------------------
 
-def compare_quality(binary: Path, root: Path) -> dict:
+def compare_quality(binary: Path, root: Path, parts: set[str]) -> dict:
     """Key phrases (yake n=3 top 10) and sentiment (VADER compound) scored by
     `docsift eval keyphrases/sentiment --predictions`, the very code that
     scores docsift, next to docsift's own figures from the same commands."""
-    import yake
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
     kp_dir = root / "keyphrase" / "kpcrowd"
     vader_dir = root / "sentiment" / "vader_gt"
     out: dict = {"dir": str(root)}
+    if "search" in parts:
+        out["search"] = compare_search(binary, root)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        if (kp_dir / "docs").is_dir():
+        if "keyphrases" in parts and (kp_dir / "docs").is_dir():
+            import yake
             extractor = yake.KeywordExtractor(lan="en", n=3, top=10)
             lines = []
             start = time.perf_counter()
@@ -630,7 +632,8 @@ def compare_quality(binary: Path, root: Path) -> dict:
                     "recall": own["recall"], "docs_per_s": own["docs_per_s"]},
                 "documents": None if own is None else own["documents"],
             }
-        if vader_dir.is_dir():
+        if "sentiment" in parts and vader_dir.is_dir():
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
             analyzer = SentimentIntensityAnalyzer()
             lines = []
             rates = {}
@@ -666,6 +669,80 @@ def compare_quality(binary: Path, root: Path) -> dict:
     return out
 
 
+def cranfield_records(text: str) -> list[tuple[str, dict[str, str]]]:
+    """Splits a SMART-format file (cran.all.1400, cran.qry) as `docsift eval
+    search` does: each `.I` line starts a record, each `.X` line a field,
+    whose lines are trimmed and joined by spaces."""
+    records: list[tuple[str, dict[str, str]]] = []
+    field = None
+    for line in text.splitlines():
+        if line.startswith(".I"):
+            records.append((line[2:].strip(), {}))
+            field = None
+        elif len(line) == 2 and line[0] == "." and line[1].isupper():
+            field = line[1]
+        elif field is not None and records:
+            fields = records[-1][1]
+            fields[field] = (fields.get(field, "") + " " + line.strip()).strip()
+    return records
+
+
+def bm25s_cranfield(binary: Path, cran: Path, tmp_path: Path) -> dict:
+    """bm25s (its defaults: Lucene's BM25 with k1 1.5, b 0.75, the English
+    stop words of Lucene, tokens of two or more word characters) with the
+    Snowball English stemmer of PyStemmer, on the same 1,398 documents
+    (title and text as one field) and 225 queries as `docsift eval search`,
+    ranked to depth 1000 and scored by `docsift eval search --predictions`."""
+    import bm25s
+    import Stemmer
+
+    docs = []
+    for number, fields in cranfield_records((cran / "cran.all.1400").read_text()):
+        title, body = fields.get("T", ""), fields.get("W", "")
+        if title or body:
+            docs.append((number.lstrip("0"), f"{title} {body}".strip()))
+    queries = [f.get("W", "") for _, f in cranfield_records((cran / "cran.qry").read_text())]
+    stemmer = Stemmer.Stemmer("english")
+    start = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize([t for _, t in docs], stopwords="en", stemmer=stemmer,
+                                   show_progress=False), show_progress=False)
+    index_s = time.perf_counter() - start
+    depth = min(1000, len(docs))
+    start = time.perf_counter()
+    tokens = bm25s.tokenize(queries, stopwords="en", stemmer=stemmer, return_ids=False,
+                            show_progress=False)
+    results, _scores = retriever.retrieve(tokens, k=depth, show_progress=False, n_threads=1)
+    search_s = time.perf_counter() - start
+    pred = tmp_path / "bm25s.jsonl"
+    with pred.open("w") as f:
+        for i, row in enumerate(results):
+            f.write(json.dumps({"query": i + 1, "docs": [docs[int(j)][0] for j in row]}) + "\n")
+    report = run_docsift(binary, ["search", "--cranfield", str(cran), "--predictions", str(pred)], "eval")
+    return None if report is None else {
+        "ndcg_at_10": report["ndcg_at_10"], "map": report["map"], "depth": report["depth"],
+        "docs_per_s": len(docs) / index_s, "queries_per_s": len(queries) / search_s}
+
+
+def compare_search(binary: Path, root: Path) -> dict | None:
+    """bm25s and docsift on Cranfield, both scored by `docsift eval search`."""
+    cran = root / "search" / "cranfield"
+    if not (cran / "cran.all.1400").is_file():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        peer = bm25s_cranfield(binary, cran, Path(tmp))
+    own = run_docsift(binary, ["search", "--cranfield", str(cran)], "eval")
+    return {
+        "bm25s": peer,
+        "docsift": None if own is None else {
+            "ndcg_at_10": own["ndcg_at_10"], "map": own["map"], "depth": own["depth"],
+            "docs_per_s": own["ingest_docs_per_s"], "queries_per_s": own["queries_per_s"]},
+        "queries": None if own is None else own["queries"],
+        "documents": None if own is None else own["documents"],
+        "gains": None if own is None else own["gains"],
+    }
+
+
 def print_quality(report: dict) -> None:
     """The quality table: key phrases and sentiment, peer next to docsift."""
     print(f"\nQuality on {report['dir']}, every figure computed by docsift's scorer "
@@ -682,6 +759,17 @@ def print_quality(report: dict) -> None:
                       f"{fmt(r['docs_per_s'], 'docs/s')} docs/s")
         if kp["yake"] and kp["docsift"] and kp["yake"]["f1"] > 0:
             print(f"  docsift/yake F1@10: {kp['docsift']['f1'] / kp['yake']['f1']:.2f}x")
+    search = report.get("search")
+    if search:
+        print(f"\nsearch, Cranfield ({search['documents']} docs, {search['queries']} queries; gains "
+              f"{search['gains']}): nDCG@10, MAP to depth 1000, docs/s indexed, queries/s")
+        for tool in ("bm25s", "docsift"):
+            r = search[tool]
+            if r is None:
+                print(f"  {tool:<8} n/a")
+            else:
+                print(f"  {tool:<8} nDCG@10 {r['ndcg_at_10']:.4f}  MAP {r['map']:.4f}  "
+                      f"{fmt(r['docs_per_s'], 'docs/s')} docs/s  {fmt(r['queries_per_s'], 'q/s')} queries/s")
     sets = report.get("sentiment")
     if sets:
         print("\nsentiment, VADER's rated sets: Pearson r of the score (VADER: compound; docsift: "
@@ -715,6 +803,9 @@ def main() -> None:
     parser.add_argument("--quality", type=Path, metavar="DIR",
                         help="also compare quality on the eval data in DIR (keyphrase/kpcrowd: yake n=3 "
                              "top 10; sentiment/vader_gt: VADER), scored by `docsift eval`")
+    parser.add_argument("--quality-parts", default="keyphrases,sentiment,search",
+                        help="which quality comparisons to run, comma-separated "
+                             "(default: keyphrases,sentiment,search)")
     parser.add_argument("--only-quality", action="store_true",
                         help="only the quality comparison (needs --quality)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -739,7 +830,8 @@ def main() -> None:
     if args.langid is not None:
         report["langid"] = compare_langid(args.docsift, args.langid, args.langid_limit)
     if args.quality is not None:
-        report["quality"] = compare_quality(args.docsift, args.quality)
+        parts = {p.strip() for p in args.quality_parts.split(",") if p.strip()}
+        report["quality"] = compare_quality(args.docsift, args.quality, parts)
 
     if args.json:
         print(json.dumps(report, indent=2))

@@ -16,13 +16,15 @@
 #
 # With --quality DIR (the eval root, e.g. ../shared/eval) it also compares
 # key phrases (yake n=3, top 10, on DIR/keyphrase/kpcrowd) and sentiment
-# (VADER's compound on DIR/sentiment/vader_gt) with docsift's: the peers'
-# outputs are scored by `docsift eval keyphrases|sentiment --predictions`, the
-# very code that scores docsift. --only-quality skips the rest.
+# (VADER's compound on DIR/sentiment/vader_gt) and search relevance (bm25s
+# with PyStemmer's English stemmer on DIR/search/cranfield) with docsift's:
+# the peers' outputs are scored by `docsift eval keyphrases|sentiment|search
+# --predictions`, the very code that scores docsift. --only-quality skips the
+# rest; --quality-parts search (comma-separated) runs only some of them.
 #
 # Usage: bash bench/peers.sh [--docs N] [--json] [--corpus DIR]
 #                            [--langid DIR [--langid-limit N] [--only-langid]]
-#                            [--quality DIR [--only-quality]]
+#                            [--quality DIR [--only-quality] [--quality-parts LIST]]
 #
 # Environment (all optional):
 #   PYTHON            interpreter that creates the venv (default: python3)
@@ -45,6 +47,8 @@ PIP_PINS=(
   "yake"
   "tantivy"
   "lingua-language-detector==2.*"
+  "bm25s==0.3.*"
+  "PyStemmer"
 )
 
 log() { printf '=== peers: %s\n' "$*" >&2; }

@@ -109,7 +109,8 @@ fn request(query: &str, facets: Vec<(String, FacetField)>) -> SearchRequest {
     SearchRequest {
         query: query.to_string(),
         filter: Filter::default(),
-        offset: 0,
+        after: None,
+        stats: None,
         limit: 10,
         order: Order::Relevance,
         facets,

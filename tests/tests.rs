@@ -1356,3 +1356,447 @@ async fn dedupe_reports_a_syndicated_copy_as_a_duplicate_over_grpc() {
         .into_inner();
     assert_eq!(stored.result(), pb::IngestResult::Created);
 }
+
+/// The ids a query finds, sorted, or its error.
+async fn search_ids(server: &TestServer, query: &str) -> Result<Vec<String>, tonic::Status> {
+    let response = server
+        .search()
+        .search(pb::SearchRequest {
+            query: query.into(),
+            page_size: 100,
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    let mut ids: Vec<String> = response.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    Ok(ids)
+}
+
+async fn ingest_titled(server: &TestServer, id: &str, title: &str, text: &str) {
+    let mut document = text_document(id, text);
+    document.title = title.into();
+    server
+        .documents()
+        .ingest(pb::IngestRequest {
+            document: Some(document),
+            options: wait_for(),
+        })
+        .await
+        .expect("ingest");
+}
+
+#[tokio::test]
+async fn query_language_phrase_highlights_and_syntax_errors_over_grpc() {
+    let server = TestServer::start().await;
+    let docs = [
+        (
+            "q1",
+            "Peace talks resume",
+            "Officials said the peace talks in Geneva resumed on Monday after a week of delays.",
+        ),
+        (
+            "q2",
+            "Summit on trade",
+            "Talks about trade filled the summit. Peace, officials said, can wait for another day.",
+        ),
+        (
+            "q3",
+            "Merkel speaks",
+            "\"We will not back down,\" Angela Merkel said in Berlin on Tuesday.",
+        ),
+        (
+            "q4",
+            "Process stalls",
+            "The peace process and the talks have stalled again, diplomats said.",
+        ),
+    ];
+    for (id, title, text) in docs {
+        ingest_titled(&server, id, title, text).await;
+    }
+    // (query, the ids it finds)
+    let cases: [(&str, &[&str]); 12] = [
+        ("\"peace talks\"", &["q1"]),
+        ("\"peace talks\"~1", &["q1"]),
+        ("\"peace talks\"~5", &["q1", "q4"]),
+        ("peace -geneva", &["q2", "q4"]),
+        ("+peace +summit", &["q2"]),
+        ("(geneva OR berlin) AND NOT merkel", &["q1"]),
+        ("stall*", &["q4"]),
+        ("title:peace", &["q1"]),
+        ("body:geneva OR title:trade", &["q1", "q2"]),
+        ("speaker:merkel", &["q3"]),
+        ("person:\"angela merkel\"", &["q3"]),
+        ("place:berlin", &["q3"]),
+    ];
+    for (query, expected) in cases {
+        let ids = search_ids(&server, query).await.expect(query);
+        assert_eq!(ids, expected, "{query:?}");
+    }
+
+    // A phrase query highlights the phrase, never its words elsewhere (q1's
+    // body has "peace talks" once; "talks" or "peace" alone are not marked).
+    let response = server
+        .search()
+        .search(pb::SearchRequest {
+            query: "\"peace talks\" OR delays".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    let hit = &response.hits[0];
+    assert_eq!(hit.id, "q1");
+    let mut marked = Vec::new();
+    for h in &hit.highlights {
+        for s in &h.spans {
+            marked.push((
+                h.field.clone(),
+                h.fragment[s.begin as usize..s.end as usize].to_lowercase(),
+            ));
+        }
+    }
+    marked.sort();
+    assert_eq!(
+        marked,
+        [
+            ("body".to_string(), "delays".to_string()),
+            ("body".to_string(), "peace talks".to_string()),
+            ("title".to_string(), "peace talks".to_string()),
+        ]
+    );
+    let response = server
+        .search()
+        .search(pb::SearchRequest {
+            query: "\"peace talks\"~5".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    let q4 = response.hits.iter().find(|h| h.id == "q4").expect("q4");
+    let body = q4
+        .highlights
+        .iter()
+        .find(|h| h.field == "body")
+        .expect("body");
+    let spans: Vec<&str> = body
+        .spans
+        .iter()
+        .map(|s| &body.fragment[s.begin as usize..s.end as usize])
+        .collect();
+    assert_eq!(
+        spans,
+        ["peace process and the talks"],
+        "the sloppy phrase as one span"
+    );
+
+    // Highlight spans in the offset unit asked for.
+    ingest_titled(
+        &server,
+        "q5",
+        "Café talks",
+        "Café owners in Zürich 🇨🇭 said the ceasefire held.",
+    )
+    .await;
+    for unit in [
+        pb::OffsetUnit::Utf8,
+        pb::OffsetUnit::Utf16,
+        pb::OffsetUnit::CodePoint,
+    ] {
+        let response = server
+            .search()
+            .search(pb::SearchRequest {
+                query: "ceasefire".into(),
+                highlight: Some(pb::HighlightOptions {
+                    offset_unit: unit as i32,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .await
+            .expect("search")
+            .into_inner();
+        let body = response.hits[0]
+            .highlights
+            .iter()
+            .find(|h| h.field == "body")
+            .expect("body highlight");
+        let spans: Vec<String> = body
+            .spans
+            .iter()
+            .map(|s| slice_in_unit(&body.fragment, *s, unit))
+            .collect();
+        assert_eq!(spans, ["ceasefire"], "{unit:?}");
+    }
+
+    // An empty query with facets: who is mentioned most in the corpus.
+    let response = server
+        .search()
+        .search(pb::SearchRequest {
+            facets: vec![
+                "entity.PERSON".into(),
+                "entity.LOCATION".into(),
+                "speaker".into(),
+                "keyphrase".into(),
+            ],
+            page_size: 1,
+            ..Default::default()
+        })
+        .await
+        .expect("facets")
+        .into_inner();
+    assert_eq!(response.total_size, 5, "counted over the whole corpus");
+    assert_eq!(response.hits.len(), 1);
+    let values = |field: &str| -> Vec<(String, u64)> {
+        response
+            .facets
+            .iter()
+            .find(|f| f.field == field)
+            .expect("facet")
+            .values
+            .iter()
+            .map(|v| (v.value.clone(), v.count))
+            .collect()
+    };
+    assert!(values("entity.PERSON").contains(&("Angela Merkel".to_string(), 1)));
+    assert!(values("entity.LOCATION").contains(&("Geneva".to_string(), 1)));
+    assert!(values("speaker").contains(&("Angela Merkel".to_string(), 1)));
+    assert!(!values("keyphrase").is_empty());
+
+    // Malformed queries: INVALID_ARGUMENT on `query`, naming the position.
+    for (query, at) in [
+        ("title:(peace", "at byte 12"),
+        ("\"unclosed", "at byte 9"),
+        ("peace AND", "at byte 6"),
+        ("a OR OR b", "at byte 2"),
+        ("gaza)", "at byte 4"),
+    ] {
+        let err = search_ids(&server, query).await.expect_err(query);
+        assert_eq!(err.code(), Code::InvalidArgument, "{query:?}");
+        assert_eq!(bad_field(&err).as_deref(), Some("query"), "{query:?}");
+        assert!(err.message().contains(at), "{query:?}: {}", err.message());
+    }
+}
+
+#[tokio::test]
+async fn pages_stay_complete_while_documents_are_ingested() {
+    let server = TestServer::start().await;
+    let mut documents = server.documents();
+    let day = |d: i64| prost_types::Timestamp {
+        seconds: 1_700_000_000 + d * 86_400,
+        nanos: 0,
+    };
+    for i in 0..12i64 {
+        let mut document = text_document(
+            &format!("old-{i:02}"),
+            &format!(
+                "{} hit the coast near Lisbon, officials said on day {i}.",
+                "Storm ".repeat(1 + (i as usize) % 3)
+            ),
+        );
+        document.published_at = Some(day(i));
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(document),
+                options: wait_for(),
+            })
+            .await
+            .expect("ingest");
+    }
+    for order in [pb::SearchOrder::Relevance, pb::SearchOrder::PublishedAtDesc] {
+        let mut seen = Vec::new();
+        let mut token = String::new();
+        let mut round = 0;
+        loop {
+            let page = server
+                .search()
+                .search(pb::SearchRequest {
+                    query: "storm".into(),
+                    page_size: 3,
+                    page_token: token.clone(),
+                    order_by: order as i32,
+                    ..Default::default()
+                })
+                .await
+                .expect("page")
+                .into_inner();
+            seen.extend(page.hits.iter().map(|h| h.id.clone()));
+            if page.next_page_token.is_empty() {
+                break;
+            }
+            token = page.next_page_token;
+            // Between pages: a document that ranks first (most storms, the
+            // latest date) and one that ranks last.
+            for (id, text, d) in [
+                (
+                    format!("new-top-{order:?}-{round}"),
+                    "Storm storm storm storm storm storm.",
+                    100,
+                ),
+                (
+                    format!("new-low-{order:?}-{round}"),
+                    "A storm, and a long story about the weather of the coast and the rain that kept falling on the hills all week.",
+                    -100,
+                ),
+            ] {
+                let mut document = text_document(&id, text);
+                document.published_at = Some(day(d));
+                documents
+                    .ingest(pb::IngestRequest {
+                        document: Some(document),
+                        options: wait_for(),
+                    })
+                    .await
+                    .expect("ingest between pages");
+            }
+            round += 1;
+        }
+        let old: Vec<&String> = seen.iter().filter(|id| id.starts_with("old-")).collect();
+        let mut unique = old.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), old.len(), "{order:?}: no repeats in {seen:?}");
+        assert_eq!(old.len(), 12, "{order:?}: no omissions in {seen:?}");
+    }
+
+    // A token that was altered is refused, naming the field.
+    let first = server
+        .search()
+        .search(pb::SearchRequest {
+            query: "storm".into(),
+            page_size: 2,
+            ..Default::default()
+        })
+        .await
+        .expect("search")
+        .into_inner();
+    let mut token = first.next_page_token.into_bytes();
+    let at = token.len() / 2;
+    token[at] = if token[at] == b'A' { b'B' } else { b'A' };
+    let err = server
+        .search()
+        .search(pb::SearchRequest {
+            query: "storm".into(),
+            page_size: 2,
+            page_token: String::from_utf8(token).expect("ascii"),
+            ..Default::default()
+        })
+        .await
+        .expect_err("tampered token");
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(bad_field(&err).as_deref(), Some("page_token"));
+}
+
+#[tokio::test]
+async fn two_watchers_each_get_every_match_exactly_once() {
+    let config = docsift::config::Config {
+        refresh_interval_ms: 20,
+        ..Default::default()
+    };
+    let server = TestServer::start_with(config).await;
+    let watch = |query: &str, tags: Vec<String>| {
+        let mut client = server.search();
+        let request = pb::WatchRequest {
+            query: query.into(),
+            filter: Some(pb::SearchFilter {
+                tags,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        async move { client.watch(request).await.expect("watch").into_inner() }
+    };
+    let mut storms = watch("storm", Vec::new()).await;
+    let mut tagged = watch("storm OR flood", vec!["weather".into()]).await;
+
+    // Ingested from two tasks at once, half without waiting for refresh.
+    let texts: Vec<(String, String, bool)> = (0..10)
+        .map(|i| {
+            let text = match i % 3 {
+                0 => format!("Storm number {i} hit the coast."),
+                1 => format!("Flood number {i} closed the roads."),
+                _ => format!("Calm day number {i} at the beach."),
+            };
+            (format!("w-{i}"), text, i % 2 == 0)
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    for part in texts.chunks(5) {
+        let part = part.to_vec();
+        let mut documents = server.documents();
+        tasks.push(tokio::spawn(async move {
+            for (id, text, tagged) in part {
+                let mut document = text_document(&id, &text);
+                if tagged {
+                    document.tags = vec!["weather".into()];
+                }
+                let options = if id.ends_with(['1', '3', '5', '7', '9']) {
+                    wait_for()
+                } else {
+                    None
+                };
+                documents
+                    .ingest(pb::IngestRequest {
+                        document: Some(document),
+                        options,
+                    })
+                    .await
+                    .expect("ingest");
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("ingest task");
+    }
+    let expect_storms: Vec<String> = texts
+        .iter()
+        .filter(|(_, t, _)| t.starts_with("Storm"))
+        .map(|(id, _, _)| id.clone())
+        .collect();
+    let expect_tagged: Vec<String> = texts
+        .iter()
+        .filter(|(_, t, tagged)| *tagged && !t.starts_with("Calm"))
+        .map(|(id, _, _)| id.clone())
+        .collect();
+    // An update is sent again, as UPDATED, to the watchers it matches.
+    let mut documents = server.documents();
+    documents
+        .ingest(pb::IngestRequest {
+            document: Some(text_document("w-0", "Storm number 0 hit the coast again.")),
+            options: wait_for(),
+        })
+        .await
+        .expect("update");
+
+    // The update (untagged now) matches the first watcher only.
+    for (stream, expected, updates) in [
+        (&mut storms, expect_storms, vec!["w-0"]),
+        (&mut tagged, expect_tagged, vec![]),
+    ] {
+        let mut created = Vec::new();
+        let mut updated = Vec::new();
+        // Every match and update; then nothing more.
+        while created.len() + updated.len() < expected.len() + updates.len() {
+            let item = tokio::time::timeout(std::time::Duration::from_secs(10), stream.message())
+                .await
+                .expect("a watch event in time")
+                .expect("watch item")
+                .expect("stream open");
+            let id = item.hit.expect("hit").id;
+            if item.event == pb::IngestEvent::Updated as i32 {
+                updated.push(id);
+            } else {
+                created.push(id);
+            }
+        }
+        created.sort();
+        let mut expected = expected;
+        expected.sort();
+        assert_eq!(created, expected, "each match exactly once");
+        assert_eq!(updated, updates);
+        let extra =
+            tokio::time::timeout(std::time::Duration::from_millis(300), stream.message()).await;
+        assert!(extra.is_err(), "nothing more: {extra:?}");
+    }
+}

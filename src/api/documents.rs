@@ -205,7 +205,7 @@ impl pb::documents_server::Documents for DocumentsApi {
         let after = match tokens.decode(&request.page_token, &hash)? {
             None => None,
             Some(Cursor::AfterId(id)) => Some(id),
-            Some(Cursor::Offset(_)) => {
+            Some(Cursor::Search { .. }) => {
                 return Err(Error::invalid("page_token", "not a ListDocuments page token").into());
             }
         };

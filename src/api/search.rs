@@ -15,15 +15,13 @@ use crate::middleware::Caller;
 use crate::proto::pb;
 use crate::search::page_token::{Cursor, request_hash};
 use crate::search::{
-    FacetField, Hit, Order, SearchRequest, SimilarRequest, WatchEventKind, WatchSpec,
+    FacetField, Hit, Order, SearchAfter, SearchRequest, SimilarRequest, WatchEventKind, WatchSpec,
 };
 
 /// The default page size of Search and SimilarDocuments.
 const DEFAULT_PAGE: usize = 10;
 /// The largest page size of Search and SimilarDocuments.
 const MAX_PAGE: usize = 100;
-/// How deep paging may go; deeper pages cost more than they are worth.
-const MAX_OFFSET: usize = 10_000;
 /// The longest query string.
 const MAX_QUERY_BYTES: usize = 4096;
 /// The default highlight fragment size, in characters.
@@ -99,7 +97,7 @@ impl pb::search_server::Search for SearchApi {
                 Error::invalid(
                     format!("facets[{i}]"),
                     format!(
-                        "unknown facet {name:?}; use language, tags, source, keyphrase or entity.TYPE (entity.PERSON, entity.ORGANIZATION, entity.LOCATION, ...)"
+                        "unknown facet {name:?}; use language, tags, source, keyphrase, speaker or entity.TYPE (entity.PERSON, entity.ORGANIZATION, entity.LOCATION, ...)"
                     ),
                 )
             })?;
@@ -126,20 +124,16 @@ impl pb::search_server::Search for SearchApi {
         // A page token is bound to the query, filter and order it was made for.
         let hash = request_hash(&("Search", &caller.tenant, &query, &filter, order));
         let tokens = self.engine.page_tokens();
-        let offset = match tokens.decode(&request.page_token, &hash)? {
-            None => 0,
-            Some(Cursor::Offset(offset)) => usize::try_from(offset).unwrap_or(usize::MAX),
+        // Pages continue after the last hit of the previous one (keyset
+        // paging), scored with the first page's statistics, so ingesting
+        // meanwhile neither repeats nor skips a document.
+        let (after, stats) = match tokens.decode(&request.page_token, &hash)? {
+            None => (None, None),
+            Some(Cursor::Search { after, stats }) => (Some(after), stats),
             Some(Cursor::AfterId(_)) => {
                 return Err(Error::invalid("page_token", "not a Search page token").into());
             }
         };
-        if offset >= MAX_OFFSET {
-            return Err(Error::invalid(
-                "page_token",
-                format!("paging deeper than {MAX_OFFSET} hits is not supported; narrow the query or filter"),
-            )
-            .into());
-        }
 
         let results = self
             .engine
@@ -148,7 +142,8 @@ impl pb::search_server::Search for SearchApi {
                 SearchRequest {
                     query,
                     filter,
-                    offset,
+                    after,
+                    stats,
                     limit,
                     order,
                     facets,
@@ -156,11 +151,15 @@ impl pb::search_server::Search for SearchApi {
                 },
             )
             .await?;
-        let next = offset + results.hits.len();
-        let next_page_token = if !results.hits.is_empty() && (next as u64) < results.total {
-            tokens.encode(&hash, Cursor::Offset(next as u64))
-        } else {
-            String::new()
+        let next_page_token = match results.hits.last() {
+            Some(last) if results.has_more => tokens.encode(
+                &hash,
+                Cursor::Search {
+                    after: SearchAfter::of(last, order),
+                    stats: results.stats.clone(),
+                },
+            ),
+            _ => String::new(),
         };
         let took = started.elapsed();
         Ok(Response::new(pb::SearchResponse {

@@ -256,7 +256,8 @@ pub fn index(docs: &[CorpusDoc], queries: Option<Vec<String>>) -> Result<IndexRe
     let request = |query: &str, highlight: Option<usize>| SearchRequest {
         query: query.to_string(),
         filter: Filter::default(),
-        offset: 0,
+        after: None,
+        stats: None,
         limit: 10,
         order: Order::Relevance,
         facets: Vec::new(),

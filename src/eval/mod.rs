@@ -1,6 +1,7 @@
 //! `docsift eval`: the analysis scored against gold data read at run time
 //! (CoNLL NER files, lingua's language samples, PolNeAR quote attributions,
-//! KPCrowd key phrases, VADER's rated snippets). The data is never part of
+//! KPCrowd key phrases, VADER's rated snippets), and search relevance on
+//! the Cranfield collection. The data is never part of
 //! the repository; these modules only read the formats and score.
 
 pub mod brat;
@@ -10,6 +11,7 @@ pub mod keyphrases;
 pub mod langid;
 pub mod ner;
 pub mod quotes;
+pub mod search;
 pub mod sentiment;
 pub mod train;
 
@@ -99,6 +101,23 @@ enum EvalCommand {
         #[arg(long)]
         predictions: Option<PathBuf>,
         /// Prints JSON (with per-document F1) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Scores search relevance on the Cranfield collection: ingests its
+    /// 1,400 documents through the engine, runs its 225 queries through
+    /// search, and prints nDCG@10 and MAP (graded gains, see
+    /// `src/eval/search.rs`), docs/s and queries/s.
+    Search {
+        /// The directory holding `cran.all.1400`, `cran.qry` and `cranqrel`.
+        #[arg(long)]
+        cranfield: PathBuf,
+        /// Scores another tool's rankings instead of docsift's: JSON lines
+        /// `{"query": 1, "docs": ["184", "29", ...]}`, best first, queries
+        /// numbered from 1 in the order of `cran.qry`.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+        /// Prints JSON (with per-query nDCG@10) instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -208,6 +227,17 @@ pub fn run(args: EvalArgs) -> ExitCode {
             Ok(report) => print_report(&report, json, keyphrases::Report::table),
             Err(e) => {
                 eprintln!("docsift: cannot read the key phrase data: {e}");
+                ExitCode::from(2)
+            }
+        },
+        EvalCommand::Search {
+            cranfield,
+            predictions,
+            json,
+        } => match search::evaluate(&cranfield, predictions.as_deref()) {
+            Ok(report) => print_report(&report, json, search::Report::table),
+            Err(e) => {
+                eprintln!("docsift: cannot run the search evaluation: {e}");
                 ExitCode::from(2)
             }
         },

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{EntityType, Span};
 use crate::error::Error;
@@ -59,6 +60,8 @@ pub enum FacetField {
     Entity(EntityType),
     /// Key phrases (lower-cased).
     KeyPhrase,
+    /// The speakers of quotes (canonical names): who is quoted most.
+    Speaker,
 }
 
 impl FacetField {
@@ -69,6 +72,7 @@ impl FacetField {
             "tags" | "tag" => Some(FacetField::Tags),
             "source" => Some(FacetField::Source),
             "keyphrase" | "keyphrases" => Some(FacetField::KeyPhrase),
+            "speaker" | "speakers" => Some(FacetField::Speaker),
             other => other
                 .strip_prefix("entity.")
                 .and_then(EntityType::parse)
@@ -84,8 +88,13 @@ pub struct SearchRequest {
     pub query: String,
     /// The filter.
     pub filter: Filter,
-    /// Hits to skip (from the page token).
-    pub offset: usize,
+    /// Where the page starts: after this hit of the previous page, in
+    /// `order` (from the page token); `None` for the first page.
+    pub after: Option<SearchAfter>,
+    /// The index statistics to score with (from the page token), so that a
+    /// document scores the same on every page however the corpus grows;
+    /// `None` for the first page, which takes the index's current ones.
+    pub stats: Option<ScoreStats>,
     /// Hits to return.
     pub limit: usize,
     /// Order.
@@ -94,6 +103,118 @@ pub struct SearchRequest {
     pub facets: Vec<(String, FacetField)>,
     /// Highlight fragments of about this many characters; `None` for none.
     pub highlight_chars: Option<usize>,
+}
+
+/// The sort key of a hit in the order of its search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    /// Relevance order: the score's bits (`f32::to_bits`), so it round-trips exactly.
+    Score(u32),
+    /// Date orders: the publication time in microseconds since the epoch;
+    /// `None` for an undated document.
+    Published(Option<i64>),
+}
+
+/// A position in the order of a search: just after the hit with this sort
+/// key and id. Pages continue after the last hit of the previous page, not
+/// at an offset, so documents ingested meanwhile neither repeat nor push
+/// out a hit of the pages already read (keyset paging).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchAfter {
+    /// The sort key of the last hit.
+    pub key: SortKey,
+    /// Its id (ties of the key are ordered by id).
+    pub id: String,
+}
+
+impl SearchAfter {
+    /// The position just after a hit, in `order`.
+    pub fn of(hit: &Hit, order: Order) -> SearchAfter {
+        let key = match order {
+            Order::Relevance => SortKey::Score(hit.score.to_bits()),
+            Order::PublishedDesc | Order::PublishedAsc => SortKey::Published(
+                hit.document
+                    .document
+                    .published_at
+                    .map(|t| t.timestamp_micros()),
+            ),
+        };
+        SearchAfter {
+            key,
+            id: hit.document.id.clone(),
+        }
+    }
+}
+
+/// The index statistics a BM25 score is computed from, as of the first page
+/// of a search: the number of documents, the number of tokens of each field
+/// the query scores, and the document frequency of each term it names (in
+/// the order the query names them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoreStats {
+    /// Documents in the index.
+    pub docs: u64,
+    /// (field number, tokens in that field over all documents).
+    pub tokens: Vec<(u32, u64)>,
+    /// Documents holding each term of the query, in the query's order.
+    pub doc_freqs: Vec<u64>,
+}
+
+/// English stop words: Lucene's list, which tantivy's `StopWordFilter`
+/// and bm25s use too.
+const STOP_WORDS: [&str; 33] = [
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
+/// Turns natural-language text into a query string of its words alone, so
+/// no character of it is read as query syntax: every character that is not
+/// a letter or a digit becomes a space (the index splits words at exactly
+/// those characters, so the same words are searched), and the words are
+/// lower-cased so that "AND", "OR" and "NOT" are words, not operators.
+/// English stop words are left out unless nothing else is left ("to be or
+/// not to be" stays whole): in a question they add only noise to the
+/// score. The words are alternatives, scored by BM25, as for any query of
+/// bare words.
+pub fn plain_text_query(text: &str) -> String {
+    let words: String = text
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let words: Vec<String> = words.split_whitespace().map(str::to_lowercase).collect();
+    let content: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !STOP_WORDS.contains(w))
+        .collect();
+    if content.is_empty() {
+        words.join(" ")
+    } else {
+        content.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_queries_keep_only_words() {
+        assert_eq!(
+            plain_text_query("What is the /destalling/ effect (lift) of a +slipstream -- AND OR?"),
+            "what destalling effect lift slipstream"
+        );
+        assert_eq!(
+            plain_text_query("To be, or NOT to be"),
+            "to be or not to be"
+        );
+        assert_eq!(
+            plain_text_query("title:\"Zürich\"~2 x*"),
+            "title zürich 2 x"
+        );
+        assert_eq!(plain_text_query(" -- "), "");
+    }
 }
 
 /// A fragment of a field with the matched terms.
@@ -125,6 +246,11 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// All matching documents.
     pub total: u64,
+    /// Whether hits follow the page.
+    pub has_more: bool,
+    /// The statistics the scores were computed with (relevance order), for
+    /// the next page's token.
+    pub stats: Option<ScoreStats>,
     /// The facets asked for, in the order asked, each with at most 20 values.
     pub facets: Vec<(String, Vec<(String, u64)>)>,
 }

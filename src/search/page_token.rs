@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+use crate::search::{ScoreStats, SearchAfter};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -34,8 +35,14 @@ impl std::fmt::Debug for PageTokens {
 /// Where the next page starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cursor {
-    /// Skip this many hits.
-    Offset(u64),
+    /// Continue after this hit of a search, scoring with the statistics of
+    /// its first page (relevance order).
+    Search {
+        /// The last hit of the previous page.
+        after: SearchAfter,
+        /// The statistics of the first page.
+        stats: Option<ScoreStats>,
+    },
     /// Continue after this id (lists ordered by id).
     AfterId(String),
 }
@@ -122,15 +129,24 @@ pub fn request_hash(parts: &impl std::fmt::Debug) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::SortKey;
 
     #[test]
     fn round_trip_and_tamper() {
         let tokens = PageTokens::new(b"secret");
-        let token = tokens.encode("abc", Cursor::Offset(20));
-        assert_eq!(
-            tokens.decode(&token, "abc").unwrap(),
-            Some(Cursor::Offset(20))
-        );
+        let cursor = Cursor::Search {
+            after: SearchAfter {
+                key: SortKey::Score(1.25f32.to_bits()),
+                id: "doc-7".into(),
+            },
+            stats: Some(ScoreStats {
+                docs: 10,
+                tokens: vec![(3, 120)],
+                doc_freqs: vec![4, 2],
+            }),
+        };
+        let token = tokens.encode("abc", cursor.clone());
+        assert_eq!(tokens.decode(&token, "abc").unwrap(), Some(cursor));
         assert!(tokens.decode(&token, "other").is_err());
         let mut altered = token.clone().into_bytes();
         altered[3] = if altered[3] == b'A' { b'B' } else { b'A' };

@@ -43,7 +43,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use parking_lot::{Condvar, Mutex, RwLock};
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::collector::Count;
+use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query};
 use tantivy::schema::Term;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher};
 use tokio::sync::{mpsc, watch as tokio_watch};
@@ -57,8 +58,8 @@ use super::{
 use crate::analysis::{Analysis, EntityType, Fingerprint};
 use crate::error::{Error, Result};
 use crate::search::{
-    FacetField, Highlight, Hit, Like, Order, SearchRequest, SearchResults, SimilarRequest,
-    SimilarResults, WatchReceiver, WatchSpec,
+    FacetField, Highlight, Hit, Like, Order, SearchAfter, SearchRequest, SearchResults,
+    SimilarRequest, SimilarResults, SortKey, WatchReceiver, WatchSpec,
 };
 
 /// How many values a facet returns at most.
@@ -567,27 +568,52 @@ impl Inner {
                 && request.facets.is_empty()
                 && request.order == Order::Relevance
                 && request.filter == crate::search::Filter::default()
-                && request.offset.saturating_add(request.limit) <= budget.max_hits
+                && request.limit <= budget.max_hits
                 && query::postings_bound(&searcher, &*parsed.query) <= budget.max_postings;
             if !bounded {
                 return Ok(None);
             }
         }
+        // Relevance scores are computed with the statistics of the first
+        // page, so a document scores the same on every page of a search.
+        let stats = match (request.order, &request.stats) {
+            (Order::Relevance, Some(stats)) => Some(stats.clone()),
+            (Order::Relevance, None) => Some(
+                index::FrozenStats::capture(&searcher, &*parsed.query).map_err(Error::internal)?,
+            ),
+            _ => None,
+        };
+        let frozen = stats
+            .as_ref()
+            .map(|stats| index::FrozenStats::new(&searcher, stats, &*parsed.query));
+        let provider: &dyn Bm25StatisticsProvider = match &frozen {
+            Some(frozen) => frozen,
+            None => &searcher,
+        };
         let query = builder.restrict_in(&searcher, tenant, parsed.query, &request.filter);
+        // One hit more than the page shows whether another page follows.
+        let wanted = request.limit.saturating_add(1);
         // Facets and date orders need every match; relevance order without
         // facets needs only the page and a count.
         let top = if request.facets.is_empty() && request.order == Order::Relevance {
-            let k = request.offset.saturating_add(request.limit);
-            self.top_by_score(&searcher, tenant, &*query, k)?
+            self.top_by_score(
+                &searcher,
+                provider,
+                tenant,
+                &*query,
+                wanted,
+                request.after.as_ref(),
+            )?
         } else {
             None
         };
-        let (hits, total, facets) = match top {
+        let (mut hits, total, facets) = match top {
             Some((hits, total)) => (hits, total, Vec::new()),
             None if budget.is_some() => return Ok(None),
             None => {
                 let mut hits = self.matches(
                     &searcher,
+                    provider,
                     tenant,
                     &*query,
                     request.order == Order::Relevance,
@@ -595,16 +621,24 @@ impl Inner {
                 sort_hits(&mut hits, request.order);
                 let facets = count_facets(&hits, &request.facets);
                 let total = hits.len() as u64;
+                if let Some(after) = &request.after {
+                    let start = hits.partition_point(|(doc, score)| {
+                        compare_key(request.order, doc, *score, after)
+                            != std::cmp::Ordering::Greater
+                    });
+                    hits.drain(..start);
+                }
+                hits.truncate(wanted);
                 (hits, total, facets)
             }
         };
+        let has_more = hits.len() > request.limit;
+        hits.truncate(request.limit);
         if let Some(budget) = budget
             && request.highlight_chars.is_some()
         {
             let bytes: usize = hits
                 .iter()
-                .skip(request.offset)
-                .take(request.limit)
                 .map(|(document, _)| {
                     document.document.title.len() + document.document.analyzed_len()
                 })
@@ -616,8 +650,6 @@ impl Inner {
         let highlighter = builder.highlighter();
         let page = hits
             .into_iter()
-            .skip(request.offset)
-            .take(request.limit)
             .map(|(document, score)| {
                 let mut highlights = Vec::new();
                 if let Some(chars) = request.highlight_chars {
@@ -660,7 +692,9 @@ impl Inner {
         Ok(Some(SearchResults {
             hits: page,
             total,
+            has_more,
             facets,
+            stats,
         }))
     }
 
@@ -674,12 +708,13 @@ impl Inner {
     fn matches(
         &self,
         searcher: &Searcher,
+        stats: &dyn Bm25StatisticsProvider,
         tenant: &str,
         query: &dyn Query,
         scored: bool,
     ) -> Result<Vec<(Arc<StoredDocument>, Score)>> {
         let matches = searcher
-            .search(query, &AllMatches { scored })
+            .search_with_statistics_provider(query, &AllMatches { scored }, stats)
             .map_err(Error::internal)?;
         let state = self.state.read();
         let Some(docs) = state.tenants.get(tenant) else {
@@ -699,31 +734,58 @@ impl Inner {
 }
 
 impl Inner {
-    /// The best `k` matches by score (ties by id) and the number of matches,
-    /// found without resolving every match to its document; `None` when a
-    /// document of the top `k` was deleted since the last commit, and the
-    /// caller must walk all matches. The count is the index's, as of the
-    /// last commit.
+    /// The best `k` matches by score (ties by id), after a position when
+    /// given, and the number of matches, found without resolving every
+    /// match to its document; `None` when a document of the top `k` was
+    /// deleted since the last commit, and the caller must walk all matches.
+    /// The count is the index's, as of the last commit.
     fn top_by_score(
         &self,
         searcher: &Searcher,
+        stats: &dyn Bm25StatisticsProvider,
         tenant: &str,
         query: &dyn Query,
         k: usize,
+        after: Option<&SearchAfter>,
     ) -> Result<Option<(Vec<Scored>, u64)>> {
-        // One more than asked for shows whether the `k`th score is tied
-        // with a document beyond the page; then the order by id decides
-        // which documents make the page, and only scoring every match tells.
-        let (mut top, total) =
-            index::top_by_score(searcher, query, k.saturating_add(1)).map_err(Error::internal)?;
-        if top.len() > k && k > 0 && top[k - 1].1 == top[k].1 {
-            // Each segment's best `k`; the order by id below cuts them to `k`.
-            top = searcher
-                .search(query, &TopByScoreThenId { limit: k })
+        let (top, total) = if let Some(after) = after {
+            // A later page: every match is scored and those up to the
+            // position are passed over, in each segment.
+            let SortKey::Score(bits) = after.key else {
+                return Ok(None);
+            };
+            let collector = TopByScoreThenId {
+                limit: k,
+                after: Some((Score::from_bits(bits), after.id.clone())),
+            };
+            let (total, top) = searcher
+                .search_with_statistics_provider(query, &(Count, collector), stats)
                 .map_err(Error::internal)?;
+            (top, total as u64)
         } else {
-            top.truncate(k);
-        }
+            // One more than asked for shows whether the `k`th score is tied
+            // with a document beyond the page; then the order by id decides
+            // which documents make the page, and only scoring every match
+            // tells.
+            let (mut top, total) = index::top_by_score(searcher, stats, query, k.saturating_add(1))
+                .map_err(Error::internal)?;
+            if top.len() > k && k > 0 && top[k - 1].1 == top[k].1 {
+                // Each segment's best `k`; the order by id below cuts them to `k`.
+                top = searcher
+                    .search_with_statistics_provider(
+                        query,
+                        &TopByScoreThenId {
+                            limit: k,
+                            after: None,
+                        },
+                        stats,
+                    )
+                    .map_err(Error::internal)?;
+            } else {
+                top.truncate(k);
+            }
+            (top, total)
+        };
         let state = self.state.read();
         let Some(docs) = state.tenants.get(tenant) else {
             return Ok(Some((Vec::new(), 0)));
@@ -769,24 +831,53 @@ fn sort_by_score(hits: &mut [(Arc<StoredDocument>, Score)]) {
     hits.sort_by(|(a, sa), (b, sb)| sb.total_cmp(sa).then_with(|| a.id.cmp(&b.id)));
 }
 
+/// Compares two publication times in a date order; undated documents go
+/// last in both date orders.
+fn compare_published(order: Order, a: Option<i64>, b: Option<i64>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) if order == Order::PublishedDesc => y.cmp(&x),
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+}
+
+fn published_micros(doc: &StoredDocument) -> Option<i64> {
+    doc.document.published_at.map(|t| t.timestamp_micros())
+}
+
 /// Sorts matches in an order; undated documents go last in both date orders.
 fn sort_hits(hits: &mut [(Arc<StoredDocument>, Score)], order: Order) {
     match order {
         Order::Relevance => sort_by_score(hits),
         Order::PublishedDesc | Order::PublishedAsc => {
             hits.sort_by(|(a, _), (b, _)| {
-                let (pa, pb) = (a.document.published_at, b.document.published_at);
-                let dated = match (pa, pb) {
-                    (Some(x), Some(y)) if order == Order::PublishedDesc => y.cmp(&x),
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                };
-                dated.then_with(|| a.id.cmp(&b.id))
+                compare_published(order, published_micros(a), published_micros(b))
+                    .then_with(|| a.id.cmp(&b.id))
             });
         }
     }
+}
+
+/// Where a match stands against a position in the order of a search:
+/// `Greater` when it comes after it. A position of another order's kind
+/// (which a signed token bound to its order cannot carry) puts every match
+/// after it.
+fn compare_key(
+    order: Order,
+    doc: &StoredDocument,
+    score: Score,
+    after: &SearchAfter,
+) -> std::cmp::Ordering {
+    let key = match (order, after.key) {
+        (Order::Relevance, SortKey::Score(bits)) => Score::from_bits(bits).total_cmp(&score),
+        (Order::PublishedDesc | Order::PublishedAsc, SortKey::Published(at)) => {
+            compare_published(order, published_micros(doc), at)
+        }
+        _ => return std::cmp::Ordering::Greater,
+    };
+    key.then_with(|| doc.id.as_str().cmp(after.id.as_str()))
 }
 
 /// The values of a facet field in one document, each once.
@@ -808,6 +899,14 @@ fn facet_values(doc: &StoredDocument, field: FacetField) -> Vec<String> {
             .iter()
             .filter(|entity| entity.entity_type == entity_type)
             .map(|entity| entity.name.clone())
+            .collect(),
+        FacetField::Speaker => doc
+            .analysis
+            .quotes
+            .iter()
+            .map(|quote| quote.speaker.trim())
+            .filter(|speaker| !speaker.is_empty())
+            .map(str::to_string)
             .collect(),
         FacetField::KeyPhrase => doc
             .analysis
@@ -1131,7 +1230,9 @@ impl Store for MemoryStore {
             ])),
             None => like,
         };
-        let mut hits = self.inner.matches(&searcher, tenant, &*query, true)?;
+        let mut hits = self
+            .inner
+            .matches(&searcher, &searcher, tenant, &*query, true)?;
         hits.retain(|(doc, _)| Some(doc.id.as_str()) != exclude);
         sort_by_score(&mut hits);
         let hits = hits

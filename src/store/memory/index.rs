@@ -8,12 +8,14 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use std::collections::HashMap;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::Query;
+
+use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TantivyDocument, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TantivyDocument, Term,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
@@ -22,6 +24,7 @@ use tantivy::tokenizer::{
 use tantivy::{DocId, Index, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::analysis::EntityType;
+use crate::search::ScoreStats;
 use crate::store::StoredDocument;
 
 /// The analyzer of titles and bodies: words, lower-cased, folded to ASCII and
@@ -439,14 +442,18 @@ impl SegmentCollector for SegmentMatches {
 /// collector. The order of equal scores is tantivy's, not yet by id.
 pub(super) fn top_by_score(
     searcher: &Searcher,
+    stats: &dyn Bm25StatisticsProvider,
     query: &dyn Query,
     limit: usize,
 ) -> tantivy::Result<(Vec<(u64, Score)>, u64)> {
     if limit == 0 {
         return Ok((Vec::new(), searcher.search(query, &Count)? as u64));
     }
-    let (total, top) =
-        searcher.search(query, &(Count, TopDocs::with_limit(limit).order_by_score()))?;
+    let (total, top) = searcher.search_with_statistics_provider(
+        query,
+        &(Count, TopDocs::with_limit(limit).order_by_score()),
+        stats,
+    )?;
     let total = total as u64;
     let mut columns: Vec<(SegmentOrdinal, Column<u64>)> = Vec::new();
     let mut out = Vec::with_capacity(top.len());
@@ -471,12 +478,16 @@ pub(super) fn top_by_score(
 
 /// A collector of the best `limit` matches by score, ties by id, exactly:
 /// every match is scored, and each segment keeps its best `limit` by score
-/// and id ordinal (a segment's id ordinals sort as its ids do). The fruit
-/// holds each segment's best, as slots, for the caller to order by score
-/// and id and cut to `limit`.
+/// and id ordinal (a segment's id ordinals sort as its ids do). With
+/// `after`, only matches that come after that (score, id) in this order
+/// count: the next page of a keyset-paged search. The fruit holds each
+/// segment's best, as slots, for the caller to order by score and id and
+/// cut to `limit`.
 pub(super) struct TopByScoreThenId {
     /// How many matches to keep.
     pub limit: usize,
+    /// Keep only matches after this score and id.
+    pub after: Option<(Score, String)>,
 }
 
 /// A candidate of [`TopByScoreThenId`] in a segment: better is greater.
@@ -515,6 +526,9 @@ pub(super) struct SegmentTop {
     ids: Option<StrColumn>,
     slots: Column<u64>,
     limit: usize,
+    after: Option<(Score, String)>,
+    /// A buffer for reading ids back (only on a tie with `after`).
+    id: String,
     /// The best candidates so far, the worst on top.
     heap: BinaryHeap<Reverse<Candidate>>,
 }
@@ -532,6 +546,8 @@ impl Collector for TopByScoreThenId {
             ids: segment.fast_fields().str("id")?,
             slots: slot_column(segment)?,
             limit: self.limit,
+            after: self.after.clone(),
+            id: String::new(),
             heap: BinaryHeap::with_capacity(self.limit.min(1024) + 1),
         })
     }
@@ -552,9 +568,26 @@ impl SegmentCollector for SegmentTop {
         if self.limit == 0 {
             return;
         }
-        let Some(ord) = self.ids.as_ref().and_then(|ids| ids.term_ords(doc).next()) else {
+        let Some(ids) = self.ids.as_ref() else {
             return;
         };
+        let Some(ord) = ids.term_ords(doc).next() else {
+            return;
+        };
+        if let Some((after_score, after_id)) = &self.after {
+            match score.total_cmp(after_score) {
+                std::cmp::Ordering::Greater => return,
+                std::cmp::Ordering::Equal => {
+                    // A tie with the last hit of the previous page: the id decides.
+                    if !matches!(ids.ord_to_str(ord, &mut self.id), Ok(true))
+                        || self.id.as_str() <= after_id.as_str()
+                    {
+                        return;
+                    }
+                }
+                std::cmp::Ordering::Less => {}
+            }
+        }
         let candidate = Candidate { score, ord, doc };
         if self.heap.len() < self.limit {
             self.heap.push(Reverse(candidate));
@@ -572,6 +605,94 @@ impl SegmentCollector for SegmentTop {
                 slot_of(&self.slots, candidate.doc).map(|slot| (slot, candidate.score))
             })
             .collect()
+    }
+}
+
+/// The statistics BM25 scores a query with, frozen: what [`ScoreStats`]
+/// holds is answered from it, anything else (a term or field it does not
+/// hold) from the live searcher.
+pub(super) struct FrozenStats<'a> {
+    live: &'a Searcher,
+    docs: u64,
+    tokens: HashMap<Field, u64>,
+    doc_freqs: HashMap<Term, u64>,
+}
+
+/// The terms a query names and the fields it scores, in the query's order.
+fn query_terms(query: &dyn Query) -> (Vec<Term>, Vec<Field>) {
+    let mut terms: Vec<Term> = Vec::new();
+    let mut fields: Vec<Field> = Vec::new();
+    query.query_terms(&mut |term, _| {
+        if !fields.contains(&term.field()) {
+            fields.push(term.field());
+        }
+        terms.push(term.clone());
+    });
+    (terms, fields)
+}
+
+impl<'a> FrozenStats<'a> {
+    /// The current statistics of the terms and fields of `query`.
+    pub(super) fn capture(searcher: &Searcher, query: &dyn Query) -> tantivy::Result<ScoreStats> {
+        let (terms, fields) = query_terms(query);
+        let mut tokens = Vec::with_capacity(fields.len());
+        for field in fields {
+            tokens.push((field.field_id(), searcher.total_num_tokens(field)?));
+        }
+        let mut doc_freqs = Vec::with_capacity(terms.len());
+        for term in &terms {
+            doc_freqs.push(searcher.doc_freq(term)?);
+        }
+        Ok(ScoreStats {
+            docs: searcher.total_num_docs()?,
+            tokens,
+            doc_freqs,
+        })
+    }
+
+    /// A provider answering from `stats`, captured for the same `query`.
+    pub(super) fn new(live: &'a Searcher, stats: &ScoreStats, query: &dyn Query) -> Self {
+        let (terms, _) = query_terms(query);
+        FrozenStats {
+            live,
+            docs: stats.docs,
+            tokens: stats
+                .tokens
+                .iter()
+                .map(|(field, count)| (Field::from_field_id(*field), *count))
+                .collect(),
+            doc_freqs: terms
+                .into_iter()
+                .zip(stats.doc_freqs.iter().copied())
+                .collect(),
+        }
+    }
+}
+
+impl Bm25StatisticsProvider for FrozenStats<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        match self.tokens.get(&field) {
+            Some(count) if self.docs > 0 => Ok(*count),
+            _ => self.live.total_num_tokens(field),
+        }
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        if self.docs > 0 {
+            Ok(self.docs)
+        } else {
+            self.live.total_num_docs()
+        }
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let count = match self.doc_freqs.get(term) {
+            Some(count) if self.docs > 0 => *count,
+            _ => self.live.doc_freq(term)?,
+        };
+        // tantivy asserts that no term is in more documents than the index
+        // holds; a frozen count and a live one must not break that.
+        Ok(count.min(self.total_num_docs()?))
     }
 }
 

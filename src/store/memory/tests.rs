@@ -184,7 +184,8 @@ fn request(query: &str) -> SearchRequest {
     SearchRequest {
         query: query.to_string(),
         filter: Filter::default(),
-        offset: 0,
+        after: None,
+        stats: None,
         limit: 100,
         order: Order::Relevance,
         facets: Vec::new(),
@@ -644,6 +645,9 @@ async fn query_syntax() {
         ("air AND travel", &["talks"]),
         ("gaza OR cairo", &["strikes", "talks"]),
         ("air NOT travel", &["strikes"]),
+        ("air AND NOT travel", &["strikes"]),
+        ("(gaza OR cairo) AND NOT ceasefire", &["strikes"]),
+        ("(gaza OR cairo) AND (NOT ceasefire)", &["strikes"]),
         ("(gaza OR cairo) AND ceasefire", &["talks"]),
         ("ceasef*", &["talks"]),
         ("negotiat*", &["talks"]),
@@ -706,6 +710,23 @@ async fn syntax_errors_are_invalid_arguments() {
         &"x ".repeat(5000),
     ] {
         assert_invalid_query(store.search("t", &request(query)), query);
+    }
+    // A syntax error names where it is.
+    for (query, at) in [
+        ("title:(peace", "at byte 12"),
+        ("\"unclosed", "at byte 9"),
+        ("gaza)", "at byte 4"),
+        ("peace AND", "at byte 6"),
+        ("a OR OR b", "at byte 2"),
+        ("(a OR) b", "at byte 3"),
+    ] {
+        match store.search("t", &request(query)) {
+            Err(Error::InvalidArgument { field, description }) => {
+                assert_eq!(field, "query");
+                assert!(description.contains(at), "{query:?}: {description}");
+            }
+            other => panic!("{query:?}: {:?}", other.map(|r| ids_of(&r))),
+        }
     }
 }
 
@@ -852,6 +873,7 @@ async fn facets_count_the_whole_result_set() {
             FacetField::Entity(EntityType::Location),
         ),
         ("keyphrase".into(), FacetField::KeyPhrase),
+        ("speaker".into(), FacetField::Speaker),
     ];
     let results = store.search("t", &req).expect("search");
     assert_eq!(results.hits.len(), 1);
@@ -890,11 +912,22 @@ async fn facets_count_the_whole_result_set() {
         facet("keyphrase"),
         pairs(&[("air strikes", 1), ("ceasefire talks", 1), ("réforme", 1)])
     );
+    assert_eq!(
+        facet("speaker"),
+        pairs(&[("Antony Blinken", 1), ("Ben Rhodes", 1)])
+    );
     // The names come back in the order asked.
     let names: Vec<&str> = results.facets.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["language", "tags", "source", "entity.LOCATION", "keyphrase"]
+        [
+            "language",
+            "tags",
+            "source",
+            "entity.LOCATION",
+            "keyphrase",
+            "speaker"
+        ]
     );
 }
 
@@ -933,6 +966,14 @@ async fn order_by_published_puts_undated_last() {
         ids_of(&store.search("t", &req).expect("s")),
         vec!["strikes", "weather", "talks", "paris"]
     );
+    // Pages of one continue after the last hit's date and id, undated too.
+    for order in [Order::PublishedDesc, Order::PublishedAsc] {
+        req.order = order;
+        let full = ids_of(&store.search("t", &req).expect("s"));
+        let mut one = req.clone();
+        one.limit = 1;
+        assert_eq!(all_pages(&store, one), (full, 4), "{order:?}");
+    }
 }
 
 #[tokio::test]
@@ -944,21 +985,49 @@ async fn pages_are_stable_and_complete() {
     corpus(&store, docs).await;
     let full = ids_of(&store.search("t", &request("peace")).expect("s"));
     assert_eq!(full.len(), 23);
-    let mut paged = Vec::new();
-    for offset in (0..30).step_by(5) {
-        let mut req = request("peace");
-        req.offset = offset;
-        req.limit = 5;
-        let results = store.search("t", &req).expect("s");
-        assert_eq!(results.total, 23);
-        paged.extend(ids_of(&results));
-    }
+    let mut first = request("peace");
+    first.limit = 5;
+    let (paged, pages) = all_pages(&store, first.clone());
     assert_eq!(paged, full);
+    assert_eq!(pages, 5, "the last page says no page follows");
+    // Documents ingested between pages, some scoring above every earlier
+    // hit, some below, neither repeat nor push out a document of the
+    // corpus the first page saw: pages continue after the last hit, scored
+    // with the first page's statistics.
+    let mut seen = Vec::new();
+    let mut req = first;
+    let mut round = 0;
+    loop {
+        let results = store.search("t", &req).expect("s");
+        seen.extend(ids_of(&results));
+        let Some(next) = next_page(&req, &results) else {
+            break;
+        };
+        req = next;
+        let body = if round % 2 == 0 {
+            "peace ".repeat(9)
+        } else {
+            "peace and war ".repeat(30)
+        };
+        let seq = put(&store, "t", doc(&format!("new{round}"), "T", &body)).seq;
+        store.wait_visible(seq).await.expect("visible");
+        round += 1;
+    }
+    let old: Vec<&String> = seen.iter().filter(|id| id.starts_with('d')).collect();
+    let mut unique = old.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), old.len(), "no repeats: {seen:?}");
+    assert_eq!(old.len(), 23, "no omissions: {seen:?}");
     let mut none = request("peace");
     none.limit = 0;
     let results = store.search("t", &none).expect("s");
     assert!(results.hits.is_empty());
-    assert_eq!(results.total, 23);
+    assert_eq!(
+        results.total,
+        23 + round as u64,
+        "the new documents count too"
+    );
 }
 
 // ------------------------------------------------------------- highlights
@@ -1300,6 +1369,30 @@ fn pathological_queries_do_not_crash() {
     }
 }
 
+/// The request of the page after `results`, or `None` when none follows.
+fn next_page(request: &SearchRequest, results: &SearchResults) -> Option<SearchRequest> {
+    let last = results.hits.last().filter(|_| results.has_more)?;
+    let mut next = request.clone();
+    next.after = Some(crate::search::SearchAfter::of(last, request.order));
+    next.stats = results.stats.clone();
+    Some(next)
+}
+
+/// Every page of a search, in order, and how many pages it took.
+fn all_pages(store: &MemoryStore, mut request: SearchRequest) -> (Vec<String>, usize) {
+    let mut ids = Vec::new();
+    let mut pages = 0;
+    loop {
+        let results = store.search("t", &request).expect("search");
+        pages += 1;
+        ids.extend(ids_of(&results));
+        match next_page(&request, &results) {
+            Some(next) => request = next,
+            None => return (ids, pages),
+        }
+    }
+}
+
 /// The page of a request the way every match is walked (asking for a facet
 /// forces that path), for comparing with the top-k path.
 fn walked(store: &MemoryStore, request: &SearchRequest) -> (Vec<String>, u64) {
@@ -1331,34 +1424,27 @@ async fn top_k_pages_equal_walking_every_match_even_with_tied_scores() {
         "ceasefire OR talks",
         "\"ceasefire talks\"",
     ] {
-        for (offset, limit) in [(0, 1), (0, 3), (0, 10), (3, 7), (9, 2), (10, 10), (30, 20)] {
-            let mut request = request(query);
-            request.offset = offset;
-            request.limit = limit;
-            let results = store.search("t", &request).expect("search");
-            let (ids, total) = walked(&store, &request);
-            assert_eq!(
-                ids_of(&results),
-                ids,
-                "{query:?} offset {offset} limit {limit}"
-            );
-            assert_eq!(results.total, total, "{query:?}");
-        }
-        // Consecutive pages of one document each cover every match once,
-        // in the order of one big page.
-        let mut one_by_one = Vec::new();
-        let mut page = request(query);
-        page.limit = 1;
-        loop {
-            let results = store.search("t", &page).expect("search");
-            if results.hits.is_empty() {
-                break;
-            }
-            one_by_one.extend(ids_of(&results));
-            page.offset += 1;
-        }
         let all = store.search("t", &request(query)).expect("search");
-        assert_eq!(one_by_one, ids_of(&all), "{query:?}");
+        for limit in [1, 3, 7, 10, 20] {
+            // Every page, by the top-k path and by walking every match,
+            // is the same; consecutive pages cover every match once, in
+            // the order of one big page.
+            let mut page = request(query);
+            page.limit = limit;
+            let mut by_pages = Vec::new();
+            loop {
+                let results = store.search("t", &page).expect("search");
+                let (ids, total) = walked(&store, &page);
+                assert_eq!(ids_of(&results), ids, "{query:?} limit {limit}");
+                assert_eq!(results.total, total, "{query:?}");
+                by_pages.extend(ids_of(&results));
+                match next_page(&page, &results) {
+                    Some(next) => page = next,
+                    None => break,
+                }
+            }
+            assert_eq!(by_pages, ids_of(&all), "{query:?} limit {limit}");
+        }
     }
 }
 
@@ -1569,8 +1655,7 @@ async fn quick_searches_are_the_small_ones_and_answer_as_search_does() {
     req.order = Order::PublishedDesc;
     declined(req);
     let mut req = request("ceasefire");
-    req.offset = 95;
-    req.limit = 10;
+    req.limit = 101;
     declined(req);
     // A page whose texts are too long to highlight here.
     let long = "ceasefire ".repeat(2_000);
