@@ -26,6 +26,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     tonic_prost_build::configure()
         .extern_path(".google.rpc", "::tonic_types::pb")
+        // A FULL view's document and analysis is large; boxed, a BASIC
+        // search hit stays small to build and move.
+        .boxed(".docsift.v1.SearchHit.document")
         .compile_fds(fds)?;
     Ok(())
 }

@@ -608,10 +608,12 @@ pub fn hit_to_pb(hit: &Hit, full: bool, unit: OffsetUnit) -> pb::SearchHit {
             .iter()
             .map(|h| highlight_to_pb(h, unit))
             .collect(),
-        document: full.then(|| pb::StoredDocumentView {
-            document: Some(document_to_pb(&stored.document, &stored.id)),
-            version: stored.version,
-            analysis: Some(analysis_to_pb(&stored.analysis, &stored.document, unit)),
+        document: full.then(|| {
+            Box::new(pb::StoredDocumentView {
+                document: Some(document_to_pb(&stored.document, &stored.id)),
+                version: stored.version,
+                analysis: Some(analysis_to_pb(&stored.analysis, &stored.document, unit)),
+            })
         }),
         published_at: stored
             .document

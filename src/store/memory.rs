@@ -43,6 +43,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use parking_lot::{Condvar, Mutex, RwLock};
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::Count;
 use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query};
 use tantivy::schema::Term;
@@ -156,11 +157,11 @@ struct State {
     /// Every indexed version that search can still see, by slot (the
     /// sequence number of its write); a hit resolves through its slot to
     /// the document's id, then to the document as the map holds it now.
-    slots: HashMap<u64, Arc<StoredDocument>>,
+    slots: FxHashMap<u64, Arc<StoredDocument>>,
     /// The slots of versions replaced or deleted since the last commit,
     /// which the next commit removes from the index and then from `slots`.
     /// A slot in `slots` and not here is its document's current version.
-    retired: HashSet<u64>,
+    retired: FxHashSet<u64>,
     /// The sequence number of the last write.
     last_seq: u64,
     /// The writes since the last commit, in order, for the watchers.
@@ -180,7 +181,7 @@ impl State {
         if indexed.tenant != tenant {
             return None;
         }
-        if !self.retired.contains(&slot) {
+        if self.retired.is_empty() || !self.retired.contains(&slot) {
             // The current version: no need to look the id up.
             return Some(indexed);
         }
