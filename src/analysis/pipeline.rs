@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::{Analysis, EntityType, Features, Input, Sentence, Span, Token};
+use super::{Analysis, CorpusFrequencies, EntityType, Features, Input, Sentence, Span, Token};
 use super::{
     cleanup, entities, fingerprint, keyphrases, language, quotes, segment, sentiment, stats,
     summary,
@@ -14,8 +14,9 @@ use super::{
 /// The language code used for stemming and stopwords when detection fails.
 const FALLBACK_LANGUAGE: &str = "en";
 
-/// Runs every asked-for stage over the input.
-pub(crate) fn run(input: &Input<'_>) -> Analysis {
+/// Runs every asked-for stage over the input; key phrases are scored with
+/// the corpus's document frequencies when there is a corpus.
+pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> Analysis {
     let f = input.features;
     let text = input.text;
     let mut out = Analysis::default();
@@ -90,7 +91,9 @@ pub(crate) fn run(input: &Input<'_>) -> Analysis {
         }
     }
     if f.keyphrases {
-        out.keyphrases = keyphrases::extract(masked, &tokens, sentence_spans.len());
+        let (phrases, stems) = keyphrases::extract(masked, &tokens, sentence_spans.len(), corpus);
+        out.keyphrases = phrases;
+        out.stems = stems;
     }
     // Summary indices point into the pipeline's sentence list, which is the
     // one `Analysis::sentences` holds when sentences are asked for too.
@@ -200,7 +203,7 @@ mod tests {
 
     #[test]
     fn founding_article() {
-        let a = run(&input(SEED, Features::default()));
+        let a = run(&input(SEED, Features::default()), None);
         let lang = a.language.as_ref().expect("language");
         assert_eq!(lang.code, "en");
 
@@ -341,28 +344,37 @@ mod tests {
             a.fingerprint.as_ref().map(|f| f.content_hash.len()),
             Some(64)
         );
-        assert_eq!(a, run(&input(SEED, Features::default())));
+        assert_eq!(a, run(&input(SEED, Features::default()), None));
     }
 
     #[test]
     fn features_are_independent() {
-        let only_quotes = run(&input(
-            SEED,
-            Features {
-                quotes: true,
-                ..Features::none()
-            },
-        ));
+        let only_quotes = run(
+            &input(
+                SEED,
+                Features {
+                    quotes: true,
+                    ..Features::none()
+                },
+            ),
+            None,
+        );
         assert!(only_quotes.entities.is_empty() && only_quotes.sentences.is_empty());
         assert!(only_quotes.quotes.iter().any(|q| q.speaker == "Ben Rhodes"));
-        assert_eq!(run(&input(SEED, Features::none())), Analysis::default());
-        let tokens = run(&input(
-            "Grüße aus Zürich!",
-            Features {
-                tokens: true,
-                ..Features::none()
-            },
-        ));
+        assert_eq!(
+            run(&input(SEED, Features::none()), None),
+            Analysis::default()
+        );
+        let tokens = run(
+            &input(
+                "Grüße aus Zürich!",
+                Features {
+                    tokens: true,
+                    ..Features::none()
+                },
+            ),
+            None,
+        );
         assert_eq!(tokens.tokens.len(), 3);
     }
 
@@ -371,7 +383,7 @@ mod tests {
         // "a déclaré" is a quote cue but not one the recogniser knows, so the
         // name is OTHER until the quote names it as the speaker.
         let text = "« Nous allons gagner cette bataille », a déclaré Zorblax Quint. Zorblax Quint est parti.";
-        let a = run(&input(text, Features::default()));
+        let a = run(&input(text, Features::default()), None);
         let zq = entity(&a, "Zorblax Quint", EntityType::Person);
         let q = a.quotes.first().expect("a quote");
         assert_eq!(q.speaker_entity_id.as_deref(), Some(zq.id.as_str()));
@@ -455,13 +467,16 @@ mod tests {
     fn found_by_proptest() {
         // Spaces then a combining mark form one UAX #29 segment.
         for text in ["%A%\u{113c5}", " \u{301}x", "\u{301}"] {
-            let a = run(&input(
-                text,
-                Features {
-                    tokens: true,
-                    ..Features::default()
-                },
-            ));
+            let a = run(
+                &input(
+                    text,
+                    Features {
+                        tokens: true,
+                        ..Features::default()
+                    },
+                ),
+                None,
+            );
             assert_eq!(check_spans(text, &a), Ok(()), "{text:?}");
         }
     }
@@ -490,17 +505,17 @@ mod tests {
         ], 0..60)) {
             let text: String = parts.concat();
             let features = Features { tokens: true, ..Features::default() };
-            let a = run(&input(&text, features));
+            let a = run(&input(&text, features), None);
             if let Err(e) = check_spans(&text, &a) {
                 return Err(proptest::test_runner::TestCaseError::fail(format!("{e} in {text:?}")));
             }
-            proptest::prop_assert_eq!(&a, &run(&input(&text, features)));
+            proptest::prop_assert_eq!(&a, &run(&input(&text, features), None));
         }
 
         #[test]
         fn arbitrary_unicode_never_panics(text in "\\PC{0,200}") {
             let features = Features { tokens: true, ..Features::default() };
-            let a = run(&input(&text, features));
+            let a = run(&input(&text, features), None);
             if let Err(e) = check_spans(&text, &a) {
                 return Err(proptest::test_runner::TestCaseError::fail(format!("{e} in {text:?}")));
             }

@@ -213,6 +213,19 @@ pub trait Store: Send + Sync + 'static {
     /// The size of every tenant's corpus, for metrics.
     fn tenant_stats(&self) -> Vec<TenantStats>;
 
+    /// Fills `out` with how many of the tenant's documents hold each of
+    /// `stems` (keys of [`crate::analysis::stem_key`], as listed in
+    /// [`Analysis::stems`]) and returns how many documents were counted
+    /// (those analysed with key phrases). Key phrases of an ingested
+    /// document are scored with these counts. A store that keeps no such
+    /// counts answers zeros.
+    fn stem_frequencies(&self, tenant: &str, stems: &[u32], out: &mut Vec<u32>) -> u32 {
+        let _ = tenant;
+        out.clear();
+        out.resize(stems.len(), 0);
+        0
+    }
+
     /// Resolves once every write up to `seq` is visible to search.
     async fn wait_visible(&self, seq: u64) -> Result<()>;
 }
