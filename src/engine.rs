@@ -125,6 +125,7 @@ impl Engine {
 
     /// Decodes and extracts a submitted document into the text to analyse.
     pub fn prepare(input: DocumentInput) -> Result<NewDocument> {
+        let decoded = matches!(input.content, Content::Raw(_));
         let content = match input.content {
             Content::Text(text) => text,
             Content::Raw(bytes) => extract::decode_raw(&bytes, input.charset.as_deref())
@@ -156,8 +157,7 @@ impl Engine {
                     published_at = extracted
                         .published_at
                         .as_deref()
-                        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                        .map(|t| t.with_timezone(&Utc));
+                        .and_then(extract::parse_published);
                 }
                 Some(extracted.text)
             }
@@ -167,6 +167,7 @@ impl Engine {
             content: content.into(),
             content_type,
             extracted_text: extracted_text.map(Into::into),
+            decoded,
             title,
             url: input.url,
             source: input.source,
@@ -177,6 +178,7 @@ impl Engine {
         };
         if document.analyzed_text().trim().is_empty() {
             let field = match content_type {
+                ContentType::Plain if document.decoded => "document.raw",
                 ContentType::Plain => "document.text",
                 ContentType::Html | ContentType::Markdown => "document.content",
             };

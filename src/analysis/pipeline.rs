@@ -521,4 +521,111 @@ mod tests {
             }
         }
     }
+
+    /// A document of at least `target` bytes: the seed every 40 paragraphs,
+    /// otherwise generated news-like paragraphs (a fixed generator), with
+    /// some non-ASCII words, quotes and shortcodes among them.
+    fn long_document(target: usize) -> String {
+        const WORDS: &[&str] = &[
+            "officials",
+            "Raqqa",
+            "strikes",
+            "ministry",
+            "Zürich",
+            "said",
+            "reported",
+            "government",
+            "Ben",
+            "Rhodes",
+            "talks",
+            "économie",
+            "market",
+            "shares",
+            "fell",
+            "rose",
+            "police",
+            "Paris",
+            "on",
+            "the",
+            "of",
+            "in",
+            "and",
+            "a",
+            "to",
+            "東京",
+            "Monday",
+            "percent",
+            "$4.5",
+            "billion",
+            "killed",
+            "attacks",
+            "peace",
+            "deal",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut doc = String::with_capacity(target + SEED.len());
+        let mut paragraph = 0usize;
+        while doc.len() < target {
+            if paragraph.is_multiple_of(40) {
+                doc.push_str(SEED);
+            } else {
+                for sentence in 0..1 + next(6) {
+                    let mut words: Vec<&str> = (0..4 + next(20))
+                        .map(|_| WORDS[next(WORDS.len())])
+                        .collect();
+                    if sentence % 3 == 2 {
+                        words.insert(0, "\u{201c}We will");
+                        words.push("today,\u{201d} Rhodes said");
+                    }
+                    let mut s = words.join(" ");
+                    if let Some(first) = s.get(..1) {
+                        s.replace_range(..1, &first.to_uppercase());
+                    }
+                    doc.push_str(&s);
+                    doc.push_str(". ");
+                }
+                if paragraph % 17 == 0 {
+                    doc.push_str("[caption id=\"x\"]Photo[/caption]");
+                }
+            }
+            doc.push_str("\n\n");
+            paragraph += 1;
+        }
+        doc
+    }
+
+    #[test]
+    fn a_document_of_several_megabytes_is_analysed_whole() {
+        let text = long_document(2 * 1024 * 1024);
+        let a = run(
+            &input(
+                &text,
+                Features {
+                    tokens: true,
+                    ..Features::default()
+                },
+            ),
+            None,
+        );
+        assert_eq!(check_spans(&text, &a), Ok(()));
+        // Every stage answered, over the whole text.
+        let last = a.sentences.last().map(|s| s.span.end).unwrap_or_default();
+        assert!(
+            last + 1000 > text.len(),
+            "sentences end at {last} of {}",
+            text.len()
+        );
+        assert!(a.tokens.len() > 200_000, "{} tokens", a.tokens.len());
+        assert!(!a.entities.is_empty() && !a.keyphrases.is_empty() && !a.quotes.is_empty());
+        assert!(a.cleanup.iter().any(|c| c.kind == CleanupKind::Shortcode));
+        let summary = a.summary.as_ref().map(|s| s.sentence_indices.len());
+        assert_eq!(summary, Some(3));
+        assert!(a.sentiment.is_some() && a.fingerprint.is_some() && a.stats.is_some());
+    }
 }

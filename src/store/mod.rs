@@ -47,6 +47,11 @@ pub struct NewDocument {
     pub content_type: ContentType,
     /// The analysed text, when it differs from `content` (HTML, Markdown).
     pub extracted_text: Option<Text>,
+    /// The content came as raw bytes and `content` is their decoding, so
+    /// the client is given the analysed text back (`extracted_text` on the
+    /// wire) to index spans into.
+    #[serde(default)]
+    pub decoded: bool,
     /// Title (given, or found in the HTML).
     pub title: String,
     /// URL.
