@@ -75,7 +75,7 @@ pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> 
             .collect();
     }
     if f.sentences || f.sentiment {
-        let raws = sentence_raws(&sentence_spans, &tokens);
+        let raws = sentence_raws(masked, &sentence_spans, &tokens);
         if f.sentences {
             out.sentences = sentence_spans
                 .iter()
@@ -146,7 +146,7 @@ fn nothing_asked(f: &Features) -> bool {
 }
 
 /// The sentiment inputs of each sentence.
-fn sentence_raws(sentences: &[Span], tokens: &[segment::Tok]) -> Vec<sentiment::Raw> {
+fn sentence_raws(text: &str, sentences: &[Span], tokens: &[segment::Tok]) -> Vec<sentiment::Raw> {
     let mut per_sentence: Vec<Vec<&segment::Tok>> = vec![Vec::new(); sentences.len()];
     for t in tokens {
         if let Some(v) = per_sentence.get_mut(t.sentence) {
@@ -155,7 +155,8 @@ fn sentence_raws(sentences: &[Span], tokens: &[segment::Tok]) -> Vec<sentiment::
     }
     per_sentence
         .iter()
-        .map(|toks| sentiment::score_tokens(toks))
+        .zip(sentences)
+        .map(|(toks, span)| sentiment::score_tokens(text, *span, toks))
         .collect()
 }
 
