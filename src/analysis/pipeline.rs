@@ -591,7 +591,7 @@ mod tests {
                     doc.push_str(&s);
                     doc.push_str(". ");
                 }
-                if paragraph % 17 == 0 {
+                if paragraph.is_multiple_of(17) {
                     doc.push_str("[caption id=\"x\"]Photo[/caption]");
                 }
             }
