@@ -6,7 +6,13 @@
 //! - `pipeline_long/*`: the whole pipeline on documents of about 100 KB and
 //!   1 MB, built from the seeds and generated, varied news-like text, so the
 //!   bytes/s figures show whether cost grows linearly with length.
+//! - `stage_long/<stage>/<size>`: each stage on its own on the same
+//!   100 KB and 1 MB documents; equal bytes/s at both sizes is what shows a
+//!   stage is linear.
 //! - `extract/html_to_text`: HTML extraction of `seeds/html_page.html`.
+//! - `extract_long/*`: HTML extraction of the long documents as `<p>`
+//!   paragraphs, and charset detection and decoding of them as undeclared
+//!   windows-1252 bytes, at 100 KB and 1 MB.
 //! - `entities_tokens/*`: the entity stage (patterns, gazetteer, the learned
 //!   tagger, linking) on the founding article and the ~100 KB document,
 //!   reported in tokens (`Throughput::Elements`, the pipeline's own tokens),
@@ -20,7 +26,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use docsift::analysis::extract::html_to_text;
+use docsift::analysis::extract::{decode_raw, html_to_text};
 use docsift::analysis::{Features, Input, analyze};
 
 /// Reads a file of `seeds/`, panicking with its path if it is missing.
@@ -298,6 +304,25 @@ fn bench_pipeline(c: &mut Criterion) {
     group.finish();
 }
 
+/// The two long sizes, named as the benches report them.
+const LONG: [(&str, usize); 2] = [("100KB", 100 * 1024), ("1MB", 1024 * 1024)];
+
+fn bench_stages_long(c: &mut Criterion) {
+    let mut group = c.benchmark_group("stage_long");
+    group.sample_size(10);
+    for (size_name, size) in LONG {
+        let doc = long_document(size);
+        let title = title_of(&doc);
+        group.throughput(Throughput::Bytes(doc.len() as u64));
+        for (name, features) in stages() {
+            group.bench_function(format!("{name}/{size_name}"), |b| {
+                b.iter(|| analyze(black_box(&input(&doc, title, features))))
+            });
+        }
+    }
+    group.finish();
+}
+
 fn bench_extract(c: &mut Criterion) {
     let html = seed("html_page.html");
     let mut group = c.benchmark_group("extract");
@@ -305,6 +330,36 @@ fn bench_extract(c: &mut Criterion) {
     group.bench_function("html_to_text", |b| {
         b.iter(|| html_to_text(black_box(&html)))
     });
+    group.finish();
+
+    let mut group = c.benchmark_group("extract_long");
+    group.sample_size(10);
+    for (size_name, size) in LONG {
+        let doc = long_document(size);
+        let mut html =
+            String::from("<!DOCTYPE html><html><head><title>Long</title></head><body><article>");
+        for para in doc.split("\n\n") {
+            html.push_str("<p>");
+            for c in para.chars() {
+                match c {
+                    '<' => html.push_str("&lt;"),
+                    '&' => html.push_str("&amp;"),
+                    _ => html.push(c),
+                }
+            }
+            html.push_str("</p>\n");
+        }
+        html.push_str("</article></body></html>");
+        group.throughput(Throughput::Bytes(html.len() as u64));
+        group.bench_function(format!("html_to_text/{size_name}"), |b| {
+            b.iter(|| html_to_text(black_box(&html)))
+        });
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&doc);
+        group.throughput(Throughput::Bytes(latin.len() as u64));
+        group.bench_function(format!("decode_raw/{size_name}"), |b| {
+            b.iter(|| decode_raw(black_box(&latin), None))
+        });
+    }
     group.finish();
 }
 
@@ -330,6 +385,7 @@ fn bench_entity_tokens(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench_stages,
+    bench_stages_long,
     bench_pipeline,
     bench_extract,
     bench_entity_tokens

@@ -39,8 +39,11 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_message_bytes: 8 * 1024 * 1024,
-            max_document_bytes: 4 * 1024 * 1024,
+            // A document of the largest size plus its metadata and framing.
+            max_message_bytes: 12 * 1024 * 1024,
+            // Every stage is linear in the text's length (the `stage_long`
+            // benches), so a document this large is analysed in seconds.
+            max_document_bytes: 10 * 1024 * 1024,
             max_stream_in_flight: 4,
             max_concurrent_requests: 1024,
             request_timeout_ms: 30_000,

@@ -125,6 +125,7 @@ impl Engine {
 
     /// Decodes and extracts a submitted document into the text to analyse.
     pub fn prepare(input: DocumentInput) -> Result<NewDocument> {
+        let decoded = matches!(input.content, Content::Raw(_));
         let content = match input.content {
             Content::Text(text) => text,
             Content::Raw(bytes) => extract::decode_raw(&bytes, input.charset.as_deref())
@@ -156,8 +157,7 @@ impl Engine {
                     published_at = extracted
                         .published_at
                         .as_deref()
-                        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                        .map(|t| t.with_timezone(&Utc));
+                        .and_then(extract::parse_published);
                 }
                 Some(extracted.text)
             }
@@ -167,6 +167,7 @@ impl Engine {
             content: content.into(),
             content_type,
             extracted_text: extracted_text.map(Into::into),
+            decoded,
             title,
             url: input.url,
             source: input.source,
@@ -177,6 +178,7 @@ impl Engine {
         };
         if document.analyzed_text().trim().is_empty() {
             let field = match content_type {
+                ContentType::Plain if document.decoded => "document.raw",
                 ContentType::Plain => "document.text",
                 ContentType::Html | ContentType::Markdown => "document.content",
             };
@@ -191,6 +193,14 @@ impl Engine {
     /// Runs the analysis pipeline over a prepared document (CPU-bound; call it
     /// from a blocking context).
     pub fn analyze_prepared(document: &NewDocument, options: &AnalyzeOptions) -> Analysis {
+        Engine::analyze_with(document, options, None)
+    }
+
+    fn analyze_with(
+        document: &NewDocument,
+        options: &AnalyzeOptions,
+        corpus: Option<&dyn analysis::CorpusFrequencies>,
+    ) -> Analysis {
         let reference = options
             .reference_time
             .or(document.published_at)
@@ -205,7 +215,23 @@ impl Engine {
             features: options.features,
             summary_sentences: options.summary_sentences,
         };
-        analysis::analyze(&input)
+        match corpus {
+            Some(corpus) => analysis::analyze_in_corpus(&input, corpus),
+            None => analysis::analyze(&input),
+        }
+    }
+
+    /// [`Engine::analyze_prepared`] for a document going into a tenant's
+    /// corpus: key phrases are scored with the corpus's document
+    /// frequencies too.
+    pub fn analyze_for_tenant(
+        document: &NewDocument,
+        options: &AnalyzeOptions,
+        store: &dyn Store,
+        tenant: &str,
+    ) -> Analysis {
+        let corpus = TenantCorpus { store, tenant };
+        Engine::analyze_with(document, options, Some(&corpus))
     }
 
     /// Runs the pipeline once over a short text so that its lazily built
@@ -255,7 +281,14 @@ impl Engine {
         if options.dedupe {
             analyze.features.fingerprint = true;
         }
-        let (document, analysis) = self.analyze(input, analyze).await?;
+        let store = Arc::clone(&self.store);
+        let owner = tenant.to_string();
+        let (document, analysis) = run_blocking(move || {
+            let document = Engine::prepare(input)?;
+            let analysis = Engine::analyze_for_tenant(&document, &analyze, &*store, &owner);
+            Ok((document, analysis))
+        })
+        .await?;
         let analysis = shared_analysis(analysis);
         let outcome = self.store.put(
             tenant,
@@ -370,6 +403,27 @@ impl Engine {
     }
 }
 
+/// A tenant's documents as the key phrase stage sees them: their stems'
+/// document frequencies, read from the store.
+struct TenantCorpus<'a> {
+    store: &'a dyn Store,
+    tenant: &'a str,
+}
+
+impl std::fmt::Debug for TenantCorpus<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantCorpus")
+            .field("tenant", &self.tenant)
+            .finish_non_exhaustive()
+    }
+}
+
+impl analysis::CorpusFrequencies for TenantCorpus<'_> {
+    fn frequencies(&self, stems: &[u32], out: &mut Vec<u32>) -> u32 {
+        self.store.stem_frequencies(self.tenant, stems, out)
+    }
+}
+
 /// An analysis behind an `Arc`; every empty one (ingest with analysis off)
 /// is the same allocation.
 fn shared_analysis(analysis: Analysis) -> Arc<Analysis> {
@@ -389,4 +443,103 @@ async fn run_blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| Error::internal(format!("analysis task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::memory::{MemoryStore, MemoryStoreConfig};
+
+    fn text_input(id: &str, text: &str) -> DocumentInput {
+        DocumentInput {
+            id: Some(id.to_string()),
+            content: Content::Text(text.to_string()),
+            content_type: Some(ContentType::Plain),
+            charset: None,
+            title: String::new(),
+            url: String::new(),
+            source: String::new(),
+            published_at: None,
+            language_hint: "en".to_string(),
+            tags: Vec::new(),
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    fn rank(analysis: &Analysis, phrase: &str) -> usize {
+        analysis
+            .keyphrases
+            .iter()
+            .position(|k| k.text.eq_ignore_ascii_case(phrase))
+            .unwrap_or(usize::MAX)
+    }
+
+    const PROBE: &str = "The refinery and the pipeline reopened. Workers at the pipeline and the refinery returned on Monday.";
+
+    #[tokio::test]
+    async fn key_phrases_of_an_ingest_follow_the_tenants_corpus() {
+        let store = MemoryStore::new(MemoryStoreConfig::default());
+        let engine = Engine::new(store, PageTokens::new(b"test"));
+        let options = IngestOptions::default();
+        // One tenant writes about pipelines, the other about refineries.
+        for i in 0..40 {
+            for (tenant, word) in [("energy", "pipeline"), ("fuel", "refinery")] {
+                let text = format!("The {word} operator filed report number {i} on the {word}.");
+                engine
+                    .ingest(tenant, text_input(&format!("d{i}"), &text), options)
+                    .await
+                    .expect("ingest");
+            }
+        }
+        let energy = engine
+            .ingest("energy", text_input("probe", PROBE), options)
+            .await
+            .expect("ingest")
+            .analysis;
+        let fuel = engine
+            .ingest("fuel", text_input("probe", PROBE), options)
+            .await
+            .expect("ingest")
+            .analysis;
+        assert!(
+            rank(&energy, "refinery") < rank(&energy, "pipeline"),
+            "{:?}",
+            energy.keyphrases
+        );
+        assert!(
+            rank(&fuel, "pipeline") < rank(&fuel, "refinery"),
+            "{:?}",
+            fuel.keyphrases
+        );
+        // Stateless analysis keeps the background model alone, whatever the
+        // corpora hold.
+        let (_, alone) = engine
+            .analyze(text_input("", PROBE), AnalyzeOptions::default())
+            .await
+            .expect("analyze");
+        let empty = MemoryStore::new(MemoryStoreConfig::default());
+        let fresh = Engine::new(empty, PageTokens::new(b"test"))
+            .ingest("new", text_input("probe", PROBE), options)
+            .await
+            .expect("ingest")
+            .analysis;
+        assert_eq!(alone.keyphrases, fresh.keyphrases);
+        // Once its documents are deleted, a tenant's corpus weighs nothing.
+        for i in 0..40 {
+            engine
+                .delete("energy", &format!("d{i}"), false)
+                .await
+                .expect("delete");
+        }
+        engine
+            .delete("energy", "probe", false)
+            .await
+            .expect("delete");
+        let again = engine
+            .ingest("energy", text_input("probe", PROBE), options)
+            .await
+            .expect("ingest")
+            .analysis;
+        assert_eq!(again.keyphrases, alone.keyphrases);
+    }
 }

@@ -929,6 +929,42 @@ async fn bad_input_gets_a_clear_status() {
         Some("document.raw"),
     ));
 
+    let mut binary: Vec<u8> = b"\x89PNG\r\n\x1a\n".to_vec();
+    binary.extend((0..2_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 & 0x0f));
+    cases.push((
+        "binary raw bytes, no charset",
+        analyzer
+            .analyze(pb::AnalyzeRequest {
+                document: Some(pb::Document {
+                    content: Some(pb::document::Content::Raw(binary)),
+                    ..Default::default()
+                }),
+                options: None,
+            })
+            .await
+            .expect_err("binary"),
+        Code::InvalidArgument,
+        Some("document.raw"),
+    ));
+    cases.push((
+        "malformed bytes in the declared charset",
+        analyzer
+            .analyze(pb::AnalyzeRequest {
+                document: Some(pb::Document {
+                    content: Some(pb::document::Content::Raw(
+                        b"caf\xc3 \xc3 \xc3 \xc3 \xc3 \xc3".to_vec(),
+                    )),
+                    charset: "utf-8".into(),
+                    ..Default::default()
+                }),
+                options: None,
+            })
+            .await
+            .expect_err("malformed"),
+        Code::InvalidArgument,
+        Some("document.raw"),
+    ));
+
     for (what, status, code, field) in cases {
         assert_eq!(status.code(), code, "{what}: {status:?}");
         if let Some(field) = field {
@@ -1798,5 +1834,207 @@ async fn two_watchers_each_get_every_match_exactly_once() {
         let extra =
             tokio::time::timeout(std::time::Duration::from_millis(300), stream.message()).await;
         assert!(extra.is_err(), "nothing more: {extra:?}");
+    }
+}
+
+/// Analyzes raw bytes (optionally with a declared charset) and returns the analysis.
+async fn analyze_raw(server: &TestServer, bytes: Vec<u8>, charset: &str) -> pb::Analysis {
+    server
+        .analyzer()
+        .analyze(pb::AnalyzeRequest {
+            document: Some(pb::Document {
+                content: Some(pb::document::Content::Raw(bytes)),
+                charset: charset.into(),
+                ..Default::default()
+            }),
+            options: None,
+        })
+        .await
+        .expect("analyze raw bytes")
+        .into_inner()
+        .analysis
+        .expect("analysis")
+}
+
+#[tokio::test]
+async fn raw_bytes_in_other_charsets_are_decoded_over_grpc() {
+    let server = TestServer::start().await;
+    let french = "Le président François Hollande a parlé à Paris après les attentats. \
+                  « Nous sommes en guerre », a-t-il déclaré devant le Congrès à Versailles.";
+    let japanese = "東京で記者会見が開かれた。安倍晋三首相は「テロと戦う」と述べた。";
+    let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(french);
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(japanese);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(french.encode_utf16().flat_map(u16::to_le_bytes));
+    for (what, bytes, charset, text, language) in [
+        (
+            "windows-1252, declared",
+            latin.to_vec(),
+            "windows-1252",
+            french,
+            "fr",
+        ),
+        ("windows-1252, detected", latin.to_vec(), "", french, "fr"),
+        ("Shift_JIS, detected", sjis.to_vec(), "", japanese, "ja"),
+        ("UTF-16LE with a BOM", utf16, "", french, "fr"),
+    ] {
+        let analysis = analyze_raw(&server, bytes, charset).await;
+        // The decoded text comes back, and every span indexes it.
+        assert_eq!(analysis.extracted_text, text, "{what}");
+        assert_eq!(
+            analysis.language.as_ref().map(|l| l.code.as_str()),
+            Some(language),
+            "{what}"
+        );
+        assert!(!analysis.sentences.is_empty(), "{what}");
+        for s in &analysis.sentences {
+            let span = s.span.expect("span");
+            assert!(
+                text.get(span.begin as usize..span.end as usize).is_some(),
+                "{what}: {span:?}"
+            );
+        }
+        for e in &analysis.entities {
+            for m in &e.mentions {
+                let span = m.span.expect("span");
+                assert_eq!(
+                    &text[span.begin as usize..span.end as usize],
+                    m.text,
+                    "{what}"
+                );
+            }
+        }
+    }
+    // Plain UTF-8 text gives no extracted text: the spans index what was sent.
+    let plain = analysis_in(&server, french, pb::OffsetUnit::Utf8).await;
+    assert!(plain.extracted_text.is_empty());
+}
+
+#[tokio::test]
+async fn html_pages_give_main_text_title_date_and_cleanup_over_grpc() {
+    let server = TestServer::start().await;
+    let page = r#"<!DOCTYPE html><html><head>
+        <title>Strikes hit Raqqa again | Example News</title>
+        <meta property="og:title" content="Strikes hit Raqqa again">
+        <meta property="article:published_time" content="2015-11-15T10:00:00Z">
+        <style>body { font-family: serif }</style>
+        <script>window.tracker = "Raqqa tracking pixel";</script>
+        </head><body>
+        <nav><a href="/">Home</a> <a href="/world">World news menu</a></nav>
+        <article>
+        <h1>Strikes hit Raqqa again</h1>
+        <p>French jets struck Islamic State targets in Raqqa on Sunday, the defence ministry said.</p>
+        <p>Share this article</p>
+        <p>The strikes destroyed a command post and a training camp, officials said.</p>
+        <p>Watch more coverage below:</p>
+        <p>President Francois Hollande said France would not relent after the Paris attacks.</p>
+        <p>The strikes destroyed a command post and a training camp, officials said.</p>
+        <p>Residents of Raqqa reported heavy explosions through the night.</p>
+        <p>Subscribe to our newsletter</p>
+        <script>trackRead()</script>
+        </article>
+        <footer>Copyright Example News</footer>
+        </body></html>"#;
+    let request = |summary_sentences: u32| pb::AnalyzeRequest {
+        document: Some(pb::Document {
+            content: Some(pb::document::Content::Text(page.to_string())),
+            ..Default::default()
+        }),
+        options: Some(pb::AnalyzeOptions {
+            summary_sentences,
+            ..Default::default()
+        }),
+    };
+    let analysis = server
+        .analyzer()
+        .analyze(request(0))
+        .await
+        .expect("analyze")
+        .into_inner()
+        .analysis
+        .expect("analysis");
+    let text = analysis.extracted_text.as_str();
+    assert!(
+        text.starts_with("Strikes hit Raqqa again\n\nFrench jets struck"),
+        "{text}"
+    );
+    for dropped in [
+        "tracker",
+        "font-family",
+        "World news menu",
+        "trackRead",
+        "Copyright",
+    ] {
+        assert!(!text.contains(dropped), "{dropped} in {text}");
+    }
+    assert_eq!(analysis.title, "Strikes hit Raqqa again");
+    assert_eq!(
+        analysis.published_at,
+        Some(prost_types::Timestamp {
+            seconds: 1_447_581_600, // 2015-11-15T10:00:00Z
+            nanos: 0
+        })
+    );
+    // The prompts are reported with their kind and span.
+    let boilerplate: Vec<&str> = analysis
+        .cleanup
+        .iter()
+        .filter(|c| c.kind() == pb::CleanupKind::Boilerplate)
+        .map(|c| {
+            let span = c.span.expect("span");
+            let at = &text[span.begin as usize..span.end as usize];
+            assert_eq!(at, c.text);
+            at
+        })
+        .collect();
+    assert_eq!(
+        boilerplate,
+        [
+            "Share this article",
+            "Watch more coverage below:",
+            "Subscribe to our newsletter"
+        ]
+    );
+    // The summary: never the headline, never a sentence twice, in
+    // document order, as long as asked.
+    let sentence_text = |a: &pb::Analysis, i: u32| {
+        let span = a.sentences[i as usize].span.expect("span");
+        text[span.begin as usize..span.end as usize]
+            .trim()
+            .to_string()
+    };
+    for wanted in [0u32, 1, 2, 4] {
+        let analysis = if wanted == 0 {
+            analysis.clone()
+        } else {
+            server
+                .analyzer()
+                .analyze(request(wanted))
+                .await
+                .expect("analyze")
+                .into_inner()
+                .analysis
+                .expect("analysis")
+        };
+        let summary = analysis.summary.clone().expect("summary");
+        let expected = if wanted == 0 { 3 } else { wanted as usize };
+        assert_eq!(summary.sentence_indices.len(), expected, "{summary:?}");
+        assert!(summary.sentence_indices.windows(2).all(|w| w[0] < w[1]));
+        let chosen: Vec<String> = summary
+            .sentence_indices
+            .iter()
+            .map(|&i| sentence_text(&analysis, i))
+            .collect();
+        assert!(
+            chosen
+                .iter()
+                .all(|s| !s.contains("Strikes hit Raqqa again")),
+            "the headline: {chosen:?}"
+        );
+        let mut distinct = chosen.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), chosen.len(), "a sentence twice: {chosen:?}");
+        assert!(!summary.text.contains("Share this article"));
     }
 }

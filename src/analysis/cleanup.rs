@@ -6,6 +6,7 @@
 //! region's bytes are ASCII spaces. The copy has the same byte length, so every
 //! span found in it is valid in the original text too.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -87,8 +88,11 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)^(?:
             watch\ (?:more|the\ (?:full\ )?video|now|live|below|video)(?-u:\b).*
           | click\ here(?-u:\b).*
-          | share\ (?:this|on)(?-u:\b).*
+          | share\ (?:this|on|the\ story|via)(?-u:\b).*
+          | (?:share|tweet|email|print|pin\ it|comments?)
           | subscribe(?-u:\b).*
+          | (?:get|sign\ up\ for)\ (?:our|the)\ (?:\w+\ )?newsletters?(?-u:\b).*
+          | newsletters?(?:\ sign[-\ ]?up)?:?
           | follow\ us(?-u:\b).*
           | read\ (?:more|next|also)(?-u:\b).*
           | see\ also(?-u:\b).*
@@ -115,15 +119,22 @@ pub(crate) fn clean(text: &str) -> Cleaned {
     let mut shortcodes: Vec<Shortcode> = Vec::new();
     let mut regions: Vec<Span> = Vec::new();
 
+    // The shortcodes taken so far, end by start. They never overlap, so a
+    // new one overlaps one of them only if it overlaps the last that starts
+    // before it ends: one lookup, not a scan of all (which a text of many
+    // shortcodes would make quadratic).
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     for re in [&*PERCENT_SHORTCODE, &*BRACKET_SHORTCODE, &*BRACE_SHORTCODE] {
         for m in re.find_iter(text) {
             let span = Span::new(m.start(), m.end());
-            if regions
-                .iter()
-                .any(|r| r.start < span.end && span.start < r.end)
+            if taken
+                .range(..span.end)
+                .next_back()
+                .is_some_and(|(_, &end)| end > span.start)
             {
                 continue;
             }
+            taken.insert(span.start, span.end);
             regions.push(span);
             shortcodes.push(parse_shortcode(text, span));
         }
@@ -302,6 +313,55 @@ mod tests {
                 "Read more: other story"
             ]
         );
+    }
+
+    #[test]
+    fn share_and_subscribe_prompts_with_their_spans() {
+        let text = "Share prices fell in Zürich on Monday.\nShare this article\n  Subscribe to our newsletter  \n\
+                    Subscribers rose 5% in the quarter.\nSign up for our daily newsletter to get the news.\nTweet\n\
+                    Email\nNewsletter sign-up\nEmailed statements were sent to reporters.";
+        let c = clean(text);
+        let bp: Vec<(&str, &str)> = c
+            .items
+            .iter()
+            .filter(|i| i.kind == CleanupKind::Boilerplate)
+            .map(|i| (i.text.as_str(), &text[i.span.start..i.span.end]))
+            .collect();
+        let expected = [
+            "Share this article",
+            "Subscribe to our newsletter",
+            "Sign up for our daily newsletter to get the news.",
+            "Tweet",
+            "Email",
+            "Newsletter sign-up",
+        ];
+        assert_eq!(bp.len(), expected.len(), "{bp:?}");
+        for ((reported, at_span), want) in bp.iter().zip(expected) {
+            // The span is the trimmed line, and the item carries its text.
+            assert_eq!((*reported, *at_span), (want, want));
+        }
+        // Prose is left alone, and the masked text keeps its length.
+        assert!(c.masked.contains("Share prices fell in Zürich"));
+        assert!(c.masked.contains("Subscribers rose"));
+        assert!(c.masked.contains("Emailed statements"));
+        assert!(!c.masked.contains("newsletter"));
+        assert_eq!(c.masked.len(), text.len());
+    }
+
+    #[test]
+    fn many_shortcodes_are_found_without_overlap() {
+        // Each `[caption ...]` also looks like an attribute shortcode; each is
+        // taken once. Many of them in one text stay linear (no pairwise scan).
+        let one = "Text [caption id=\"a\" align=\"left\"]Photo[/caption] %ad% more. ";
+        let text = one.repeat(20_000);
+        let c = clean(&text);
+        assert_eq!(c.shortcodes.len(), 60_000);
+        assert!(
+            c.shortcodes
+                .windows(2)
+                .all(|w| w[0].span.end <= w[1].span.start)
+        );
+        assert_eq!(c.masked.len(), text.len());
     }
 
     #[test]

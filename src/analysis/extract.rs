@@ -7,6 +7,7 @@
 use std::fmt;
 use std::sync::LazyLock;
 
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use encoding_rs::Encoding;
 use regex::Regex;
 use scraper::{Html, Node, Selector};
@@ -47,6 +48,36 @@ pub struct Extracted {
     pub published_at: Option<String>,
     /// Short descriptions of what was dropped ("script", "nav", ...), each once.
     pub removed: Vec<String>,
+}
+
+/// Reads a publication time as pages write it: RFC 3339, ISO 8601 with a
+/// `+0000` offset or none (taken as UTC), a bare date (midnight UTC), or
+/// RFC 2822. `None` for anything else.
+pub fn parse_published(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+        if let Ok(t) = DateTime::parse_from_str(s, format) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
+            return Some(t.and_utc());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    }
+    DateTime::parse_from_rfc2822(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// The share of replacement characters above which bytes count as undecodable.
@@ -246,16 +277,18 @@ pub fn html_to_text(html: &str) -> Extracted {
 
     let doc = Html::parse_document(html);
 
+    // The Open Graph title is the article's headline as its publisher
+    // gives it; `<title>` often carries the site's name too ("... | Site").
     let title = doc
-        .select(&TITLE)
+        .select(&OG_TITLE)
         .next()
-        .map(|t| single_spaced(&t.text().collect::<String>()))
+        .and_then(|m| m.value().attr("content"))
+        .map(single_spaced)
         .filter(|t| !t.is_empty())
         .or_else(|| {
-            doc.select(&OG_TITLE)
+            doc.select(&TITLE)
                 .next()
-                .and_then(|m| m.value().attr("content"))
-                .map(single_spaced)
+                .map(|t| single_spaced(&t.text().collect::<String>()))
                 .filter(|t| !t.is_empty())
         })
         .or_else(|| {
@@ -745,6 +778,46 @@ mod tests {
         }
         assert!(looks_like_html(html));
         assert!(!looks_like_html("3 < 4 and 5 > 2 in plain prose"));
+    }
+
+    #[test]
+    fn open_graph_title_wins_and_dates_parse_in_common_forms() {
+        let html = r#"<html><head><title>Strikes hit Raqqa | Example News</title>
+            <meta property="og:title" content="Strikes hit Raqqa">
+            <meta property="article:published_time" content="2015-11-15T10:00:00+0000"></head>
+            <body><p>Air strikes hit Raqqa on Sunday.</p><p>More followed.</p></body></html>"#;
+        let e = html_to_text(html);
+        assert_eq!(e.title.as_deref(), Some("Strikes hit Raqqa"));
+        let when = "2015-11-15T10:00:00Z".parse::<DateTime<Utc>>().ok();
+        assert_eq!(e.published_at.as_deref().and_then(parse_published), when);
+        for form in [
+            "2015-11-15T10:00:00Z",
+            "2015-11-15T11:00:00+01:00",
+            "2015-11-15T10:00:00.000+0000",
+            "2015-11-15 10:00:00",
+            "Sun, 15 Nov 2015 10:00:00 GMT",
+        ] {
+            assert_eq!(parse_published(form), when, "{form}");
+        }
+        assert_eq!(
+            parse_published(" 2015-11-15 "),
+            "2015-11-15T00:00:00Z".parse::<DateTime<Utc>>().ok()
+        );
+        assert_eq!(parse_published("last Sunday"), None);
+        assert_eq!(parse_published(""), None);
+    }
+
+    #[test]
+    fn shift_jis_and_utf16be_are_decoded() {
+        let text = "東京で記者会見が開かれた。首相は「協力する」と述べた。";
+        let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+        assert!(!unmappable);
+        assert_eq!(decode_raw(&sjis, Some("shift_jis")).unwrap(), text);
+        // Undeclared, the detector recognises it.
+        assert_eq!(decode_raw(&sjis, None).unwrap(), text);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode_raw(&be, None).unwrap(), text);
     }
 
     #[test]

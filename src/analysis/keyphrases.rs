@@ -15,14 +15,19 @@
 //! least 0.5. Phrases are chosen greedily, each round
 //! counting only occurrences not inside an already chosen phrase, so a word
 //! does not repeat the phrase it belongs to. Scores are normalised so the best is 1.
-//! Document frequencies of the store's own corpus (for ingested documents)
-//! are not used yet.
+//!
+//! A document going into a corpus (an ingest) is scored with the corpus's
+//! document frequencies too: a stem's rarity is then the background rarity
+//! and the same measure over the corpus, weighted `20 : N` for a corpus of
+//! N documents, so a tenant's own vocabulary ("the company", a product name
+//! in every document) sinks as its corpus grows. Stateless analysis uses the
+//! background model alone.
 
 use std::sync::LazyLock;
 
 use super::background;
 use super::segment::Tok;
-use super::{KeyPhrase, Span};
+use super::{CorpusFrequencies, KeyPhrase, Span, stem_key};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// How many phrases are returned.
@@ -76,12 +81,54 @@ static BACKGROUND_MODEL: LazyLock<Option<(background::Model<'static>, f32)>> =
 /// IDF in the background model over the IDF of a stem in [`RARE_SHARE`] of
 /// the documents.
 fn rarity(stem: &str) -> f32 {
-    let Some((m, full)) = *BACKGROUND_MODEL else {
+    let Some((m, _)) = *BACKGROUND_MODEL else {
         return 1.0;
     };
-    let n = m.documents as f32 + 1.0;
-    let idf = (n / (m.df(stem) as f32 + 1.0)).ln();
-    (idf / full).clamp(COMMON_FLOOR, 1.0)
+    relative_idf(m.documents, m.df(stem))
+}
+
+/// A stem's IDF in a collection of `documents` over the IDF of a stem in
+/// [`RARE_SHARE`] of them, `COMMON_FLOOR..=1`; 1 for an empty collection.
+fn relative_idf(documents: u32, df: u32) -> f32 {
+    if documents == 0 {
+        return 1.0;
+    }
+    let n = documents as f32 + 1.0;
+    let full = (n / (RARE_SHARE * n + 1.0)).ln();
+    let idf = (n / (df.min(documents) as f32 + 1.0)).ln();
+    if full > 0.0 {
+        (idf / full).clamp(COMMON_FLOOR, 1.0)
+    } else {
+        1.0
+    }
+}
+
+/// The corpus size at which the corpus's document frequencies weigh as
+/// much as the background model's; a corpus of N documents weighs
+/// `N / (N + CORPUS_HALF_WEIGHT)`.
+const CORPUS_HALF_WEIGHT: f32 = 20.0;
+
+/// The rarity of each of `stems` (distinct), from the background model,
+/// blended with the corpus's document frequencies when there is a corpus,
+/// and the stems' keys ([`stem_key`]) ascending, without repeats.
+fn rarities(stems: &[&str], corpus: Option<&dyn CorpusFrequencies>) -> (Vec<f32>, Vec<u32>) {
+    let mut rarities: Vec<f32> = stems.iter().map(|s| rarity(s)).collect();
+    let keys: Vec<u32> = stems.iter().map(|s| stem_key(s)).collect();
+    if let Some(corpus) = corpus {
+        let mut dfs = Vec::with_capacity(keys.len());
+        let documents = corpus.frequencies(&keys, &mut dfs);
+        if documents > 0 {
+            let n = documents as f32;
+            let share = n / (n + CORPUS_HALF_WEIGHT);
+            for (r, &df) in rarities.iter_mut().zip(&dfs) {
+                *r = (1.0 - share) * *r + share * relative_idf(documents, df);
+            }
+        }
+    }
+    let mut sorted = keys;
+    sorted.sort_unstable();
+    sorted.dedup();
+    (rarities, sorted)
 }
 
 /// A candidate phrase: n-grams of the same stems, in the order of first use.
@@ -108,17 +155,23 @@ fn spaces_between(text: &str, a: &Tok, b: &Tok) -> bool {
         .is_some_and(|g| !g.is_empty() && g.bytes().all(|c| c == b' '))
 }
 
-/// Extracts the top key phrases from the tokens of the masked text.
+/// Extracts the top key phrases from the tokens of the masked text, and
+/// the keys of the stems phrases are made of (for a corpus to count).
 #[inline(never)]
-pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<KeyPhrase> {
+pub(crate) fn extract(
+    text: &str,
+    tokens: &[Tok],
+    sentence_count: usize,
+    corpus: Option<&dyn CorpusFrequencies>,
+) -> (Vec<KeyPhrase>, Vec<u32>) {
     // Phrases are told apart by their stems numbered, which is the same as
     // by their stems joined with spaces as long as no stem holds a space.
     let numbered = u32::try_from(tokens.len()).is_ok_and(|n| n < u32::MAX)
         && !tokens.iter().any(|t| t.stem.contains(' ') && usable(t));
     if numbered {
-        extract_numbered(text, tokens, sentence_count)
+        extract_numbered(text, tokens, sentence_count, corpus)
     } else {
-        extract_by_text_keys(text, tokens, sentence_count)
+        extract_by_text_keys(text, tokens, sentence_count, corpus)
     }
 }
 
@@ -127,31 +180,40 @@ pub(crate) fn extract(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<
 /// up to date as phrases are chosen instead of counted again each round.
 /// The candidates, their order and every score are those of
 /// [`extract_by_text_keys`].
-fn extract_numbered(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<KeyPhrase> {
+fn extract_numbered(
+    text: &str,
+    tokens: &[Tok],
+    sentence_count: usize,
+    corpus: Option<&dyn CorpusFrequencies>,
+) -> (Vec<KeyPhrase>, Vec<u32>) {
     // Per token: its stem's number (from 1; 0 when the token is not usable)
     // and its background weight.
     let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
+    // The stems by number - 1.
+    let mut stems: Vec<&str> = Vec::new();
     let mut ids = vec![0u32; tokens.len()];
     let mut weights = vec![0f32; tokens.len()];
-    let mut idfs = vec![0f32; tokens.len()];
-    // Each stem's rarity, by its number - 1, looked up once per stem.
-    let mut rarities: Vec<f32> = Vec::new();
     for (k, t) in tokens.iter().enumerate() {
         if usable(t) {
             let next = u32::try_from(stem_ids.len() + 1).unwrap_or(u32::MAX);
             let id = *stem_ids.entry(t.stem.as_str()).or_insert(next);
-            if id == next && rarities.len() < id as usize {
-                rarities.push(rarity(&t.stem));
+            if id == next && stems.len() < id as usize {
+                stems.push(t.stem.as_str());
             }
             ids[k] = id;
             weights[k] = weight(&t.norm);
-            let r = rarities
-                .get((id as usize).wrapping_sub(1))
-                .copied()
-                .unwrap_or_else(|| rarity(&t.stem));
-            idfs[k] = weights[k] * r;
         }
     }
+    // Each stem's rarity, by its number - 1, looked up once per stem.
+    let (rarities, stem_keys) = rarities(&stems, corpus);
+    let idfs: Vec<f32> = ids
+        .iter()
+        .zip(&weights)
+        .map(|(&id, &w)| match id {
+            0 => 0.0,
+            id => w * rarities.get(id as usize - 1).copied().unwrap_or(1.0),
+        })
+        .collect();
     // A phrase neither starts nor ends with a word that says nothing of the
     // topic ("said", "would").
     let edge_ok = |k: usize| weights[k] >= 0.5;
@@ -343,7 +405,7 @@ fn extract_numbered(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<Ke
         .first()
         .map_or(1.0, |(s, _)| *s)
         .max(f32::MIN_POSITIVE);
-    chosen
+    let phrases = chosen
         .into_iter()
         .map(|(score, p)| {
             let c = &candidates[p];
@@ -364,7 +426,8 @@ fn extract_numbered(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<Ke
                 spans,
             }
         })
-        .collect()
+        .collect();
+    (phrases, stem_keys)
 }
 
 struct Phrase {
@@ -378,16 +441,31 @@ struct Phrase {
 /// [`extract`] with phrases keyed by their stems joined with spaces, which
 /// also holds when a stem has a space in it. The reference for
 /// [`extract_numbered`].
-fn extract_by_text_keys(text: &str, tokens: &[Tok], sentence_count: usize) -> Vec<KeyPhrase> {
+fn extract_by_text_keys(
+    text: &str,
+    tokens: &[Tok],
+    sentence_count: usize,
+    corpus: Option<&dyn CorpusFrequencies>,
+) -> (Vec<KeyPhrase>, Vec<u32>) {
     let mut phrases: FxHashMap<String, Phrase> = FxHashMap::default();
     let usable = |t: &Tok| !t.stop && t.alpha && t.norm.chars().count() >= 2;
+    // Each usable stem once, in order of first use, and its rarity.
+    let mut stems: Vec<&str> = Vec::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for t in tokens.iter().filter(|t| usable(t)) {
+        if seen.insert(t.stem.as_str()) {
+            stems.push(t.stem.as_str());
+        }
+    }
+    let (rarity_list, keys) = rarities(&stems, corpus);
+    let rarity_of: FxHashMap<&str, f32> = stems.iter().copied().zip(rarity_list).collect();
     // A phrase neither starts nor ends with a word that says nothing of the
     // topic ("said", "would").
     let weights: Vec<f32> = tokens.iter().map(|t| weight(&t.norm)).collect();
     let idfs: Vec<f32> = tokens
         .iter()
         .zip(&weights)
-        .map(|(t, w)| w * rarity(&t.stem))
+        .map(|(t, w)| w * rarity_of.get(t.stem.as_str()).copied().unwrap_or(0.0))
         .collect();
     let edge_ok = |k: usize| weights[k] >= 0.5;
     let mut key = String::new();
@@ -496,7 +574,7 @@ fn extract_by_text_keys(text: &str, tokens: &[Tok], sentence_count: usize) -> Ve
         .first()
         .map_or(1.0, |(s, _, _)| *s)
         .max(f32::MIN_POSITIVE);
-    chosen
+    let phrases = chosen
         .into_iter()
         .map(|(score, p, occurrences)| {
             let spans: Vec<Span> = occurrences
@@ -514,7 +592,8 @@ fn extract_by_text_keys(text: &str, tokens: &[Tok], sentence_count: usize) -> Ve
                 spans,
             }
         })
-        .collect()
+        .collect();
+    (phrases, keys)
 }
 
 fn phrase_span(tokens: &[Tok], start: usize, words: usize) -> Option<Span> {
@@ -531,7 +610,7 @@ mod tests {
     fn phrases(text: &str) -> Vec<KeyPhrase> {
         let s = segment::sentences(text);
         let t = segment::tokens(text, &s, "en");
-        extract(text, &t, s.len())
+        extract(text, &t, s.len(), None).0
     }
 
     #[test]
@@ -651,9 +730,13 @@ mod tests {
             } else {
                 rng.below(8)
             };
-            let fast = extract_numbered(&text, &tokens, count);
-            let reference = extract_by_text_keys(&text, &tokens, count);
-            assert!(same(&fast, &reference), "{text:?}\n{fast:?}\n{reference:?}");
+            let fast = extract_numbered(&text, &tokens, count, None);
+            let reference = extract_by_text_keys(&text, &tokens, count, None);
+            assert!(
+                same(&fast.0, &reference.0),
+                "{text:?}\n{fast:?}\n{reference:?}"
+            );
+            assert_eq!(fast.1, reference.1);
         }
     }
 
@@ -674,8 +757,89 @@ mod tests {
             mk(6, 8, "a"),
             mk(9, 11, "b c"),
         ];
-        let k = extract(text, &tokens, 1);
-        assert!(same(&k, &extract_by_text_keys(text, &tokens, 1)));
+        let k = extract(text, &tokens, 1, None).0;
+        assert!(same(&k, &extract_by_text_keys(text, &tokens, 1, None).0));
         assert_eq!(k[0].count, 2);
+    }
+
+    /// A corpus of `documents` documents in which each listed stem occurs
+    /// in `df` of them.
+    #[derive(Debug)]
+    struct Corpus {
+        documents: u32,
+        df: FxHashMap<u32, u32>,
+    }
+
+    impl Corpus {
+        fn new(documents: u32, stems: &[(&str, u32)]) -> Corpus {
+            Corpus {
+                documents,
+                df: stems.iter().map(|&(s, n)| (stem_key(s), n)).collect(),
+            }
+        }
+    }
+
+    impl CorpusFrequencies for Corpus {
+        fn frequencies(&self, stems: &[u32], out: &mut Vec<u32>) -> u32 {
+            out.clear();
+            out.extend(stems.iter().map(|k| self.df.get(k).copied().unwrap_or(0)));
+            self.documents
+        }
+    }
+
+    fn rank(phrases: &[KeyPhrase], text: &str) -> usize {
+        phrases
+            .iter()
+            .position(|p| p.text.eq_ignore_ascii_case(text))
+            .unwrap_or(usize::MAX)
+    }
+
+    #[test]
+    fn corpus_frequencies_sink_a_corpus_wide_word() {
+        let text = "The refinery and the pipeline reopened. Workers at the pipeline and the refinery returned on Monday.";
+        let s = segment::sentences(text);
+        let t = segment::tokens(text, &s, "en");
+        let stem = |word: &str| {
+            t.iter()
+                .find(|t| t.norm == word)
+                .map(|t| t.stem.clone())
+                .unwrap_or_default()
+        };
+        let (pipeline, refinery) = (stem("pipeline"), stem("refinery"));
+        let (alone, keys) = extract(text, &t, s.len(), None);
+        // The stems are reported whatever the corpus, sorted and distinct.
+        assert!(keys.contains(&stem_key(&pipeline)) && keys.contains(&stem_key(&refinery)));
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        // A corpus where every document speaks of pipelines, and one where
+        // every document speaks of refineries.
+        let pipelines = Corpus::new(200, &[(&pipeline, 200)]);
+        let refineries = Corpus::new(200, &[(&refinery, 200)]);
+        let (in_pipelines, keys_a) = extract(text, &t, s.len(), Some(&pipelines));
+        let (in_refineries, keys_b) = extract(text, &t, s.len(), Some(&refineries));
+        assert_eq!((&keys_a, &keys_b), (&keys, &keys));
+        assert!(
+            rank(&in_pipelines, "refinery") < rank(&in_pipelines, "pipeline"),
+            "{in_pipelines:?}"
+        );
+        assert!(
+            rank(&in_refineries, "pipeline") < rank(&in_refineries, "refinery"),
+            "{in_refineries:?}"
+        );
+        // An empty corpus changes nothing.
+        let (empty, _) = extract(text, &t, s.len(), Some(&Corpus::new(0, &[])));
+        assert!(same(&empty, &alone));
+        // Both ways of keying phrases agree with a corpus too.
+        let fast = extract_numbered(text, &t, s.len(), Some(&pipelines));
+        let reference = extract_by_text_keys(text, &t, s.len(), Some(&pipelines));
+        assert!(same(&fast.0, &reference.0) && fast.1 == reference.1);
+    }
+
+    #[test]
+    fn a_small_corpus_weighs_little() {
+        assert!((relative_idf(0, 0) - 1.0).abs() < f32::EPSILON);
+        assert!((relative_idf(1000, 0) - 1.0).abs() < f32::EPSILON);
+        assert!((relative_idf(1000, 1000) - COMMON_FLOOR).abs() < f32::EPSILON);
+        // A df above the corpus size (a store counting concurrently) is capped.
+        assert!((relative_idf(10, 50) - COMMON_FLOOR).abs() < f32::EPSILON);
     }
 }

@@ -35,7 +35,15 @@ pub use model::*;
 
 /// Runs every asked-for stage over the input. Never panics; deterministic.
 pub fn analyze(input: &Input<'_>) -> Analysis {
-    pipeline::run(input)
+    pipeline::run(input, None)
+}
+
+/// [`analyze`] with the document frequencies of the corpus the document is
+/// going into, which key phrases are scored with (blended with the built-in
+/// background model while the corpus is small). Deterministic for the same
+/// input and the same frequencies.
+pub fn analyze_in_corpus(input: &Input<'_>, corpus: &dyn CorpusFrequencies) -> Analysis {
+    pipeline::run(input, Some(corpus))
 }
 
 /// Builds, ahead of the first document, what the stages otherwise build on

@@ -435,4 +435,29 @@ pub struct Analysis {
     pub cleanup: Vec<CleanupItem>,
     /// Fingerprints.
     pub fingerprint: Option<Fingerprint>,
+    /// The distinct stems of the words key phrases are made of, each as its
+    /// [`stem_key`], ascending; computed with key phrases. Not part of the
+    /// wire analysis: a store counts them into its corpus document
+    /// frequencies ([`CorpusFrequencies`]).
+    #[serde(default)]
+    pub stems: Vec<u32>,
+}
+
+/// Document frequencies of a corpus, which the key phrase stage blends with
+/// its background model of English news (see `keyphrases.rs`). The store
+/// implements it for a tenant's documents; stateless analysis passes none.
+pub trait CorpusFrequencies: Sync + std::fmt::Debug {
+    /// Fills `out` with, for each of `stems` (as [`stem_key`]s), the number
+    /// of corpus documents that hold it, and returns the number of
+    /// documents in the corpus.
+    fn frequencies(&self, stems: &[u32], out: &mut Vec<u32>) -> u32;
+}
+
+/// The key a stem is counted under in [`Analysis::stems`] and
+/// [`CorpusFrequencies`]: the low 32 bits of its 64-bit FNV-1a hash. Two
+/// stems share a key about once in four billion pairs, which at worst
+/// merges the counts of two rare words.
+pub fn stem_key(stem: &str) -> u32 {
+    // Truncation is the point: the low half of the hash.
+    (super::background::hash(stem) & u64::from(u32::MAX)) as u32
 }

@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::{Analysis, EntityType, Features, Input, Sentence, Span, Token};
+use super::{Analysis, CorpusFrequencies, EntityType, Features, Input, Sentence, Span, Token};
 use super::{
     cleanup, entities, fingerprint, keyphrases, language, quotes, segment, sentiment, stats,
     summary,
@@ -14,8 +14,9 @@ use super::{
 /// The language code used for stemming and stopwords when detection fails.
 const FALLBACK_LANGUAGE: &str = "en";
 
-/// Runs every asked-for stage over the input.
-pub(crate) fn run(input: &Input<'_>) -> Analysis {
+/// Runs every asked-for stage over the input; key phrases are scored with
+/// the corpus's document frequencies when there is a corpus.
+pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> Analysis {
     let f = input.features;
     let text = input.text;
     let mut out = Analysis::default();
@@ -74,7 +75,7 @@ pub(crate) fn run(input: &Input<'_>) -> Analysis {
             .collect();
     }
     if f.sentences || f.sentiment {
-        let raws = sentence_raws(&sentence_spans, &tokens);
+        let raws = sentence_raws(masked, &sentence_spans, &tokens);
         if f.sentences {
             out.sentences = sentence_spans
                 .iter()
@@ -90,7 +91,9 @@ pub(crate) fn run(input: &Input<'_>) -> Analysis {
         }
     }
     if f.keyphrases {
-        out.keyphrases = keyphrases::extract(masked, &tokens, sentence_spans.len());
+        let (phrases, stems) = keyphrases::extract(masked, &tokens, sentence_spans.len(), corpus);
+        out.keyphrases = phrases;
+        out.stems = stems;
     }
     // Summary indices point into the pipeline's sentence list, which is the
     // one `Analysis::sentences` holds when sentences are asked for too.
@@ -143,7 +146,7 @@ fn nothing_asked(f: &Features) -> bool {
 }
 
 /// The sentiment inputs of each sentence.
-fn sentence_raws(sentences: &[Span], tokens: &[segment::Tok]) -> Vec<sentiment::Raw> {
+fn sentence_raws(text: &str, sentences: &[Span], tokens: &[segment::Tok]) -> Vec<sentiment::Raw> {
     let mut per_sentence: Vec<Vec<&segment::Tok>> = vec![Vec::new(); sentences.len()];
     for t in tokens {
         if let Some(v) = per_sentence.get_mut(t.sentence) {
@@ -152,7 +155,8 @@ fn sentence_raws(sentences: &[Span], tokens: &[segment::Tok]) -> Vec<sentiment::
     }
     per_sentence
         .iter()
-        .map(|toks| sentiment::score_tokens(toks))
+        .zip(sentences)
+        .map(|(toks, span)| sentiment::score_tokens(text, *span, toks))
         .collect()
 }
 
@@ -200,7 +204,7 @@ mod tests {
 
     #[test]
     fn founding_article() {
-        let a = run(&input(SEED, Features::default()));
+        let a = run(&input(SEED, Features::default()), None);
         let lang = a.language.as_ref().expect("language");
         assert_eq!(lang.code, "en");
 
@@ -341,28 +345,37 @@ mod tests {
             a.fingerprint.as_ref().map(|f| f.content_hash.len()),
             Some(64)
         );
-        assert_eq!(a, run(&input(SEED, Features::default())));
+        assert_eq!(a, run(&input(SEED, Features::default()), None));
     }
 
     #[test]
     fn features_are_independent() {
-        let only_quotes = run(&input(
-            SEED,
-            Features {
-                quotes: true,
-                ..Features::none()
-            },
-        ));
+        let only_quotes = run(
+            &input(
+                SEED,
+                Features {
+                    quotes: true,
+                    ..Features::none()
+                },
+            ),
+            None,
+        );
         assert!(only_quotes.entities.is_empty() && only_quotes.sentences.is_empty());
         assert!(only_quotes.quotes.iter().any(|q| q.speaker == "Ben Rhodes"));
-        assert_eq!(run(&input(SEED, Features::none())), Analysis::default());
-        let tokens = run(&input(
-            "Grüße aus Zürich!",
-            Features {
-                tokens: true,
-                ..Features::none()
-            },
-        ));
+        assert_eq!(
+            run(&input(SEED, Features::none()), None),
+            Analysis::default()
+        );
+        let tokens = run(
+            &input(
+                "Grüße aus Zürich!",
+                Features {
+                    tokens: true,
+                    ..Features::none()
+                },
+            ),
+            None,
+        );
         assert_eq!(tokens.tokens.len(), 3);
     }
 
@@ -371,7 +384,7 @@ mod tests {
         // "a déclaré" is a quote cue but not one the recogniser knows, so the
         // name is OTHER until the quote names it as the speaker.
         let text = "« Nous allons gagner cette bataille », a déclaré Zorblax Quint. Zorblax Quint est parti.";
-        let a = run(&input(text, Features::default()));
+        let a = run(&input(text, Features::default()), None);
         let zq = entity(&a, "Zorblax Quint", EntityType::Person);
         let q = a.quotes.first().expect("a quote");
         assert_eq!(q.speaker_entity_id.as_deref(), Some(zq.id.as_str()));
@@ -455,13 +468,16 @@ mod tests {
     fn found_by_proptest() {
         // Spaces then a combining mark form one UAX #29 segment.
         for text in ["%A%\u{113c5}", " \u{301}x", "\u{301}"] {
-            let a = run(&input(
-                text,
-                Features {
-                    tokens: true,
-                    ..Features::default()
-                },
-            ));
+            let a = run(
+                &input(
+                    text,
+                    Features {
+                        tokens: true,
+                        ..Features::default()
+                    },
+                ),
+                None,
+            );
             assert_eq!(check_spans(text, &a), Ok(()), "{text:?}");
         }
     }
@@ -490,20 +506,127 @@ mod tests {
         ], 0..60)) {
             let text: String = parts.concat();
             let features = Features { tokens: true, ..Features::default() };
-            let a = run(&input(&text, features));
+            let a = run(&input(&text, features), None);
             if let Err(e) = check_spans(&text, &a) {
                 return Err(proptest::test_runner::TestCaseError::fail(format!("{e} in {text:?}")));
             }
-            proptest::prop_assert_eq!(&a, &run(&input(&text, features)));
+            proptest::prop_assert_eq!(&a, &run(&input(&text, features), None));
         }
 
         #[test]
         fn arbitrary_unicode_never_panics(text in "\\PC{0,200}") {
             let features = Features { tokens: true, ..Features::default() };
-            let a = run(&input(&text, features));
+            let a = run(&input(&text, features), None);
             if let Err(e) = check_spans(&text, &a) {
                 return Err(proptest::test_runner::TestCaseError::fail(format!("{e} in {text:?}")));
             }
         }
+    }
+
+    /// A document of at least `target` bytes: the seed every 40 paragraphs,
+    /// otherwise generated news-like paragraphs (a fixed generator), with
+    /// some non-ASCII words, quotes and shortcodes among them.
+    fn long_document(target: usize) -> String {
+        const WORDS: &[&str] = &[
+            "officials",
+            "Raqqa",
+            "strikes",
+            "ministry",
+            "Zürich",
+            "said",
+            "reported",
+            "government",
+            "Ben",
+            "Rhodes",
+            "talks",
+            "économie",
+            "market",
+            "shares",
+            "fell",
+            "rose",
+            "police",
+            "Paris",
+            "on",
+            "the",
+            "of",
+            "in",
+            "and",
+            "a",
+            "to",
+            "東京",
+            "Monday",
+            "percent",
+            "$4.5",
+            "billion",
+            "killed",
+            "attacks",
+            "peace",
+            "deal",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut doc = String::with_capacity(target + SEED.len());
+        let mut paragraph = 0usize;
+        while doc.len() < target {
+            if paragraph.is_multiple_of(40) {
+                doc.push_str(SEED);
+            } else {
+                for sentence in 0..1 + next(6) {
+                    let mut words: Vec<&str> = (0..4 + next(20))
+                        .map(|_| WORDS[next(WORDS.len())])
+                        .collect();
+                    if sentence % 3 == 2 {
+                        words.insert(0, "\u{201c}We will");
+                        words.push("today,\u{201d} Rhodes said");
+                    }
+                    let mut s = words.join(" ");
+                    if let Some(first) = s.get(..1) {
+                        s.replace_range(..1, &first.to_uppercase());
+                    }
+                    doc.push_str(&s);
+                    doc.push_str(". ");
+                }
+                if paragraph.is_multiple_of(17) {
+                    doc.push_str("[caption id=\"x\"]Photo[/caption]");
+                }
+            }
+            doc.push_str("\n\n");
+            paragraph += 1;
+        }
+        doc
+    }
+
+    #[test]
+    fn a_document_of_several_megabytes_is_analysed_whole() {
+        let text = long_document(2 * 1024 * 1024);
+        let a = run(
+            &input(
+                &text,
+                Features {
+                    tokens: true,
+                    ..Features::default()
+                },
+            ),
+            None,
+        );
+        assert_eq!(check_spans(&text, &a), Ok(()));
+        // Every stage answered, over the whole text.
+        let last = a.sentences.last().map(|s| s.span.end).unwrap_or_default();
+        assert!(
+            last + 1000 > text.len(),
+            "sentences end at {last} of {}",
+            text.len()
+        );
+        assert!(a.tokens.len() > 200_000, "{} tokens", a.tokens.len());
+        assert!(!a.entities.is_empty() && !a.keyphrases.is_empty() && !a.quotes.is_empty());
+        assert!(a.cleanup.iter().any(|c| c.kind == CleanupKind::Shortcode));
+        let summary = a.summary.as_ref().map(|s| s.sentence_indices.len());
+        assert_eq!(summary, Some(3));
+        assert!(a.sentiment.is_some() && a.fingerprint.is_some() && a.stats.is_some());
     }
 }

@@ -5,7 +5,11 @@
 //! VADER has no entry ("bombing", "casualties", "refugees").
 //! Each word's valence (−4..4) is boosted by a preceding intensifier, flipped
 //! and damped by a negation within the three words before it, and weighted by
-//! "but" (half before it, one and a half after). Intensifiers carry no valence
+//! "but" (half before it, one and a half after); "least" before a word
+//! negates it (not in "at least"). As in VADER, a rated word or intensifier
+//! in capitals amid mixed case gains 0.733, and each "!" (up to four) adds
+//! 0.292, two or three "?" 0.18 each, to a sentence's sum in its direction.
+//! Intensifiers carry no valence
 //! of their own, nor does "no" before a rated word (it negates it instead). A
 //! sentence's sum `s` becomes the score `s / sqrt(s² + 15)` in −1..1, as
 //! VADER's compound; the magnitude is the sum of absolute valences.
@@ -24,7 +28,7 @@
 use std::sync::LazyLock;
 
 use super::segment::Tok;
-use super::{Sentiment, SentimentLabel};
+use super::{Sentiment, SentimentLabel, Span};
 use rustc_hash::FxHashMap;
 
 const ALPHA: f32 = 15.0;
@@ -191,9 +195,32 @@ pub(crate) struct Raw {
     pub words: usize,
 }
 
-/// Scores one sentence's tokens.
-pub(crate) fn score_tokens(tokens: &[&Tok]) -> Raw {
+/// VADER's boost of a rated word written in capitals amid mixed case.
+const CAPS_BOOST: f32 = 0.733;
+/// VADER's emphasis per exclamation mark (at most four count).
+const EXCLAMATION_BOOST: f32 = 0.292;
+/// VADER's emphasis per question mark when there are two or three.
+const QUESTION_BOOST: f32 = 0.18;
+
+/// Whether a word as written is in capitals: two or more letters, none of
+/// them lower case.
+fn is_caps(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).nth(1).is_some()
+        && !word.chars().any(char::is_lowercase)
+}
+
+/// Scores one sentence's tokens; `text` is the text their spans index,
+/// `sentence` the sentence's span in it (for its case and punctuation).
+pub(crate) fn score_tokens(text: &str, sentence: Span, tokens: &[&Tok]) -> Raw {
     let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
+    let written: Vec<&str> = tokens
+        .iter()
+        .map(|t| text.get(t.span.start..t.span.end).unwrap_or_default())
+        .collect();
+    // Capitals are emphasis only when the sentence also has words that are
+    // not in capitals (a headline in capitals emphasises nothing).
+    let caps_count = written.iter().filter(|w| is_caps(w)).count();
+    let mixed_case = caps_count > 0 && written.iter().any(|w| w.chars().any(char::is_lowercase));
     let but_at = words
         .iter()
         .position(|w| *w == "but" || *w == "however" || *w == "yet");
@@ -213,13 +240,28 @@ pub(crate) fn score_tokens(tokens: &[&Tok]) -> Raw {
             continue;
         }
         let mut v = base;
+        if mixed_case && written.get(i).is_some_and(|w| is_caps(w)) {
+            v += CAPS_BOOST * v.signum();
+        }
         for (distance, j) in (i.saturating_sub(3)..i).rev().enumerate() {
             if let Some(&b) = words.get(j).and_then(|p| BOOSTS.get(p)) {
                 let scale = [1.0, 0.95, 0.9][distance.min(2)];
-                v += b * scale * v.signum();
+                // An intensifier in capitals amid mixed case counts more.
+                let caps = if mixed_case && written.get(j).is_some_and(|w| is_caps(w)) {
+                    CAPS_BOOST
+                } else {
+                    0.0
+                };
+                v += (b + caps * b.signum()) * scale * v.signum();
             }
         }
-        if (i.saturating_sub(3)..i).any(|j| words.get(j).is_some_and(|p| NEGATIONS.contains(p))) {
+        let negated =
+            (i.saturating_sub(3)..i).any(|j| words.get(j).is_some_and(|p| NEGATIONS.contains(p)));
+        // "least" before a word negates it, unless "at least" or "very least".
+        let least = i >= 1
+            && words.get(i - 1) == Some(&"least")
+            && !(i >= 2 && matches!(words.get(i - 2), Some(&"at" | &"very")));
+        if negated || least {
             v *= NEGATION_FACTOR;
         }
         if let Some(b) = but_at {
@@ -236,6 +278,24 @@ pub(crate) fn score_tokens(tokens: &[&Tok]) -> Raw {
             raw.pos += v;
         } else {
             raw.neg += -v;
+        }
+    }
+    // Exclamation marks (up to four) and two or more question marks
+    // strengthen whatever the sentence already says, as in VADER.
+    if raw.sum != 0.0 {
+        let body = text.get(sentence.start..sentence.end).unwrap_or_default();
+        let exclamations = body.matches('!').count().min(4) as f32;
+        let questions = match body.matches('?').count() {
+            0 | 1 => 0.0,
+            n @ 2..=3 => n as f32 * QUESTION_BOOST,
+            _ => 0.96,
+        };
+        let emphasis = (exclamations * EXCLAMATION_BOOST + questions) * raw.sum.signum();
+        raw.sum += emphasis;
+        if emphasis > 0.0 {
+            raw.pos += emphasis;
+        } else {
+            raw.neg -= emphasis;
         }
     }
     raw
@@ -306,7 +366,32 @@ mod tests {
         let s = segment::sentences(text);
         let toks = segment::tokens(text, &s, "en");
         let refs: Vec<&Tok> = toks.iter().collect();
-        sentence(score_tokens(&refs))
+        sentence(score_tokens(text, Span::new(0, text.len()), &refs))
+    }
+
+    #[test]
+    fn capitals_exclamations_questions_and_least() {
+        assert!(
+            sent("The food was GOOD, really.").score > sent("The food was good, really.").score
+        );
+        // All capitals is no emphasis.
+        assert_eq!(
+            sent("THE FOOD WAS GOOD.").score,
+            sent("the food was good.").score
+        );
+        assert!(sent("The food was good!!").score > sent("The food was good.").score);
+        assert!(sent("The attack was horrible!").score < sent("The attack was horrible.").score);
+        // Punctuation alone says nothing.
+        assert_eq!(
+            sent("The meeting is on Tuesday!!!").label,
+            SentimentLabel::Neutral
+        );
+        assert!(sent("Was it bad?? Really??").score < sent("Was it bad? Really.").score);
+        assert!(sent("It was the least helpful answer.").score < 0.0);
+        assert!(sent("It was at least helpful.").score > 0.0);
+        assert!(
+            sent("It was VERY good, they said.").score > sent("It was very good, they said.").score
+        );
     }
 
     #[test]

@@ -477,9 +477,10 @@ pub fn analysis_to_pb(
         pb::Span { begin, end }
     };
     pb::Analysis {
-        extracted_text: match &document.extracted_text {
-            Some(_) => text.to_string(),
-            None => String::new(),
+        extracted_text: if document.extracted_text.is_some() || document.decoded {
+            text.to_string()
+        } else {
+            String::new()
         },
         offset_unit: offset_unit_to_pb(unit) as i32,
         language: analysis.language.as_ref().map(|l| pb::Language {

@@ -204,9 +204,38 @@ struct TenantDocs {
     /// The SimHash and word count of each document long enough for
     /// near-duplicate detection, by id.
     simhashes: HashMap<String, (u64, u32)>,
+    /// In how many documents each key phrase stem occurs (by
+    /// [`crate::analysis::stem_key`]), kept up to date on every write.
+    stem_df: FxHashMap<u32, u32>,
+    /// How many documents `stem_df` counts (those with stems).
+    stem_docs: u32,
 }
 
 impl TenantDocs {
+    /// Counts a document's stems into the document frequencies (`add`) or
+    /// out of them.
+    fn count_stems(&mut self, analysis: &Analysis, add: bool) {
+        if analysis.stems.is_empty() {
+            return;
+        }
+        if add {
+            self.stem_docs = self.stem_docs.saturating_add(1);
+            for &key in &analysis.stems {
+                *self.stem_df.entry(key).or_default() += 1;
+            }
+        } else {
+            self.stem_docs = self.stem_docs.saturating_sub(1);
+            for key in &analysis.stems {
+                if let Some(n) = self.stem_df.get_mut(key) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.stem_df.remove(key);
+                    }
+                }
+            }
+        }
+    }
+
     fn forget_hash(&mut self, doc: &StoredDocument) {
         if let Some(hash) = content_hash(&doc.analysis)
             && let Some(ids) = self.by_hash.get_mut(hash)
@@ -1050,7 +1079,9 @@ impl Store for MemoryStore {
             stored.version = existing.version + 1;
             stored.first_created_at = existing.first_created_at;
             docs.forget_hash(existing);
+            docs.count_stems(&existing.analysis, false);
         }
+        docs.count_stems(&stored.analysis, true);
         if let Some(hash) = content_hash(&stored.analysis) {
             docs.by_hash
                 .entry(hash.to_string())
@@ -1118,6 +1149,7 @@ impl Store for MemoryStore {
         } = docs.docs.remove(id).ok_or_else(not_found)?;
         retired.insert(slot);
         docs.forget_hash(&existing);
+        docs.count_stems(&existing.analysis, false);
         writer.delete_term(self.inner.key_term(tenant, id));
         *last_seq += 1;
         pending.push(Visible::Delete {
@@ -1294,6 +1326,21 @@ impl Store for MemoryStore {
             .collect();
         stats.sort_by(|a, b| a.tenant.cmp(&b.tenant));
         stats
+    }
+
+    fn stem_frequencies(&self, tenant: &str, stems: &[u32], out: &mut Vec<u32>) -> u32 {
+        out.clear();
+        let state = self.inner.state.read();
+        let Some(docs) = state.tenants.get(tenant) else {
+            out.resize(stems.len(), 0);
+            return 0;
+        };
+        out.extend(
+            stems
+                .iter()
+                .map(|key| docs.stem_df.get(key).copied().unwrap_or(0)),
+        );
+        docs.stem_docs
     }
 
     async fn wait_visible(&self, seq: u64) -> Result<()> {

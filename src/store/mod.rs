@@ -47,6 +47,11 @@ pub struct NewDocument {
     pub content_type: ContentType,
     /// The analysed text, when it differs from `content` (HTML, Markdown).
     pub extracted_text: Option<Text>,
+    /// The content came as raw bytes and `content` is their decoding, so
+    /// the client is given the analysed text back (`extracted_text` on the
+    /// wire) to index spans into.
+    #[serde(default)]
+    pub decoded: bool,
     /// Title (given, or found in the HTML).
     pub title: String,
     /// URL.
@@ -212,6 +217,19 @@ pub trait Store: Send + Sync + 'static {
 
     /// The size of every tenant's corpus, for metrics.
     fn tenant_stats(&self) -> Vec<TenantStats>;
+
+    /// Fills `out` with how many of the tenant's documents hold each of
+    /// `stems` (keys of [`crate::analysis::stem_key`], as listed in
+    /// [`Analysis::stems`]) and returns how many documents were counted
+    /// (those analysed with key phrases). Key phrases of an ingested
+    /// document are scored with these counts. A store that keeps no such
+    /// counts answers zeros.
+    fn stem_frequencies(&self, tenant: &str, stems: &[u32], out: &mut Vec<u32>) -> u32 {
+        let _ = tenant;
+        out.clear();
+        out.resize(stems.len(), 0);
+        0
+    }
 
     /// Resolves once every write up to `seq` is visible to search.
     async fn wait_visible(&self, seq: u64) -> Result<()>;

@@ -1842,3 +1842,42 @@ fn near_duplicates_need_length_and_close_bits() {
         None
     );
 }
+
+#[test]
+fn stem_frequencies_follow_every_write_per_tenant() {
+    let store = store();
+    let with_stems = |id: &str, body: &str, stems: &[u32]| {
+        let (document, mut analysis) = doc(id, "", body).build();
+        analysis.stems = stems.to_vec();
+        (document, Arc::new(analysis))
+    };
+    let write = |tenant: &str, (document, analysis): (NewDocument, Arc<Analysis>)| {
+        store
+            .put(tenant, document, analysis, PutOptions::default())
+            .expect("put")
+    };
+    let counts = |tenant: &str| {
+        let mut out = Vec::new();
+        let documents = store.stem_frequencies(tenant, &[1, 2, 3, 9], &mut out);
+        (documents, out)
+    };
+    write("a", with_stems("d1", "one", &[1, 2]));
+    write("a", with_stems("d2", "two", &[2, 3]));
+    write("b", with_stems("d1", "other", &[9]));
+    // A document analysed without key phrases has no stems and is not counted.
+    write("a", with_stems("d3", "three", &[]));
+    assert_eq!(counts("a"), (2, vec![1, 2, 1, 0]));
+    assert_eq!(counts("b"), (1, vec![0, 0, 0, 1]));
+    assert_eq!(counts("nobody"), (0, vec![0, 0, 0, 0]));
+    // An update counts the new version instead of the old one.
+    write("a", with_stems("d1", "one, edited", &[3]));
+    assert_eq!(counts("a"), (2, vec![0, 1, 2, 0]));
+    // Re-sending the same document changes nothing.
+    write("a", with_stems("d1", "one, edited", &[3]));
+    assert_eq!(counts("a"), (2, vec![0, 1, 2, 0]));
+    store.delete("a", "d2").expect("delete");
+    assert_eq!(counts("a"), (1, vec![0, 0, 1, 0]));
+    store.delete("a", "d1").expect("delete");
+    assert_eq!(counts("a"), (0, vec![0, 0, 0, 0]));
+    assert_eq!(counts("b"), (1, vec![0, 0, 0, 1]));
+}
