@@ -446,6 +446,43 @@ async fn cli_errors_name_the_code_and_what_to_do() {
     assert_eq!(output.status.code(), Some(2), "a usage error");
 }
 
+#[tokio::test]
+async fn cli_speaks_tls_with_a_private_ca() {
+    use crate::transport::{pki, start_tls, temp_file};
+    let pki = pki();
+    let config = Config {
+        tls_cert: Some(temp_file("server.pem", &pki.server_cert)),
+        tls_key: Some(temp_file("server.key", &pki.server_key)),
+        ..Config::default()
+    };
+    let (addr, _stop) = start_tls(config).await;
+    let ca = temp_file("ca.pem", &pki.ca).display().to_string();
+    // The certificate names "localhost".
+    let url = format!("localhost:{}", addr.port());
+
+    let out = ok(&url, &["list", "--ca-cert", &ca]).await;
+    assert!(out.contains("0 of 0 documents"), "{out}");
+    let https = format!("https://{url}");
+    let out = ok(&https, &["list", "--ca-cert", &ca]).await;
+    assert!(out.contains("0 of 0 documents"), "{out}");
+
+    // The web's root CAs do not vouch for a private CA.
+    let output = run(&url, &["list", "--tls"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with("docsift: UNAVAILABLE: "),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&url, &["list", "--ca-cert", "/nonexistent/ca.pem"]).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot read --ca-cert"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 /// The README's walk-through uses these three commands; they must exist.
 #[test]
 fn readme_walks_through_the_client() {
