@@ -43,6 +43,11 @@ pub fn describe(status: &tonic::Status, server: &str, timeout: Duration) -> Stri
             },
             None => "send less at a time, or retry later".to_string(),
         }),
+        // tonic reports the client's own deadline passing this way.
+        Code::Cancelled if status.message().contains("Timeout expired") => Some(format!(
+            "no answer within --timeout {}; raise --timeout, or check the server at {server}",
+            show_duration(timeout)
+        )),
         Code::NotFound => Some("`docsift list` shows the stored ids".to_string()),
         Code::Unimplemented => Some(format!(
             "the server at {server} does not serve this call; is it a docsift server?"

@@ -64,6 +64,15 @@ fn failed_calls_are_one_line_with_the_code_and_a_hint() {
         line.contains("raise --timeout") && line.contains("30s"),
         "{line}"
     );
+    let line = describe(
+        &tonic::Status::cancelled("Timeout expired"),
+        server,
+        timeout,
+    );
+    assert!(
+        line.starts_with("CANCELLED: Timeout expired (no answer within --timeout 30s"),
+        "{line}"
+    );
     let line = describe(&tonic::Status::permission_denied("no"), server, timeout);
     assert!(
         line.starts_with("PERMISSION_DENIED: no (") && line.contains("scope"),
