@@ -27,6 +27,7 @@ fn server_urls_get_a_scheme() {
     let url = |s: &str, tls: bool| match server_url(s, tls) {
         Ok(url) => url,
         Err(Failure::Usage(m) | Failure::Failed(m)) => format!("error: {m}"),
+        Err(Failure::Closed) => "error: closed".into(),
     };
     assert_eq!(url("localhost:50051", false), "http://localhost:50051");
     assert_eq!(url("localhost:50051", true), "https://localhost:50051");
