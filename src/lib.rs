@@ -13,12 +13,15 @@
 //! - [`error`]: the one error enum and its mapping to gRPC codes.
 //! - [`metrics`]: Prometheus metrics and their HTTP endpoint.
 //! - [`proto`]: the generated code, seen only by `api/` and `server`.
+//! - [`client`]: `docsift analyze`, `ingest`, `search`, `watch`, `get`,
+//!   `delete`, `list`: the command-line client, a gRPC client like any other.
 //! - [`bench`]: `docsift bench`, the gRPC load generator and in-process benchmarks.
 //! - [`eval`]: `docsift eval`, the analysis scored on gold data.
 
 pub mod analysis;
 pub mod api;
 pub mod bench;
+pub mod client;
 pub mod config;
 pub mod engine;
 pub mod error;

@@ -1,6 +1,8 @@
 //! The `docsift` command: `docsift serve` runs the gRPC server; `docsift
-//! bench` measures one (see [`docsift::bench`]); `docsift eval` scores the
-//! analysis on gold data (see [`docsift::eval`]).
+//! analyze`, `ingest`, `search`, `watch`, `get`, `delete` and `list` are its
+//! command-line client (see [`docsift::client`]); `docsift bench` measures
+//! one (see [`docsift::bench`]); `docsift eval` scores the analysis on gold
+//! data (see [`docsift::eval`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +37,9 @@ enum Command {
         #[command(flatten)]
         overrides: Overrides,
     },
+    /// The command-line client: talks to a running server over gRPC.
+    #[command(flatten)]
+    Client(docsift::client::ClientCommand),
     /// Manages API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -66,6 +71,7 @@ enum KeysCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Client(command) => docsift::client::run(command),
         Command::Bench(args) => docsift::bench::run(args),
         Command::Eval(args) => docsift::eval::run(args),
         Command::Train(args) => docsift::eval::run_train(args),

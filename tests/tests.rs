@@ -2,6 +2,7 @@
 //! clients over a real connection.
 
 mod auth;
+mod cli;
 mod transport;
 mod util;
 

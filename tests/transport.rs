@@ -14,15 +14,15 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 use crate::util::{TestServer, text_document};
 
 /// A CA, a server certificate for "localhost" and a client certificate, as PEM.
-struct Pki {
-    ca: String,
-    server_cert: String,
-    server_key: String,
+pub(crate) struct Pki {
+    pub(crate) ca: String,
+    pub(crate) server_cert: String,
+    pub(crate) server_key: String,
     client_cert: String,
     client_key: String,
 }
 
-fn pki() -> Pki {
+pub(crate) fn pki() -> Pki {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("ca params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params.key_usages = vec![
@@ -54,7 +54,7 @@ fn pki() -> Pki {
 }
 
 /// Writes `text` to a new file in a fresh temporary folder.
-fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+pub(crate) fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "docsift-tls-{}-{}",
         std::process::id(),
@@ -66,7 +66,10 @@ fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
-async fn start_tls(config: Config) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+/// Starts a server with a TLS configuration; drop the sender to stop it.
+pub(crate) async fn start_tls(
+    config: Config,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
