@@ -593,17 +593,6 @@ impl Inner {
         let parsed = builder.parse(&request.query)?;
         // One snapshot for the count, the page and the facets.
         let searcher = self.reader.searcher();
-        if let Some(budget) = budget {
-            let bounded = parsed.simple
-                && request.facets.is_empty()
-                && request.order == Order::Relevance
-                && request.filter == crate::search::Filter::default()
-                && request.limit <= budget.max_hits
-                && query::postings_bound(&searcher, &*parsed.query) <= budget.max_postings;
-            if !bounded {
-                return Ok(None);
-            }
-        }
         // Relevance scores are computed with the statistics of the first
         // page, so a document scores the same on every page of a search.
         let stats = match (request.order, &request.stats) {
@@ -613,6 +602,27 @@ impl Inner {
             ),
             _ => None,
         };
+        if let Some(budget) = budget {
+            // A first page's statistics hold the live document frequency
+            // of every term the query names, in the order
+            // `query::postings_bound` sums them: no second lookup.
+            let bound = || match (&request.stats, &stats) {
+                (None, Some(fresh)) => fresh
+                    .doc_freqs
+                    .iter()
+                    .fold(0u64, |sum, count| sum.saturating_add(*count)),
+                _ => query::postings_bound(&searcher, &*parsed.query),
+            };
+            let bounded = parsed.simple
+                && request.facets.is_empty()
+                && request.order == Order::Relevance
+                && request.filter == crate::search::Filter::default()
+                && request.limit <= budget.max_hits
+                && bound() <= budget.max_postings;
+            if !bounded {
+                return Ok(None);
+            }
+        }
         let frozen = stats
             .as_ref()
             .map(|stats| index::FrozenStats::new(&searcher, stats, &*parsed.query));

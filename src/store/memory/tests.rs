@@ -1881,3 +1881,27 @@ fn stem_frequencies_follow_every_write_per_tenant() {
     assert_eq!(counts("a"), (0, vec![0, 0, 0, 0]));
     assert_eq!(counts("b"), (1, vec![0, 0, 0, 1]));
 }
+
+#[tokio::test]
+async fn first_page_statistics_sum_to_the_postings_bound() {
+    let store = store();
+    corpus(&store, news()).await;
+    let inner = &store.inner;
+    let searcher = inner.reader.searcher();
+    for query in [
+        "strikes",
+        "air strikes cairo",
+        "\"air strikes\" gaza",
+        "title:ceasefire body:talks",
+    ] {
+        let parsed = inner.builder.parse(query).expect("parses");
+        let stats = index::FrozenStats::capture(&searcher, &*parsed.query).expect("stats");
+        let sum: u64 = stats.doc_freqs.iter().sum();
+        assert!(sum > 0, "{query:?} names indexed terms");
+        assert_eq!(
+            sum,
+            query::postings_bound(&searcher, &*parsed.query),
+            "{query:?}"
+        );
+    }
+}
