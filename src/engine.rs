@@ -56,6 +56,25 @@ pub struct DocumentInput {
     pub attributes: BTreeMap<String, String>,
 }
 
+impl DocumentInput {
+    /// A plain-text document with a title and nothing else set.
+    pub fn plain_text(id: Option<String>, title: String, text: String) -> Self {
+        DocumentInput {
+            id,
+            content: Content::Text(text),
+            content_type: Some(ContentType::Plain),
+            charset: None,
+            title,
+            url: String::new(),
+            source: String::new(),
+            published_at: None,
+            language_hint: String::new(),
+            tags: Vec::new(),
+            attributes: BTreeMap::new(),
+        }
+    }
+}
+
 /// How to analyse.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct AnalyzeOptions {
@@ -367,19 +386,7 @@ impl Engine {
         limit: usize,
         filter: crate::search::Filter,
     ) -> Result<SimilarResults> {
-        let input = DocumentInput {
-            id: None,
-            content: Content::Text(text),
-            content_type: Some(ContentType::Plain),
-            charset: None,
-            title: String::new(),
-            url: String::new(),
-            source: String::new(),
-            published_at: None,
-            language_hint: String::new(),
-            tags: Vec::new(),
-            attributes: BTreeMap::new(),
-        };
+        let input = DocumentInput::plain_text(None, String::new(), text);
         let (document, analysis) = self.analyze(input, AnalyzeOptions::default()).await?;
         let request = SimilarRequest {
             like: crate::search::Like::Text {
@@ -452,17 +459,8 @@ mod tests {
 
     fn text_input(id: &str, text: &str) -> DocumentInput {
         DocumentInput {
-            id: Some(id.to_string()),
-            content: Content::Text(text.to_string()),
-            content_type: Some(ContentType::Plain),
-            charset: None,
-            title: String::new(),
-            url: String::new(),
-            source: String::new(),
-            published_at: None,
             language_hint: "en".to_string(),
-            tags: Vec::new(),
-            attributes: BTreeMap::new(),
+            ..DocumentInput::plain_text(Some(id.to_string()), String::new(), text.to_string())
         }
     }
 

@@ -27,7 +27,7 @@ pub fn load(path: &Path, limit: Option<usize>) -> Result<Vec<CorpusDoc>, String>
     let mut docs = Vec::new();
     if meta.is_dir() {
         let mut files = Vec::new();
-        walk(path, &mut files)?;
+        walk(path, &|_| true, &mut files)?;
         files.sort();
         let sgml: Vec<&PathBuf> = files.iter().filter(|p| is_sgml(p)).collect();
         if !sgml.is_empty() {
@@ -80,18 +80,27 @@ pub fn raw_text_bytes(docs: &[CorpusDoc]) -> u64 {
         .sum()
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+/// Every file under `dir` that `keep` accepts, recursively, into `out`;
+/// hidden entries (a name starting with '.') are left out, folders too.
+pub(crate) fn walk(
+    dir: &Path,
+    keep: &dyn Fn(&Path) -> bool,
+    out: &mut Vec<PathBuf>,
+) -> Result<(), String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
     for entry in entries {
         let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
         let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         let kind = entry
             .file_type()
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if kind.is_dir() {
-            walk(&path, out)?;
-        } else if kind.is_file() {
+            walk(&path, keep, out)?;
+        } else if kind.is_file() && keep(&path) {
             out.push(path);
         }
     }

@@ -149,29 +149,14 @@ fn glob_root(pattern: &str) -> PathBuf {
     root
 }
 
+/// Every document file under `dir`, by extension, hidden ones left out.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-        let path = entry.path();
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let kind = entry
-            .file_type()
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if kind.is_dir() {
-            walk(&path, out)?;
-        } else if kind.is_file()
-            && path.extension().is_some_and(|e| {
-                DOCUMENT_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
-            })
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
+    let is_document = |path: &Path| {
+        path.extension().is_some_and(|e| {
+            DOCUMENT_EXTENSIONS.contains(&e.to_string_lossy().to_ascii_lowercase().as_str())
+        })
+    };
+    crate::bench::corpus::walk(dir, &is_document, out)
 }
 
 /// Reads every input the paths name into items, in order: each argument's

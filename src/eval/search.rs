@@ -35,11 +35,11 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{AnalyzeOptions, Content, DocumentInput, Engine, IngestOptions};
+use crate::engine::{AnalyzeOptions, DocumentInput, Engine, IngestOptions};
 use crate::search::page_token::PageTokens;
 use crate::search::{Filter, Order, SearchRequest, plain_text_query};
+use crate::store::DEFAULT_TENANT;
 use crate::store::memory::{MemoryStore, MemoryStoreConfig};
-use crate::store::{ContentType, DEFAULT_TENANT};
 
 /// How many hits of each query are ranked (and scored by MAP).
 pub const DEPTH: usize = 1000;
@@ -268,21 +268,9 @@ fn rank_with_docsift(
             } else {
                 doc.body.clone()
             };
-            let input = DocumentInput {
-                id: Some(doc.id.clone()),
-                content: Content::Text(text),
-                // Plain text, as the collection is: detection would take
-                // a formula with '<' for markup.
-                content_type: Some(ContentType::Plain),
-                charset: None,
-                title: doc.title.clone(),
-                url: String::new(),
-                source: String::new(),
-                published_at: None,
-                language_hint: String::new(),
-                tags: Vec::new(),
-                attributes: BTreeMap::new(),
-            };
+            // Plain text, as the collection is: detection would take a
+            // formula with '<' for markup.
+            let input = DocumentInput::plain_text(Some(doc.id.clone()), doc.title.clone(), text);
             let last = docs.last().map(|d| &d.id) == Some(&doc.id);
             let options = IngestOptions {
                 analyze: AnalyzeOptions::default(),
