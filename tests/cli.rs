@@ -495,3 +495,316 @@ fn readme_walks_through_the_client() {
         assert!(readme.contains(command), "README shows {command:?}");
     }
 }
+
+/// Documents whose every field is set, an HTML and a Markdown one among
+/// them, as JSON lines `docsift ingest` reads.
+const FULL_DOCUMENTS: &str = r##"{"id": "rt-html", "text": "<html><head><title>The new bridge</title></head><body><nav>Home | World</nav><p>Claire Fontaine opened the Pont Neuf bridge in Lyon on Sunday. \"It is a great day for the city,\" Fontaine said. Critics in Paris called the project a terrible waste of money.</p></body></html>", "contentType": "CONTENT_TYPE_TEXT_HTML", "url": "https://example.com/bridge", "source": "wire", "publishedAt": "2015-11-15T18:00:00Z", "tags": ["city", "bridges"], "attributes": {"desk": "regional", "priority": "2"}, "language": "en"}
+{"id": "rt-md", "text": "# Summit\n\nAngela Merkel met Emmanuel Macron in Berlin on Monday. The **talks** were friendly and productive.", "contentType": "CONTENT_TYPE_TEXT_MARKDOWN", "title": "Summit in Berlin", "source": "agency", "publishedAt": "2017-05-15T09:30:00.250Z", "tags": ["politics"], "attributes": {"desk": "europe"}}
+{"id": "rt-plain", "text": "Nadia Okafor visited Rotterdam. She praised the harbour.", "contentType": "CONTENT_TYPE_TEXT_PLAIN", "title": "A visit", "url": "https://example.com/visit"}
+"##;
+
+fn export_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines().map(json).collect()
+}
+
+#[tokio::test]
+async fn cli_export_and_import_round_trip() {
+    let (one, two) = (TestServer::start().await, TestServer::start().await);
+    let (url1, url2) = (url(&one), url(&two));
+    let dir = temp_dir("roundtrip");
+    let full = dir.join("full.jsonl");
+    std::fs::write(&full, FULL_DOCUMENTS).expect("write");
+    let bare = dir.join("bare.jsonl");
+    std::fs::write(
+        &bare,
+        "{\"id\": \"rt-bare\", \"text\": \"Stored without analysis by Karim Benali.\"}\n",
+    )
+    .expect("write");
+    ok(&url1, &["ingest", &seeds()]).await;
+    ok(&url1, &["ingest", &full.display().to_string()]).await;
+    let bare = bare.display().to_string();
+    ok(&url1, &["ingest", &bare, "--skip-analysis"]).await;
+    let count = json(&ok(&url1, &["list", "--json"]).await)["totalSize"]
+        .as_str()
+        .expect("totalSize")
+        .parse::<usize>()
+        .expect("a number");
+
+    // To a file (the summary on stdout), and to stdout (the summary on
+    // stderr): the same lines.
+    let file1 = dir.join("one.jsonl");
+    let file1_arg = file1.display().to_string();
+    let out = ok(
+        &url1,
+        &["export", "--output", &file1_arg, "--page-size", "3"],
+    )
+    .await;
+    assert!(
+        out.starts_with(&format!("exported {count} documents to {file1_arg} in ")),
+        "{out}"
+    );
+    let exported = export_lines(&std::fs::read_to_string(&file1).expect("the export"));
+    let output = run(&url1, &["export"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(export_lines(&stdout(&output)), exported, "stdout = file");
+    assert!(
+        stderr(&output).starts_with(&format!("exported {count} documents in ")),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(exported.len(), count);
+    let ids: Vec<&str> = exported
+        .iter()
+        .map(|line| line["document"]["id"].as_str().expect("an id"))
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "in id order");
+    let html = exported
+        .iter()
+        .find(|line| line["document"]["id"] == "rt-html")
+        .expect("rt-html exported");
+    assert_eq!(html["document"]["contentType"], "CONTENT_TYPE_TEXT_HTML");
+    assert_eq!(html["document"]["attributes"]["desk"], "regional");
+    assert!(
+        html["analysis"]["entities"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "with its analysis: {html}"
+    );
+
+    // Into a fresh server, then again: nothing changes the second time.
+    let out = ok(&url2, &["import", &file1_arg]).await;
+    assert!(
+        out.contains(&format!("imported {count} of {count} documents"))
+            && out.contains(&format!(": {count} created")),
+        "{out}"
+    );
+    let out = ok(&url2, &["import", &file1_arg]).await;
+    assert!(out.contains(&format!(": {count} unchanged")), "{out}");
+
+    let file2 = dir.join("two.jsonl");
+    ok(&url2, &["export", "-o", &file2.display().to_string()]).await;
+    let reexported = export_lines(&std::fs::read_to_string(&file2).expect("the export"));
+    assert_eq!(reexported.len(), exported.len());
+    for (before, after) in exported.iter().zip(&reexported) {
+        let id = &before["document"]["id"];
+        // The document as submitted: id, content, content type, title, url,
+        // source, published_at, language hint, tags, attributes.
+        assert_eq!(before["document"], after["document"], "{id}");
+        assert_eq!(after["version"], "1", "{id}");
+        // The stateless stages come out the same; key phrases depend on the
+        // tenant's corpus, created_at on the clock.
+        for part in [
+            "extractedText",
+            "language",
+            "stats",
+            "sentences",
+            "entities",
+            "sentiment",
+            "summary",
+            "quotes",
+            "fingerprint",
+            "title",
+            "publishedAt",
+        ] {
+            assert_eq!(
+                before["analysis"].get(part),
+                after["analysis"].get(part),
+                "{id}: analysis.{part}"
+            );
+        }
+    }
+    let bare_after = reexported
+        .iter()
+        .find(|line| line["document"]["id"] == "rt-bare")
+        .expect("rt-bare");
+    assert!(
+        bare_after["analysis"].get("language").is_none()
+            && bare_after["analysis"].get("stats").is_none(),
+        "stored without analysis again: {bare_after}"
+    );
+    let founding = reexported
+        .iter()
+        .find(|line| line["document"]["id"] == FOUNDING)
+        .expect("the founding article");
+    assert!(
+        founding["analysis"]["entities"]
+            .as_array()
+            .expect("entities")
+            .iter()
+            .any(|e| e["name"] == "Ben Rhodes"),
+        "{founding}"
+    );
+    // Searchable, with its metadata, once the import returned.
+    let hits = ok(
+        &url2,
+        &[
+            "search",
+            "bridge",
+            "--tag",
+            "bridges",
+            "--attr",
+            "desk=regional",
+        ],
+    )
+    .await;
+    assert!(
+        hits.contains("rt-html") && hits.contains("1 of 1 hits"),
+        "{hits}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn cli_import_lists_malformed_lines_and_loads_the_rest() {
+    let server = TestServer::start().await;
+    let url = url(&server);
+    let dir = temp_dir("import-bad");
+    let file = dir.join("mixed.jsonl");
+    std::fs::write(
+        &file,
+        "{\"document\": {\"id\": \"m-1\", \"text\": \"Claire Fontaine opened the bridge in Lyon.\"}}\n\
+         {\"document\": {\"id\": \"m-2\", \"text\": \n\
+         \n\
+         {\"document\": {\"text\": \"No id here.\"}}\n\
+         {\"id\": \"bad id!\", \"text\": \"An id with a space.\"}\n\
+         {\"document\": {\"id\": \"m-6\", \"tags\": 3}}\n\
+         {\"id\": \"m-7\", \"body\": \"Nadia Okafor visited Rotterdam.\"}\n",
+    )
+    .expect("write");
+    let file_arg = file.display().to_string();
+    let output = run(&url, &["import", &file_arg]).await;
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert_eq!(output.status.code(), Some(1), "{out}\n{err}");
+    assert!(out.contains("imported 2 of 6 documents"), "{out}");
+    assert!(err.contains("4 failed:"), "{err}");
+    assert!(err.contains(&format!("{file_arg}:2: not JSON")), "{err}");
+    assert!(
+        err.contains(&format!("{file_arg}:4: the document has no id")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{file_arg}:5: bad id! (INVALID_ARGUMENT")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{file_arg}:6: document: not a document")),
+        "{err}"
+    );
+    // The good lines around the bad ones are in, and searchable at once.
+    let hits = ok(&url, &["search", "Rotterdam OR Lyon"]).await;
+    assert!(hits.contains("m-1") && hits.contains("m-7"), "{hits}");
+
+    let output = run(&url, &["import", "/nonexistent/docsift.jsonl"]).await;
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a missing file is a usage error"
+    );
+    assert!(stderr(&output).contains("cannot read /nonexistent/docsift.jsonl"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn cli_export_of_an_empty_tenant_imports_as_nothing() {
+    let (one, two) = (TestServer::start().await, TestServer::start().await);
+    let output = run(&url(&one), &["export"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "no lines");
+    assert!(stderr(&output).starts_with("exported 0 documents in "));
+    let dir = temp_dir("export-empty");
+    let file = dir.join("empty.jsonl");
+    ok(&url(&one), &["export", "-o", &file.display().to_string()]).await;
+    assert_eq!(std::fs::read(&file).expect("written").len(), 0);
+
+    // Through a pipe, as `docsift export | docsift import -` would.
+    let mut child = docsift(&url(&two))
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdin.take());
+    let output = child.wait_with_output().await.expect("wait");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("imported 0 of 0 documents from stdin"),
+        "{}",
+        stdout(&output)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn cli_export_halves_pages_and_never_leaves_a_truncated_file() {
+    // A message limit an analysed 3 KB document does not fit in.
+    let mut config = Config::default();
+    config.limits.max_message_bytes = 8_000;
+    config.limits.max_document_bytes = 4_000;
+    let server = TestServer::start_with(config).await;
+    let url = url(&server);
+    let dir = temp_dir("export-large");
+    let small = dir.join("small.jsonl");
+    // Ids before "README.md": the first page that fits holds these.
+    std::fs::write(
+        &small,
+        "{\"id\": \"0-a\", \"text\": \"Nadia Okafor visited Rotterdam.\"}\n\
+         {\"id\": \"0-b\", \"text\": \"Karim Benali left Lyon.\"}\n\
+         {\"id\": \"0-c\", \"text\": \"Claire Fontaine opened a bridge.\"}\n",
+    )
+    .expect("write");
+    ok(&url, &["ingest", &small.display().to_string()]).await;
+    // 3 KB of Markdown, some 13 KB with its analysis.
+    ok(
+        &url,
+        &["ingest", &seed_path("README.md").display().to_string()],
+    )
+    .await;
+
+    let file = dir.join("out.jsonl");
+    let file_arg = file.display().to_string();
+    std::fs::write(&file, "an earlier export\n").expect("write");
+    let output = run(&url, &["export", "-o", &file_arg]).await;
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.starts_with("docsift: OUT_OF_RANGE: "), "{err}");
+    assert!(err.contains("--no-analysis"), "{err}");
+    assert!(
+        err.contains(&format!("{file_arg} was not written")),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("still there"),
+        "an earlier export\n",
+        "the earlier file is left as it was"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "no temporary file left: {leftovers:?}");
+
+    // On stdout the lines written so far stay, and the error says so.
+    let output = run(&url, &["export"]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let lines = export_lines(&stdout(&output));
+    let ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l["document"]["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, ["0-a", "0-b", "0-c"], "pages halved until they fit");
+    assert!(
+        stderr(&output).contains("the output is incomplete: 3 document(s) were written"),
+        "{}",
+        stderr(&output)
+    );
+
+    let out = ok(&url, &["export", "-o", &file_arg, "--no-analysis"]).await;
+    assert!(out.starts_with("exported 4 documents"), "{out}");
+    let lines = export_lines(&std::fs::read_to_string(&file).expect("written"));
+    assert_eq!(lines.len(), 4);
+    assert!(lines.iter().all(|l| l.get("analysis").is_none()));
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -51,8 +51,13 @@ pub fn to_json_line<M: Message>(name: &str, message: &M) -> Result<String, Strin
 /// loader also accepts, `body` stands for `text` and a numeric `id` is taken
 /// as its decimal string; other unknown fields are ignored.
 pub fn document_from_json(line: &str) -> Result<pb::Document, String> {
-    let mut value: serde_json::Value =
+    let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    document_from_value(value)
+}
+
+/// [`document_from_json`] on an already parsed JSON value.
+pub fn document_from_value(mut value: serde_json::Value) -> Result<pb::Document, String> {
     let object = value
         .as_object_mut()
         .ok_or_else(|| "not a JSON object".to_string())?;

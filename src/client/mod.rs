@@ -1,6 +1,6 @@
 //! The command-line client: `docsift analyze`, `ingest`, `search`, `get`,
-//! `delete`, `list` and `watch` talk to a running server over gRPC exactly as
-//! any other client does, through the generated clients of
+//! `delete`, `list`, `watch`, `export` and `import` talk to a running server
+//! over gRPC exactly as any other client does, through the generated clients of
 //! [`crate::proto::pb`] and nothing else (no shortcut into the store).
 //!
 //! - [`connect`]: the common flags (`--server`, `--api-key`, `--tls`,
@@ -9,7 +9,8 @@
 //! - [`json`]: `--json`, proto3 JSON as grpcurl prints it.
 //! - [`style`]: colour on a terminal, plain when piped or with `NO_COLOR`.
 //! - one file per command: [`analyze`], [`ingest`], [`search`] (and
-//!   `watch`), [`documents`] (`get`, `delete`, `list`).
+//!   `watch`), [`documents`] (`get`, `delete`, `list`), [`export`] and
+//!   [`import`] (a tenant's documents to JSON lines and back).
 //!
 //! Exit codes: 0 on success, 1 when a call (or, for `ingest`, any item)
 //! failed, 2 for a usage error (as clap's own).
@@ -21,6 +22,8 @@ use clap::Subcommand;
 pub mod analyze;
 pub mod connect;
 pub mod documents;
+pub mod export;
+pub mod import;
 pub mod ingest;
 pub mod json;
 pub mod search;
@@ -47,6 +50,10 @@ pub enum ClientCommand {
     Delete(documents::DeleteArgs),
     /// Lists stored documents, a page at a time.
     List(documents::ListArgs),
+    /// Writes every document of the tenant, with its analysis, as JSON lines.
+    Export(export::ExportArgs),
+    /// Loads JSON lines (as `export` writes them) back, with their ids.
+    Import(import::ImportArgs),
 }
 
 /// A failure of a client command, printed as one line on stderr.
@@ -117,6 +124,8 @@ pub fn run(command: ClientCommand) -> ExitCode {
             ClientCommand::Get(args) => documents::get(args).await,
             ClientCommand::Delete(args) => documents::delete(args).await,
             ClientCommand::List(args) => documents::list(args).await,
+            ClientCommand::Export(args) => export::run(args).await,
+            ClientCommand::Import(args) => import::run(args).await,
         }
     });
     // A watch may leave its stream open; do not wait for it to close.
