@@ -50,10 +50,12 @@ const LISTED_FAILURES: usize = 100;
 /// Arguments of `docsift import`.
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
+Documents go to the tenant of the API key, whatever tenant the lines name.
 What cannot be restored through the API: each document's version starts again
 at 1 (or goes up by one when the tenant already holds the id), created_at is
 the time of the import, and the analysis is not copied but computed again by
-the server. Language, entities, sentiment, quotes and the summary come out the
+the server (relative dates resolved against published_at, not against a
+reference_time the original ingest may have given). Language, entities, sentiment, quotes and the summary come out the
 same (those stages are deterministic); key phrases are scored against the
 tenant's own document frequencies, so they can differ while the tenant's corpus
 differs from the exported one. A document exported with an empty analysis
