@@ -808,3 +808,31 @@ async fn cli_export_halves_pages_and_never_leaves_a_truncated_file() {
     assert!(lines.iter().all(|l| l.get("analysis").is_none()));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test]
+async fn cli_import_waits_out_a_rate_limit_and_resends() {
+    // 20 writes a second, 4 at once: the stream of 30 documents is refused
+    // part way, more than once.
+    let mut config = Config::default();
+    config.rate_limits.write = docsift::config::RateLimit {
+        per_second: 20,
+        burst: 4,
+    };
+    let server = TestServer::start_with(config).await;
+    let url = url(&server);
+    let dir = temp_dir("import-rate");
+    let file = dir.join("many.jsonl");
+    let lines: String = (0..30)
+        .map(|i| format!("{{\"id\": \"r-{i:02}\", \"text\": \"Report {i} from Lyon.\"}}\n"))
+        .collect();
+    std::fs::write(&file, lines).expect("write");
+    let file_arg = file.display().to_string();
+
+    let output = run(&url, &["import", &file_arg, "--concurrency", "8"]).await;
+    let (out, err) = (stdout(&output), stderr(&output));
+    assert!(output.status.success(), "{out}\n{err}");
+    assert!(out.contains("imported 30 of 30 documents"), "{out}");
+    let total = json(&ok(&url, &["list", "--json"]).await)["totalSize"].clone();
+    assert_eq!(total, "30", "every document once");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -14,7 +14,10 @@
 //! its line number and the exit code is 1, while the lines around it are
 //! loaded. The last document is sent with `REFRESH_WAIT_FOR` once every
 //! earlier one is answered, so the import is searchable when the command
-//! returns.
+//! returns. When a rate limit ends the stream (`RESOURCE_EXHAUSTED` with
+//! `RetryInfo`), the import waits as long as the server asks (at least
+//! 100 ms) and sends the unanswered items again on a new stream; any other
+//! broken stream ends the import, naming the last line read.
 //!
 //! What the public API cannot restore (said in `--help` and the README):
 //! versions start again at 1 (or go up by one for an id the tenant already
@@ -27,17 +30,16 @@
 //! analysis is empty) is loaded without analysis again; other per-document
 //! choices of analysed features are not kept.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Read};
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use parking_lot::Mutex;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
+use tonic_types::StatusExt;
 
 use super::connect::{Client, ConnectArgs};
 use super::{Failure, Outcome, emit, json};
@@ -266,7 +268,54 @@ struct Tally {
     failures: Vec<(u64, String)>,
 }
 
+impl Tally {
+    fn record(&mut self, line: u64, response: &pb::IngestStreamResponse) {
+        match &response.status {
+            Some(status) if status.code != 0 => {
+                let code = code_name(tonic::Code::from_i32(status.code));
+                let mut reason = format!("{code}: {}", status.message);
+                if !response.id.is_empty() {
+                    reason = format!("{} ({reason})", response.id);
+                }
+                self.failures.push((line, reason));
+            }
+            _ => {
+                let result = response
+                    .result
+                    .as_ref()
+                    .map(|r| r.result())
+                    .unwrap_or_default();
+                *self.results.entry(result_name(result)).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// Streams broken by a rate limit in a row (with no answer between them)
+/// before the import gives up.
+const MAX_RETRIES: u32 = 20;
+
+/// The shortest wait before a new stream after a rate limit refused one.
+const MIN_RETRY_DELAY: Duration = Duration::from_millis(100);
+
+/// How long to wait before trying again after `status` ended a stream, or
+/// `None` when trying again cannot help: only a rate limit's refusal
+/// (`RESOURCE_EXHAUSTED` with `google.rpc.RetryInfo`) is retried.
+fn retry_delay(status: &tonic::Status) -> Option<Duration> {
+    if status.code() != tonic::Code::ResourceExhausted {
+        return None;
+    }
+    let delay = status.get_details_retry_info()?.retry_delay?;
+    Some(delay.clamp(MIN_RETRY_DELAY, Duration::from_secs(60)))
+}
+
 /// Runs `docsift import`.
+///
+/// One task does the work: it takes parsed lines from the reader thread
+/// while fewer than `--concurrency` items are unanswered, and reads the
+/// answers, which come in order. Items stay in `in_flight` until answered,
+/// so when a rate limit ends the stream they are sent again on a new one
+/// after the wait the server asks for.
 pub async fn run(args: ImportArgs) -> Outcome {
     let Input {
         reader: input,
@@ -276,149 +325,150 @@ pub async fn run(args: ImportArgs) -> Outcome {
     let client = Client::connect(&args.connect).await?;
     let started = Instant::now();
     let bar = progress_bar(length);
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    // The line of each item sent, by its index on the stream.
-    let lines_sent = Arc::new(Mutex::new(Vec::<u64>::new()));
-
     let window = args.concurrency as usize;
     let (read_tx, mut read_rx) = mpsc::channel::<Parsed>(window);
     let reader_bar = bar.clone();
     let reader = tokio::task::spawn_blocking(move || read_lines(input, read_tx, reader_bar));
 
-    let permits = Arc::new(Semaphore::new(window));
-    let (tx, rx) = mpsc::channel::<pb::IngestStreamRequest>(window);
-    let wait_last = !args.no_wait;
-    let sender = {
-        let permits = Arc::clone(&permits);
-        let tally = Arc::clone(&tally);
-        let lines_sent = Arc::clone(&lines_sent);
-        tokio::spawn(async move {
-            let options = |item: &Line, refresh: pb::Refresh| pb::IngestOptions {
-                refresh: refresh as i32,
-                skip_analysis: item.skip_analysis,
-                ..Default::default()
-            };
-            // One document is held back until the next arrives, so the
-            // last can be sent with REFRESH_WAIT_FOR.
-            let mut held: Option<(u64, Box<Line>)> = None;
-            loop {
-                let next = read_rx.recv().await;
-                let (line, item, is_last) = match next {
-                    Some(Parsed::Bad { line, reason }) => {
-                        tally.lock().failures.push((line, reason));
-                        continue;
-                    }
-                    Some(Parsed::Document { line, item }) => match held.replace((line, item)) {
-                        Some((line, item)) => (line, item, false),
-                        None => continue,
-                    },
-                    None => match held.take() {
-                        Some((line, item)) => (line, item, true),
-                        None => return,
-                    },
-                };
-                let refresh = if is_last && wait_last {
-                    // Once every earlier item is answered it is stored, so
-                    // waiting for the last one covers the whole import.
-                    match permits.acquire_many(window as u32).await {
-                        Ok(all) => drop(all),
-                        Err(_) => return,
-                    }
-                    pb::Refresh::WaitFor
-                } else {
-                    pb::Refresh::None
-                };
-                match permits.acquire().await {
-                    Ok(permit) => permit.forget(),
-                    Err(_) => return,
-                }
-                let request = pb::IngestStreamRequest {
-                    options: Some(options(&item, refresh)),
-                    document: Some(item.document),
-                };
-                lines_sent.lock().push(line);
-                if tx.send(request).await.is_err() {
-                    return;
-                }
-                if is_last {
-                    return;
-                }
-            }
-        })
-    };
-
-    let call = client
-        .documents()
-        .ingest_stream(client.stream_request(ReceiverStream::new(rx)))
-        .await;
-    let mut responses = match call {
-        Ok(response) => response.into_inner(),
-        Err(status) => {
-            sender.abort();
-            bar.finish_and_clear();
-            return Err(client.failure(&status));
-        }
-    };
-    let mut answered: u64 = 0;
+    let mut tally = Tally::default();
+    // Sent and not yet answered, in stream order: (line, request).
+    let mut in_flight: VecDeque<(u64, pb::IngestStreamRequest)> = VecDeque::new();
+    // One document is held back until the next arrives, so the last can be
+    // sent with REFRESH_WAIT_FOR once every earlier one is answered.
+    let mut held: Option<(u64, Box<Line>)> = None;
+    let mut input_done = false;
+    let mut last_line: u64 = 0;
+    let mut retries: u32 = 0;
     let mut broken: Option<String> = None;
-    loop {
-        match responses.message().await {
-            Ok(Some(response)) => {
-                permits.add_permits(1);
-                answered += 1;
-                let line = lines_sent.lock().get(response.index as usize).copied();
-                let Some(line) = line else {
-                    continue;
-                };
-                let mut tally = tally.lock();
-                match &response.status {
-                    Some(status) if status.code != 0 => {
-                        let code = code_name(tonic::Code::from_i32(status.code));
-                        let mut reason = format!("{code}: {}", status.message);
-                        if !response.id.is_empty() {
-                            reason = format!("{} ({reason})", response.id);
-                        }
-                        tally.failures.push((line, reason));
-                    }
-                    _ => {
-                        let result = response.result.map(|r| r.result()).unwrap_or_default();
-                        *tally.results.entry(result_name(result)).or_default() += 1;
-                    }
-                }
-            }
-            Ok(None) => break,
+    let request_of = |item: Line, refresh: pb::Refresh| pb::IngestStreamRequest {
+        options: Some(pb::IngestOptions {
+            refresh: refresh as i32,
+            skip_analysis: item.skip_analysis,
+            ..Default::default()
+        }),
+        document: Some(item.document),
+    };
+    let mut first = true;
+    'streams: loop {
+        let (tx, rx) = mpsc::channel::<pb::IngestStreamRequest>(window);
+        for (_, request) in &in_flight {
+            // Room for all: at most `window` are in flight.
+            let _ = tx.try_send(request.clone());
+        }
+        let call = client
+            .documents()
+            .ingest_stream(client.stream_request(ReceiverStream::new(rx)))
+            .await;
+        let mut responses = match call {
+            Ok(response) => response.into_inner(),
             Err(status) => {
+                if let Some(delay) = retry_delay(&status)
+                    && retries < MAX_RETRIES
+                {
+                    retries += 1;
+                    tokio::time::sleep(delay).await;
+                    continue 'streams;
+                }
+                if first {
+                    bar.finish_and_clear();
+                    return Err(client.failure(&status));
+                }
                 broken = Some(super::status::describe(
                     &status,
                     client.server(),
                     args.connect.timeout,
                 ));
-                break;
+                break 'streams;
+            }
+        };
+        first = false;
+        let mut tx = Some(tx);
+        loop {
+            if input_done && let Some(sender) = &tx {
+                match held.take() {
+                    Some((line, item)) if in_flight.is_empty() || args.no_wait => {
+                        let refresh = if args.no_wait {
+                            pb::Refresh::None
+                        } else {
+                            pb::Refresh::WaitFor
+                        };
+                        let request = request_of(*item, refresh);
+                        let _ = sender.try_send(request.clone());
+                        in_flight.push_back((line, request));
+                        tx = None;
+                    }
+                    Some(waiting) => held = Some(waiting),
+                    None => tx = None,
+                }
+            }
+            let can_read = tx.is_some() && !input_done && in_flight.len() < window;
+            tokio::select! {
+                biased;
+                message = responses.message() => match message {
+                    Ok(Some(response)) => {
+                        retries = 0;
+                        if let Some((line, _)) = in_flight.pop_front() {
+                            tally.record(line, &response);
+                        }
+                    }
+                    Ok(None) => {
+                        if !in_flight.is_empty() || tx.is_some() {
+                            broken = Some("the server ended the stream without an answer".into());
+                        }
+                        break 'streams;
+                    }
+                    Err(status) => {
+                        if let Some(delay) = retry_delay(&status)
+                            && retries < MAX_RETRIES
+                        {
+                            retries += 1;
+                            tokio::time::sleep(delay).await;
+                            continue 'streams;
+                        }
+                        broken = Some(super::status::describe(
+                            &status,
+                            client.server(),
+                            args.connect.timeout,
+                        ));
+                        break 'streams;
+                    }
+                },
+                parsed = read_rx.recv(), if can_read => match parsed {
+                    Some(Parsed::Bad { line, reason }) => {
+                        last_line = line;
+                        tally.failures.push((line, reason));
+                    }
+                    Some(Parsed::Document { line, item }) => {
+                        last_line = line;
+                        if let Some((line, item)) = held.replace((line, item))
+                            && let Some(sender) = &tx
+                        {
+                            let request = request_of(*item, pb::Refresh::None);
+                            let _ = sender.try_send(request.clone());
+                            in_flight.push_back((line, request));
+                        }
+                    }
+                    None => input_done = true,
+                },
             }
         }
     }
-    if broken.is_some() {
-        // Stop reading: what was not sent is not loaded.
-        sender.abort();
-    }
-    let _ = sender.await;
-    drop(responses);
+    drop(read_rx);
     if broken.is_none() {
-        // The sender ran to the end of the input, so the reader is done.
-        // (After a break it may still wait on stdin; it stops at its next
-        // line, finding the channel closed, or with the process.)
+        // The input was read to its end, so the reader is done. (After a
+        // break it may still wait on stdin; it stops at its next line,
+        // finding the channel closed, or with the process.)
         let _ = reader.await;
     }
     bar.finish_and_clear();
 
-    let mut tally = std::mem::take(&mut *tally.lock());
-    let lines_sent = std::mem::take(&mut *lines_sent.lock());
-    // Items sent but never answered.
-    let unanswered = &lines_sent[(answered as usize).min(lines_sent.len())..];
     let why = broken
         .clone()
         .unwrap_or_else(|| "the server ended the stream without an answer".into());
-    for line in unanswered {
+    for (line, _) in &in_flight {
+        tally.failures.push((*line, why.clone()));
+    }
+    if let Some((line, _)) = &held {
         tally.failures.push((*line, why.clone()));
     }
 
@@ -439,10 +489,11 @@ pub async fn run(args: ImportArgs) -> Outcome {
         summary.push_str(&format!(": {}", breakdown.join(", ")));
     }
     emit(&format!("{summary}\n"))?;
-    if let Some(line) = &broken {
+    if let Some(line) = &broken
+        && !input_done
+    {
         eprintln!(
-            "docsift: the stream broke: {line}; the input after line {} was not loaded",
-            lines_sent.last().copied().unwrap_or(0)
+            "docsift: the stream broke: {line}; the input after line {last_line} was not loaded"
         );
     }
     if tally.failures.is_empty() && broken.is_none() {
