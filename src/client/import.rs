@@ -159,49 +159,101 @@ enum Parsed {
     Bad { line: u64, reason: String },
 }
 
+/// The longest line read; a longer one (a binary file, or a document far
+/// over any server's message limit) is skipped and listed as failed, so a
+/// file without newlines is never read into memory whole.
+const MAX_LINE_BYTES: u64 = 256 << 20;
+
 /// Reads `input` line by line on the calling (blocking) thread, sending each
 /// parsed line on `out` and moving the bar to the bytes read. Stops when
 /// `out` is closed.
 fn read_lines(input: Box<dyn Read + Send>, out: mpsc::Sender<Parsed>, bar: ProgressBar) {
+    read_lines_up_to(input, out, bar, MAX_LINE_BYTES);
+}
+
+/// [`read_lines`] with lines of at most `max_line` bytes.
+fn read_lines_up_to(
+    input: Box<dyn Read + Send>,
+    out: mpsc::Sender<Parsed>,
+    bar: ProgressBar,
+    max_line: u64,
+) {
     let mut reader = BufReader::with_capacity(1 << 16, input);
     let mut buffer = Vec::new();
     let mut number: u64 = 0;
     let mut read: u64 = 0;
     loop {
         buffer.clear();
-        let message = match reader.read_until(b'\n', &mut buffer) {
+        let mut stop = false;
+        let message = match (&mut reader).take(max_line).read_until(b'\n', &mut buffer) {
             Ok(0) => return,
             Ok(n) => {
                 number += 1;
                 read += n as u64;
                 bar.set_position(read);
-                if buffer.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                match std::str::from_utf8(&buffer) {
-                    Ok(text) => match parse_line(text) {
-                        Ok(item) => Parsed::Document {
-                            line: number,
-                            item: Box::new(item),
-                        },
-                        Err(reason) => Parsed::Bad {
-                            line: number,
-                            reason,
-                        },
-                    },
-                    Err(e) => Parsed::Bad {
+                if n as u64 == max_line && buffer.last() != Some(&b'\n') {
+                    // Skip the rest of the line.
+                    let mut rest = 0;
+                    loop {
+                        match reader.fill_buf() {
+                            Ok([]) => break,
+                            Ok(bytes) => {
+                                let (used, end) = match bytes.iter().position(|b| *b == b'\n') {
+                                    Some(i) => (i + 1, true),
+                                    None => (bytes.len(), false),
+                                };
+                                reader.consume(used);
+                                rest += used as u64;
+                                if end {
+                                    break;
+                                }
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    read += rest;
+                    bar.set_position(read);
+                    Parsed::Bad {
                         line: number,
-                        reason: format!("not UTF-8: {e}"),
-                    },
+                        reason: format!("the line is longer than {max_line} bytes"),
+                    }
+                } else if buffer.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                } else {
+                    match std::str::from_utf8(&buffer) {
+                        Ok(text) => {
+                            // A byte-order mark may open the file.
+                            let text = if number == 1 {
+                                text.strip_prefix('\u{feff}').unwrap_or(text)
+                            } else {
+                                text
+                            };
+                            match parse_line(text) {
+                                Ok(item) => Parsed::Document {
+                                    line: number,
+                                    item: Box::new(item),
+                                },
+                                Err(reason) => Parsed::Bad {
+                                    line: number,
+                                    reason,
+                                },
+                            }
+                        }
+                        Err(e) => Parsed::Bad {
+                            line: number,
+                            reason: format!("not UTF-8: {e}"),
+                        },
+                    }
                 }
             }
-            Err(e) => Parsed::Bad {
-                line: number + 1,
-                reason: format!("cannot read: {e}; the rest of the input was not read"),
-            },
+            Err(e) => {
+                stop = true;
+                Parsed::Bad {
+                    line: number + 1,
+                    reason: format!("cannot read: {e}; the rest of the input was not read"),
+                }
+            }
         };
-        let stop =
-            matches!(&message, Parsed::Bad { reason, .. } if reason.starts_with("cannot read"));
         if out.blocking_send(message).is_err() || stop {
             return;
         }
@@ -586,6 +638,29 @@ mod tests {
             Some(pb::document::Content::Text("Text".into()))
         );
         assert_eq!(read.document.tags, ["x"]);
+    }
+
+    #[test]
+    fn the_reader_skips_overlong_lines_and_a_byte_order_mark() {
+        let input = format!(
+            "\u{feff}{{\"id\": \"a\", \"text\": \"x\"}}\n{}\n\n{{\"id\": \"b\", \"text\": \"y\"}}",
+            "z".repeat(200)
+        );
+        let (tx, mut rx) = mpsc::channel(16);
+        let cursor = std::io::Cursor::new(input.into_bytes());
+        read_lines_up_to(Box::new(cursor), tx, ProgressBar::hidden(), 64);
+        let mut got = Vec::new();
+        while let Ok(parsed) = rx.try_recv() {
+            got.push(match parsed {
+                Parsed::Document { line, item } => format!("{line}: {}", item.document.id),
+                Parsed::Bad { line, reason } => format!("{line}: {reason}"),
+            });
+        }
+        assert_eq!(
+            got,
+            ["1: a", "2: the line is longer than 64 bytes", "4: b"],
+            "line 3 is blank"
+        );
     }
 
     #[test]
