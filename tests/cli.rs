@@ -836,3 +836,23 @@ async fn cli_import_waits_out_a_rate_limit_and_resends() {
     assert_eq!(total, "30", "every document once");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `import --help` says what an import cannot restore.
+#[test]
+fn import_help_names_what_cannot_be_restored() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_docsift"))
+        .args(["import", "--help"])
+        .output()
+        .expect("run the docsift binary");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{help}");
+    for words in [
+        "What cannot be restored",
+        "version starts again",
+        "created_at",
+        "key phrases",
+        "listed with its line",
+    ] {
+        assert!(help.contains(words), "{words:?} in {help}");
+    }
+}

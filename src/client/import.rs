@@ -53,18 +53,22 @@ const LISTED_FAILURES: usize = 100;
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Documents go to the tenant of the API key, whatever tenant the lines name.
+
 What cannot be restored through the API: each document's version starts again
 at 1 (or goes up by one when the tenant already holds the id), created_at is
 the time of the import, and the analysis is not copied but computed again by
 the server (relative dates resolved against published_at, not against a
-reference_time the original ingest may have given). Language, entities, sentiment, quotes and the summary come out the
-same (those stages are deterministic); key phrases are scored against the
-tenant's own document frequencies, so they can differ while the tenant's corpus
-differs from the exported one. A document exported with an empty analysis
-(stored with --skip-analysis) is imported without analysis; other per-document
-feature choices are not kept. A document refused by the server, or a malformed
-line, is listed with its line number at the end (exit code 1); every other line
-is still loaded.")]
+reference_time the original ingest may have given). Language, entities,
+sentiment, quotes and the summary come out the same (those stages are
+deterministic); key phrases are scored against the tenant's own document
+frequencies, so they can differ while the tenant's corpus differs from the
+exported one. A document exported with an empty analysis (stored with
+--skip-analysis) is imported without analysis; other per-document feature
+choices are not kept.
+
+A document refused by the server, or a malformed line, is listed with its line
+number at the end (exit code 1); every other line is still loaded. A stream
+refused by a rate limit is resumed after the wait the server asks for.")]
 pub struct ImportArgs {
     /// The JSON lines to load (`docsift export`'s output, or `Document`
     /// objects as `docsift ingest` reads them), or `-` for stdin.

@@ -52,7 +52,8 @@ pub enum ClientCommand {
     List(documents::ListArgs),
     /// Writes every document of the tenant, with its analysis, as JSON lines.
     Export(export::ExportArgs),
-    /// Loads JSON lines (as `export` writes them) back, with their ids.
+    /// Loads JSON lines (as `export` writes them) back, with their ids
+    /// (`import --help` says what cannot be restored).
     Import(import::ImportArgs),
 }
 
