@@ -10,8 +10,8 @@
 //! document written while it runs may or may not be in it.
 //!
 //! A file is written to a temporary file beside it and renamed into place
-//! only once every page is written, so a failed export never leaves a
-//! truncated file (an existing one is left as it was). On stdout a failure
+//! only once every page is written, so a failed or interrupted (Ctrl-C)
+//! export never leaves a truncated file (an existing one is left as it was). On stdout a failure
 //! is reported as such, with the number of lines written before it.
 
 use std::io::{IsTerminal, Write};
@@ -166,7 +166,25 @@ fn progress_bar(visible: bool) -> ProgressBar {
 }
 
 /// Runs `docsift export`.
+///
+/// Ctrl-C stops it like a failure: the temporary file is removed (so FILE is
+/// left as it was), and on stdout the output is said to be incomplete.
 pub async fn run(args: ExportArgs) -> Outcome {
+    let after = if args.output == "-" {
+        "the output is incomplete".to_string()
+    } else {
+        format!("{} was not written", args.output)
+    };
+    tokio::select! {
+        outcome = export(args) => outcome,
+        // Dropping the export drops its temporary file, which removes it.
+        Ok(()) = tokio::signal::ctrl_c() => {
+            Err(Failure::Failed(format!("interrupted; {after}")))
+        }
+    }
+}
+
+async fn export(args: ExportArgs) -> Outcome {
     let client = Client::connect(&args.connect).await?;
     let mut documents = client.documents().max_decoding_message_size(usize::MAX);
     let mut sink = Sink::open(&args.output)?;
