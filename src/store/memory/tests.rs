@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::analysis::{Entity, Fingerprint, KeyPhrase, Language, Quote, QuoteKind};
-use crate::search::{Filter, WatchEventKind};
+use crate::search::{Filter, QuerySyntax, WatchEventKind};
 use tantivy::query::QueryParser;
 
 /// A store that only commits when asked, so tests decide what is visible.
@@ -183,6 +183,7 @@ async fn corpus(store: &MemoryStore, docs: Vec<Doc>) {
 fn request(query: &str) -> SearchRequest {
     SearchRequest {
         query: query.to_string(),
+        syntax: QuerySyntax::QueryLanguage,
         filter: Filter::default(),
         after: None,
         stats: None,
@@ -1192,6 +1193,7 @@ async fn watch_sends_matching_documents_once() {
     let before = put(&store, "t", doc("before", "Gaza", "ceasefire before"));
     let spec = WatchSpec {
         query: "ceasefire".into(),
+        syntax: QuerySyntax::QueryLanguage,
         filter: Filter {
             languages: vec!["en".into()],
             ..Filter::default()
@@ -1261,6 +1263,7 @@ async fn watch_rejects_bad_queries() {
     for query in ["title:(", "\"open", "tenant:x"] {
         let spec = WatchSpec {
             query: query.into(),
+            syntax: QuerySyntax::QueryLanguage,
             filter: Filter::default(),
         };
         match store.watch("t", spec) {
@@ -1283,6 +1286,7 @@ async fn lagging_watchers_get_an_error_and_end() {
             "t",
             WatchSpec {
                 query: String::new(),
+                syntax: QuerySyntax::QueryLanguage,
                 filter: Filter::default(),
             },
         )
@@ -1315,6 +1319,7 @@ async fn dropped_watchers_are_unregistered() {
     let store = store();
     let spec = WatchSpec {
         query: "x".into(),
+        syntax: QuerySyntax::QueryLanguage,
         filter: Filter::default(),
     };
     let kept = store.watch("t", spec.clone()).expect("watch");
