@@ -1910,3 +1910,59 @@ async fn first_page_statistics_sum_to_the_postings_bound() {
         );
     }
 }
+
+#[tokio::test]
+async fn plain_text_feedback_reranks_without_adding_matches_and_pages_agree() {
+    let store = store();
+    let mut docs = Vec::new();
+    for i in 0..30 {
+        let body = match i % 3 {
+            // Match the text's words; share "turbulence" among the best.
+            0 => format!("boundary layer transition and turbulence on a flat plate, run {i}"),
+            // Hold "turbulence" but no word of the text: never a match.
+            1 => format!("turbulence in the wake of a cylinder, run {i}"),
+            // Match one word of the text only.
+            _ => format!("heat transfer across the boundary of a cone, run {i}"),
+        };
+        docs.push(doc(&format!("d{i:02}"), "", &body));
+    }
+    corpus(&store, docs).await;
+    let text = "What causes (boundary-layer) transition?";
+    let mut plain = request(text);
+    plain.syntax = QuerySyntax::PlainText;
+    let all = store.search("t", &plain).expect("plain text");
+    let stats = all.stats.clone().expect("relevance statistics");
+    assert!(
+        stats.expansion.iter().any(|(word, _)| word == "turbul"),
+        "feedback from the best hits: {:?}",
+        stats.expansion
+    );
+    // Only documents holding a word of the text match, feedback or not.
+    assert_eq!(all.total, 20);
+    assert!(
+        ids_of(&all)
+            .iter()
+            .all(|id| id[1..].parse::<usize>().unwrap() % 3 != 1)
+    );
+    // The transition documents first: they hold every word.
+    let first: Vec<String> = ids_of(&all).into_iter().take(10).collect();
+    assert!(
+        first
+            .iter()
+            .all(|id| id[1..].parse::<usize>().unwrap() % 3 == 0),
+        "{first:?}"
+    );
+    // Pages of one hit, each scored with the first page's statistics and
+    // feedback terms, give the order of one page of all.
+    let mut paged = plain.clone();
+    paged.limit = 1;
+    let (ids, pages) = all_pages(&store, paged);
+    assert_eq!(ids, ids_of(&all));
+    assert_eq!(pages, 20);
+    // Date order: the same matches, no feedback in the statistics.
+    let mut dated = plain.clone();
+    dated.order = Order::PublishedDesc;
+    let by_date = store.search("t", &dated).expect("date order");
+    assert_eq!(by_date.total, 20);
+    assert!(by_date.stats.is_none());
+}
