@@ -601,6 +601,11 @@ impl Inner {
             && request.order == Order::Relevance
             && parsed.simple
         {
+            // Two passes and the reading of the first one's best texts are
+            // beyond what a quick search may cost: the blocking pool.
+            if budget.is_some() {
+                return Ok(None);
+            }
             expansion = match &request.stats {
                 Some(stats) => stats
                     .expansion
@@ -825,7 +830,9 @@ impl Inner {
         let texts: Vec<(Arc<StoredDocument>, String, Score)> = best
             .into_iter()
             .map(|(doc, score)| {
-                let text = doc.document.analyzed_text().to_string();
+                let text = doc.document.analyzed_text();
+                let text =
+                    text[..floor_char_boundary(&text, query::FEEDBACK_TEXT_BYTES)].to_string();
                 (doc, text, score)
             })
             .collect();
@@ -903,6 +910,17 @@ impl Inner {
         hits.truncate(k);
         Ok(Some((hits, total)))
     }
+}
+
+/// The largest index of `text` at most `at` that is a char boundary.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    (0..=at)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0)
 }
 
 /// Checks a client-given id.

@@ -52,6 +52,9 @@ const PAIR_BOOST: f32 = 0.25;
 /// How many of a plain-text search's best hits its feedback terms come from
 /// (this and the two below tuned on Cranfield's odd-numbered queries).
 pub(super) const FEEDBACK_DOCS: usize = 10;
+/// How much of each of those hits' text feedback reads, in bytes (a
+/// document may hold megabytes; its start is what its score mostly rests on).
+pub(super) const FEEDBACK_TEXT_BYTES: usize = 16 * 1024;
 /// How many feedback terms a plain-text search adds.
 const FEEDBACK_TERMS: usize = 10;
 /// The weight of the best feedback term (the others in proportion), against
