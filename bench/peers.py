@@ -721,6 +721,7 @@ def bm25s_cranfield(binary: Path, cran: Path, tmp_path: Path) -> dict:
     report = run_docsift(binary, ["search", "--cranfield", str(cran), "--predictions", str(pred)], "eval")
     return None if report is None else {
         "ndcg_at_10": report["ndcg_at_10"], "map": report["map"], "depth": report["depth"],
+        "odd": report.get("odd"), "even": report.get("even"),
         "docs_per_s": len(docs) / index_s, "queries_per_s": len(queries) / search_s}
 
 
@@ -736,6 +737,7 @@ def compare_search(binary: Path, root: Path) -> dict | None:
         "bm25s": peer,
         "docsift": None if own is None else {
             "ndcg_at_10": own["ndcg_at_10"], "map": own["map"], "depth": own["depth"],
+            "odd": own.get("odd"), "even": own.get("even"),
             "docs_per_s": own["ingest_docs_per_s"], "queries_per_s": own["queries_per_s"]},
         "queries": None if own is None else own["queries"],
         "documents": None if own is None else own["documents"],
@@ -770,6 +772,11 @@ def print_quality(report: dict) -> None:
             else:
                 print(f"  {tool:<8} nDCG@10 {r['ndcg_at_10']:.4f}  MAP {r['map']:.4f}  "
                       f"{fmt(r['docs_per_s'], 'docs/s')} docs/s  {fmt(r['queries_per_s'], 'q/s')} queries/s")
+                for half in ("odd", "even"):
+                    h = r.get(half)
+                    if h:
+                        print(f"  {'':<8} {half}-numbered queries ({h['queries']}): "
+                              f"nDCG@10 {h['ndcg_at_10']:.4f}  MAP {h['map']:.4f}")
     sets = report.get("sentiment")
     if sets:
         print("\nsentiment, VADER's rated sets: Pearson r of the score (VADER: compound; docsift: "

@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use docsift::analysis::Analysis;
-use docsift::search::{FacetField, Filter, Order, SearchRequest};
+use docsift::search::{FacetField, Filter, Order, QuerySyntax, SearchRequest};
 use docsift::store::memory::{MemoryStore, MemoryStoreConfig};
 use docsift::store::{DEFAULT_TENANT, NewDocument, PutOptions, Store};
 
@@ -108,6 +108,7 @@ fn load_reuters(dir: &PathBuf) -> std::io::Result<Vec<Story>> {
 fn request(query: &str, facets: Vec<(String, FacetField)>) -> SearchRequest {
     SearchRequest {
         query: query.to_string(),
+        syntax: QuerySyntax::QueryLanguage,
         filter: Filter::default(),
         after: None,
         stats: None,

@@ -230,6 +230,18 @@ async fn cli_search_get_delete_and_list() {
     assert!(hits.contains("language: en ("), "{hits}");
     assert!(!hits.contains('\x1b'), "piped output has no colour: {hits}");
 
+    // A question with characters the query language refuses, as plain text.
+    let question = "who said France (and the US) would intensify air-strikes?: \"Syria";
+    let refused = run(&url, &["search", question]).await;
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("INVALID_ARGUMENT"),
+        "{}",
+        stderr(&refused)
+    );
+    let hits = ok(&url, &["search", "--plain", question]).await;
+    assert!(hits.contains(FOUNDING), "{hits}");
+
     let value = json(&ok(&url, &["search", "Rhodes", "--json"]).await);
     assert_eq!(value["hits"][0]["id"], FOUNDING);
     assert!(

@@ -2039,3 +2039,415 @@ async fn html_pages_give_main_text_title_date_and_cleanup_over_grpc() {
         assert!(!summary.text.contains("Share this article"));
     }
 }
+
+#[tokio::test]
+async fn plain_text_queries_take_any_text_and_rank_by_relevance() {
+    let config = docsift::config::Config {
+        refresh_interval_ms: 20,
+        ..Default::default()
+    };
+    let server = TestServer::start_with(config).await;
+    let mut documents = server.documents();
+    let docs = [
+        (
+            "delta",
+            "Wind tunnel tests of a delta wing showed the lift and drag of the wing at high angles.",
+        ),
+        (
+            "swept",
+            "A swept wing was tested in the tunnel at low speed.",
+        ),
+        (
+            "boat",
+            "The harbour closed after the storm, and the boats stayed in port.",
+        ),
+    ];
+    for (id, text) in docs {
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(text_document(id, text)),
+                options: wait_for(),
+            })
+            .await
+            .expect("ingest");
+    }
+    let mut search = server.search();
+    // A question with characters the query language reads as syntax
+    // ("wing:" names an unknown field, a lone quote, "-", parentheses).
+    let text = "What is the lift/drag of a (delta) wing: \"swept -- or not? AND";
+    let err = search
+        .search(pb::SearchRequest {
+            query: text.into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("the query language refuses it");
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(bad_field(&err).as_deref(), Some("query"));
+
+    let plain = |page_token: String| pb::SearchRequest {
+        query: text.into(),
+        query_syntax: pb::QuerySyntax::PlainText as i32,
+        page_size: 1,
+        page_token,
+        ..Default::default()
+    };
+    let first = search
+        .search(plain(String::new()))
+        .await
+        .expect("plain text never fails")
+        .into_inner();
+    assert_eq!(first.total_size, 2, "any word matches, none of the boat");
+    assert_eq!(first.hits[0].id, "delta", "the most words, adjacent");
+    assert!(
+        first.hits[0]
+            .highlights
+            .iter()
+            .any(|h| h.field == "body" && !h.spans.is_empty()),
+        "the words are highlighted: {:?}",
+        first.hits[0].highlights
+    );
+    assert!(!first.next_page_token.is_empty());
+    let second = search
+        .search(plain(first.next_page_token.clone()))
+        .await
+        .expect("second page")
+        .into_inner();
+    let ids: Vec<_> = second.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["swept"]);
+    assert!(second.next_page_token.is_empty());
+
+    // A page token is bound to the syntax too.
+    let err = search
+        .search(pb::SearchRequest {
+            query: text.into(),
+            query_syntax: pb::QuerySyntax::QueryLanguage as i32,
+            page_size: 1,
+            page_token: first.next_page_token,
+            ..Default::default()
+        })
+        .await
+        .expect_err("a plain-text token for another syntax");
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(bad_field(&err).as_deref(), Some("page_token"));
+
+    // Words the query language takes for operators are words here (stop
+    // words, kept when nothing else is left): "and" is in two documents.
+    let operators = search
+        .search(pb::SearchRequest {
+            query: "AND OR NOT".into(),
+            query_syntax: pb::QuerySyntax::PlainText as i32,
+            ..Default::default()
+        })
+        .await
+        .expect("operator words as plain text")
+        .into_inner();
+    let mut ids: Vec<_> = operators.hits.iter().map(|h| h.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["boat", "delta"]);
+    // A text without a word matches everything, as an empty query does.
+    let nothing = search
+        .search(pb::SearchRequest {
+            query: "?! -- ()".into(),
+            query_syntax: pb::QuerySyntax::PlainText as i32,
+            ..Default::default()
+        })
+        .await
+        .expect("punctuation alone")
+        .into_inner();
+    assert_eq!(nothing.total_size, 3);
+
+    let err = search
+        .search(pb::SearchRequest {
+            query: "wing".into(),
+            query_syntax: 9,
+            ..Default::default()
+        })
+        .await
+        .expect_err("an unknown syntax");
+    assert_eq!(err.code(), Code::InvalidArgument);
+    assert_eq!(bad_field(&err).as_deref(), Some("query_syntax"));
+
+    // A watch reads its query as plain text too.
+    let mut watch = server
+        .search()
+        .watch(pb::WatchRequest {
+            query: "harbour (storm)?".into(),
+            query_syntax: pb::QuerySyntax::PlainText as i32,
+            ..Default::default()
+        })
+        .await
+        .expect("plain-text watch")
+        .into_inner();
+    for (id, text) in [
+        ("calm", "A calm day in the tunnel."),
+        ("gale", "A gale hit the harbour overnight."),
+    ] {
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(text_document(id, text)),
+                options: wait_for(),
+            })
+            .await
+            .expect("ingest");
+    }
+    let next = tokio::time::timeout(std::time::Duration::from_secs(10), watch.message())
+        .await
+        .expect("watch event in time")
+        .expect("watch item")
+        .expect("stream open");
+    assert_eq!(next.hit.expect("hit").id, "gale");
+}
+
+#[tokio::test]
+async fn similar_documents_from_a_text() {
+    let server = TestServer::start().await;
+    let mut documents = server.documents();
+    let docs = [
+        (
+            "a",
+            "politics",
+            "The election in France drew record turnout, Emmanuel Macron said on Sunday.",
+        ),
+        (
+            "b",
+            "politics",
+            "Voters in Germany went to the polls in a close election, Olaf Scholz said.",
+        ),
+        (
+            "c",
+            "sport",
+            "The football final in Madrid ended in a draw after extra time.",
+        ),
+    ];
+    for (id, tag, text) in docs {
+        let mut document = text_document(id, text);
+        document.tags = vec![tag.into()];
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(document),
+                options: wait_for(),
+            })
+            .await
+            .expect("ingest");
+    }
+    let mut search = server.search();
+    let like = |text: &str| Some(pb::similar_documents_request::Like::Text(text.into()));
+    let text = "Emmanuel Macron won the election in France after a close election campaign.";
+    let similar = search
+        .similar_documents(pb::SimilarDocumentsRequest {
+            like: like(text),
+            ..Default::default()
+        })
+        .await
+        .expect("similar to a text")
+        .into_inner();
+    let mut ids: Vec<_> = similar.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.first(), Some(&"a"), "terms: {:?}", similar.terms);
+    ids.sort();
+    assert_eq!(ids, ["a", "b"], "never the football final");
+    assert!(similar.hits.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(
+        similar.terms.iter().any(|t| t == "Emmanuel Macron"),
+        "terms: {:?}",
+        similar.terms
+    );
+
+    // The filter and the page size apply.
+    let filtered = search
+        .similar_documents(pb::SimilarDocumentsRequest {
+            like: like(text),
+            page_size: 1,
+            filter: Some(pb::SearchFilter {
+                tags: vec!["politics".into()],
+                ..Default::default()
+            }),
+        })
+        .await
+        .expect("similar, filtered")
+        .into_inner();
+    let ids: Vec<_> = filtered.hits.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["a"]);
+    let sport = search
+        .similar_documents(pb::SimilarDocumentsRequest {
+            like: like(text),
+            filter: Some(pb::SearchFilter {
+                tags: vec!["sport".into()],
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("similar, filtered to nothing")
+        .into_inner();
+    assert!(sport.hits.is_empty());
+
+    // A text like nothing stored finds nothing, without an error; so does
+    // one with no words at all.
+    for text in ["Zyxwvut qwertz plonkish.", "?!", "1234"] {
+        let none = search
+            .similar_documents(pb::SimilarDocumentsRequest {
+                like: like(text),
+                ..Default::default()
+            })
+            .await
+            .unwrap_or_else(|e| panic!("similar to {text:?}: {e}"))
+            .into_inner();
+        assert!(none.hits.is_empty(), "{text:?}: {:?}", none.hits);
+    }
+
+    // Mistakes name their field.
+    for (request, field) in [
+        (
+            pb::SimilarDocumentsRequest {
+                like: like("  \n "),
+                ..Default::default()
+            },
+            "text",
+        ),
+        (pb::SimilarDocumentsRequest::default(), "id"),
+        (
+            pb::SimilarDocumentsRequest {
+                like: like(text),
+                page_size: -1,
+                ..Default::default()
+            },
+            "page_size",
+        ),
+    ] {
+        let err = search
+            .similar_documents(request)
+            .await
+            .expect_err("a mistake");
+        assert_eq!(err.code(), Code::InvalidArgument, "{err:?}");
+        assert_eq!(bad_field(&err).as_deref(), Some(field));
+    }
+}
+
+#[tokio::test]
+async fn a_watcher_that_falls_behind_ends_with_resource_exhausted() {
+    use tonic_types::StatusExt;
+
+    const BUFFER: usize = 4;
+    const DOCS: usize = 80;
+    let config = docsift::config::Config {
+        refresh_interval_ms: 20,
+        watch_buffer: BUFFER,
+        ..Default::default()
+    };
+    let server = TestServer::start_with(config).await;
+    // The lagging client reads nothing while documents arrive, on a
+    // connection of its own with HTTP/2's smallest default windows, and
+    // asks for the full view so each message is large: the transport holds
+    // only a few messages before the server's buffers fill.
+    let lagging_channel =
+        tonic::transport::Endpoint::from_shared(format!("http://{}", server.addr))
+            .expect("uri")
+            .initial_stream_window_size(65_535)
+            .initial_connection_window_size(65_535)
+            .connect()
+            .await
+            .expect("connect");
+    let mut lagging = pb::search_client::SearchClient::new(lagging_channel)
+        .watch(pb::WatchRequest {
+            query: "storm".into(),
+            view: pb::SearchView::Full as i32,
+            ..Default::default()
+        })
+        .await
+        .expect("lagging watch")
+        .into_inner();
+    // Another watcher of the same documents reads as they come.
+    let mut keeping_up = server
+        .search()
+        .watch(pb::WatchRequest {
+            query: "storm".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("watch")
+        .into_inner();
+    let reader = tokio::spawn(async move {
+        let mut ids = Vec::new();
+        while ids.len() < DOCS {
+            match keeping_up.message().await {
+                Ok(Some(message)) => ids.push(message.hit.expect("hit").id),
+                other => panic!("the reading watcher's stream ended: {other:?}"),
+            }
+        }
+        ids
+    });
+
+    let sentence = "The storm flooded the harbour of Brest on Monday, officials said. ";
+    let mut documents = server.documents();
+    let ids: Vec<String> = (0..DOCS).map(|i| format!("storm-{i:03}")).collect();
+    for (i, id) in ids.iter().enumerate() {
+        let text = format!("Storm report {i}. {}", sentence.repeat(100));
+        documents
+            .ingest(pb::IngestRequest {
+                document: Some(text_document(id, &text)),
+                options: wait_for(),
+            })
+            .await
+            .expect("ingest");
+    }
+    let read = tokio::time::timeout(std::time::Duration::from_secs(60), reader)
+        .await
+        .expect("the reading watcher got every document in time")
+        .expect("reader task");
+    assert_eq!(read, ids, "the other watcher is unaffected");
+
+    // The lagging client now reads: the documents that fitted, in order,
+    // then the status that says why the stream ends.
+    let mut received = Vec::new();
+    let status = loop {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(10), lagging.message())
+            .await
+            .expect("the lagging stream answers in time");
+        match next {
+            Ok(Some(message)) => received.push(message.hit.expect("hit").id),
+            Ok(None) => panic!("the stream ended without a status after {received:?}"),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(status.message().contains("behind"), "{status:?}");
+    let quota = status.get_details_quota_failure().expect("quota failure");
+    assert_eq!(quota.violations[0].subject, "watch_buffer");
+    assert!(received.len() >= BUFFER, "{} received", received.len());
+    assert!(received.len() < DOCS, "{} received", received.len());
+    assert_eq!(received, ids[..received.len()], "a prefix, in order");
+
+    // The server serves on: a search, and a new watch that gets new documents.
+    let mut search = server.search();
+    let hits = search
+        .search(pb::SearchRequest {
+            query: "storm".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("search after the lag")
+        .into_inner();
+    assert_eq!(hits.total_size, DOCS as u64);
+    let mut fresh = search
+        .watch(pb::WatchRequest {
+            query: "storm".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("a new watch")
+        .into_inner();
+    documents
+        .ingest(pb::IngestRequest {
+            document: Some(text_document("storm-last", "One more storm.")),
+            options: wait_for(),
+        })
+        .await
+        .expect("ingest");
+    let next = tokio::time::timeout(std::time::Duration::from_secs(10), fresh.message())
+        .await
+        .expect("watch event in time")
+        .expect("watch item")
+        .expect("stream open");
+    assert_eq!(next.hit.expect("hit").id, "storm-last");
+}

@@ -15,7 +15,8 @@ use crate::middleware::Caller;
 use crate::proto::pb;
 use crate::search::page_token::{Cursor, request_hash};
 use crate::search::{
-    FacetField, Hit, Order, SearchAfter, SearchRequest, SimilarRequest, WatchEventKind, WatchSpec,
+    FacetField, Hit, Order, QuerySyntax, SearchAfter, SearchRequest, SimilarRequest,
+    WatchEventKind, WatchSpec,
 };
 
 /// The default page size of Search and SimilarDocuments.
@@ -63,6 +64,19 @@ fn order_from_pb(value: i32) -> Result<Order> {
     }
 }
 
+fn syntax_from_pb(field: &str, value: i32) -> Result<QuerySyntax> {
+    match pb::QuerySyntax::try_from(value) {
+        Ok(pb::QuerySyntax::Unspecified | pb::QuerySyntax::QueryLanguage) => {
+            Ok(QuerySyntax::QueryLanguage)
+        }
+        Ok(pb::QuerySyntax::PlainText) => Ok(QuerySyntax::PlainText),
+        Err(_) => Err(Error::invalid(
+            field,
+            format!("unknown query syntax {value}"),
+        )),
+    }
+}
+
 fn full_view(field: &str, value: i32) -> Result<bool> {
     match pb::SearchView::try_from(value) {
         Ok(pb::SearchView::Unspecified | pb::SearchView::Basic) => Ok(false),
@@ -87,6 +101,7 @@ impl pb::search_server::Search for SearchApi {
         let caller = Caller::of(&request);
         let request = request.into_inner();
         let query = check_query(&request.query)?;
+        let syntax = syntax_from_pb("query_syntax", request.query_syntax)?;
         let filter = convert::filter_from_pb("filter", request.filter)?;
         let limit = super::page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE)?;
         let order = order_from_pb(request.order_by)?;
@@ -122,7 +137,7 @@ impl pb::search_server::Search for SearchApi {
         };
 
         // A page token is bound to the query, filter and order it was made for.
-        let hash = request_hash(&("Search", &caller.tenant, &query, &filter, order));
+        let hash = request_hash(&("Search", &caller.tenant, &query, syntax, &filter, order));
         let tokens = self.engine.page_tokens();
         // Pages continue after the last hit of the previous one (keyset
         // paging), scored with the first page's statistics, so ingesting
@@ -141,6 +156,7 @@ impl pb::search_server::Search for SearchApi {
                 &caller.tenant,
                 SearchRequest {
                     query,
+                    syntax,
                     filter,
                     after,
                     stats,
@@ -233,11 +249,17 @@ impl pb::search_server::Search for SearchApi {
         let caller = Caller::of(&request);
         let request = request.into_inner();
         let query = check_query(&request.query)?;
+        let syntax = syntax_from_pb("query_syntax", request.query_syntax)?;
         let filter = convert::filter_from_pb("filter", request.filter)?;
         let full = full_view("view", request.view)?;
-        let mut events = self
-            .engine
-            .watch(&caller.tenant, WatchSpec { query, filter })?;
+        let mut events = self.engine.watch(
+            &caller.tenant,
+            WatchSpec {
+                query,
+                syntax,
+                filter,
+            },
+        )?;
         let (tx, rx) = mpsc::channel(16);
         let mut shutdown = self.shutdown.clone();
         tokio::spawn(async move {

@@ -12,7 +12,7 @@ use super::queries;
 use super::report::{Latencies, LatencySummary, format_bytes, format_latency};
 use crate::analysis::Analysis;
 use crate::engine::{AnalyzeOptions, Content, DocumentInput, Engine};
-use crate::search::{Filter, Order, SearchRequest};
+use crate::search::{Filter, Order, QuerySyntax, SearchRequest};
 use crate::store::memory::{MemoryStore, MemoryStoreConfig};
 use crate::store::{DEFAULT_TENANT, NewDocument, PutOptions, Store};
 
@@ -255,6 +255,7 @@ pub fn index(docs: &[CorpusDoc], queries: Option<Vec<String>>) -> Result<IndexRe
 
     let request = |query: &str, highlight: Option<usize>| SearchRequest {
         query: query.to_string(),
+        syntax: QuerySyntax::QueryLanguage,
         filter: Filter::default(),
         after: None,
         stats: None,

@@ -117,6 +117,15 @@ pub enum Order {
     Oldest,
 }
 
+/// The query syntax of `--plain` (or its absence).
+fn query_syntax(plain: bool) -> pb::QuerySyntax {
+    if plain {
+        pb::QuerySyntax::PlainText
+    } else {
+        pb::QuerySyntax::QueryLanguage
+    }
+}
+
 /// Arguments of `docsift search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -124,6 +133,10 @@ pub struct SearchArgs {
     /// `entity:`, `speaker:` prefixes; empty matches every document.
     #[arg(default_value = "")]
     pub query: String,
+    /// Read the query as plain text (a question, any characters): its words
+    /// ranked by relevance, no operators.
+    #[arg(long)]
+    pub plain: bool,
     /// The filters.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -169,6 +182,7 @@ pub async fn run(args: SearchArgs) -> Outcome {
             .collect(),
         highlight: None,
         view: pb::SearchView::Basic as i32,
+        query_syntax: query_syntax(args.plain) as i32,
     };
     let response = client
         .search()
@@ -295,6 +309,9 @@ pub struct WatchArgs {
     /// The query every new document is matched against; empty matches all.
     #[arg(default_value = "")]
     pub query: String,
+    /// Read the query as plain text (any characters, no operators).
+    #[arg(long)]
+    pub plain: bool,
     /// The filters.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -313,6 +330,7 @@ pub async fn watch(args: WatchArgs) -> Outcome {
         query: args.query.clone(),
         filter: args.filter.to_pb(),
         view: pb::SearchView::Basic as i32,
+        query_syntax: query_syntax(args.plain) as i32,
     };
     let mut stream = client
         .search()

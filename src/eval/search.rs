@@ -10,8 +10,9 @@
 //! [`Engine::search`], the call the Search RPC makes, in relevance order.
 //! A Cranfield query is a natural-language question with punctuation and
 //! words the query language reads as syntax (`-`, `(`, `/destalling/`), so
-//! it goes in through [`plain_text_query`]: its words alone, as the index
-//! splits them, without English stop words.
+//! is searched as plain text ([`QuerySyntax::PlainText`], the API's
+//! `QUERY_SYNTAX_PLAIN_TEXT`): its words alone, as the index splits them,
+//! without English stop words, adjacent words also as sloppy phrases.
 //!
 //! **Gold.** `cranqrel` lines are `query document grade`; queries are
 //! numbered 1, 2, ... in the order of `cran.qry` (whose `.I` numbers skip).
@@ -28,6 +29,11 @@
 //! document. Another tool's rankings can be read from a JSON-lines file
 //! (`{"query": 1, "docs": ["184", "29", ...]}`, best first) and are then
 //! scored by this same code.
+//!
+//! **Halves.** The figures are given for the odd-numbered queries, the
+//! even-numbered ones and all of them. Ranking is tuned on the odd half
+//! only; the even half checks that a change helps queries it was not
+//! tuned on.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -37,7 +43,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{AnalyzeOptions, DocumentInput, Engine, IngestOptions};
 use crate::search::page_token::PageTokens;
-use crate::search::{Filter, Order, SearchRequest, plain_text_query};
+use crate::search::{Filter, Order, QuerySyntax, SearchRequest};
 use crate::store::DEFAULT_TENANT;
 use crate::store::memory::{MemoryStore, MemoryStoreConfig};
 
@@ -212,8 +218,36 @@ pub struct Report {
     /// Queries answered per second, one at a time, each ranking [`DEPTH`]
     /// hits (docsift's own run only).
     pub queries_per_s: Option<f64>,
+    /// The odd-numbered queries alone (the half ranking is tuned on).
+    pub odd: Part,
+    /// The even-numbered queries alone (the half never tuned on).
+    pub even: Part,
     /// Per query nDCG@10 (query number → nDCG), for `--json`.
     pub per_query: BTreeMap<usize, f64>,
+}
+
+/// The figures of a part of the queries.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Part {
+    /// Queries scored.
+    pub queries: usize,
+    /// Mean nDCG@10.
+    pub ndcg_at_10: f64,
+    /// Mean average precision.
+    pub map: f64,
+}
+
+impl Part {
+    /// The means of (nDCG@10, AP) pairs.
+    fn of(scores: &[(f64, f64)]) -> Part {
+        let n = scores.len();
+        let mean = |sum: f64| if n == 0 { 0.0 } else { sum / n as f64 };
+        Part {
+            queries: n,
+            ndcg_at_10: mean(scores.iter().map(|s| s.0).sum()),
+            map: mean(scores.iter().map(|s| s.1).sum()),
+        }
+    }
 }
 
 impl Report {
@@ -232,7 +266,9 @@ impl Report {
         format!(
             "{} documents, {} queries from {}, rankings of {}\n\
              gains: {}\n\n\
-             nDCG@{NDCG_AT} {:.4}  MAP@{} {:.4}\n{speed}",
+             nDCG@{NDCG_AT} {:.4}  MAP@{} {:.4}  all {} queries\n\
+             nDCG@{NDCG_AT} {:.4}  MAP@{} {:.4}  odd-numbered {} (tuned on)\n\
+             nDCG@{NDCG_AT} {:.4}  MAP@{} {:.4}  even-numbered {} (never tuned on)\n{speed}",
             self.documents,
             self.queries,
             self.dir,
@@ -241,6 +277,15 @@ impl Report {
             self.ndcg_at_10,
             self.depth,
             self.map,
+            self.queries,
+            self.odd.ndcg_at_10,
+            self.depth,
+            self.odd.map,
+            self.odd.queries,
+            self.even.ndcg_at_10,
+            self.depth,
+            self.even.map,
+            self.even.queries,
         )
     }
 }
@@ -287,7 +332,8 @@ fn rank_with_docsift(
         let mut spent = Duration::ZERO;
         for (i, text) in queries.iter().enumerate() {
             let request = SearchRequest {
-                query: plain_text_query(text),
+                query: text.clone(),
+                syntax: QuerySyntax::PlainText,
                 filter: Filter::default(),
                 after: None,
                 stats: None,
@@ -335,31 +381,43 @@ pub fn evaluate(dir: &Path, predictions: Option<&Path>) -> std::io::Result<Repor
         }
     };
     let empty = Vec::new();
-    let (mut sum_ndcg, mut sum_ap) = (0.0, 0.0);
-    let mut per_query = BTreeMap::new();
+    let mut scores: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
     for (query, judged) in &qrels {
         if !judged.values().any(|g| gain(*g) > 0.0) {
             continue;
         }
         let ranking = rankings.get(query).unwrap_or(&empty);
-        let n = ndcg(ranking, judged, NDCG_AT);
-        sum_ndcg += n;
-        sum_ap += average_precision(ranking, judged, DEPTH);
-        per_query.insert(*query, n);
+        scores.insert(
+            *query,
+            (
+                ndcg(ranking, judged, NDCG_AT),
+                average_precision(ranking, judged, DEPTH),
+            ),
+        );
     }
-    let n = per_query.len();
-    let mean = |s: f64| if n == 0 { 0.0 } else { s / n as f64 };
+    let part = |keep: fn(usize) -> bool| {
+        let kept: Vec<(f64, f64)> = scores
+            .iter()
+            .filter(|(query, _)| keep(**query))
+            .map(|(_, s)| *s)
+            .collect();
+        Part::of(&kept)
+    };
+    let all = part(|_| true);
+    let per_query = scores.iter().map(|(q, s)| (*q, s.0)).collect();
     Ok(Report {
         dir: dir.display().to_string(),
         system: predictions.map_or_else(|| "docsift".to_string(), |p| p.display().to_string()),
         documents: docs.iter().filter(|d| !d.is_empty()).count(),
-        queries: n,
-        ndcg_at_10: mean(sum_ndcg),
-        map: mean(sum_ap),
+        queries: all.queries,
+        ndcg_at_10: all.ndcg_at_10,
+        map: all.map,
         depth: DEPTH,
         gains: "grade 1 -> 4, 2 -> 3, 3 -> 2, 4 -> 1, -1 -> 0".to_string(),
         ingest_docs_per_s: ingest,
         queries_per_s: search,
+        odd: part(|q| q % 2 == 1),
+        even: part(|q| q % 2 == 0),
         per_query,
     })
 }

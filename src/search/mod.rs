@@ -81,11 +81,29 @@ impl FacetField {
     }
 }
 
+/// How a query string is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QuerySyntax {
+    /// The query language: terms, "phrases", +must, -must_not, AND/OR/NOT,
+    /// parentheses, prefix*, field prefixes. A mistake is an error.
+    #[default]
+    QueryLanguage,
+    /// Natural-language text: its words ([`plain_text_words`]) scored by
+    /// relevance, any of them matching; nothing in it is syntax, so no text
+    /// is an error. A document holding two adjacent words of the text near
+    /// each other scores higher, and in relevance order the matches are
+    /// ranked again with the words their best hits share (pseudo-relevance
+    /// feedback), which adds no match.
+    PlainText,
+}
+
 /// A search as the store runs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchRequest {
     /// The query string ("" matches all).
     pub query: String,
+    /// How `query` is read.
+    pub syntax: QuerySyntax,
     /// The filter.
     pub filter: Filter,
     /// Where the page starts: after this hit of the previous page, in
@@ -158,6 +176,11 @@ pub struct ScoreStats {
     pub tokens: Vec<(u32, u64)>,
     /// Documents holding each term of the query, in the query's order.
     pub doc_freqs: Vec<u64>,
+    /// A plain-text search's feedback terms, as its first page chose them
+    /// from its best hits: (stemmed word, weight as `f32::to_bits`), so
+    /// every page ranks by the same query.
+    #[serde(default)]
+    pub expansion: Vec<(String, u32)>,
 }
 
 /// English stop words: Lucene's list, which tantivy's `StopWordFilter`
@@ -168,31 +191,26 @@ const STOP_WORDS: [&str; 33] = [
     "they", "this", "to", "was", "will", "with",
 ];
 
-/// Turns natural-language text into a query string of its words alone, so
-/// no character of it is read as query syntax: every character that is not
-/// a letter or a digit becomes a space (the index splits words at exactly
-/// those characters, so the same words are searched), and the words are
-/// lower-cased so that "AND", "OR" and "NOT" are words, not operators.
-/// English stop words are left out unless nothing else is left ("to be or
-/// not to be" stays whole): in a question they add only noise to the
-/// score. The words are alternatives, scored by BM25, as for any query of
-/// bare words.
-pub fn plain_text_query(text: &str) -> String {
+/// The words of a natural-language text as plain-text search reads them
+/// ([`QuerySyntax::PlainText`]): every character that is not a letter or a
+/// digit separates words (the index splits words at exactly those
+/// characters, so the same words are searched), the words are lower-cased,
+/// and English stop words are left out unless nothing else is left ("to be
+/// or not to be" stays whole): in a question they add only noise to the
+/// score. No character and no word is syntax.
+pub fn plain_text_words(text: &str) -> Vec<String> {
     let words: String = text
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
     let words: Vec<String> = words.split_whitespace().map(str::to_lowercase).collect();
-    let content: Vec<&str> = words
-        .iter()
-        .map(String::as_str)
-        .filter(|w| !STOP_WORDS.contains(w))
-        .collect();
-    if content.is_empty() {
-        words.join(" ")
-    } else {
-        content.join(" ")
+    if words.iter().all(|w| STOP_WORDS.contains(&w.as_str())) {
+        return words;
     }
+    words
+        .into_iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -200,20 +218,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_text_queries_keep_only_words() {
+    fn plain_text_keeps_only_words() {
         assert_eq!(
-            plain_text_query("What is the /destalling/ effect (lift) of a +slipstream -- AND OR?"),
-            "what destalling effect lift slipstream"
+            plain_text_words("What is the /destalling/ effect (lift) of a +slipstream -- AND OR?"),
+            ["what", "destalling", "effect", "lift", "slipstream"]
         );
         assert_eq!(
-            plain_text_query("To be, or NOT to be"),
-            "to be or not to be"
+            plain_text_words("To be, or NOT to be"),
+            ["to", "be", "or", "not", "to", "be"]
         );
         assert_eq!(
-            plain_text_query("title:\"Zürich\"~2 x*"),
-            "title zürich 2 x"
+            plain_text_words("title:\"Zürich\"~2 x*"),
+            ["title", "zürich", "2", "x"]
         );
-        assert_eq!(plain_text_query(" -- "), "");
+        assert!(plain_text_words(" -- ").is_empty());
     }
 }
 
@@ -294,6 +312,8 @@ pub struct SimilarResults {
 pub struct WatchSpec {
     /// The query string ("" matches all).
     pub query: String,
+    /// How `query` is read.
+    pub syntax: QuerySyntax,
     /// The filter.
     pub filter: Filter,
 }

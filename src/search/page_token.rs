@@ -143,6 +143,7 @@ mod tests {
                 docs: 10,
                 tokens: vec![(3, 120)],
                 doc_freqs: vec![4, 2],
+                expansion: vec![("wing".into(), 0.5f32.to_bits())],
             }),
         };
         let token = tokens.encode("abc", cursor.clone());

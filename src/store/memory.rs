@@ -59,8 +59,8 @@ use super::{
 use crate::analysis::{Analysis, EntityType, Fingerprint};
 use crate::error::{Error, Result};
 use crate::search::{
-    FacetField, Highlight, Hit, Like, Order, SearchAfter, SearchRequest, SearchResults,
-    SimilarRequest, SimilarResults, SortKey, WatchReceiver, WatchSpec,
+    FacetField, Highlight, Hit, Like, Order, QuerySyntax, ScoreStats, SearchAfter, SearchRequest,
+    SearchResults, SimilarRequest, SimilarResults, SortKey, WatchReceiver, WatchSpec,
 };
 
 /// How many values a facet returns at most.
@@ -590,16 +590,45 @@ impl Inner {
         budget: Option<Budget>,
     ) -> Result<Option<SearchResults>> {
         let builder = &self.builder;
-        let parsed = builder.parse(&request.query)?;
+        let parsed = builder.parse_as(&request.query, request.syntax)?;
         // One snapshot for the count, the page and the facets.
         let searcher = self.reader.searcher();
+        // A plain-text search in relevance order is ranked again with the
+        // words of its best hits, chosen on its first page and carried by
+        // the page token to the next ones.
+        let mut expansion = Vec::new();
+        let parsed = if request.syntax == QuerySyntax::PlainText
+            && request.order == Order::Relevance
+            && parsed.simple
+        {
+            // Two passes and the reading of the first one's best texts are
+            // beyond what a quick search may cost: the blocking pool.
+            if budget.is_some() {
+                return Ok(None);
+            }
+            expansion = match &request.stats {
+                Some(stats) => stats
+                    .expansion
+                    .iter()
+                    .map(|(word, bits)| (word.clone(), f32::from_bits(*bits)))
+                    .collect(),
+                None => self.feedback(&searcher, tenant, &request.filter, &parsed)?,
+            };
+            builder.with_feedback(parsed, &expansion)
+        } else {
+            parsed
+        };
         // Relevance scores are computed with the statistics of the first
         // page, so a document scores the same on every page of a search.
         let stats = match (request.order, &request.stats) {
             (Order::Relevance, Some(stats)) => Some(stats.clone()),
-            (Order::Relevance, None) => Some(
-                index::FrozenStats::capture(&searcher, &*parsed.query).map_err(Error::internal)?,
-            ),
+            (Order::Relevance, None) => Some(ScoreStats {
+                expansion: expansion
+                    .iter()
+                    .map(|(word, weight)| (word.clone(), weight.to_bits()))
+                    .collect(),
+                ..index::FrozenStats::capture(&searcher, &*parsed.query).map_err(Error::internal)?
+            }),
             _ => None,
         };
         if let Some(budget) = budget {
@@ -774,6 +803,46 @@ impl Inner {
 }
 
 impl Inner {
+    /// The feedback terms of a plain-text search's first page: the words
+    /// its best [`query::FEEDBACK_DOCS`] hits share (`QueryBuilder::feedback_terms`).
+    fn feedback(
+        &self,
+        searcher: &Searcher,
+        tenant: &str,
+        filter: &crate::search::Filter,
+        parsed: &query::ParsedQuery,
+    ) -> Result<Vec<(String, f32)>> {
+        let builder = &self.builder;
+        let first = builder.restrict_in(searcher, tenant, parsed.query.box_clone(), filter);
+        let best = self.top_by_score(
+            searcher,
+            searcher,
+            tenant,
+            &*first,
+            query::FEEDBACK_DOCS,
+            None,
+        )?;
+        let Some((best, _)) = best else {
+            // A best hit was deleted since the last commit: no feedback
+            // rather than a walk over every match.
+            return Ok(Vec::new());
+        };
+        let texts: Vec<(Arc<StoredDocument>, String, Score)> = best
+            .into_iter()
+            .map(|(doc, score)| {
+                let text = doc.document.analyzed_text();
+                let text =
+                    text[..floor_char_boundary(&text, query::FEEDBACK_TEXT_BYTES)].to_string();
+                (doc, text, score)
+            })
+            .collect();
+        let hits: Vec<(&str, &str, Score)> = texts
+            .iter()
+            .map(|(doc, text, score)| (doc.document.title.as_str(), text.as_str(), *score))
+            .collect();
+        Ok(builder.feedback_terms(searcher, &hits))
+    }
+
     /// The best `k` matches by score (ties by id), after a position when
     /// given, and the number of matches, found without resolving every
     /// match to its document; `None` when a document of the top `k` was
@@ -841,6 +910,17 @@ impl Inner {
         hits.truncate(k);
         Ok(Some((hits, total)))
     }
+}
+
+/// The largest index of `text` at most `at` that is a char boundary.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    (0..=at)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0)
 }
 
 /// Checks a client-given id.
@@ -1292,7 +1372,7 @@ impl Store for MemoryStore {
 
     fn watch(&self, tenant: &str, spec: WatchSpec) -> Result<WatchReceiver> {
         let builder = &self.inner.builder;
-        let parsed = builder.parse(&spec.query)?;
+        let parsed = builder.parse_as(&spec.query, spec.syntax)?;
         let query = builder.restrict(tenant, parsed.query, &spec.filter);
         let buffer = self.inner.config.watch_buffer.max(1);
         // One slot more than the buffer: the last one is kept for the error

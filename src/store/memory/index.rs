@@ -644,6 +644,7 @@ impl<'a> FrozenStats<'a> {
             doc_freqs.push(searcher.doc_freq(term)?);
         }
         Ok(ScoreStats {
+            expansion: Vec::new(),
             docs: searcher.total_num_docs()?,
             tokens,
             doc_freqs,

@@ -11,7 +11,7 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, QueryParser,
     QueryParserError, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
@@ -22,7 +22,7 @@ use tantivy::{Index, Score, Searcher};
 use super::highlight::{Highlighter, Matcher};
 use super::index::{self, Fields};
 use crate::error::{Error, Result};
-use crate::search::Filter;
+use crate::search::{Filter, QuerySyntax, plain_text_words};
 
 /// The longest query string accepted, in bytes; longer strings are refused
 /// before parsing so a single request cannot make the parser work for long.
@@ -40,6 +40,26 @@ const MAX_BOOST: f64 = 1000.0;
 
 /// The weight of a match in a title against one in a body.
 const TITLE_BOOST: f32 = 1.0;
+
+/// The slop of the phrase of each pair of adjacent words of a plain-text
+/// query (stop words already left out). Tuned on Cranfield's odd-numbered
+/// queries with the boost below (README, "Quality, measured").
+const PAIR_SLOP: u32 = 5;
+/// The weight of the phrase of each pair of adjacent words of a plain-text
+/// query, against 1 for each word.
+const PAIR_BOOST: f32 = 0.25;
+
+/// How many of a plain-text search's best hits its feedback terms come from
+/// (this and the two below tuned on Cranfield's odd-numbered queries).
+pub(super) const FEEDBACK_DOCS: usize = 10;
+/// How much of each of those hits' text feedback reads, in bytes (a
+/// document may hold megabytes; its start is what its score mostly rests on).
+pub(super) const FEEDBACK_TEXT_BYTES: usize = 16 * 1024;
+/// How many feedback terms a plain-text search adds.
+const FEEDBACK_TERMS: usize = 10;
+/// The weight of the best feedback term (the others in proportion), against
+/// 1 for each word of the text.
+const FEEDBACK_WEIGHT: f32 = 0.5;
 
 /// The fields users can name in a query, as they write them.
 const USER_FIELDS: &str =
@@ -137,6 +157,78 @@ impl QueryBuilder {
             _ => return None,
         };
         Some(field)
+    }
+
+    /// Parses a query string read as `syntax`.
+    pub(super) fn parse_as(&self, query: &str, syntax: QuerySyntax) -> Result<ParsedQuery> {
+        match syntax {
+            QuerySyntax::QueryLanguage => self.parse(query),
+            QuerySyntax::PlainText => self.parse_plain(query),
+        }
+    }
+
+    /// Builds the query of a natural-language text ([`QuerySyntax::PlainText`]):
+    /// each distinct word of it ([`plain_text_words`]) in titles and bodies,
+    /// and each pair of adjacent words as a phrase of slop [`PAIR_SLOP`]
+    /// weighted [`PAIR_BOOST`], all optional, so any word matches and
+    /// documents holding the words of the text near each other rank first.
+    /// (Relevance order then adds feedback terms: [`QueryBuilder::with_feedback`].)
+    /// Only terms and phrases: the query is [`ParsedQuery::simple`]. A text
+    /// without a word matches everything, as an empty query string does.
+    fn parse_plain(&self, text: &str) -> Result<ParsedQuery> {
+        if text.len() > MAX_QUERY_BYTES {
+            return Err(Error::invalid(
+                "query",
+                format!(
+                    "the query is {} bytes long; at most {MAX_QUERY_BYTES} are allowed",
+                    text.len()
+                ),
+            ));
+        }
+        let words = plain_text_words(text);
+        if words.is_empty() {
+            return self.parse("");
+        }
+        let literal = |phrase: String, delimiter: Delimiter, slop: u32| {
+            UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(UserInputLiteral {
+                field_name: None,
+                phrase,
+                delimiter,
+                slop,
+                prefix: false,
+            })))
+        };
+        let should = Some(query_grammar::Occur::Should);
+        let mut clauses: Vec<(Option<query_grammar::Occur>, UserInputAst)> = Vec::new();
+        for word in &words {
+            let leaf = literal(word.clone(), Delimiter::None, 0);
+            if !clauses.iter().any(|(_, clause)| *clause == leaf) {
+                clauses.push((should, leaf));
+            }
+        }
+        let mut pairs = Vec::new();
+        for pair in words.windows(2) {
+            if pair[0] == pair[1] || pairs.contains(&pair) {
+                continue;
+            }
+            pairs.push(pair);
+            let phrase = literal(pair.join(" "), Delimiter::DoubleQuotes, PAIR_SLOP);
+            clauses.push((
+                should,
+                UserInputAst::Boost(Box::new(phrase), f64::from(PAIR_BOOST).into()),
+            ));
+        }
+        let mut highlight = HighlightTerms::default();
+        let ast = self.rewrite(UserInputAst::Clause(clauses), false, &mut highlight)?;
+        let query = self
+            .parser
+            .build_query_from_user_input_ast(ast)
+            .map_err(parser_error)?;
+        Ok(ParsedQuery {
+            query: flatten_unions(query),
+            highlight,
+            simple: true,
+        })
     }
 
     /// Parses a query string; "" (or only spaces) matches everything.
@@ -575,6 +667,92 @@ impl QueryBuilder {
             ));
         }
         Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The feedback terms of a plain-text search: the stemmed words that
+    /// weigh most in its best hits, `(document title, document text, score)`
+    /// best first. A word weighs, as in a relevance model (RM3), the sum over
+    /// the hits of its share of the hit's words times the hit's share of the
+    /// scores, and then, as the index has no stop list, times its BM25 IDF
+    /// (from the searcher), so that words every document has do not lead.
+    /// The best [`FEEDBACK_TERMS`] are returned, weighted
+    /// [`FEEDBACK_WEIGHT`] for the first and the others in proportion.
+    pub(super) fn feedback_terms(
+        &self,
+        searcher: &Searcher,
+        hits: &[(&str, &str, Score)],
+    ) -> Vec<(String, f32)> {
+        let total: f64 = hits.iter().map(|(_, _, score)| f64::from(*score)).sum();
+        if total.is_nan() || total <= 0.0 {
+            return Vec::new();
+        }
+        let mut weights: std::collections::HashMap<String, f64> = Default::default();
+        for (title, body, score) in hits {
+            let mut counts: std::collections::HashMap<String, f64> = Default::default();
+            let mut words = 0usize;
+            for text in [title, body] {
+                for word in tokens(&self.text, text) {
+                    *counts.entry(word).or_default() += 1.0;
+                    words += 1;
+                }
+            }
+            let share = f64::from(*score) / total / words.max(1) as f64;
+            for (word, count) in counts {
+                *weights.entry(word).or_default() += share * count;
+            }
+        }
+        let docs = searcher.num_docs() as f64;
+        let mut scored: Vec<(String, f64)> = weights
+            .into_iter()
+            .map(|(word, weight)| {
+                let term = Term::from_field_text(self.fields.body, &word);
+                let df = searcher.doc_freq(&term).unwrap_or(0) as f64;
+                let idf = (1.0 + (docs - df + 0.5) / (df + 0.5)).ln();
+                (word, weight * idf)
+            })
+            .filter(|(_, weight)| *weight > 0.0)
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        scored.truncate(FEEDBACK_TERMS);
+        let best = scored.first().map_or(1.0, |(_, weight)| *weight);
+        scored
+            .into_iter()
+            .map(|(word, weight)| (word, FEEDBACK_WEIGHT * (weight / best) as f32))
+            .collect()
+    }
+
+    /// A plain-text query ranked again with feedback terms: the query must
+    /// match, and each feedback term in a title or body adds its BM25 score
+    /// times its weight, so the matches stay those of the query.
+    pub(super) fn with_feedback(
+        &self,
+        parsed: ParsedQuery,
+        terms: &[(String, f32)],
+    ) -> ParsedQuery {
+        if terms.is_empty() {
+            return parsed;
+        }
+        let mut feedback: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (word, weight) in terms {
+            for field in [self.fields.title, self.fields.body] {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                );
+                feedback.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), *weight)),
+                ));
+            }
+        }
+        ParsedQuery {
+            query: Box::new(BooleanQuery::new(vec![
+                (Occur::Must, parsed.query),
+                (Occur::Should, Box::new(BooleanQuery::new(feedback))),
+            ])),
+            highlight: parsed.highlight,
+            simple: parsed.simple,
+        }
     }
 
     /// A query for documents naming an entity, by canonical name.

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::analysis::{Entity, Fingerprint, KeyPhrase, Language, Quote, QuoteKind};
-use crate::search::{Filter, WatchEventKind};
+use crate::search::{Filter, QuerySyntax, WatchEventKind};
 use tantivy::query::QueryParser;
 
 /// A store that only commits when asked, so tests decide what is visible.
@@ -183,6 +183,7 @@ async fn corpus(store: &MemoryStore, docs: Vec<Doc>) {
 fn request(query: &str) -> SearchRequest {
     SearchRequest {
         query: query.to_string(),
+        syntax: QuerySyntax::QueryLanguage,
         filter: Filter::default(),
         after: None,
         stats: None,
@@ -1192,6 +1193,7 @@ async fn watch_sends_matching_documents_once() {
     let before = put(&store, "t", doc("before", "Gaza", "ceasefire before"));
     let spec = WatchSpec {
         query: "ceasefire".into(),
+        syntax: QuerySyntax::QueryLanguage,
         filter: Filter {
             languages: vec!["en".into()],
             ..Filter::default()
@@ -1261,6 +1263,7 @@ async fn watch_rejects_bad_queries() {
     for query in ["title:(", "\"open", "tenant:x"] {
         let spec = WatchSpec {
             query: query.into(),
+            syntax: QuerySyntax::QueryLanguage,
             filter: Filter::default(),
         };
         match store.watch("t", spec) {
@@ -1283,6 +1286,7 @@ async fn lagging_watchers_get_an_error_and_end() {
             "t",
             WatchSpec {
                 query: String::new(),
+                syntax: QuerySyntax::QueryLanguage,
                 filter: Filter::default(),
             },
         )
@@ -1315,6 +1319,7 @@ async fn dropped_watchers_are_unregistered() {
     let store = store();
     let spec = WatchSpec {
         query: "x".into(),
+        syntax: QuerySyntax::QueryLanguage,
         filter: Filter::default(),
     };
     let kept = store.watch("t", spec.clone()).expect("watch");
@@ -1904,4 +1909,60 @@ async fn first_page_statistics_sum_to_the_postings_bound() {
             "{query:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn plain_text_feedback_reranks_without_adding_matches_and_pages_agree() {
+    let store = store();
+    let mut docs = Vec::new();
+    for i in 0..30 {
+        let body = match i % 3 {
+            // Match the text's words; share "turbulence" among the best.
+            0 => format!("boundary layer transition and turbulence on a flat plate, run {i}"),
+            // Hold "turbulence" but no word of the text: never a match.
+            1 => format!("turbulence in the wake of a cylinder, run {i}"),
+            // Match one word of the text only.
+            _ => format!("heat transfer across the boundary of a cone, run {i}"),
+        };
+        docs.push(doc(&format!("d{i:02}"), "", &body));
+    }
+    corpus(&store, docs).await;
+    let text = "What causes (boundary-layer) transition?";
+    let mut plain = request(text);
+    plain.syntax = QuerySyntax::PlainText;
+    let all = store.search("t", &plain).expect("plain text");
+    let stats = all.stats.clone().expect("relevance statistics");
+    assert!(
+        stats.expansion.iter().any(|(word, _)| word == "turbul"),
+        "feedback from the best hits: {:?}",
+        stats.expansion
+    );
+    // Only documents holding a word of the text match, feedback or not.
+    assert_eq!(all.total, 20);
+    assert!(
+        ids_of(&all)
+            .iter()
+            .all(|id| id[1..].parse::<usize>().unwrap() % 3 != 1)
+    );
+    // The transition documents first: they hold every word.
+    let first: Vec<String> = ids_of(&all).into_iter().take(10).collect();
+    assert!(
+        first
+            .iter()
+            .all(|id| id[1..].parse::<usize>().unwrap() % 3 == 0),
+        "{first:?}"
+    );
+    // Pages of one hit, each scored with the first page's statistics and
+    // feedback terms, give the order of one page of all.
+    let mut paged = plain.clone();
+    paged.limit = 1;
+    let (ids, pages) = all_pages(&store, paged);
+    assert_eq!(ids, ids_of(&all));
+    assert_eq!(pages, 20);
+    // Date order: the same matches, no feedback in the statistics.
+    let mut dated = plain.clone();
+    dated.order = Order::PublishedDesc;
+    let by_date = store.search("t", &dated).expect("date order");
+    assert_eq!(by_date.total, 20);
+    assert!(by_date.stats.is_none());
 }
