@@ -69,9 +69,10 @@ pub async fn run_with(
     let store = MemoryStore::try_new(MemoryStoreConfig {
         refresh_interval: config.refresh_interval(),
         watch_buffer: config.watch_buffer,
+        data_dir: config.data_dir.clone(),
         ..MemoryStoreConfig::default()
     })
-    .map_err(|e| anyhow::anyhow!("cannot create the in-memory store: {e}"))?;
+    .map_err(|e| anyhow::anyhow!("cannot create the store: {e}"))?;
     let page_tokens = if config.page_token_secret.is_empty() {
         PageTokens::random()
     } else {
