@@ -1,5 +1,7 @@
 //! A data directory under crashes: the `docsift` binary (the one cargo
-//! builds for the tests, so debug in CI) serves with `--data-dir`, is
+//! builds for the tests, so debug under `cargo test`; `tests/interop/run.sh`
+//! runs these tests again against the release binary through
+//! `DOCSIFT_TEST_SERVER_BIN`) serves with `--data-dir`, is
 //! killed with SIGKILL at random points while writes stream in, and is
 //! restarted on the same directory; every acknowledged write must be there,
 //! and nothing that was never sent. A second test searches before and after
@@ -42,7 +44,11 @@ impl Server {
             .port();
         let addr = format!("127.0.0.1:{port}");
         let log = std::fs::File::create(root.join(format!("server-{round}.log"))).expect("log");
-        let child = Command::new(env!("CARGO_BIN_EXE_docsift"))
+        let binary = std::env::var_os("DOCSIFT_TEST_SERVER_BIN").map_or_else(
+            || PathBuf::from(env!("CARGO_BIN_EXE_docsift")),
+            PathBuf::from,
+        );
+        let child = Command::new(binary)
             .args(["serve", "--config"])
             .arg(&config)
             .args(["--listen", &addr, "--data-dir"])
@@ -246,7 +252,7 @@ async fn writer(server_channel: Channel, round: usize, worker: usize, log: Arc<M
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledged_write_survives_sigkill_at_random_points() {
     const ROUNDS: usize = 4;
-    const WRITERS: usize = 4;
+    const WRITERS: usize = 16;
     let root = temp_root();
     let data = root.join("data");
     // What the data directory must hold, as last checked.

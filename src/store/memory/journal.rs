@@ -12,9 +12,13 @@
 //! a transaction is being committed share the next one (group commit).
 //!
 //! The database holds one table of documents, keyed by (tenant, id), each
-//! value the current version as a zstd frame of its postcard encoding
+//! value the current version as a zstd frame of its JSON encoding
 //! (document, analysis, versions and times), and a table of metadata with
-//! the format version. A redb transaction is atomic: after a crash the
+//! the format version. JSON rather than a compact binary serde format:
+//! `Analysis` grows fields as the pipeline does, and a self-describing
+//! encoding reads older records (a new field with `#[serde(default)]`) or
+//! fails loudly, where a positional one (postcard, bincode) could misread
+//! them silently; zstd takes most of JSON's size back (BENCHMARKS.md). A redb transaction is atomic: after a crash the
 //! file holds every committed transaction and nothing of a later one.
 //!
 //! When a commit fails (a full or failing disk), the store stops: the
@@ -35,8 +39,8 @@ use tokio::sync::watch as tokio_watch;
 use crate::error::{Error, Result};
 use crate::store::StoredDocument;
 
-/// The documents: (tenant, id) → a zstd frame of the postcard encoding of
-/// the current [`StoredDocument`].
+/// The documents: (tenant, id) → a zstd frame of the JSON encoding of the
+/// current [`StoredDocument`].
 const DOCUMENTS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("documents");
 /// Metadata: `format` → [`FORMAT`].
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
@@ -182,13 +186,23 @@ impl Journal {
         let table = txn.open_table(DOCUMENTS).map_err(|e| fail(&e))?;
         let total = table.len().map_err(|e| fail(&e))?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let mut raw: Vec<Vec<u8>> = Vec::with_capacity(LOAD_BATCH);
-        let mut flush = |raw: &mut Vec<Vec<u8>>| -> Result<()> {
+        let mut raw: Vec<(String, Vec<u8>)> = Vec::with_capacity(LOAD_BATCH);
+        let mut flush = |raw: &mut Vec<(String, Vec<u8>)>| -> Result<()> {
             let chunk = raw.len().div_ceil(threads).max(1);
             let decoded: Vec<Result<Vec<StoredDocument>>> = std::thread::scope(|scope| {
                 let workers: Vec<_> = raw
                     .chunks(chunk)
-                    .map(|part| scope.spawn(move || part.iter().map(|v| decode(v)).collect()))
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|(key, value)| {
+                                    decode(value).map_err(|e| {
+                                        Error::Internal(format!("document {key}: {e}"))
+                                    })
+                                })
+                                .collect()
+                        })
+                    })
                     .collect();
                 workers
                     .into_iter()
@@ -207,8 +221,9 @@ impl Journal {
             apply(batch)
         };
         for entry in table.iter().map_err(|e| fail(&e))? {
-            let (_, value) = entry.map_err(|e| fail(&e))?;
-            raw.push(value.value().to_vec());
+            let (key, value) = entry.map_err(|e| fail(&e))?;
+            let (tenant, id) = key.value();
+            raw.push((format!("{tenant}/{id}"), value.value().to_vec()));
             if raw.len() == LOAD_BATCH {
                 flush(&mut raw)?;
             }
@@ -337,16 +352,16 @@ impl Journal {
     }
 }
 
-/// A stored value: a zstd frame of the document's postcard encoding.
+/// A stored value: a zstd frame of the document's JSON encoding.
 fn encode(document: &StoredDocument) -> Result<Vec<u8>> {
-    let bytes = postcard::to_stdvec(document).map_err(Error::internal)?;
+    let bytes = serde_json::to_vec(document).map_err(Error::internal)?;
     zstd::bulk::compress(&bytes, LEVEL).map_err(Error::internal)
 }
 
 /// Reads a stored value back.
 fn decode(value: &[u8]) -> Result<StoredDocument> {
     let bytes = zstd::stream::decode_all(value).map_err(Error::internal)?;
-    postcard::from_bytes(&bytes).map_err(Error::internal)
+    serde_json::from_slice(&bytes).map_err(Error::internal)
 }
 
 #[cfg(test)]
