@@ -400,7 +400,14 @@ impl MemoryStore {
             journal_writer = Some(
                 std::thread::Builder::new()
                     .name("docsift-journal".into())
-                    .spawn(move || journal.run())
+                    .spawn(move || {
+                        // A panic (a bug, in redb or here) must not leave
+                        // writers waiting for an acknowledgement forever.
+                        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            journal.run();
+                        }));
+                        journal.close(run.is_err());
+                    })
                     .map_err(Error::internal)?,
             );
         }

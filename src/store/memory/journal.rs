@@ -285,7 +285,8 @@ impl Journal {
     }
 
     /// Commits the queued writes, group by group, until [`Journal::stop`];
-    /// then commits what is left and returns.
+    /// then commits what is left and returns (the caller then calls
+    /// [`Journal::close`]).
     pub fn run(&self) {
         loop {
             let (records, shutdown) = {
@@ -300,23 +301,35 @@ impl Journal {
             {
                 match self.commit(&records) {
                     Ok(()) => self.durable.send_modify(|d| d.seq = d.seq.max(last)),
-                    Err(error) => {
-                        tracing::error!(
-                            %error,
-                            path = %self.path.display(),
-                            "writing to the data directory failed; the store stops serving"
-                        );
-                        self.failed.store(true, Ordering::Release);
-                        self.durable
-                            .send_modify(|d| d.failed = Some(error.to_string()));
-                    }
+                    Err(error) => self.fail(&error.to_string()),
                 }
             }
             if shutdown && self.queue.lock().records.is_empty() {
-                self.durable.send_modify(|d| d.closed = true);
                 return;
             }
         }
+    }
+
+    /// Stops the journal for good after a failed commit: the writes not yet
+    /// on disk fail, and so does every later call ([`Journal::check`]).
+    pub fn fail(&self, reason: &str) {
+        tracing::error!(
+            error = reason,
+            path = %self.path.display(),
+            "writing to the data directory failed; the store stops serving"
+        );
+        self.failed.store(true, Ordering::Release);
+        self.durable
+            .send_modify(|d| d.failed = Some(reason.to_string()));
+    }
+
+    /// Ends the waiters of [`Journal::wait_durable`] once the writer
+    /// thread is gone (stopped; or panicked, which counts as a failure).
+    pub fn close(&self, panicked: bool) {
+        if panicked {
+            self.fail("the data directory's writer thread panicked");
+        }
+        self.durable.send_modify(|d| d.closed = true);
     }
 
     /// Asks [`Journal::run`] to commit what is queued and return.

@@ -2050,3 +2050,43 @@ async fn without_a_data_directory_writes_are_durable_at_once() {
         .await
         .expect("nothing to wait for");
 }
+
+#[tokio::test]
+async fn after_a_failed_commit_the_store_refuses_every_call_until_restarted() {
+    let dir = data_dir();
+    let store = durable_store(&dir);
+    let kept = put(
+        &store,
+        "t",
+        doc("kept", "Kept", "Written before the failure"),
+    );
+    store.wait_durable(kept.seq).await.expect("durable");
+    let journal = Arc::clone(store.inner.journal.as_ref().expect("a journal"));
+    // What the writer thread does when a commit fails (a full disk, say).
+    journal.fail("No space left on device");
+    let message = |result: Result<()>| match result {
+        Err(Error::Unavailable(message)) => message,
+        other => panic!("expected UNAVAILABLE, got {other:?}"),
+    };
+    let (document, analysis) = doc("new", "New", "After the failure").build();
+    let refused = store
+        .put("t", document, Arc::new(analysis), PutOptions::default())
+        .map(|_| ());
+    assert!(message(refused).contains("No space left on device"));
+    message(store.get("t", "kept").map(|_| ()));
+    message(store.list("t", None, 10).map(|_| ()));
+    message(store.search("t", &request("written")).map(|_| ()));
+    message(store.delete("t", "kept").map(|_| ()));
+    // A write not yet on disk when the commit failed is not acknowledged.
+    assert!(matches!(
+        journal.wait_durable(kept.seq + 1).await,
+        Err(Error::Internal(message)) if message.contains("No space left on device")
+    ));
+    drop(store);
+    drop(journal);
+    // A restart serves what the disk holds.
+    let store = durable_store(&dir);
+    assert_eq!(store.get("t", "kept").unwrap().document.title, "Kept");
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
