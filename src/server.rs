@@ -72,7 +72,14 @@ pub async fn run_with(
         data_dir: config.data_dir.clone(),
         ..MemoryStoreConfig::default()
     })
-    .map_err(|e| anyhow::anyhow!("cannot create the store: {e}"))?;
+    .map_err(|e| match e {
+        // The store's own failures (a data directory that cannot be opened,
+        // is held by another process, or cannot be read) say what they are.
+        crate::error::Error::Internal(message) => {
+            anyhow::anyhow!("cannot create the store: {message}")
+        }
+        other => anyhow::anyhow!("cannot create the store: {other}"),
+    })?;
     let page_tokens = if config.page_token_secret.is_empty() {
         PageTokens::random()
     } else {

@@ -429,3 +429,34 @@ async fn searches_answer_the_same_after_a_graceful_restart_and_after_sigkill() {
     server.kill().await;
     std::fs::remove_dir_all(&root).expect("clean up");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_the_same_data_directory_stops_with_a_clear_error() {
+    let root = temp_root();
+    let data = root.join("data");
+    let server = Server::start(&root, &data, 0).await;
+    let binary = std::env::var_os("DOCSIFT_TEST_SERVER_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_docsift")),
+        PathBuf::from,
+    );
+    let second = Command::new(binary)
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-filter", "warn"])
+        .env("DOCSIFT_DATA_DIR", &data)
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("run the docsift binary");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot open the data directory {}: it is in use by another docsift process",
+            data.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    server.kill().await;
+    std::fs::remove_dir_all(&root).expect("clean up");
+}
