@@ -187,6 +187,10 @@ pub struct Config {
     pub refresh_interval_ms: u64,
     /// How many documents a Watch stream may fall behind before it is ended.
     pub watch_buffer: usize,
+    /// Where documents and their analyses persist. Unset: in RAM only, lost
+    /// at exit. Set: loaded at start-up, and a write is acknowledged only
+    /// once it is fsync'd there.
+    pub data_dir: Option<PathBuf>,
     /// How long, in seconds, a shutdown waits for in-flight RPCs.
     pub shutdown_grace_seconds: u64,
     /// The secret that signs page tokens. Empty means a random secret per
@@ -228,6 +232,7 @@ impl Default for Config {
             log_filter: "info".to_string(),
             refresh_interval_ms: 1000,
             watch_buffer: 256,
+            data_dir: None,
             shutdown_grace_seconds: 30,
             page_token_secret: String::new(),
             limits: Limits::default(),
@@ -272,6 +277,11 @@ pub struct Overrides {
     /// The log filter, e.g. "info,docsift=debug" [env: DOCSIFT_LOG].
     #[arg(long)]
     pub log_filter: Option<String>,
+    /// Keep documents in this directory, fsync'd before a write is
+    /// acknowledged, and load them at start-up [env: DOCSIFT_DATA_DIR]
+    /// [default: none, documents live in RAM only].
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
     /// Milliseconds until an ingested document is searchable [env: DOCSIFT_REFRESH_INTERVAL_MS].
     #[arg(long)]
     pub refresh_interval_ms: Option<u64>,
@@ -386,6 +396,9 @@ impl Config {
         if let Some(v) = env("DOCSIFT_REFRESH_INTERVAL_MS") {
             self.refresh_interval_ms = parse("DOCSIFT_REFRESH_INTERVAL_MS", v)?;
         }
+        if let Some(v) = env("DOCSIFT_DATA_DIR") {
+            self.data_dir = Some(PathBuf::from(v));
+        }
         if let Some(v) = env("DOCSIFT_WATCH_BUFFER") {
             self.watch_buffer = parse("DOCSIFT_WATCH_BUFFER", v)?;
         }
@@ -473,6 +486,9 @@ impl Config {
         }
         if let Some(v) = flags.refresh_interval_ms {
             self.refresh_interval_ms = v;
+        }
+        if let Some(v) = &flags.data_dir {
+            self.data_dir = Some(v.clone());
         }
         if let Some(v) = flags.max_message_bytes {
             self.limits.max_message_bytes = v;
@@ -609,6 +625,26 @@ mod tests {
             "file beats defaults"
         );
         assert_eq!(config.log_format, LogFormat::Pretty, "defaults stay");
+    }
+
+    #[test]
+    fn data_dir_comes_from_file_env_or_flag() {
+        assert_eq!(Config::default().data_dir, None, "RAM only by default");
+        let file = Config::from_toml("data_dir = \"/var/lib/docsift\"").unwrap();
+        assert_eq!(file.data_dir, Some(PathBuf::from("/var/lib/docsift")));
+        let env = |name: &str| (name == "DOCSIFT_DATA_DIR").then(|| "/srv/env".to_string());
+        let config = Config::load(None, env, &Overrides::default()).unwrap();
+        assert_eq!(config.data_dir, Some(PathBuf::from("/srv/env")));
+        let flags = Overrides {
+            data_dir: Some(PathBuf::from("/srv/flag")),
+            ..Overrides::default()
+        };
+        let config = Config::load(None, env, &flags).unwrap();
+        assert_eq!(
+            config.data_dir,
+            Some(PathBuf::from("/srv/flag")),
+            "flags beat env"
+        );
     }
 
     #[test]

@@ -317,6 +317,9 @@ impl Engine {
                 dedupe: options.dedupe,
             },
         )?;
+        // Acknowledged means kept: also for `Unchanged` and `Duplicate`,
+        // whose stored version may be a concurrent write not yet on disk.
+        self.store.wait_durable(outcome.seq).await?;
         let changed = matches!(outcome.result, PutResult::Created | PutResult::Updated);
         if options.wait_for_refresh && changed {
             self.store.wait_visible(outcome.seq).await?;
@@ -341,6 +344,7 @@ impl Engine {
         wait_for_refresh: bool,
     ) -> Result<WriteOutcome> {
         let outcome = self.store.delete(tenant, id)?;
+        self.store.wait_durable(outcome.seq).await?;
         if wait_for_refresh {
             self.store.wait_visible(outcome.seq).await?;
         }

@@ -29,7 +29,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Runs the gRPC server with the embedded in-memory store.
+    /// Runs the gRPC server with the embedded store (in RAM; kept on disk with --data-dir).
     Serve {
         /// A TOML config file [env: DOCSIFT_CONFIG].
         #[arg(long, env = "DOCSIFT_CONFIG")]

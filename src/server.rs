@@ -69,9 +69,17 @@ pub async fn run_with(
     let store = MemoryStore::try_new(MemoryStoreConfig {
         refresh_interval: config.refresh_interval(),
         watch_buffer: config.watch_buffer,
+        data_dir: config.data_dir.clone(),
         ..MemoryStoreConfig::default()
     })
-    .map_err(|e| anyhow::anyhow!("cannot create the in-memory store: {e}"))?;
+    .map_err(|e| match e {
+        // The store's own failures (a data directory that cannot be opened,
+        // is held by another process, or cannot be read) say what they are.
+        crate::error::Error::Internal(message) => {
+            anyhow::anyhow!("cannot create the store: {message}")
+        }
+        other => anyhow::anyhow!("cannot create the store: {other}"),
+    })?;
     let page_tokens = if config.page_token_secret.is_empty() {
         PageTokens::random()
     } else {

@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod durable;
 mod transport;
 mod util;
 

@@ -30,12 +30,14 @@
 
 mod highlight;
 mod index;
+mod journal;
 mod query;
 mod watch;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::ops::Bound;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::thread::JoinHandle;
@@ -51,6 +53,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher};
 use tokio::sync::{mpsc, watch as tokio_watch};
 
 use self::index::{AllMatches, Fields, TopByScoreThenId};
+use self::journal::{Journal, Record};
 use self::query::QueryBuilder;
 use self::watch::{Visible, Watcher, Watchers};
 use super::{
@@ -85,6 +88,11 @@ pub struct MemoryStoreConfig {
     /// The index writer's memory budget in bytes (at least 15 MB; smaller
     /// values are raised to that).
     pub writer_memory_bytes: usize,
+    /// Where documents persist (see [`journal`]): with a directory, the
+    /// store loads what it holds at start-up and acknowledges a write only
+    /// once it is on disk ([`Store::wait_durable`]); without one, documents
+    /// live only in RAM.
+    pub data_dir: Option<PathBuf>,
 }
 
 impl Default for MemoryStoreConfig {
@@ -94,6 +102,7 @@ impl Default for MemoryStoreConfig {
             refresh_interval: Duration::from_secs(1),
             watch_buffer: 256,
             writer_memory_bytes: 50 * 1024 * 1024,
+            data_dir: None,
         }
     }
 }
@@ -104,6 +113,8 @@ impl Default for MemoryStoreConfig {
 pub struct MemoryStore {
     inner: Arc<Inner>,
     committer: Mutex<Option<JoinHandle<()>>>,
+    /// The data directory's writer thread, with a data directory.
+    journal_writer: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for MemoryStore {
@@ -128,6 +139,8 @@ struct Inner {
     /// Commit requests and shutdown, for the committer thread.
     signal: Mutex<Signal>,
     wake: Condvar,
+    /// The data directory, when documents persist.
+    journal: Option<Arc<Journal>>,
 }
 
 /// A document and its score.
@@ -236,6 +249,24 @@ impl TenantDocs {
         }
     }
 
+    /// Counts a new current version into the dedupe hashes and the stem
+    /// frequencies.
+    fn remember(&mut self, doc: &StoredDocument) {
+        self.count_stems(&doc.analysis, true);
+        if let Some(hash) = content_hash(&doc.analysis) {
+            self.by_hash
+                .entry(hash.to_string())
+                .or_default()
+                .insert(doc.id.clone());
+        }
+        if let Some(fingerprint) = &doc.analysis.fingerprint
+            && fingerprint.words >= NEAR_DUPLICATE_MIN_WORDS
+        {
+            self.simhashes
+                .insert(doc.id.clone(), (fingerprint.simhash, fingerprint.words));
+        }
+    }
+
     fn forget_hash(&mut self, doc: &StoredDocument) {
         if let Some(hash) = content_hash(&doc.analysis)
             && let Some(ids) = self.by_hash.get_mut(hash)
@@ -311,8 +342,14 @@ impl MemoryStore {
 
     /// Creates a store and starts its committer thread, or returns why it
     /// could not (a thread that could not be started, an index that could
-    /// not be set up).
+    /// not be set up, a data directory that could not be opened or read).
+    /// With a data directory, the documents it holds are loaded and
+    /// searchable when this returns.
     pub fn try_new(config: MemoryStoreConfig) -> Result<Arc<MemoryStore>> {
+        let journal = match &config.data_dir {
+            Some(dir) => Some(Arc::new(Journal::open(dir)?)),
+            None => None,
+        };
         let (schema, fields) = index::build_schema();
         let index = Index::create_in_ram(schema);
         index::register_analyzers(&index);
@@ -343,7 +380,37 @@ impl MemoryStore {
             visible,
             signal: Mutex::new(Signal::default()),
             wake: Condvar::new(),
+            journal,
         });
+        let mut journal_writer = None;
+        if let Some(journal) = &inner.journal {
+            let started = std::time::Instant::now();
+            let loaded = journal.load(|batch| inner.restore(batch))?;
+            inner.commit();
+            if let Some(error) = inner.visible.borrow().error.clone() {
+                return Err(Error::Internal(error));
+            }
+            journal.start_at(inner.state.read().last_seq);
+            tracing::info!(
+                documents = loaded,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "documents loaded from the data directory"
+            );
+            let journal = Arc::clone(journal);
+            journal_writer = Some(
+                std::thread::Builder::new()
+                    .name("docsift-journal".into())
+                    .spawn(move || {
+                        // A panic (a bug, in redb or here) must not leave
+                        // writers waiting for an acknowledgement forever.
+                        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            journal.run();
+                        }));
+                        journal.close(run.is_err());
+                    })
+                    .map_err(Error::internal)?,
+            );
+        }
         let thread_inner = Arc::clone(&inner);
         let committer = std::thread::Builder::new()
             .name("docsift-committer".into())
@@ -352,6 +419,7 @@ impl MemoryStore {
         Ok(Arc::new(MemoryStore {
             inner,
             committer: Mutex::new(Some(committer)),
+            journal_writer: Mutex::new(journal_writer),
         }))
     }
 
@@ -367,6 +435,14 @@ impl MemoryStore {
             && handle.join().is_err()
         {
             tracing::error!("the store's committer thread panicked");
+        }
+        if let Some(journal) = &self.inner.journal {
+            journal.stop();
+        }
+        if let Some(handle) = self.journal_writer.lock().take()
+            && handle.join().is_err()
+        {
+            tracing::error!("the store's data directory writer thread panicked");
         }
     }
 
@@ -452,6 +528,54 @@ const QUICK: Budget = Budget {
 };
 
 impl Inner {
+    /// Refuses every call once the data directory failed (see [`journal`]).
+    fn check(&self) -> Result<()> {
+        match &self.journal {
+            Some(journal) => journal.check(),
+            None => Ok(()),
+        }
+    }
+
+    /// Puts documents read back from the data directory into RAM and the
+    /// index, as they were stored (versions and times kept); start-up only,
+    /// before anything else can write.
+    fn restore(&self, batch: Vec<StoredDocument>) -> Result<()> {
+        let prepared: Vec<_> = batch
+            .into_iter()
+            .map(|mut stored| {
+                let index_doc = index::index_document(&self.fields, &stored);
+                stored.document.pack();
+                (stored, index_doc)
+            })
+            .collect();
+        let writer = self.writer.read();
+        let mut state = self.state.write();
+        let State {
+            tenants,
+            slots,
+            last_seq,
+            ..
+        } = &mut *state;
+        for (stored, mut index_doc) in prepared {
+            let seq = *last_seq + 1;
+            index_doc.add_u64(self.fields.slot, seq);
+            writer.add_document(index_doc).map_err(Error::internal)?;
+            *last_seq = seq;
+            let docs = tenants.entry(stored.tenant.clone()).or_default();
+            docs.remember(&stored);
+            let stored = Arc::new(stored);
+            slots.insert(seq, Arc::clone(&stored));
+            docs.docs.insert(
+                stored.id.clone(),
+                Entry {
+                    doc: stored,
+                    slot: seq,
+                },
+            );
+        }
+        Ok(())
+    }
+
     fn run_committer(&self) {
         let mut merge = None;
         loop {
@@ -1089,6 +1213,7 @@ impl Store for MemoryStore {
         analysis: Arc<Analysis>,
         options: PutOptions,
     ) -> Result<WriteOutcome> {
+        self.inner.check()?;
         let given = document.id.is_some();
         let id = match document.id.take() {
             Some(id) => {
@@ -1171,22 +1296,16 @@ impl Store for MemoryStore {
             docs.forget_hash(existing);
             docs.count_stems(&existing.analysis, false);
         }
-        docs.count_stems(&stored.analysis, true);
-        if let Some(hash) = content_hash(&stored.analysis) {
-            docs.by_hash
-                .entry(hash.to_string())
-                .or_default()
-                .insert(id.clone());
-        }
-        if let Some(fingerprint) = &stored.analysis.fingerprint
-            && fingerprint.words >= NEAR_DUPLICATE_MIN_WORDS
-        {
-            docs.simhashes
-                .insert(id.clone(), (fingerprint.simhash, fingerprint.words));
-        }
+        docs.remember(&stored);
         let version = stored.version;
         let stored = Arc::new(stored);
         slots.insert(seq, Arc::clone(&stored));
+        if let Some(journal) = &self.inner.journal {
+            journal.push(Record::Put {
+                seq,
+                document: Arc::clone(&stored),
+            });
+        }
         docs.docs.insert(
             id.clone(),
             Entry {
@@ -1211,6 +1330,7 @@ impl Store for MemoryStore {
     }
 
     fn get(&self, tenant: &str, id: &str) -> Result<Arc<StoredDocument>> {
+        self.inner.check()?;
         self.inner
             .state
             .read()
@@ -1222,6 +1342,7 @@ impl Store for MemoryStore {
     }
 
     fn delete(&self, tenant: &str, id: &str) -> Result<WriteOutcome> {
+        self.inner.check()?;
         let not_found = || Error::NotFound { id: id.to_string() };
         let writer = self.inner.writer.read();
         let mut state = self.inner.state.write();
@@ -1242,6 +1363,13 @@ impl Store for MemoryStore {
         docs.count_stems(&existing.analysis, false);
         writer.delete_term(self.inner.key_term(tenant, id));
         *last_seq += 1;
+        if let Some(journal) = &self.inner.journal {
+            journal.push(Record::Delete {
+                seq: *last_seq,
+                tenant: tenant.to_string(),
+                id: id.to_string(),
+            });
+        }
         pending.push(Visible::Delete {
             tenant: tenant.to_string(),
             id: id.to_string(),
@@ -1255,6 +1383,7 @@ impl Store for MemoryStore {
     }
 
     fn list(&self, tenant: &str, after_id: Option<&str>, limit: usize) -> Result<ListPage> {
+        self.inner.check()?;
         let state = self.inner.state.read();
         let Some(docs) = state.tenants.get(tenant) else {
             return Ok(ListPage {
@@ -1281,6 +1410,7 @@ impl Store for MemoryStore {
     }
 
     fn search(&self, tenant: &str, request: &SearchRequest) -> Result<SearchResults> {
+        self.inner.check()?;
         self.inner
             .search(tenant, request, None)
             .transpose()
@@ -1288,10 +1418,14 @@ impl Store for MemoryStore {
     }
 
     fn search_quick(&self, tenant: &str, request: &SearchRequest) -> Option<Result<SearchResults>> {
+        if let Err(error) = self.inner.check() {
+            return Some(Err(error));
+        }
         self.inner.search(tenant, request, Some(QUICK)).transpose()
     }
 
     fn similar(&self, tenant: &str, request: &SimilarRequest) -> Result<SimilarResults> {
+        self.inner.check()?;
         let source;
         let (analysis, exclude): (&Analysis, Option<&str>) = match &request.like {
             Like::Id(id) => {
@@ -1371,6 +1505,7 @@ impl Store for MemoryStore {
     }
 
     fn watch(&self, tenant: &str, spec: WatchSpec) -> Result<WatchReceiver> {
+        self.inner.check()?;
         let builder = &self.inner.builder;
         let parsed = builder.parse_as(&spec.query, spec.syntax)?;
         let query = builder.restrict(tenant, parsed.query, &spec.filter);
@@ -1431,6 +1566,15 @@ impl Store for MemoryStore {
                 .map(|key| docs.stem_df.get(key).copied().unwrap_or(0)),
         );
         docs.stem_docs
+    }
+
+    async fn wait_durable(&self, seq: u64) -> Result<()> {
+        match &self.inner.journal {
+            // Sequence numbers never handed out are capped as in
+            // `wait_visible`: every one up to `last_seq` is queued.
+            Some(journal) => journal.wait_durable(seq.min(self.last_seq())).await,
+            None => Ok(()),
+        }
     }
 
     async fn wait_visible(&self, seq: u64) -> Result<()> {

@@ -1,8 +1,9 @@
 //! The document store and its search index, behind the [`Store`] trait.
 //!
-//! `api/` talks to a `dyn Store` only, so a persistent backend can be added
-//! later without touching it. [`memory::MemoryStore`] keeps documents in RAM and
-//! indexes them in a tantivy index in RAM.
+//! `api/` talks to a `dyn Store` only. [`memory::MemoryStore`] keeps documents
+//! in RAM and indexes them in a tantivy index in RAM; with a data directory it
+//! also keeps every write on disk (redb) before acknowledging it, and loads
+//! the documents back at start-up.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -229,6 +230,14 @@ pub trait Store: Send + Sync + 'static {
         out.clear();
         out.resize(stems.len(), 0);
         0
+    }
+
+    /// Resolves once every write up to `seq` is durable, as a write must be
+    /// before it is acknowledged. A store that keeps nothing beyond the
+    /// process (the in-memory one without a data directory) resolves at once.
+    async fn wait_durable(&self, seq: u64) -> Result<()> {
+        let _ = seq;
+        Ok(())
     }
 
     /// Resolves once every write up to `seq` is visible to search.

@@ -490,6 +490,17 @@ else
   fail "grpcurl GetDocument finds an imported document" "$out"
 fi
 
+# --- 4d. The data directory under SIGKILL, with the release binary -------------------
+# tests/durable.rs (also run by `cargo test`, against the debug binary) kills
+# the server at random points of a stream of writes and checks every
+# acknowledged write after each restart; here it drives this release binary.
+log "data directory: SIGKILL crash test and restart test against $BIN"
+if out=$(DOCSIFT_TEST_SERVER_BIN="$BIN" cargo test --quiet --test tests durable:: 2>&1); then
+  pass "data directory: every acknowledged write survives SIGKILL; searches equal after restarts (release binary)"
+else
+  fail "data directory: every acknowledged write survives SIGKILL; searches equal after restarts (release binary)" "$out"
+fi
+
 # --- 5. Summary --------------------------------------------------------------------
 echo
 if [[ $FAILED -gt 0 ]]; then

@@ -1966,3 +1966,188 @@ async fn plain_text_feedback_reranks_without_adding_matches_and_pages_agree() {
     assert_eq!(by_date.total, 20);
     assert!(by_date.stats.is_none());
 }
+
+// --------------------------------------------------------- data directory
+
+/// A fresh data directory under the system's temporary directory.
+fn data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("docsift-store-{}", uuid::Uuid::new_v4()))
+}
+
+/// A store over a data directory that commits only when asked.
+fn durable_store(dir: &std::path::Path) -> Arc<MemoryStore> {
+    MemoryStore::try_new(MemoryStoreConfig {
+        refresh_interval: Duration::from_secs(3600),
+        data_dir: Some(dir.to_path_buf()),
+        ..MemoryStoreConfig::default()
+    })
+    .expect("a store over the data directory")
+}
+
+#[tokio::test]
+async fn a_data_directory_keeps_puts_updates_and_deletes_across_a_restart() {
+    let dir = data_dir();
+    let store = durable_store(&dir);
+    put(
+        &store,
+        "t",
+        doc("a", "Oil prices", "Crude oil rose in Asia")
+            .keyphrase("crude oil")
+            .hash("h-a"),
+    );
+    put(
+        &store,
+        "t",
+        doc("b", "Rain", "Heavy rain in Lagos")
+            .published(3)
+            .tags(&["weather"]),
+    );
+    put(&store, "t", doc("c", "Gone", "This one is deleted"));
+    put(
+        &store,
+        "u",
+        doc("a", "Other tenant", "Same id, another tenant"),
+    );
+    let updated = put(
+        &store,
+        "t",
+        doc("b", "Rain again", "Heavy rain in Lagos and Accra").published(3),
+    );
+    assert_eq!(updated.version, 2);
+    let deleted = store.delete("t", "c").expect("delete");
+    store.wait_durable(deleted.seq).await.expect("durable");
+    let before: Vec<Arc<StoredDocument>> = ["a", "b"].map(|id| store.get("t", id).unwrap()).into();
+    let mut stems = Vec::new();
+    let counted = store.stem_frequencies("t", &[1, 2], &mut stems);
+    store.shutdown();
+    drop(store);
+
+    let store = durable_store(&dir);
+    for doc in &before {
+        let after = store.get("t", &doc.id).expect("kept");
+        assert_eq!(**doc, *after, "{} comes back as it was stored", doc.id);
+    }
+    assert_eq!(store.get("t", "b").unwrap().version, 2);
+    assert_eq!(store.get("t", "b").unwrap().document.title, "Rain again");
+    assert!(matches!(store.get("t", "c"), Err(Error::NotFound { .. })));
+    assert_eq!(store.get("u", "a").unwrap().document.title, "Other tenant");
+    // Searchable at once, without waiting for a refresh.
+    assert_eq!(find(&store, "rain"), vec!["b"]);
+    assert_eq!(find(&store, "crude"), vec!["a"]);
+    assert!(find(&store, "deleted").is_empty());
+    let mut again = Vec::new();
+    assert_eq!(store.stem_frequencies("t", &[1, 2], &mut again), counted);
+    assert_eq!(again, stems);
+    // The dedupe hashes are rebuilt too.
+    let duplicate = put_dedupe(
+        &store,
+        "t",
+        doc("z", "Copy", "Crude oil rose in Asia").hash("h-a"),
+    );
+    assert_eq!(duplicate.result, PutResult::Duplicate { of: "a".into() });
+    // Writes after a restart carry on from the stored versions.
+    let third = put(&store, "t", doc("b", "Rain, third", "More rain"));
+    assert_eq!(third.version, 3);
+    store.wait_durable(third.seq).await.expect("durable");
+    drop(store);
+    let store = durable_store(&dir);
+    assert_eq!(store.get("t", "b").unwrap().version, 3);
+    assert_eq!(store.list("t", None, 10).unwrap().total, 2);
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn an_acknowledged_write_is_on_disk_before_the_store_stops() {
+    let dir = data_dir();
+    let store = durable_store(&dir);
+    let mut last = 0;
+    for i in 0..50 {
+        last = put(
+            &store,
+            "t",
+            doc(&format!("d{i}"), "Title", &format!("Body number {i}")),
+        )
+        .seq;
+    }
+    store.wait_durable(last).await.expect("durable");
+    // A second store cannot open the directory while this one holds it...
+    let held = MemoryStore::try_new(MemoryStoreConfig {
+        data_dir: Some(dir.clone()),
+        ..MemoryStoreConfig::default()
+    });
+    let message = held.expect_err("the directory is held").to_string();
+    assert!(
+        message.contains("in use by another docsift process"),
+        "{message}"
+    );
+    // ...and reads every acknowledged write once it is free. (The journal's
+    // file is read directly here, so nothing of the first store's RAM is
+    // involved.)
+    drop(store);
+    let journal = Journal::open(&dir).expect("free");
+    let mut ids = Vec::new();
+    let total = journal
+        .load(|batch| {
+            ids.extend(batch.into_iter().map(|d| d.id));
+            Ok(())
+        })
+        .expect("load");
+    assert_eq!(total, 50);
+    ids.sort();
+    let mut expected: Vec<String> = (0..50).map(|i| format!("d{i}")).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+    drop(journal);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn without_a_data_directory_writes_are_durable_at_once() {
+    let store = store();
+    let outcome = put(&store, "t", doc("a", "Title", "Body"));
+    store
+        .wait_durable(outcome.seq)
+        .await
+        .expect("nothing to wait for");
+}
+
+#[tokio::test]
+async fn after_a_failed_commit_the_store_refuses_every_call_until_restarted() {
+    let dir = data_dir();
+    let store = durable_store(&dir);
+    let kept = put(
+        &store,
+        "t",
+        doc("kept", "Kept", "Written before the failure"),
+    );
+    store.wait_durable(kept.seq).await.expect("durable");
+    let journal = Arc::clone(store.inner.journal.as_ref().expect("a journal"));
+    // What the writer thread does when a commit fails (a full disk, say).
+    journal.fail("No space left on device");
+    let message = |result: Result<()>| match result {
+        Err(Error::Unavailable(message)) => message,
+        other => panic!("expected UNAVAILABLE, got {other:?}"),
+    };
+    let (document, analysis) = doc("new", "New", "After the failure").build();
+    let refused = store
+        .put("t", document, Arc::new(analysis), PutOptions::default())
+        .map(|_| ());
+    assert!(message(refused).contains("No space left on device"));
+    message(store.get("t", "kept").map(|_| ()));
+    message(store.list("t", None, 10).map(|_| ()));
+    message(store.search("t", &request("written")).map(|_| ()));
+    message(store.delete("t", "kept").map(|_| ()));
+    // A write not yet on disk when the commit failed is not acknowledged.
+    assert!(matches!(
+        journal.wait_durable(kept.seq + 1).await,
+        Err(Error::Internal(message)) if message.contains("No space left on device")
+    ));
+    drop(store);
+    drop(journal);
+    // A restart serves what the disk holds.
+    let store = durable_store(&dir);
+    assert_eq!(store.get("t", "kept").unwrap().document.title, "Kept");
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
