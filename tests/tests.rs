@@ -2029,6 +2029,29 @@ async fn html_pages_give_main_text_title_date_and_cleanup_over_grpc() {
             "Subscribe to our newsletter"
         ]
     );
+    // The dropped markup, as MARKUP items where it stood: the head's
+    // style and script and the nav before the article at the start, the
+    // article's last script and the footer at the end.
+    let markup: Vec<(u32, u32, &str)> = analysis
+        .cleanup
+        .iter()
+        .filter(|c| c.kind() == pb::CleanupKind::Markup)
+        .map(|c| {
+            let span = c.span.expect("span");
+            (span.begin, span.end, c.text.as_str())
+        })
+        .collect();
+    let end = text.len() as u32;
+    assert_eq!(
+        markup,
+        [
+            (0, 0, "<style>"),
+            (0, 0, "<script>"),
+            (0, 0, "<nav>"),
+            (end, end, "<script>"),
+            (end, end, "<footer>")
+        ]
+    );
     // The paragraph repeated two paragraphs later is a duplicate line,
     // reported once, where it repeats.
     let repeated = "The strikes destroyed a command post and a training camp, officials said.";
