@@ -159,6 +159,7 @@ impl Engine {
         });
         let mut title = input.title;
         let mut published_at = input.published_at;
+        let mut markup = Vec::new();
         let extracted_text = match content_type {
             ContentType::Plain => None,
             ContentType::Html | ContentType::Markdown => {
@@ -178,6 +179,7 @@ impl Engine {
                         .as_deref()
                         .and_then(extract::parse_published);
                 }
+                markup = extracted.markup;
                 Some(extracted.text)
             }
         };
@@ -194,6 +196,7 @@ impl Engine {
             language_hint: input.language_hint,
             tags: input.tags,
             attributes: input.attributes,
+            markup,
         };
         if document.analyzed_text().trim().is_empty() {
             let field = match content_type {
@@ -234,10 +237,17 @@ impl Engine {
             features: options.features,
             summary_sentences: options.summary_sentences,
         };
-        match corpus {
+        let mut analysis = match corpus {
             Some(corpus) => analysis::analyze_in_corpus(&input, corpus),
             None => analysis::analyze(&input),
+        };
+        // The markup extraction dropped is reported with what the pipeline
+        // set aside, in text order.
+        if options.features.cleanup && !document.markup.is_empty() {
+            analysis.cleanup.extend(document.markup.iter().cloned());
+            analysis.cleanup.sort_by_key(|c| (c.span, c.kind as u8));
         }
+        analysis
     }
 
     /// [`Engine::analyze_prepared`] for a document going into a tenant's

@@ -1913,6 +1913,39 @@ async fn raw_bytes_in_other_charsets_are_decoded_over_grpc() {
 }
 
 #[tokio::test]
+async fn a_line_repeated_anywhere_is_reported_as_a_duplicate_over_grpc() {
+    let server = TestServer::start().await;
+    let text = "Floods cut off three villages in the north\nReuters\n\nRescuers reached the villages by boat on Monday, officials said.\n\nReuters\n\nRoads reopened late in the day.\n\nFloods cut off three villages in the north\n\nMore rain is forecast for Wednesday.";
+    let analysis = analysis_in(&server, text, pb::OffsetUnit::Utf8).await;
+    let duplicates: Vec<(u32, &str)> = analysis
+        .cleanup
+        .iter()
+        .filter(|c| c.kind() == pb::CleanupKind::DuplicateLine)
+        .map(|c| {
+            let span = c.span.expect("span");
+            assert_eq!(&text[span.begin as usize..span.end as usize], c.text);
+            (span.begin, c.text.as_str())
+        })
+        .collect();
+    // The headline repeated lower down, not its first occurrence, and not
+    // the short "Reuters" that stands twice apart.
+    let second = text.rfind("Floods cut off").expect("second headline") as u32;
+    assert_eq!(
+        duplicates,
+        [(second, "Floods cut off three villages in the north")]
+    );
+    // The repeated headline is not analysed twice.
+    assert!(
+        analysis.sentences.iter().all(|s| {
+            let span = s.span.expect("span");
+            span.begin < second || span.begin >= second + 42
+        }),
+        "{:?}",
+        analysis.sentences
+    );
+}
+
+#[tokio::test]
 async fn html_pages_give_main_text_title_date_and_cleanup_over_grpc() {
     let server = TestServer::start().await;
     let page = r#"<!DOCTYPE html><html><head>
@@ -1997,6 +2030,42 @@ async fn html_pages_give_main_text_title_date_and_cleanup_over_grpc() {
             "Subscribe to our newsletter"
         ]
     );
+    // The dropped markup, as MARKUP items where it stood: the head's
+    // style and script and the nav before the article at the start, the
+    // article's last script and the footer at the end.
+    let markup: Vec<(u32, u32, &str)> = analysis
+        .cleanup
+        .iter()
+        .filter(|c| c.kind() == pb::CleanupKind::Markup)
+        .map(|c| {
+            let span = c.span.expect("span");
+            (span.begin, span.end, c.text.as_str())
+        })
+        .collect();
+    let end = text.len() as u32;
+    assert_eq!(
+        markup,
+        [
+            (0, 0, "<style>"),
+            (0, 0, "<script>"),
+            (0, 0, "<nav>"),
+            (end, end, "<script>"),
+            (end, end, "<footer>")
+        ]
+    );
+    // The paragraph repeated two paragraphs later is a duplicate line,
+    // reported once, where it repeats.
+    let repeated = "The strikes destroyed a command post and a training camp, officials said.";
+    let duplicates: Vec<u32> = analysis
+        .cleanup
+        .iter()
+        .filter(|c| c.kind() == pb::CleanupKind::DuplicateLine)
+        .map(|c| {
+            assert_eq!(c.text, repeated);
+            c.span.expect("span").begin
+        })
+        .collect();
+    assert_eq!(duplicates, [text.rfind(repeated).expect("repeated") as u32]);
     // The summary: never the headline, never a sentence twice, in
     // document order, as long as asked.
     let sentence_text = |a: &pb::Analysis, i: u32| {

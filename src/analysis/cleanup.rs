@@ -2,6 +2,11 @@
 //! lines repeated by a scraper, and boilerplate such as "Watch more coverage
 //! below:".
 //!
+//! A line is a duplicate when it repeats the line before it, or when it
+//! repeats any earlier line of at least four words and twenty characters
+//! (a headline repeated lower down); the first occurrence stays. Short lines
+//! ("Reuters") repeated apart are left alone.
+//!
 //! The later stages analyse a masked copy of the text in which each cleaned
 //! region's bytes are ASCII spaces. The copy has the same byte length, so every
 //! span found in it is valid in the original text too.
@@ -10,6 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashSet;
 
 use super::{CleanupItem, CleanupKind, Span};
 
@@ -147,7 +153,10 @@ pub(crate) fn clean(text: &str) -> Cleaned {
     // Line rules look at the text with shortcodes already masked, so a line
     // that held only a shortcode counts as blank.
     let after_shortcodes = mask(text, &regions);
-    let mut previous: Option<String> = None;
+    let mut previous: Option<&str> = None;
+    // The keys of the substantial lines seen so far: a later line with the
+    // same key (a headline repeated lower down) is a duplicate too.
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     let mut offset = 0;
     for raw_line in after_shortcodes.split('\n') {
         let line_start = offset;
@@ -160,12 +169,15 @@ pub(crate) fn clean(text: &str) -> Cleaned {
         let span = Span::new(line_start + lead, line_start + lead + trimmed.len());
         let key = duplicate_key(trimmed);
         let has_alnum = trimmed.chars().any(char::is_alphanumeric);
-        if has_alnum && previous.as_deref() == Some(key.as_str()) {
+        let substantial = is_substantial(key);
+        if has_alnum && (previous == Some(key) || (substantial && seen.contains(key))) {
             items.push(item(text, CleanupKind::DuplicateLine, span));
             regions.push(span);
         } else if trimmed.chars().count() <= 120 && BOILERPLATE.is_match(trimmed) {
             items.push(item(text, CleanupKind::Boilerplate, span));
             regions.push(span);
+        } else if substantial {
+            seen.insert(key);
         }
         previous = Some(key);
     }
@@ -181,16 +193,35 @@ pub(crate) fn clean(text: &str) -> Cleaned {
 /// The key two lines are compared by: trimmed, with a trailing digit run
 /// dropped when it follows sentence punctuation (a scraper artefact such as
 /// "Defeat ISIS?0").
-fn duplicate_key(trimmed: &str) -> String {
+fn duplicate_key(trimmed: &str) -> &str {
     let without_digits = trimmed.trim_end_matches(|c: char| c.is_ascii_digit());
     if without_digits.len() < trimmed.len()
         && without_digits.ends_with(['?', '!', '.', '"', '\'', '”', '’'])
     {
-        without_digits.to_string()
+        without_digits
     } else {
-        trimmed.to_string()
+        trimmed
     }
 }
+
+/// Whether a line is long enough that its repetition anywhere in the text
+/// is a scraper's or a layout's doing rather than the writer's: at least
+/// [`MIN_REPEAT_WORDS`] words holding a letter and [`MIN_REPEAT_CHARS`]
+/// characters. A short line ("Reuters", "Photo: AP", "Yes.") may well
+/// stand twice in an article.
+fn is_substantial(line: &str) -> bool {
+    line.chars().count() >= MIN_REPEAT_CHARS
+        && line
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count()
+            >= MIN_REPEAT_WORDS
+}
+
+/// See [`is_substantial`].
+const MIN_REPEAT_WORDS: usize = 4;
+/// See [`is_substantial`].
+const MIN_REPEAT_CHARS: usize = 20;
 
 fn parse_shortcode(text: &str, span: Span) -> Shortcode {
     let body = text.get(span.start..span.end).unwrap_or_default();
@@ -293,6 +324,35 @@ mod tests {
             .collect();
         assert_eq!(dups, vec!["Héadline über alles", "How to Defeat ISIS?0"]);
         assert!(c.masked.starts_with("Héadline über alles\n   "));
+    }
+
+    #[test]
+    fn a_substantial_line_repeated_anywhere_is_a_duplicate() {
+        let text = "Storm floods the coastal towns overnight\nReuters\n\nThe storm came in at dawn.\n\nReuters\nYes.\n\nIt rained.\n\nYes.\n\nStorm floods the coastal towns overnight\n\nMore text follows here.";
+        let c = clean(text);
+        let dups: Vec<(usize, &str)> = c
+            .items
+            .iter()
+            .filter(|i| i.kind == CleanupKind::DuplicateLine)
+            .map(|i| (i.span.start, i.text.as_str()))
+            .collect();
+        // The repeated headline only, not its first occurrence, nor the
+        // short lines ("Reuters", "Yes.") that stand twice apart.
+        let second = text.rfind("Storm floods").unwrap_or_default();
+        assert_eq!(
+            dups,
+            vec![(second, "Storm floods the coastal towns overnight")]
+        );
+        assert!(
+            c.masked
+                .starts_with("Storm floods the coastal towns overnight\nReuters")
+        );
+        assert_eq!(c.masked.matches("Storm floods").count(), 1);
+        assert_eq!(c.masked.matches("Reuters").count(), 2);
+        // A short line is still a duplicate when it repeats the line before it.
+        let c = clean("Reuters\nReuters\nText.");
+        assert_eq!(c.items.len(), 1);
+        assert_eq!(c.items[0].kind, CleanupKind::DuplicateLine);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use regex::Regex;
 use scraper::{Html, Node, Selector};
 
 use super::segment::single_spaced;
+use super::{CleanupItem, CleanupKind, Span};
 
 /// Why raw bytes could not be turned into text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +39,7 @@ impl fmt::Display for ExtractError {
 impl std::error::Error for ExtractError {}
 
 /// The readable text of a marked-up document and what was found around it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Extracted {
     /// The readable text; paragraphs are separated by blank lines.
     pub text: String,
@@ -48,6 +49,11 @@ pub struct Extracted {
     pub published_at: Option<String>,
     /// Short descriptions of what was dropped ("script", "nav", ...), each once.
     pub removed: Vec<String>,
+    /// Each dropped element (script, style, navigation, ...; the outermost
+    /// of nested ones) as a MARKUP cleanup item: an empty span where it
+    /// stood in `text` (0 for one before the extracted part of the page,
+    /// the end for one after it), its tag as the item's text.
+    pub markup: Vec<CleanupItem>,
 }
 
 /// Reads a publication time as pages write it: RFC 3339, ISO 8601 with a
@@ -373,7 +379,11 @@ pub fn html_to_text(html: &str) -> Extracted {
                     continue;
                 }
                 let hidden = el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true");
-                if DROPPED.contains(&name) || hidden {
+                if let Some(dropped) = DROPPED.iter().find(|d| **d == name) {
+                    out.mark(dropped);
+                    continue;
+                }
+                if hidden {
                     continue;
                 }
                 if BLOCKS.contains(&name) {
@@ -404,11 +414,45 @@ pub fn html_to_text(html: &str) -> Extracted {
     if root.value().name() != "body" && root.value().name() != "html" {
         removed.push(format!("outside <{}>", root.value().name()));
     }
+    // Dropped elements outside the root, outermost only: before it in
+    // document order at the start of the text, after it at the end.
+    let mut before: Vec<&'static str> = Vec::new();
+    let mut after: Vec<&'static str> = Vec::new();
+    let mut past_root = false;
+    for node in doc.tree.root().descendants() {
+        if node.id() == root.id() {
+            past_root = true;
+            continue;
+        }
+        let Node::Element(el) = node.value() else {
+            continue;
+        };
+        let Some(dropped) = DROPPED.iter().find(|d| **d == el.name()) else {
+            continue;
+        };
+        let nested = node.ancestors().any(|a| {
+            a.id() == root.id()
+                || matches!(a.value(), Node::Element(e) if DROPPED.contains(&e.name()))
+        });
+        if !nested {
+            if past_root { &mut after } else { &mut before }.push(dropped);
+        }
+    }
+    let (text, marks) = out.finish();
+    let markup_item = |at: usize, name: &str| CleanupItem {
+        kind: CleanupKind::Markup,
+        span: Span::new(at, at),
+        text: format!("<{name}>"),
+    };
+    let mut markup: Vec<CleanupItem> = before.iter().map(|n| markup_item(0, n)).collect();
+    markup.extend(marks.iter().map(|(at, n)| markup_item(*at, n)));
+    markup.extend(after.iter().map(|n| markup_item(text.len(), n)));
     Extracted {
-        text: out.finish(),
+        text,
         title,
         published_at,
         removed,
+        markup,
     }
 }
 
@@ -425,6 +469,8 @@ struct TextBuilder {
     paragraphs: Vec<String>,
     current: String,
     pre_depth: usize,
+    /// Dropped elements: the paragraph and the byte in it where each stood.
+    marks: Vec<(usize, usize, &'static str)>,
 }
 
 impl TextBuilder {
@@ -456,9 +502,40 @@ impl TextBuilder {
         self.current.clear();
     }
 
-    fn finish(mut self) -> String {
+    /// Notes that a dropped element stood here.
+    fn mark(&mut self, name: &'static str) {
+        // The paragraph is `current` trimmed: count from its first
+        // non-space byte to its last.
+        let lead = self.current.len() - self.current.trim_start().len();
+        let at = self.current.trim_end().len().saturating_sub(lead);
+        self.marks.push((self.paragraphs.len(), at, name));
+    }
+
+    /// The text, and where each dropped element stood in it (byte offsets).
+    fn finish(mut self) -> (String, Vec<(usize, &'static str)>) {
         self.paragraph_break();
-        self.paragraphs.join("\n\n")
+        let text = self.paragraphs.join("\n\n");
+        let mut starts = Vec::with_capacity(self.paragraphs.len());
+        let mut at = 0;
+        for p in &self.paragraphs {
+            starts.push(at);
+            at += p.len() + 2;
+        }
+        let marks = self
+            .marks
+            .iter()
+            .map(|&(k, offset, name)| {
+                let mut pos = match (starts.get(k), self.paragraphs.get(k)) {
+                    (Some(&start), Some(p)) => start + offset.min(p.len()),
+                    _ => text.len(),
+                };
+                while !text.is_char_boundary(pos) {
+                    pos -= 1;
+                }
+                (pos, name)
+            })
+            .collect();
+        (text, marks)
     }
 }
 
@@ -642,6 +719,7 @@ pub fn markdown_to_text(md: &str) -> Extracted {
         title,
         published_at,
         removed,
+        markup: Vec::new(),
     }
 }
 
@@ -679,6 +757,38 @@ fn strip_inline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropped_markup_is_reported_where_it_stood() {
+        let html = "<html><head><script>a()</script></head><body><nav>menu</nav><article>\
+            <p>First para.</p><p>Before <script>x()</script>after.</p><style>p{}</style>\
+            <p>Last.</p><nav><script>y()</script></nav></article><footer>f</footer></body></html>";
+        let e = html_to_text(html);
+        assert_eq!(e.text, "First para.\n\nBefore after.\n\nLast.");
+        let markup: Vec<(usize, usize, &str)> = e
+            .markup
+            .iter()
+            .map(|c| {
+                assert_eq!(c.kind, CleanupKind::Markup);
+                (c.span.start, c.span.end, c.text.as_str())
+            })
+            .collect();
+        // The script nested in the article's <nav> is the nav's; the text
+        // is 33 bytes long.
+        assert_eq!(
+            markup,
+            vec![
+                (0, 0, "<script>"),
+                (0, 0, "<nav>"),
+                (19, 19, "<script>"),
+                (28, 28, "<style>"),
+                (33, 33, "<nav>"),
+                (33, 33, "<footer>"),
+            ]
+        );
+        // Markdown drops no markup elements.
+        assert!(markdown_to_text("# Title\n\nText.").markup.is_empty());
+    }
 
     #[test]
     fn windows_1252_declared_and_sniffed() {

@@ -26,7 +26,7 @@ mod numbers;
 mod pipeline;
 pub(crate) mod quotes;
 pub(crate) mod segment;
-mod sentiment;
+pub(crate) mod sentiment;
 mod stats;
 mod summary;
 pub(crate) mod tagger;

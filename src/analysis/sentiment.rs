@@ -14,6 +14,14 @@
 //! sentence's sum `s` becomes the score `s / sqrt(s² + 15)` in −1..1, as
 //! VADER's compound; the magnitude is the sum of absolute valences.
 //!
+//! On top of these rules sits a learned news lexicon (`models/sentiment.bin`,
+//! written by `docsift train sentiment`, see [`Learned`]): rated valences
+//! are scaled by one factor when positive and another when negative, and
+//! learned valences are added to words (rated or not) under the same
+//! negation, "least" and "but" factors ([`context_factor`]). Punctuation
+//! emphasis follows what the rated words say, so a plain sentence whose
+//! words carry only small learned valences is not made polar by "!!!".
+//!
 //! Labels: POSITIVE when score ≥ 0.05, NEGATIVE when score ≤ −0.05, NEUTRAL
 //! between; MIXED instead when both the positive and the negative mass are at
 //! least 2.0 and each is at least a third of the total, with |score| < 0.5.
@@ -156,19 +164,113 @@ const NEGATIONS: &[&str] = &[
     "seldom",
 ];
 
-static VALENCES: LazyLock<FxHashMap<&'static str, f32>> = LazyLock::new(|| {
+/// The embedded learned news lexicon (`docsift train sentiment`).
+static MODEL: &[u8] = include_bytes!("../../models/sentiment.bin");
+
+/// The learned lexicon's file magic.
+pub(crate) const MAGIC: &[u8; 6] = b"DSSN1\n";
+
+/// The learned part of the lexicon: how much more a positive and a negative
+/// rated valence weighs, and each learned word's valence (added to its
+/// rated one, if any).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Learned<'a> {
+    /// The factor of a positive rated valence.
+    pub pos_scale: f32,
+    /// The factor of a negative rated valence.
+    pub neg_scale: f32,
+    /// Learned valences, sorted by word.
+    pub words: Vec<(&'a str, f32)>,
+}
+
+impl<'a> Learned<'a> {
+    /// Reads a learned lexicon; `None` when the bytes are not one.
+    ///
+    /// Format: [`MAGIC`], the positive and the negative scale as
+    /// little-endian `f32`, the number of words as little-endian `u32`, then
+    /// per word its length in bytes (`u8`), its UTF-8 bytes and its valence
+    /// (`f32`).
+    pub(crate) fn parse(bytes: &'a [u8]) -> Option<Learned<'a>> {
+        fn f32_at(b: &[u8], at: usize) -> Option<f32> {
+            Some(f32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+        }
+        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        let pos_scale = f32_at(rest, 0)?;
+        let neg_scale = f32_at(rest, 4)?;
+        let count = u32::from_le_bytes(rest.get(8..12)?.try_into().ok()?) as usize;
+        let mut at = 12;
+        let mut words = Vec::with_capacity(count.min(rest.len() / 6));
+        for _ in 0..count {
+            let len = usize::from(*rest.get(at)?);
+            let word = std::str::from_utf8(rest.get(at + 1..at + 1 + len)?).ok()?;
+            let v = f32_at(rest, at + 1 + len)?;
+            at += 1 + len + 4;
+            words.push((word, v));
+        }
+        let finite = pos_scale.is_finite() && neg_scale.is_finite();
+        (at == rest.len() && finite && words.iter().all(|(_, v)| v.is_finite())).then_some(
+            Learned {
+                pos_scale,
+                neg_scale,
+                words,
+            },
+        )
+    }
+
+    /// The bytes of the lexicon, as [`Learned::parse`] reads them (words
+    /// longer than 255 bytes are left out).
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&self.pos_scale.to_le_bytes());
+        out.extend_from_slice(&self.neg_scale.to_le_bytes());
+        let kept: Vec<&(&str, f32)> = self.words.iter().filter(|(w, _)| w.len() <= 255).collect();
+        out.extend_from_slice(&(kept.len() as u32).to_le_bytes());
+        for (w, v) in kept {
+            out.push(w.len() as u8);
+            out.extend_from_slice(w.as_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+}
+
+/// One word of the lexicon.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    /// Its rated valence (VADER's, or the news list's), if it has one.
+    rated: Option<f32>,
+    /// Its learned valence (0 when none).
+    learned: f32,
+}
+
+/// The learned scales (positive, negative) in force.
+static SCALES: LazyLock<(f32, f32)> =
+    LazyLock::new(|| Learned::parse(MODEL).map_or((1.0, 1.0), |m| (m.pos_scale, m.neg_scale)));
+
+static VALENCES: LazyLock<FxHashMap<&'static str, Entry>> = LazyLock::new(|| {
     let vader: &'static std::collections::HashMap<_, f64> = &vader_sentiment::LEXICON;
-    let mut map: FxHashMap<&'static str, f32> = FxHashMap::default();
-    map.reserve(vader.len() + 400);
+    let learned = Learned::parse(MODEL);
+    let mut map: FxHashMap<&'static str, Entry> = FxHashMap::default();
+    map.reserve(vader.len() + 400 + learned.as_ref().map_or(0, |l| l.words.len()));
     for (word, &v) in vader {
         let word: &'static str = word.as_ref();
-        map.insert(word, v as f32);
+        map.insert(
+            word,
+            Entry {
+                rated: Some(v as f32),
+                learned: 0.0,
+            },
+        );
     }
     let mut it = LEXICON.split_whitespace();
     while let (Some(word), Some(value)) = (it.next(), it.next()) {
         if let Ok(v) = value.parse::<f32>() {
-            map.entry(word).or_insert(v);
+            let e = map.entry(word).or_default();
+            e.rated = e.rated.or(Some(v));
         }
+    }
+    for (word, v) in learned.map(|l| l.words).unwrap_or_default() {
+        map.entry(word).or_default().learned = v;
     }
     map
 });
@@ -180,6 +282,7 @@ static BOOSTS: LazyLock<FxHashMap<&'static str, f32>> =
 pub(crate) fn warm_up() {
     LazyLock::force(&VALENCES);
     LazyLock::force(&BOOSTS);
+    LazyLock::force(&SCALES);
 }
 
 /// The raw result for a run of tokens, before labelling.
@@ -209,9 +312,58 @@ fn is_caps(word: &str) -> bool {
         && !word.chars().any(char::is_lowercase)
 }
 
+/// The position of the sentence's first contrastive word ("but", "however",
+/// "yet"), if any.
+pub(crate) fn but_position(words: &[&str]) -> Option<usize> {
+    words
+        .iter()
+        .position(|w| *w == "but" || *w == "however" || *w == "yet")
+}
+
+/// The factor the sentence's rules apply to the valence of the word at `i`:
+/// −0.74 when a negation stands within the three words before it or "least"
+/// right before it (not "at least", "very least"), times 0.5 before the
+/// sentence's "but" and 1.5 after it.
+pub(crate) fn context_factor(words: &[&str], i: usize, but_at: Option<usize>) -> f32 {
+    let negated =
+        (i.saturating_sub(3)..i).any(|j| words.get(j).is_some_and(|p| NEGATIONS.contains(p)));
+    let least = i >= 1
+        && words.get(i - 1) == Some(&"least")
+        && !(i >= 2 && matches!(words.get(i - 2), Some(&"at" | &"very")));
+    let mut f = if negated || least {
+        NEGATION_FACTOR
+    } else {
+        1.0
+    };
+    if let Some(b) = but_at {
+        f *= if i < b {
+            0.5
+        } else if i > b {
+            1.5
+        } else {
+            1.0
+        };
+    }
+    f
+}
+
 /// Scores one sentence's tokens; `text` is the text their spans index,
 /// `sentence` the sentence's span in it (for its case and punctuation).
 pub(crate) fn score_tokens(text: &str, sentence: Span, tokens: &[&Tok]) -> Raw {
+    score_with(text, sentence, tokens, true)
+}
+
+/// [`score_tokens`], with the learned part of the lexicon or without it
+/// (VADER's rules on the rated words alone, what training starts from).
+pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: bool) -> Raw {
+    let (pos_scale, neg_scale) = if learned { *SCALES } else { (1.0, 1.0) };
+    let scale = |v: f32| {
+        if v > 0.0 {
+            v * pos_scale
+        } else {
+            v * neg_scale
+        }
+    };
     let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
     let written: Vec<&str> = tokens
         .iter()
@@ -221,57 +373,52 @@ pub(crate) fn score_tokens(text: &str, sentence: Span, tokens: &[&Tok]) -> Raw {
     // not in capitals (a headline in capitals emphasises nothing).
     let caps_count = written.iter().filter(|w| is_caps(w)).count();
     let mixed_case = caps_count > 0 && written.iter().any(|w| w.chars().any(char::is_lowercase));
-    let but_at = words
-        .iter()
-        .position(|w| *w == "but" || *w == "however" || *w == "yet");
+    let but_at = but_position(&words);
     let mut raw = Raw {
         words: words.len(),
         ..Raw::default()
     };
+    // What the rated words alone say: punctuation emphasises only that.
+    let mut rated_sum = 0.0f32;
     for (i, w) in words.iter().enumerate() {
         if BOOSTS.contains_key(w) {
             continue;
         }
-        let Some(&base) = VALENCES.get(w) else {
+        let Some(entry) = VALENCES.get(w) else {
             continue;
         };
         // "no" before a rated word negates it rather than counting itself.
-        if *w == "no" && words.get(i + 1).is_some_and(|n| VALENCES.contains_key(n)) {
+        if *w == "no"
+            && words
+                .get(i + 1)
+                .is_some_and(|n| VALENCES.get(n).is_some_and(|e| e.rated.is_some()))
+        {
             continue;
         }
-        let mut v = base;
-        if mixed_case && written.get(i).is_some_and(|w| is_caps(w)) {
-            v += CAPS_BOOST * v.signum();
-        }
-        for (distance, j) in (i.saturating_sub(3)..i).rev().enumerate() {
-            if let Some(&b) = words.get(j).and_then(|p| BOOSTS.get(p)) {
-                let scale = [1.0, 0.95, 0.9][distance.min(2)];
-                // An intensifier in capitals amid mixed case counts more.
-                let caps = if mixed_case && written.get(j).is_some_and(|w| is_caps(w)) {
-                    CAPS_BOOST
-                } else {
-                    0.0
-                };
-                v += (b + caps * b.signum()) * scale * v.signum();
+        let factor = context_factor(&words, i, but_at);
+        let mut v = 0.0;
+        if let Some(base) = entry.rated {
+            v = base;
+            if mixed_case && written.get(i).is_some_and(|w| is_caps(w)) {
+                v += CAPS_BOOST * v.signum();
             }
+            for (distance, j) in (i.saturating_sub(3)..i).rev().enumerate() {
+                if let Some(&b) = words.get(j).and_then(|p| BOOSTS.get(p)) {
+                    let scale = [1.0, 0.95, 0.9][distance.min(2)];
+                    // An intensifier in capitals amid mixed case counts more.
+                    let caps = if mixed_case && written.get(j).is_some_and(|w| is_caps(w)) {
+                        CAPS_BOOST
+                    } else {
+                        0.0
+                    };
+                    v += (b + caps * b.signum()) * scale * v.signum();
+                }
+            }
+            v = scale(v * factor);
         }
-        let negated =
-            (i.saturating_sub(3)..i).any(|j| words.get(j).is_some_and(|p| NEGATIONS.contains(p)));
-        // "least" before a word negates it, unless "at least" or "very least".
-        let least = i >= 1
-            && words.get(i - 1) == Some(&"least")
-            && !(i >= 2 && matches!(words.get(i - 2), Some(&"at" | &"very")));
-        if negated || least {
-            v *= NEGATION_FACTOR;
-        }
-        if let Some(b) = but_at {
-            v *= if i < b {
-                0.5
-            } else if i > b {
-                1.5
-            } else {
-                1.0
-            };
+        rated_sum += v;
+        if learned {
+            v += entry.learned * factor;
         }
         raw.sum += v;
         if v > 0.0 {
@@ -281,8 +428,10 @@ pub(crate) fn score_tokens(text: &str, sentence: Span, tokens: &[&Tok]) -> Raw {
         }
     }
     // Exclamation marks (up to four) and two or more question marks
-    // strengthen whatever the sentence already says, as in VADER.
-    if raw.sum != 0.0 {
+    // strengthen whatever the sentence already says, as in VADER, when its
+    // rated words say something (the learned valences of plain words do not
+    // count for this).
+    if rated_sum != 0.0 && raw.sum != 0.0 {
         let body = text.get(sentence.start..sentence.end).unwrap_or_default();
         let exclamations = body.matches('!').count().min(4) as f32;
         let questions = match body.matches('?').count() {
@@ -290,7 +439,7 @@ pub(crate) fn score_tokens(text: &str, sentence: Span, tokens: &[&Tok]) -> Raw {
             n @ 2..=3 => n as f32 * QUESTION_BOOST,
             _ => 0.96,
         };
-        let emphasis = (exclamations * EXCLAMATION_BOOST + questions) * raw.sum.signum();
+        let emphasis = scale((exclamations * EXCLAMATION_BOOST + questions) * raw.sum.signum());
         raw.sum += emphasis;
         if emphasis > 0.0 {
             raw.pos += emphasis;
@@ -299,6 +448,24 @@ pub(crate) fn score_tokens(text: &str, sentence: Span, tokens: &[&Tok]) -> Raw {
         }
     }
     raw
+}
+
+/// The words of a sentence a learned valence could apply to (neither
+/// intensifiers nor negations, holding a letter), each with the factor
+/// [`context_factor`] gives its position: what training sees of a sentence.
+pub(crate) fn contexts<'a>(tokens: &[&'a Tok]) -> Vec<(&'a Tok, f32)> {
+    let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
+    let but_at = but_position(&words);
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.alpha
+                && !BOOSTS.contains_key(t.norm.as_str())
+                && !NEGATIONS.contains(&t.norm.as_str())
+        })
+        .map(|(i, t)| (*t, context_factor(&words, i, but_at)))
+        .collect()
 }
 
 /// Normalises a sum into −1..1 like VADER's compound score.
@@ -466,6 +633,70 @@ mod tests {
             words: 40,
         }]);
         assert!(short.score > long.score && long.score > 0.0);
+    }
+
+    #[test]
+    fn learned_lexicon_round_trips_and_the_embedded_one_parses() {
+        let l = Learned {
+            pos_scale: 0.9,
+            neg_scale: 1.1,
+            words: vec![("despite", -0.5), ("praiseworthy", 0.25)],
+        };
+        let bytes = l.to_bytes();
+        assert_eq!(Learned::parse(&bytes), Some(l));
+        // Truncated, trailing bytes, or not a model: rejected, no panic.
+        assert_eq!(Learned::parse(&bytes[..bytes.len() - 1]), None);
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Learned::parse(&longer), None);
+        assert_eq!(Learned::parse(b"DSSN1\n"), None);
+        assert_eq!(Learned::parse(b"hello"), None);
+        let embedded = Learned::parse(MODEL).expect("the embedded model parses");
+        assert!(embedded.words.len() > 1000);
+        assert!(embedded.pos_scale > 0.0 && embedded.neg_scale > 0.0);
+        assert!(embedded.words.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn learned_valences_follow_negation() {
+        // A word the model rates and VADER's lexicon does not.
+        let embedded = Learned::parse(MODEL).expect("the embedded model parses");
+        let (word, v) = embedded
+            .words
+            .iter()
+            .copied()
+            .find(|(w, v)| {
+                v.abs() >= 0.5
+                    && w.chars().all(|c| c.is_ascii_lowercase())
+                    && VALENCES.get(w).is_some_and(|e| e.rated.is_none())
+                    && !BOOSTS.contains_key(w)
+            })
+            .expect("a learned-only word");
+        let plain = sent(&format!("It was {word}."));
+        let negated = sent(&format!("It was not {word}."));
+        assert!(plain.score * v > 0.0, "{word} {v} {plain:?}");
+        assert!(negated.score * v < 0.0, "{word} {v} {negated:?}");
+        // Without the learned part the word says nothing.
+        let s = segment::sentences(word);
+        let toks = segment::tokens(word, &s, "en");
+        let refs: Vec<&Tok> = toks.iter().collect();
+        assert_eq!(
+            score_with(word, Span::new(0, word.len()), &refs, false).sum,
+            0.0
+        );
+    }
+
+    #[test]
+    fn news_snippets_read_as_people_rate_them() {
+        assert_eq!(
+            sent("Police said the gunmen killed 12 people in the attack.").label,
+            SentimentLabel::Negative
+        );
+        assert_eq!(
+            sent("The rescue workers saved hundreds of lives.").label,
+            SentimentLabel::Positive
+        );
+        assert!(sent("The talks did not fail.").score > sent("The talks failed.").score);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod quotes;
 pub mod search;
 pub mod sentiment;
 pub mod train;
+pub mod train_sentiment;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -331,6 +332,71 @@ enum TrainCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Learns the sentiment stage's news lexicon from VADER's rated sets,
+    /// holding out a fifth of the news set, and writes the model
+    /// (`models/sentiment.bin` is the one the binary embeds).
+    Sentiment(TrainSentimentArgs),
+}
+
+/// The options of `docsift train sentiment`.
+#[derive(Debug, Args)]
+struct TrainSentimentArgs {
+    /// The directory of VADER's sets (`NAME_GroundTruth.txt`).
+    #[arg(long)]
+    vader: PathBuf,
+    /// The news set, a fifth of which is held out.
+    #[arg(long, default_value = train_sentiment::NEWS_SET)]
+    news: String,
+    /// The ridge penalty of a word's learned valence.
+    #[arg(long, default_value_t = 1.0)]
+    lambda: f64,
+    /// The weight of a snippet of the other sets (the news set's weigh 1).
+    #[arg(long, default_value_t = 0.05)]
+    other_weight: f64,
+    /// Learned valences smaller than this are dropped from the model.
+    #[arg(long, default_value_t = 0.03)]
+    min_valence: f64,
+    /// Conjugate gradient iterations at most.
+    #[arg(long, default_value_t = 500)]
+    iterations: usize,
+    /// Where to write the model.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Runs `docsift train sentiment`.
+fn run_train_sentiment(args: TrainSentimentArgs) -> ExitCode {
+    let settings = train_sentiment::Settings {
+        lambda: args.lambda,
+        other_weight: args.other_weight,
+        min_valence: args.min_valence,
+        iterations: args.iterations,
+    };
+    let trained = match train_sentiment::train(&args.vader, &args.news, settings) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("docsift: cannot read {}: {e}", args.vader.display());
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::write(&args.out, &trained.bytes) {
+        eprintln!("docsift: cannot write {}: {e}", args.out.display());
+        return ExitCode::from(2);
+    }
+    for (set, n) in &trained.trained {
+        println!("trained on {n} snippets of {set}");
+    }
+    println!(
+        "{} held out of {}: pearson r {:.4} (rated lexicon alone {:.4}); {} learned valences, {} bytes written to {}",
+        trained.held_out,
+        args.news,
+        trained.held_out_pearson,
+        trained.held_out_baseline,
+        trained.words,
+        trained.bytes.len(),
+        args.out.display()
+    );
+    ExitCode::SUCCESS
 }
 
 /// Runs `docsift train`.
@@ -338,6 +404,7 @@ pub fn run_train(args: TrainArgs) -> ExitCode {
     match args.command {
         TrainCommand::Ner(args) => run_train_ner(args),
         TrainCommand::Df { corpus, out } => run_train_df(&corpus, &out),
+        TrainCommand::Sentiment(args) => run_train_sentiment(args),
     }
 }
 

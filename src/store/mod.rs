@@ -67,6 +67,10 @@ pub struct NewDocument {
     pub tags: Vec<String>,
     /// Attributes.
     pub attributes: BTreeMap<String, String>,
+    /// The markup that extraction dropped (scripts, styles, navigation),
+    /// as MARKUP cleanup items with spans in the analysed text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markup: Vec<crate::analysis::CleanupItem>,
 }
 
 impl NewDocument {
