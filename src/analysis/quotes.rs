@@ -92,7 +92,7 @@ fn ascii_pattern(pattern: &str) -> String {
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
 const MIN_WORDS: usize = 3;
 
-const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió";
+const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió|elaborated|elaborates|demanded|demands|repeated|repeats|questioned|agrees|admits|acknowledges|jokes|quips|boasts|counters|observes|suggests|predicts|whispered";
 /// Auxiliaries and adverbs between a speaker and the cue: `Clinton has said`,
 /// `Trump later said`.
 const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)[ \t\xA0]+){0,2}";
@@ -161,9 +161,20 @@ static INDIRECT: LazyLock<Dual> = LazyLock::new(|| {
     ))
 });
 
-/// Every word of every cue of [`VERBS`] ("shot back" gives "shot" and "back").
-static CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    LazyLock::new(|| VERBS.split(['|', ' ']).collect());
+/// Every word of every cue of [`VERBS`] ("shot back" gives "shot" and
+/// "back") but the particles, articles and nouns of the many-word cues
+/// ("went on", "wrote in", "a déclaré", "told reporters"): a name next to
+/// "in" or "a" (`a Trump event`, `Trump in Iowa`) is next to no cue, and each
+/// of those cues keeps its verb.
+static CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
+    VERBS
+        .split(['|', ' '])
+        .filter(|w| !NOT_CUE_WORDS.contains(w))
+        .collect()
+});
+
+/// The words of [`VERBS`]' many-word cues that are no verb.
+const NOT_CUE_WORDS: &[&str] = &["a", "on", "in", "out", "back", "hat", "reporters"];
 
 /// A quotation found between marks.
 struct Raw {
@@ -428,6 +439,10 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
     }
     let name = caps.name("name").or(nom);
     let who = name.or_else(|| caps.name("pron"));
+    let name = name.map(|m| {
+        let end = m.start() + description_len(m.as_str());
+        Span::new(base + m.start(), base + end)
+    });
     let pronoun = caps.name("pron").is_some();
     let gender = caps.name("pron").and_then(|p| pronoun_gender(p.as_str()));
     let (start, end) = match who {
@@ -435,12 +450,41 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
         None => (verb.start(), verb.end()),
     };
     Some(Attribution {
-        name: name.map(|m| Span::new(base + m.start(), base + m.end())),
+        name,
         pronoun,
         gender,
         cue: cue_text(verb.as_str()),
         span: Span::new(base + start, base + end),
     })
+}
+
+/// Words that end a described speaker before the cue: where or when the
+/// words were said is no part of who said them (`"…," a staffer in the
+/// room said`, `the mayor at a rally Tuesday`).
+const SETTING_WORDS: &[&str] = &[
+    "in", "at", "on", "during", "outside", "inside", "near", "after", "before", "while",
+];
+
+/// The length of a speaker's words less a setting after a described
+/// speaker (see [`SETTING_WORDS`]): a phrase a determiner opens (`a
+/// Democratic staffer in the room`) is cut before the first such word; a
+/// name is kept whole.
+fn description_len(phrase: &str) -> usize {
+    let mut words = phrase
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - phrase.as_ptr() as usize, w));
+    let determiner = words.next().is_some_and(|(_, w)| {
+        matches!(
+            w,
+            "the" | "The" | "a" | "A" | "an" | "An" | "one" | "One" | "another" | "Another"
+        )
+    });
+    if !determiner {
+        return phrase.len();
+    }
+    words
+        .find(|(_, w)| SETTING_WORDS.contains(w))
+        .map_or(phrase.len(), |(at, _)| phrase[..at].trim_end().len())
 }
 
 /// Whether words a determiner opens can name a speaker (`one Trump
@@ -2378,5 +2422,53 @@ mod speaker_tests {
             "When Lee said the U.S. would leave the pact, Maria Ortiz fired back: \"That would be a grave mistake for everyone.\"",
         );
         assert_eq!(find(&qs, "That would be").speaker, "Maria Ortiz");
+    }
+
+    #[test]
+    fn a_name_after_an_article_or_before_a_preposition_is_next_to_no_cue() {
+        // "a" and "in" are words of the cues "a déclaré" and "wrote in":
+        // they must not make "a Trump rally" or "Trump in Ohio" a speaker's
+        // cue.
+        let qs = quotes(
+            "Donald Trump spoke in Dayton on Monday.\n\n\
+             Tom Fisher, after two long rallies, wrote that he was tired of a Trump rally every week.\n\n\
+             \"Nobody here wants another long night like that one,\" he said.\n\n\
+             Paul Reyes, a farmer, waited for Trump in Ohio for three hours.\n\n\
+             \"It was worth the wait for all of us,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "Nobody here"), "Tom Fisher");
+        assert_eq!(speaker_of(&qs, "It was worth"), "Paul Reyes");
+        assert!(!CUE_WORDS.contains("a") && !CUE_WORDS.contains("in"));
+        assert!(CUE_WORDS.contains("wrote") && CUE_WORDS.contains("déclaré"));
+    }
+
+    #[test]
+    fn less_common_cues_attribute_a_quote() {
+        let qs = quotes(
+            "\"That is the only way I can see it working,\" Ana Silva elaborated.\n\n\
+             \"We have made our share of mistakes this year,\" Mark Dunn admits.\n\n\
+             \"Give us the names of every donor now,\" demanded Rosa Klein.",
+        );
+        assert_eq!(speaker_of(&qs, "That is the only"), "Ana Silva");
+        assert_eq!(find(&qs, "That is the only").cue, "elaborated");
+        assert_eq!(speaker_of(&qs, "We have made"), "Mark Dunn");
+        assert_eq!(speaker_of(&qs, "Give us the names"), "Rosa Klein");
+    }
+
+    #[test]
+    fn a_setting_after_a_described_speaker_is_no_part_of_it() {
+        let qs = quotes(
+            "\"Will she run for the Senate next year?\" a campaign volunteer in the back row wondered.\n\n\
+             \"We are not going anywhere soon,\" the union's lawyer at the hearing said.\n\n\
+             \"Nobody asked us about the new plan,\" a spokesman for the city council said.",
+        );
+        assert_eq!(speaker_of(&qs, "Will she run"), "a campaign volunteer");
+        assert_eq!(speaker_of(&qs, "We are not"), "the union's lawyer");
+        assert_eq!(
+            speaker_of(&qs, "Nobody asked"),
+            "a spokesman for the city council"
+        );
+        assert_eq!(description_len("Ann Marie at Home"), 17);
+        assert_eq!(description_len("an aide on"), 7);
     }
 }
