@@ -25,6 +25,7 @@
 //! is an INDIRECT quote.
 
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -134,6 +135,16 @@ static BEFORE: LazyLock<Dual> = LazyLock::new(|| {
         r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}){TAG}(?:,[^\n\x22“”]{{1,120}}?,|,)?|(?P<nom>\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?))[ \t\xA0]+{AUX}(?P<verb>{VERBS})(?:[ \t\xA0]+[\p{{L}}'’]+){{0,4}}?[ \t\xA0]*[:,][ \t\xA0]*$"
     ))
 });
+/// A name with a speech cue in a writer's sentence (`…, Henson said.`,
+/// `Humphrey, for example, said he …`): at the sentence's start or after a
+/// comma. [`pronoun_referent`] takes it as the sentence's speaker when the
+/// recogniser tagged no person next to a cue there.
+static CUED_NAME: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r"(?:^|,[ \t\xA0]+)(?P<name>{NAME}){TAG}(?:,[^,\n]{{1,80}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
+    ))
+});
+
 /// The cue before its speaker, before the quote (`Said Dorothy Poynter, who
 /// grew up with him, "…"`, `But, said Solovey, "…"`): at a sentence's or a
 /// clause's start.
@@ -831,8 +842,9 @@ struct Index<'a> {
     mentions: Vec<(Span, usize)>,
     /// The PERSON mentions alone, in the same order.
     persons: Vec<(Span, usize)>,
-    /// `person_named` answers by name.
-    named: FxHashMap<String, Option<usize>>,
+    /// `person_named` answers by name (a cell, so that lookups through a
+    /// shared index are cached too).
+    named: RefCell<FxHashMap<String, Option<usize>>>,
 }
 
 impl<'a> Index<'a> {
@@ -856,7 +868,7 @@ impl<'a> Index<'a> {
             entities,
             mentions,
             persons,
-            named: FxHashMap::default(),
+            named: RefCell::default(),
         }
     }
 
@@ -879,12 +891,16 @@ impl<'a> Index<'a> {
     }
 
     /// The PERSON entity a name refers to, cached by name.
-    fn named(&mut self, name: &str) -> Option<&'a Entity> {
+    fn named(&self, name: &str) -> Option<&'a Entity> {
         let entities = self.entities;
-        let idx = *self.named.entry(name.to_string()).or_insert_with(|| {
-            person_named(entities, name)
-                .and_then(|e| entities.iter().position(|x| std::ptr::eq(x, e)))
-        });
+        let idx = *self
+            .named
+            .borrow_mut()
+            .entry(name.to_string())
+            .or_insert_with(|| {
+                person_named(entities, name)
+                    .and_then(|e| entities.iter().position(|x| std::ptr::eq(x, e)))
+            });
         idx.and_then(|i| entities.get(i))
     }
 }
@@ -1494,6 +1510,13 @@ fn pronoun_referent(
                 first = Some(candidate);
             }
         }
+        // A name the recogniser left untagged may still be the subject of
+        // the sentence's cue (`…, Henson said.`).
+        if cued.is_none() {
+            cued = cued_name(masked, index, lo, hi, want).filter(|(at, _, _)| {
+                !inside_quote(*at) && first.as_ref().is_none_or(|f| f.0 != *at)
+            });
+        }
         // A sentence whose subject is the same pronoun (`He nodded to his
         // finish behind Cruz.`, `…, he said.`) goes on about the same
         // person: only an earlier quote's resolved pronoun in it counts.
@@ -1516,6 +1539,51 @@ fn pronoun_referent(
         }
     }
     None
+}
+
+/// The first name in `masked[lo..hi]` that a speech cue goes with (see
+/// [`CUED_NAME`]), as a candidate of [`pronoun_referent`]: the person it
+/// names when the entity stage knows the name or its last word, else the
+/// name as written unless the stage tagged it as a place or an
+/// organisation; `None` too for "I", a pronoun, an opener alone, or a
+/// gender that does not fit `want`.
+fn cued_name(
+    masked: &str,
+    index: &Index<'_>,
+    lo: usize,
+    hi: usize,
+    want: Gender,
+) -> Option<(usize, String, Option<String>)> {
+    let body = masked.get(lo..hi)?;
+    let m = CUED_NAME.captures(body)?.name("name")?;
+    // An opener glued to the name by the capitalised run (`But Humphrey`).
+    let mut start = m.start();
+    let mut name = m.as_str();
+    while let Some((w, rest)) = name.split_once([' ', '\t', '\u{a0}']) {
+        if !OPENERS.contains(&w) {
+            break;
+        }
+        start += name.len() - rest.len();
+        name = rest;
+    }
+    if OPENERS.contains(&name) || name == "I" || pronoun_gender(name).is_some() {
+        return None;
+    }
+    let span = Span::new(lo + start, lo + start + name.len());
+    let last = name.split_whitespace().last().unwrap_or(name);
+    let entity = index.named(name).or_else(|| index.named(last));
+    let (speaker, id) = match entity {
+        Some(e) => (speaker_name(&e.name), Some(e.id.clone())),
+        // A name the entity stage does not know as a person's
+        // (`…, Henson said`), unless it tagged it as a place or an
+        // organisation.
+        None if index.at(span).is_none() => (single_spaced(name), None),
+        None => return None,
+    };
+    if !fits(want, name_gender(&speaker)) {
+        return None;
+    }
+    Some((lo + start, speaker, id))
 }
 
 /// Whether `'s` after a name (the start of `t`) makes it a possessive
@@ -1810,7 +1878,7 @@ pub(crate) fn extract(
 }
 
 /// Every attribution regex.
-static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 10] = [
+static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 11] = [
     &AFTER_NAME_VERB,
     &AFTER_VERB_NAME,
     &AFTER_VERB_DESCRIBED,
@@ -1821,6 +1889,7 @@ static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 10] = [
     &INVERTED,
     &LEAD,
     &INDIRECT,
+    &CUED_NAME,
 ];
 
 /// Builds this stage's regexes and tables now rather than on first use.
@@ -1926,7 +1995,7 @@ mod tests {
             "a",
             "Z",
         ];
-        let regexes: [&Dual; 10] = ATTRIBUTION_REGEXES.map(|re| &**re);
+        let regexes: [&Dual; 11] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
             c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
         };
@@ -2470,5 +2539,57 @@ mod speaker_tests {
         );
         assert_eq!(description_len("Ann Marie at Home"), 17);
         assert_eq!(description_len("an aide on"), 7);
+    }
+
+    #[test]
+    fn an_untagged_name_with_a_cue_is_the_referent_of_a_later_pronoun() {
+        let qs = quotes(
+            "Senator Mark Olsen spoke in Akron on Friday.\n\n\
+             Olsen will struggle to win over older voters in the fall, Bradwick said.\n\n\
+             \"Those voters remember the last time he tried this,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "Those voters"), "Bradwick");
+        assert!(
+            cued_name(
+                "Asked again, Bradwick, for one, said no.",
+                &Index::new(&[]),
+                0,
+                40,
+                Gender::Male
+            )
+            .is_some_and(|(at, name, _)| at == 13 && name == "Bradwick")
+        );
+        // An opener glued to the name is left out.
+        assert!(
+            cued_name(
+                "But Bradwick said no.",
+                &Index::new(&[]),
+                0,
+                21,
+                Gender::Male
+            )
+            .is_some_and(|(at, name, _)| at == 4 && name == "Bradwick")
+        );
+        assert!(cued_name("He said no.", &Index::new(&[]), 0, 11, Gender::Male).is_none());
+        assert!(
+            cued_name(
+                "Most Southern voters said no.",
+                &Index::new(&[]),
+                0,
+                29,
+                Gender::Male
+            )
+            .is_none()
+        );
+        assert!(
+            cued_name(
+                "Later, I said no to it.",
+                &Index::new(&[]),
+                0,
+                23,
+                Gender::Male
+            )
+            .is_none()
+        );
     }
 }
