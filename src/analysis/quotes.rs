@@ -15,8 +15,8 @@
 //! (`Clinton has since apologized: "…"`, `Sanders …, saying, "…"`). A
 //! pronoun speaker ("he said") is the nearest fitting person before it: in
 //! the nearest earlier sentence naming one whose gender does not clash, the
-//! subject of a speech cue, else the first named (else the last speaker
-//! named); a speaker given as a noun phrase ("the group", "a former
+//! subject of a speech cue (`…, Henson said.`, even a name the entity stage
+//! left untagged), else the first named (else the last speaker named); a speaker given as a noun phrase ("the group", "a former
 //! official") is given as written. A quote
 //! without attribution inherits the speaker of the previous quote when
 //! that one is in the same or the immediately preceding paragraph. Quotes
