@@ -15,8 +15,8 @@
 //! (`Clinton has since apologized: "…"`, `Sanders …, saying, "…"`). A
 //! pronoun speaker ("he said") is the nearest fitting person before it: in
 //! the nearest earlier sentence naming one whose gender does not clash, the
-//! subject of a speech cue, else the first named (else the last speaker
-//! named); a speaker given as a noun phrase ("the group", "a former
+//! subject of a speech cue (`…, Henson said.`, even a name the entity stage
+//! left untagged), else the first named (else the last speaker named); a speaker given as a noun phrase ("the group", "a former
 //! official") is given as written. A quote
 //! without attribution inherits the speaker of the previous quote when
 //! that one is in the same or the immediately preceding paragraph. Quotes
@@ -25,6 +25,7 @@
 //! is an INDIRECT quote.
 
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -92,7 +93,7 @@ fn ascii_pattern(pattern: &str) -> String {
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
 const MIN_WORDS: usize = 3;
 
-const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió";
+const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió|elaborated|elaborates|demanded|demands|repeated|repeats|questioned|agrees|admits|acknowledges|jokes|quips|boasts|counters|observes|suggests|predicts|whispered";
 /// Auxiliaries and adverbs between a speaker and the cue: `Clinton has said`,
 /// `Trump later said`.
 const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)[ \t\xA0]+){0,2}";
@@ -134,6 +135,16 @@ static BEFORE: LazyLock<Dual> = LazyLock::new(|| {
         r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}){TAG}(?:,[^\n\x22“”]{{1,120}}?,|,)?|(?P<nom>\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?))[ \t\xA0]+{AUX}(?P<verb>{VERBS})(?:[ \t\xA0]+[\p{{L}}'’]+){{0,4}}?[ \t\xA0]*[:,][ \t\xA0]*$"
     ))
 });
+/// A name with a speech cue in a writer's sentence (`…, Henson said.`,
+/// `Humphrey, for example, said he …`): at the sentence's start or after a
+/// comma. [`pronoun_referent`] takes it as the sentence's speaker when the
+/// recogniser tagged no person next to a cue there.
+static CUED_NAME: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r"(?:^|,[ \t\xA0]+)(?P<name>{NAME}){TAG}(?:,[^,\n]{{1,80}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
+    ))
+});
+
 /// The cue before its speaker, before the quote (`Said Dorothy Poynter, who
 /// grew up with him, "…"`, `But, said Solovey, "…"`): at a sentence's or a
 /// clause's start.
@@ -161,9 +172,20 @@ static INDIRECT: LazyLock<Dual> = LazyLock::new(|| {
     ))
 });
 
-/// Every word of every cue of [`VERBS`] ("shot back" gives "shot" and "back").
-static CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> =
-    LazyLock::new(|| VERBS.split(['|', ' ']).collect());
+/// Every word of every cue of [`VERBS`] ("shot back" gives "shot" and
+/// "back") but the particles, articles and nouns of the many-word cues
+/// ("went on", "wrote in", "a déclaré", "told reporters"): a name next to
+/// "in" or "a" (`a Trump event`, `Trump in Iowa`) is next to no cue, and each
+/// of those cues keeps its verb.
+static CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
+    VERBS
+        .split(['|', ' '])
+        .filter(|w| !NOT_CUE_WORDS.contains(w))
+        .collect()
+});
+
+/// The words of [`VERBS`]' many-word cues that are no verb.
+const NOT_CUE_WORDS: &[&str] = &["a", "on", "in", "out", "back", "hat", "reporters"];
 
 /// A quotation found between marks.
 struct Raw {
@@ -428,6 +450,10 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
     }
     let name = caps.name("name").or(nom);
     let who = name.or_else(|| caps.name("pron"));
+    let name = name.map(|m| {
+        let end = m.start() + description_len(m.as_str());
+        Span::new(base + m.start(), base + end)
+    });
     let pronoun = caps.name("pron").is_some();
     let gender = caps.name("pron").and_then(|p| pronoun_gender(p.as_str()));
     let (start, end) = match who {
@@ -435,12 +461,41 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
         None => (verb.start(), verb.end()),
     };
     Some(Attribution {
-        name: name.map(|m| Span::new(base + m.start(), base + m.end())),
+        name,
         pronoun,
         gender,
         cue: cue_text(verb.as_str()),
         span: Span::new(base + start, base + end),
     })
+}
+
+/// Words that end a described speaker before the cue: where or when the
+/// words were said is no part of who said them (`"…," a staffer in the
+/// room said`, `the mayor at a rally Tuesday`).
+const SETTING_WORDS: &[&str] = &[
+    "in", "at", "on", "during", "outside", "inside", "near", "after", "before", "while",
+];
+
+/// The length of a speaker's words less a setting after a described
+/// speaker (see [`SETTING_WORDS`]): a phrase a determiner opens (`a
+/// Democratic staffer in the room`) is cut before the first such word; a
+/// name is kept whole.
+fn description_len(phrase: &str) -> usize {
+    let mut words = phrase
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - phrase.as_ptr() as usize, w));
+    let determiner = words.next().is_some_and(|(_, w)| {
+        matches!(
+            w,
+            "the" | "The" | "a" | "A" | "an" | "An" | "one" | "One" | "another" | "Another"
+        )
+    });
+    if !determiner {
+        return phrase.len();
+    }
+    words
+        .find(|(_, w)| SETTING_WORDS.contains(w))
+        .map_or(phrase.len(), |(at, _)| phrase[..at].trim_end().len())
 }
 
 /// Whether words a determiner opens can name a speaker (`one Trump
@@ -787,8 +842,9 @@ struct Index<'a> {
     mentions: Vec<(Span, usize)>,
     /// The PERSON mentions alone, in the same order.
     persons: Vec<(Span, usize)>,
-    /// `person_named` answers by name.
-    named: FxHashMap<String, Option<usize>>,
+    /// `person_named` answers by name (a cell, so that lookups through a
+    /// shared index are cached too).
+    named: RefCell<FxHashMap<String, Option<usize>>>,
 }
 
 impl<'a> Index<'a> {
@@ -812,7 +868,7 @@ impl<'a> Index<'a> {
             entities,
             mentions,
             persons,
-            named: FxHashMap::default(),
+            named: RefCell::default(),
         }
     }
 
@@ -835,12 +891,16 @@ impl<'a> Index<'a> {
     }
 
     /// The PERSON entity a name refers to, cached by name.
-    fn named(&mut self, name: &str) -> Option<&'a Entity> {
+    fn named(&self, name: &str) -> Option<&'a Entity> {
         let entities = self.entities;
-        let idx = *self.named.entry(name.to_string()).or_insert_with(|| {
-            person_named(entities, name)
-                .and_then(|e| entities.iter().position(|x| std::ptr::eq(x, e)))
-        });
+        let idx = *self
+            .named
+            .borrow_mut()
+            .entry(name.to_string())
+            .or_insert_with(|| {
+                person_named(entities, name)
+                    .and_then(|e| entities.iter().position(|x| std::ptr::eq(x, e)))
+            });
         idx.and_then(|i| entities.get(i))
     }
 }
@@ -1450,6 +1510,13 @@ fn pronoun_referent(
                 first = Some(candidate);
             }
         }
+        // A name the recogniser left untagged may still be the subject of
+        // the sentence's cue (`…, Henson said.`).
+        if cued.is_none() {
+            cued = cued_name(masked, index, lo, hi, want).filter(|(at, _, _)| {
+                !inside_quote(*at) && first.as_ref().is_none_or(|f| f.0 != *at)
+            });
+        }
         // A sentence whose subject is the same pronoun (`He nodded to his
         // finish behind Cruz.`, `…, he said.`) goes on about the same
         // person: only an earlier quote's resolved pronoun in it counts.
@@ -1472,6 +1539,51 @@ fn pronoun_referent(
         }
     }
     None
+}
+
+/// The first name in `masked[lo..hi]` that a speech cue goes with (see
+/// [`CUED_NAME`]), as a candidate of [`pronoun_referent`]: the person it
+/// names when the entity stage knows the name or its last word, else the
+/// name as written unless the stage tagged it as a place or an
+/// organisation; `None` too for "I", a pronoun, an opener alone, or a
+/// gender that does not fit `want`.
+fn cued_name(
+    masked: &str,
+    index: &Index<'_>,
+    lo: usize,
+    hi: usize,
+    want: Gender,
+) -> Option<(usize, String, Option<String>)> {
+    let body = masked.get(lo..hi)?;
+    let m = CUED_NAME.captures(body)?.name("name")?;
+    // An opener glued to the name by the capitalised run (`But Humphrey`).
+    let mut start = m.start();
+    let mut name = m.as_str();
+    while let Some((w, rest)) = name.split_once([' ', '\t', '\u{a0}']) {
+        if !OPENERS.contains(&w) {
+            break;
+        }
+        start += name.len() - rest.len();
+        name = rest;
+    }
+    if OPENERS.contains(&name) || name == "I" || pronoun_gender(name).is_some() {
+        return None;
+    }
+    let span = Span::new(lo + start, lo + start + name.len());
+    let last = name.split_whitespace().last().unwrap_or(name);
+    let entity = index.named(name).or_else(|| index.named(last));
+    let (speaker, id) = match entity {
+        Some(e) => (speaker_name(&e.name), Some(e.id.clone())),
+        // A name the entity stage does not know as a person's
+        // (`…, Henson said`), unless it tagged it as a place or an
+        // organisation.
+        None if index.at(span).is_none() => (single_spaced(name), None),
+        None => return None,
+    };
+    if !fits(want, name_gender(&speaker)) {
+        return None;
+    }
+    Some((lo + start, speaker, id))
 }
 
 /// Whether `'s` after a name (the start of `t`) makes it a possessive
@@ -1766,7 +1878,7 @@ pub(crate) fn extract(
 }
 
 /// Every attribution regex.
-static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 10] = [
+static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 11] = [
     &AFTER_NAME_VERB,
     &AFTER_VERB_NAME,
     &AFTER_VERB_DESCRIBED,
@@ -1777,6 +1889,7 @@ static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 10] = [
     &INVERTED,
     &LEAD,
     &INDIRECT,
+    &CUED_NAME,
 ];
 
 /// Builds this stage's regexes and tables now rather than on first use.
@@ -1882,7 +1995,7 @@ mod tests {
             "a",
             "Z",
         ];
-        let regexes: [&Dual; 10] = ATTRIBUTION_REGEXES.map(|re| &**re);
+        let regexes: [&Dual; 11] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
             c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
         };
@@ -2378,5 +2491,105 @@ mod speaker_tests {
             "When Lee said the U.S. would leave the pact, Maria Ortiz fired back: \"That would be a grave mistake for everyone.\"",
         );
         assert_eq!(find(&qs, "That would be").speaker, "Maria Ortiz");
+    }
+
+    #[test]
+    fn a_name_after_an_article_or_before_a_preposition_is_next_to_no_cue() {
+        // "a" and "in" are words of the cues "a déclaré" and "wrote in":
+        // they must not make "a Trump rally" or "Trump in Ohio" a speaker's
+        // cue.
+        let qs = quotes(
+            "Donald Trump spoke in Dayton on Monday.\n\n\
+             Tom Fisher, after two long rallies, wrote that he was tired of a Trump rally every week.\n\n\
+             \"Nobody here wants another long night like that one,\" he said.\n\n\
+             Paul Reyes, a farmer, waited for Trump in Ohio for three hours.\n\n\
+             \"It was worth the wait for all of us,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "Nobody here"), "Tom Fisher");
+        assert_eq!(speaker_of(&qs, "It was worth"), "Paul Reyes");
+        assert!(!CUE_WORDS.contains("a") && !CUE_WORDS.contains("in"));
+        assert!(CUE_WORDS.contains("wrote") && CUE_WORDS.contains("déclaré"));
+    }
+
+    #[test]
+    fn less_common_cues_attribute_a_quote() {
+        let qs = quotes(
+            "\"That is the only way I can see it working,\" Ana Silva elaborated.\n\n\
+             \"We have made our share of mistakes this year,\" Mark Dunn admits.\n\n\
+             \"Give us the names of every donor now,\" demanded Rosa Klein.",
+        );
+        assert_eq!(speaker_of(&qs, "That is the only"), "Ana Silva");
+        assert_eq!(find(&qs, "That is the only").cue, "elaborated");
+        assert_eq!(speaker_of(&qs, "We have made"), "Mark Dunn");
+        assert_eq!(speaker_of(&qs, "Give us the names"), "Rosa Klein");
+    }
+
+    #[test]
+    fn a_setting_after_a_described_speaker_is_no_part_of_it() {
+        let qs = quotes(
+            "\"Will she run for the Senate next year?\" a campaign volunteer in the back row wondered.\n\n\
+             \"We are not going anywhere soon,\" the union's lawyer at the hearing said.\n\n\
+             \"Nobody asked us about the new plan,\" a spokesman for the city council said.",
+        );
+        assert_eq!(speaker_of(&qs, "Will she run"), "a campaign volunteer");
+        assert_eq!(speaker_of(&qs, "We are not"), "the union's lawyer");
+        assert_eq!(
+            speaker_of(&qs, "Nobody asked"),
+            "a spokesman for the city council"
+        );
+        assert_eq!(description_len("Ann Marie at Home"), 17);
+        assert_eq!(description_len("an aide on"), 7);
+    }
+
+    #[test]
+    fn an_untagged_name_with_a_cue_is_the_referent_of_a_later_pronoun() {
+        let qs = quotes(
+            "Senator Mark Olsen spoke in Akron on Friday.\n\n\
+             Olsen will struggle to win over older voters in the fall, Bradwick said.\n\n\
+             \"Those voters remember the last time he tried this,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "Those voters"), "Bradwick");
+        assert!(
+            cued_name(
+                "Asked again, Bradwick, for one, said no.",
+                &Index::new(&[]),
+                0,
+                40,
+                Gender::Male
+            )
+            .is_some_and(|(at, name, _)| at == 13 && name == "Bradwick")
+        );
+        // An opener glued to the name is left out.
+        assert!(
+            cued_name(
+                "But Bradwick said no.",
+                &Index::new(&[]),
+                0,
+                21,
+                Gender::Male
+            )
+            .is_some_and(|(at, name, _)| at == 4 && name == "Bradwick")
+        );
+        assert!(cued_name("He said no.", &Index::new(&[]), 0, 11, Gender::Male).is_none());
+        assert!(
+            cued_name(
+                "Most Southern voters said no.",
+                &Index::new(&[]),
+                0,
+                29,
+                Gender::Male
+            )
+            .is_none()
+        );
+        assert!(
+            cued_name(
+                "Later, I said no to it.",
+                &Index::new(&[]),
+                0,
+                23,
+                Gender::Male
+            )
+            .is_none()
+        );
     }
 }
