@@ -30,7 +30,7 @@
 //! analysis is empty) is loaded without analysis again; other per-document
 //! choices of analysed features are not kept.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -42,8 +42,8 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic_types::StatusExt;
 
 use super::connect::{Client, ConnectArgs};
+use super::ingest::Tally;
 use super::{Failure, Outcome, emit, json};
-use crate::bench::report::code_name;
 use crate::proto::pb;
 
 /// The failures listed one by one; beyond these only their number is given.
@@ -307,46 +307,6 @@ fn progress_bar(length: Option<u64>) -> ProgressBar {
     bar
 }
 
-fn result_name(result: pb::IngestResult) -> &'static str {
-    match result {
-        pb::IngestResult::Created => "created",
-        pb::IngestResult::Updated => "updated",
-        pb::IngestResult::Unchanged => "unchanged",
-        pb::IngestResult::Duplicate => "duplicate",
-        pb::IngestResult::Unspecified => "stored",
-    }
-}
-
-/// How the import went: results by kind, failures by line.
-#[derive(Debug, Default)]
-struct Tally {
-    results: BTreeMap<&'static str, u64>,
-    failures: Vec<(u64, String)>,
-}
-
-impl Tally {
-    fn record(&mut self, line: u64, response: &pb::IngestStreamResponse) {
-        match &response.status {
-            Some(status) if status.code != 0 => {
-                let code = code_name(tonic::Code::from_i32(status.code));
-                let mut reason = format!("{code}: {}", status.message);
-                if !response.id.is_empty() {
-                    reason = format!("{} ({reason})", response.id);
-                }
-                self.failures.push((line, reason));
-            }
-            _ => {
-                let result = response
-                    .result
-                    .as_ref()
-                    .map(|r| r.result())
-                    .unwrap_or_default();
-                *self.results.entry(result_name(result)).or_default() += 1;
-            }
-        }
-    }
-}
-
 /// Streams broken by a rate limit in a row (with no answer between them)
 /// before the import gives up.
 const MAX_RETRIES: u32 = 20;
@@ -386,7 +346,7 @@ pub async fn run(args: ImportArgs) -> Outcome {
     let reader_bar = bar.clone();
     let reader = tokio::task::spawn_blocking(move || read_lines(input, read_tx, reader_bar));
 
-    let mut tally = Tally::default();
+    let mut tally = Tally::<u64>::default();
     // Sent and not yet answered, in stream order: (line, request).
     let mut in_flight: VecDeque<(u64, pb::IngestStreamRequest)> = VecDeque::new();
     // One document is held back until the next arrives, so the last can be

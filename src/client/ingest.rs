@@ -392,11 +392,46 @@ fn json_file(bytes: &[u8], label: &str, name: &str, args: &IngestArgs, items: &m
     }
 }
 
-/// How the batch went.
-#[derive(Debug, Default)]
-struct Tally {
-    results: BTreeMap<&'static str, u64>,
-    failures: Vec<(usize, String)>,
+/// How a stream of ingests went: results by kind, failures by the item
+/// (`K`: an index into the batch, or a line of an import) they belong to.
+#[derive(Debug)]
+pub(super) struct Tally<K> {
+    pub(super) results: BTreeMap<&'static str, u64>,
+    pub(super) failures: Vec<(K, String)>,
+}
+
+impl<K> Default for Tally<K> {
+    fn default() -> Self {
+        Tally {
+            results: BTreeMap::new(),
+            failures: Vec::new(),
+        }
+    }
+}
+
+impl<K> Tally<K> {
+    /// Counts one answer of `IngestStream`: its result, or its failure
+    /// (code, message and id) under `item`.
+    pub(super) fn record(&mut self, item: K, response: &pb::IngestStreamResponse) {
+        match &response.status {
+            Some(status) if status.code != 0 => {
+                let code = code_name(tonic::Code::from_i32(status.code));
+                let mut reason = format!("{code}: {}", status.message);
+                if !response.id.is_empty() {
+                    reason = format!("{} ({reason})", response.id);
+                }
+                self.failures.push((item, reason));
+            }
+            _ => {
+                let result = response
+                    .result
+                    .as_ref()
+                    .map(|r| r.result())
+                    .unwrap_or_default();
+                *self.results.entry(result_name(result)).or_default() += 1;
+            }
+        }
+    }
 }
 
 fn result_name(result: pb::IngestResult) -> &'static str {
@@ -426,7 +461,7 @@ pub async fn run(args: IngestArgs) -> Outcome {
     let started = Instant::now();
     let total = items.len();
     let labels: Vec<String> = items.iter().map(|i| i.label.clone()).collect();
-    let mut tally = Tally::default();
+    let mut tally = Tally::<usize>::default();
     // Documents to send, with the item each answers; local failures go
     // straight to the tally.
     let mut to_send = Vec::new();
@@ -506,20 +541,7 @@ pub async fn run(args: IngestArgs) -> Outcome {
                         continue;
                     };
                     answered[response.index as usize] = true;
-                    match &response.status {
-                        Some(status) if status.code != 0 => {
-                            let code = code_name(tonic::Code::from_i32(status.code));
-                            let mut reason = format!("{code}: {}", status.message);
-                            if !response.id.is_empty() {
-                                reason = format!("{} ({reason})", response.id);
-                            }
-                            tally.failures.push((item, reason));
-                        }
-                        _ => {
-                            let result = response.result.map(|r| r.result()).unwrap_or_default();
-                            *tally.results.entry(result_name(result)).or_default() += 1;
-                        }
-                    }
+                    tally.record(item, &response);
                     if answered.iter().all(|a| *a) {
                         break;
                     }
