@@ -56,10 +56,14 @@ pub(super) const FEEDBACK_DOCS: usize = 10;
 /// document may hold megabytes; its start is what its score mostly rests on).
 pub(super) const FEEDBACK_TEXT_BYTES: usize = 16 * 1024;
 /// How many feedback terms a plain-text search adds.
-const FEEDBACK_TERMS: usize = 10;
-/// The weight of the best feedback term (the others in proportion), against
-/// 1 for each word of the text.
-const FEEDBACK_WEIGHT: f32 = 0.5;
+pub(super) const FEEDBACK_TERMS: usize = 10;
+/// The weight of each feedback term, against 1 for each word of the text.
+/// All weigh the same: the BM25 score of a term already carries its IDF
+/// and its frequency in the document, and weighting terms by how they were
+/// chosen as well (0.5 for the first, the others in proportion, before
+/// 2026-12-03) counted their IDF twice and left the later terms next to
+/// nothing (README, "Quality, measured").
+pub(super) const FEEDBACK_WEIGHT: f32 = 0.4;
 
 /// The fields users can name in a query, as they write them.
 const USER_FIELDS: &str =
@@ -675,8 +679,9 @@ impl QueryBuilder {
     /// the hits of its share of the hit's words times the hit's share of the
     /// scores, and then, as the index has no stop list, times its BM25 IDF
     /// (from the searcher), so that words every document has do not lead.
-    /// The best [`FEEDBACK_TERMS`] are returned, weighted
-    /// [`FEEDBACK_WEIGHT`] for the first and the others in proportion.
+    /// The best [`FEEDBACK_TERMS`] are returned, each weighted
+    /// [`FEEDBACK_WEIGHT`]: their order chose them, their BM25 scores in
+    /// the second pass weigh them.
     pub(super) fn feedback_terms(
         &self,
         searcher: &Searcher,
@@ -714,10 +719,9 @@ impl QueryBuilder {
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         scored.truncate(FEEDBACK_TERMS);
-        let best = scored.first().map_or(1.0, |(_, weight)| *weight);
         scored
             .into_iter()
-            .map(|(word, weight)| (word, FEEDBACK_WEIGHT * (weight / best) as f32))
+            .map(|(word, _)| (word, FEEDBACK_WEIGHT))
             .collect()
     }
 

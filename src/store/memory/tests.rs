@@ -1967,6 +1967,38 @@ async fn plain_text_feedback_reranks_without_adding_matches_and_pages_agree() {
     assert!(by_date.stats.is_none());
 }
 
+#[tokio::test]
+async fn plain_text_feedback_terms_weigh_alike_best_chosen_first() {
+    let store = store();
+    let mut docs = Vec::new();
+    for i in 0..12 {
+        // Every best hit holds "shock" three times and "nozzle" twice, so
+        // "shock" is chosen first and "nozzle" second; more words than
+        // there are feedback terms are shared by all of them, once each.
+        let body = "supersonic inlet shock shock shock nozzle nozzle diffuser \
+                    compressor spillage bleed throat ramp cowl lip drag";
+        docs.push(doc(&format!("d{i:02}"), "", body));
+    }
+    docs.push(doc("other", "", "a supersonic wing at low speed"));
+    corpus(&store, docs).await;
+    let mut plain = request("supersonic inlet");
+    plain.syntax = QuerySyntax::PlainText;
+    let results = store.search("t", &plain).expect("plain text");
+    let expansion = results.stats.expect("relevance statistics").expansion;
+    assert_eq!(expansion.len(), query::FEEDBACK_TERMS, "{expansion:?}");
+    let words: Vec<&str> = expansion.iter().map(|(word, _)| word.as_str()).collect();
+    assert_eq!(words[..2], ["shock", "nozzl"], "the most frequent first");
+    // Chosen in order, weighed alike: the order does not scale the weights
+    // (their BM25 scores already hold their IDF and frequencies).
+    for (word, bits) in &expansion {
+        assert_eq!(
+            f32::from_bits(*bits),
+            query::FEEDBACK_WEIGHT,
+            "{word}: {expansion:?}"
+        );
+    }
+}
+
 // --------------------------------------------------------- data directory
 
 /// A fresh data directory under the system's temporary directory.
