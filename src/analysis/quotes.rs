@@ -1851,8 +1851,11 @@ pub(crate) fn extract(
                     .last()
                     .and_then(|c| attribution_from(&c, lead_start))
                     .or_else(|| {
-                        // The plain search first: most leads hold none.
-                        if !LEAD_NOMINAL.is_match(lead_text) {
+                        // A cue word in the lead at all: a cheap test first.
+                        let cue_near = lead_text.split_whitespace().any(|w| {
+                            CUE_WORDS.contains(w.trim_matches(|c: char| !c.is_alphanumeric()))
+                        });
+                        if !cue_near {
                             return None;
                         }
                         LEAD_NOMINAL
