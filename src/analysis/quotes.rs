@@ -9,10 +9,13 @@
 //! that continues in the next paragraph). The attribution is looked for
 //! right after the quote (`"…," Rhodes said`, `"…," said Rhodes`, `"…," he
 //! told reporters`, `"…," said an Iowa Democrat`, `"…," Bill Clinton has
-//! said`, `according to X`), right before it (`Rhodes said: "…"`), in the
-//! paragraph before when that one ends in a colon, and else in the subject
-//! of the sentence that introduces the quote with a colon or an `-ing` cue
-//! (`Clinton has since apologized: "…"`, `Sanders …, saying, "…"`). A
+//! said`, `according to X`), right before it (`Rhodes said: "…"`, `The ad
+//! says "…"`), in the paragraph before when that one ends in a colon, else
+//! in the subject of the sentence that introduces the quote with a colon or
+//! an `-ing` cue (`Clinton has since apologized: "…"`, `Sanders …, saying,
+//! "…"`), and else in a short paragraph after it that names someone after a
+//! dash (`- Bernie Sanders.`). A lower-case quote that carries on the
+//! writer's clause with no cue (`Specifically, "that the …"`) is partial. A
 //! pronoun speaker ("he said") is the nearest fitting person before it: in
 //! the nearest earlier sentence naming one whose gender does not clash, the
 //! subject of a speech cue (`…, Henson said.`, even a name the entity stage
@@ -141,7 +144,7 @@ static BEFORE: LazyLock<Dual> = LazyLock::new(|| {
 /// recogniser tagged no person next to a cue there.
 static CUED_NAME: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"(?:^|,[ \t\xA0]+)(?P<name>{NAME}){TAG}(?:,[^,\n]{{1,80}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
+        r"(?:^|,[ \t\xA0]+)(?P<name>{NAME}){TAG}(?:,[^,\n]{{1,120}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
 });
 
@@ -164,6 +167,13 @@ static BEFORE_ACCORDING: LazyLock<Dual> = LazyLock::new(|| {
 static LEAD: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
         r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME})){TAG}[ \t\xA0]+{AUX}(?P<verb>{VERBS}|called|calls|described|describes)\b"
+    ))
+});
+/// A noun phrase and a speech cue earlier in the quote's own sentence (`The
+/// ad says "nothing will change …"`), when [`LEAD`] finds no speaker there.
+static LEAD_NOMINAL: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r"(?P<nom>\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?)[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
 });
 static INDIRECT: LazyLock<Dual> = LazyLock::new(|| {
@@ -428,6 +438,110 @@ fn runs_on(masked: &str, raw: &Raw, lead: &str, attributed_after: bool) -> bool 
     let after = masked.get(raw.close_end..).unwrap_or_default();
     let after = after.trim_start_matches([' ', '\u{a0}']);
     after.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Words that, in the writer's words before a quote, introduce it as
+/// someone's words though no speech verb does (`according to`, `in her
+/// words`, `as he puts it`).
+const INTRO_WORDS: &[&str] = &["according", "words", "puts", "put"];
+
+/// Whether a quote carries on a clause of the writer's: its first word is
+/// lower case, writer's words come before it in its sentence and none of
+/// them is a speech cue (`Specifically, "that the white working class …"`,
+/// `the governor's resignation because she believed "we need to focus …"`),
+/// and no attribution follows it (`Yet, "it is hard …," added Zarate` is
+/// the speaker's clause, its opening words left out). Such a quote is the
+/// writer's sentence quoting words, not a clause of the speaker's.
+fn continues_clause(masked: &str, raw: &Raw, lead: &str, attributed_after: bool) -> bool {
+    if attributed_after {
+        return false;
+    }
+    let Some(inner) = masked.get(raw.inner.start..raw.close_end) else {
+        return false;
+    };
+    let words = inner.trim_end_matches(['"', '”', '“', '»', ' ', '\u{a0}']);
+    if words.ends_with(',')
+        || !inner
+            .chars()
+            .find(|c| c.is_alphabetic())
+            .is_some_and(char::is_lowercase)
+    {
+        return false;
+    }
+    let mut any = false;
+    for w in lead.split_whitespace() {
+        let bare = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if bare.is_empty() {
+            continue;
+        }
+        any = true;
+        if CUE_WORDS.contains(bare.as_str())
+            || gazetteer::SPEECH_VERBS.contains(&bare.as_str())
+            || INTRO_PARTICIPLES.contains(&bare.as_str())
+            || INTRO_WORDS.contains(&bare.as_str())
+        {
+            return false;
+        }
+    }
+    any
+}
+
+/// A speaker named in a short paragraph of its own right after a quote
+/// that fills its paragraph, after a dash (`"…"` then `- Bernie Sanders.`
+/// or `-Michelle Marks, Philadelphia.`): the fact-check and round-up
+/// style. The name is capitalised words up to a comma, a full stop or the
+/// paragraph's end.
+fn dash_attribution(
+    masked: &str,
+    raw: &Raw,
+    para: Span,
+    next: Option<Span>,
+) -> Option<Attribution> {
+    let next = next?;
+    let fills = masked
+        .get(para.start..raw.open)
+        .is_some_and(|s| s.trim().is_empty())
+        && masked
+            .get(raw.close_end..para.end)
+            .is_some_and(|s| s.trim().is_empty());
+    let body = masked.get(next.start..next.end)?;
+    if !fills || body.len() > 120 {
+        return None;
+    }
+    let rest = body.trim_start_matches(['-', '–', '—']);
+    if rest.len() == body.len() {
+        return None;
+    }
+    let rest = rest.trim_start_matches([' ', '\t', '\u{a0}']);
+    let start = next.start + body.len() - rest.len();
+    let mut len = 0;
+    for (at, w) in rest.split([' ', '\u{a0}']).scan(0, |at, w| {
+        let here = *at;
+        *at += w.len() + 1;
+        Some((here, w))
+    }) {
+        let bare = w.trim_end_matches([',', '.']);
+        if bare.is_empty() || !bare.starts_with(char::is_uppercase) {
+            return None;
+        }
+        len = at + bare.len();
+        if bare.len() < w.len() || at + w.len() >= rest.len() {
+            break;
+        }
+    }
+    if len == 0 || OPENERS.contains(&rest.get(..len)?) {
+        return None;
+    }
+    let span = Span::new(start, start + len);
+    Some(Attribution {
+        name: Some(span),
+        pronoun: false,
+        gender: None,
+        cue: String::new(),
+        span,
+    })
 }
 
 /// A found attribution.
@@ -1482,6 +1596,7 @@ fn pronoun_referent(
         // of the first one next to a cue.
         let mut first: Option<(usize, String, Option<String>)> = None;
         let mut cued: Option<(usize, String, Option<String>)> = None;
+        let mut object: Option<(usize, String, Option<String>)> = None;
         let from = index.persons.partition_point(|(m, _)| m.start < lo);
         for (m, i) in index.persons.get(from..).unwrap_or_default() {
             if m.end > hi || cued.is_some() {
@@ -1506,10 +1621,15 @@ fn pronoun_referent(
             let candidate = (m.start, speaker_name(&e.name), Some(e.id.clone()));
             if next_to_cue(masked, m.start, m.end) {
                 cued = Some(candidate);
+            } else if after_preposition(masked, m.start) {
+                // `Making her way around Chez Vachon, Clinton …`: the object
+                // of a preposition is the subject only when no one else is.
+                object.get_or_insert(candidate);
             } else if first.is_none() {
                 first = Some(candidate);
             }
         }
+        let mut first = first.or(object);
         // A name the recogniser left untagged may still be the subject of
         // the sentence's cue (`…, Henson said.`).
         if cued.is_none() {
@@ -1586,6 +1706,23 @@ fn cued_name(
     Some((lo + start, speaker, id))
 }
 
+/// Prepositions whose object is no sentence's subject.
+const PREPOSITIONS: &[&str] = &[
+    "around", "at", "in", "with", "for", "to", "about", "of", "from", "against", "behind", "into",
+    "toward", "towards", "near", "than", "like", "under", "over", "between", "among", "on",
+    "beside", "inside", "outside", "past",
+];
+
+/// Whether the word right before `start` is a preposition
+/// ([`PREPOSITIONS`]).
+fn after_preposition(masked: &str, start: usize) -> bool {
+    masked
+        .get(start.saturating_sub(12)..start)
+        .filter(|b| b.ends_with([' ', '\u{a0}']))
+        .and_then(|b| b.split_whitespace().last())
+        .is_some_and(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
+}
+
 /// Whether `'s` after a name (the start of `t`) makes it a possessive
 /// (`Trump's campaign`) rather than a contraction of `has` or `is`
 /// (`Christie's been making the case`, `Cruz's a fighter`).
@@ -1626,16 +1763,27 @@ fn pronoun_subject(sentence: &str, want: Gender) -> bool {
         Gender::Female => "she",
         _ => return false,
     };
+    // The pronoun with the cue must open a main clause: after a comma, a
+    // quotation mark or a dash (`…,” he said`, `…, he said`) or a
+    // coordinator (`…, but he suggested`). In `the system, which he said is
+    // rigged` or `before he announced his bid` the sentence's subject is
+    // someone else.
+    const COORDINATORS: &[&str] = &["and", "but", "so", "yet", "or"];
     let mut prev: Option<&str> = None;
+    let mut opens_clause = false;
+    let mut closes = true;
     for (i, w) in sentence.split_whitespace().take(80).enumerate() {
         let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
         let opening = i == 0 || (i == 1 && prev.is_some_and(|p| OPENERS.contains(&p)));
         if opening && bare.eq_ignore_ascii_case(pronoun) {
             return true;
         }
-        if prev.is_some_and(|p| p == pronoun) && CUE_WORDS.contains(bare) {
+        if opens_clause && prev.is_some_and(|p| p == pronoun) && CUE_WORDS.contains(bare) {
             return true;
         }
+        // Whether `bare`, the next word's `prev`, opens a main clause.
+        opens_clause = closes || prev.is_some_and(|p| COORDINATORS.contains(&p));
+        closes = w.ends_with([',', ';', '"', '”', '—', '–']);
         prev = Some(bare);
     }
     false
@@ -1694,12 +1842,27 @@ pub(crate) fn extract(
         let attributed_after = after_found
             .as_ref()
             .is_some_and(|a| a.span.start >= raw.close_end);
-        let partial = lead_partial || runs_on(masked, raw, lead_text, attributed_after);
+        let partial = lead_partial
+            || runs_on(masked, raw, lead_text, attributed_after)
+            || continues_clause(masked, raw, lead_text, attributed_after);
         let found = after_found
             .or_else(|| {
                 LEAD.captures_iter(lead_text)
                     .last()
                     .and_then(|c| attribution_from(&c, lead_start))
+                    .or_else(|| {
+                        // A cue word in the lead at all: a cheap test first.
+                        let cue_near = lead_text.split_whitespace().any(|w| {
+                            CUE_WORDS.contains(w.trim_matches(|c: char| !c.is_alphanumeric()))
+                        });
+                        if !cue_near {
+                            return None;
+                        }
+                        LEAD_NOMINAL
+                            .captures_iter(lead_text)
+                            .filter_map(|c| attribution_from(&c, lead_start))
+                            .last()
+                    })
             })
             .or_else(|| {
                 // The sentence introducing the quote: its own lead, or the
@@ -1714,6 +1877,10 @@ pub(crate) fn extract(
                 };
                 colon_name(masked, &index, start, intro)
                     .or_else(|| lead_subject(masked, &index, start, intro))
+            })
+            .or_else(|| {
+                let next = paras.get(raw.paragraph + 1).copied();
+                dash_attribution(masked, raw, para, next)
             });
         let (speaker, id, cue, attribution_span) = match found {
             // "he said": the nearest fitting person before it (see
@@ -1878,7 +2045,7 @@ pub(crate) fn extract(
 }
 
 /// Every attribution regex.
-static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 11] = [
+static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 12] = [
     &AFTER_NAME_VERB,
     &AFTER_VERB_NAME,
     &AFTER_VERB_DESCRIBED,
@@ -1888,6 +2055,7 @@ static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 11] = [
     &BEFORE_ACCORDING,
     &INVERTED,
     &LEAD,
+    &LEAD_NOMINAL,
     &INDIRECT,
     &CUED_NAME,
 ];
@@ -1995,7 +2163,7 @@ mod tests {
             "a",
             "Z",
         ];
-        let regexes: [&Dual; 11] = ATTRIBUTION_REGEXES.map(|re| &**re);
+        let regexes: [&Dual; 12] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
             c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
         };
@@ -2144,6 +2312,38 @@ mod attribution_tests {
         assert_eq!(find(&qs, "The talks").kind, QuoteKind::Direct);
         let qs = quotes("Rhodes said \"the talks will go on next week.\"");
         assert_eq!(find(&qs, "the talks").kind, QuoteKind::Direct);
+    }
+
+    #[test]
+    fn a_lower_case_quote_carrying_on_the_writers_clause_is_partial() {
+        let qs = quotes(
+            "Specifically, \"that the working class has been victimized by outsourcing.\"\n\n\
+             Ryan said \"the talks will go on next week.\"\n\n\
+             Yet, \"it is hard to make a causal link,\" added Zarate.",
+        );
+        assert_eq!(find(&qs, "that the working").kind, QuoteKind::Partial);
+        // A cue in the lead, or an attribution after, keeps it a clause.
+        assert_eq!(find(&qs, "the talks").kind, QuoteKind::Direct);
+        assert_eq!(find(&qs, "it is hard").kind, QuoteKind::Direct);
+        let qs = quotes("Specifically, \"That the working class has been victimized.\"");
+        assert_eq!(find(&qs, "That the working").kind, QuoteKind::Direct);
+    }
+
+    #[test]
+    fn a_dash_and_a_name_in_the_next_paragraph_attribute_a_quote() {
+        let qs = quotes(
+            "The numbers are old.\n\n\
+             \"Almost all new income and wealth is going to the top 1 percent.\"\n\n\
+             - Bernie Sanders.\n\n\
+             \"It needs to stop now, and it needs to stop here.\"\n\n\
+             -Michelle Marks, Philadelphia.\n\n\
+             \"Our country, our accents and our colors change.\"\n\n\
+             – An immigrant himself –.",
+        );
+        assert_eq!(find(&qs, "Almost all").speaker, "Bernie Sanders");
+        assert_eq!(find(&qs, "It needs").speaker, "Michelle Marks");
+        // A heading after a dash names nobody.
+        assert_eq!(find(&qs, "Our country").speaker, "");
     }
 
     #[test]
@@ -2304,6 +2504,62 @@ mod speaker_tests {
         qs.iter()
             .find(|q| q.text.starts_with(start))
             .unwrap_or_else(|| panic!("no quote starting {start:?} in {qs:?}"))
+    }
+
+    #[test]
+    fn a_pronoun_with_a_cue_inside_a_clause_leaves_the_sentence_its_subject() {
+        // `which he said`: the sentence's subject is the one speaking.
+        let qs = quotes(
+            "Ted Cruz won the caucus in Iowa.\n\n\
+             Donald Trump has blasted the delegate system, which he said runs the risk of leaving voters out.\n\n\
+             \"It's a rigged, disgusting, dirty system,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "It's a rigged"), "Donald Trump");
+        // `before he announced`: a clause of time, no speech.
+        let qs = quotes(
+            "Bernie Sanders is gaining on her.\n\n\
+             Woodrow Benford, 58, who lives outside Minneapolis, says he didn't know much about Sanders before he announced his bid.\n\n\
+             \"Some changes need to be made,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "Some changes"), "Woodrow Benford");
+        // `…, but he suggested`: the pronoun opens a main clause, so the
+        // sentence goes on about the person named before it.
+        let qs = quotes(
+            "Paul Ryan spoke to reporters on Sunday.\n\n\
+             The Wisconsin Republican did give Donald Trump some credit, but he suggested the reality TV star is no Reagan.\n\n\
+             \"We don't always nominate a Lincoln,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "We don't always"), "Paul Ryan");
+    }
+
+    #[test]
+    fn the_object_of_a_preposition_is_no_pronouns_referent_when_a_subject_is_named() {
+        let qs = quotes(
+            "Ted Cruz spoke in Iowa.\n\n\
+             Making his way around Mark Vachon, Jeb Bush thanked another diner for his help.\n\n\
+             \"With your help, we can do it,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "With your help"), "Jeb Bush");
+    }
+
+    #[test]
+    fn a_long_apposition_before_the_cue_keeps_an_untagged_speaker() {
+        let qs = quotes(
+            "Republican Christine Todd Whitman, the former New Jersey governor and Environmental Protection Agency administrator, told The Star-Ledger she would rather vote for Hillary Clinton.\n\n\
+             \"I am ashamed that Christie would endorse anyone like that,\" she said.",
+        );
+        assert!(speaker_of(&qs, "I am ashamed").ends_with("Whitman"));
+    }
+
+    #[test]
+    fn a_noun_phrase_with_a_cue_before_the_quote_is_its_speaker() {
+        let qs = quotes(
+            "Sanders is releasing a new ad. The ad says \u{201c}nothing will change until we elect new candidates.\u{201d}\n\n\
+             At one point, a woman asked for a photo and Bill Clinton said, \u{201c}as long as we are not violating any laws.\u{201d}",
+        );
+        assert_eq!(speaker_of(&qs, "nothing will change"), "The ad");
+        // A name with a cue there goes first.
+        assert_eq!(speaker_of(&qs, "as long as"), "Bill Clinton");
     }
 
     #[test]
