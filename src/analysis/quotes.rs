@@ -517,11 +517,9 @@ fn dash_attribution(
     let rest = rest.trim_start_matches([' ', '\t', '\u{a0}']);
     let start = next.start + body.len() - rest.len();
     let mut len = 0;
-    for (at, w) in rest.split([' ', '\u{a0}']).scan(0, |at, w| {
-        let here = *at;
-        *at += w.len() + 1;
-        Some((here, w))
-    }) {
+    for w in rest.split([' ', '\u{a0}']) {
+        // Where the word starts in `rest` (a separator is 1 or 2 bytes).
+        let at = w.as_ptr() as usize - rest.as_ptr() as usize;
         let bare = w.trim_end_matches([',', '.']);
         if bare.is_empty() || !bare.starts_with(char::is_uppercase) {
             return None;
@@ -2337,11 +2335,15 @@ mod attribution_tests {
              - Bernie Sanders.\n\n\
              \"It needs to stop now, and it needs to stop here.\"\n\n\
              -Michelle Marks, Philadelphia.\n\n\
+             \"We will not wait.\"\n\n\
+             \u{2014} Jos\u{e9}\u{a0}Mart\u{ed}.\n\n\
              \"Our country, our accents and our colors change.\"\n\n\
              – An immigrant himself –.",
         );
         assert_eq!(find(&qs, "Almost all").speaker, "Bernie Sanders");
         assert_eq!(find(&qs, "It needs").speaker, "Michelle Marks");
+        // A no-break space is two bytes: the name still ends where it ends.
+        assert_eq!(find(&qs, "We will not").speaker, "Jos\u{e9} Mart\u{ed}");
         // A heading after a dash names nobody.
         assert_eq!(find(&qs, "Our country").speaker, "");
     }
