@@ -7,6 +7,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+/// The largest search result cache, in MiB (64 GiB: far beyond any sound
+/// setting, so a typo in the unit is caught).
+const MAX_SEARCH_CACHE_MB: u64 = 64 * 1024;
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -187,6 +191,9 @@ pub struct Config {
     pub refresh_interval_ms: u64,
     /// How many documents a Watch stream may fall behind before it is ended.
     pub watch_buffer: usize,
+    /// The most memory, in MiB, the search result cache holds (first pages
+    /// of searches, kept until the next write or commit); 0 turns it off.
+    pub search_cache_mb: u64,
     /// Where documents and their analyses persist. Unset: in RAM only, lost
     /// at exit. Set: loaded at start-up, and a write is acknowledged only
     /// once it is fsync'd there.
@@ -232,6 +239,7 @@ impl Default for Config {
             log_filter: "info".to_string(),
             refresh_interval_ms: 1000,
             watch_buffer: 256,
+            search_cache_mb: 16,
             data_dir: None,
             shutdown_grace_seconds: 30,
             page_token_secret: String::new(),
@@ -401,6 +409,9 @@ impl Config {
         }
         if let Some(v) = env("DOCSIFT_WATCH_BUFFER") {
             self.watch_buffer = parse("DOCSIFT_WATCH_BUFFER", v)?;
+        }
+        if let Some(v) = env("DOCSIFT_SEARCH_CACHE_MB") {
+            self.search_cache_mb = parse("DOCSIFT_SEARCH_CACHE_MB", v)?;
         }
         if let Some(v) = env("DOCSIFT_SHUTDOWN_GRACE_SECONDS") {
             self.shutdown_grace_seconds = parse("DOCSIFT_SHUTDOWN_GRACE_SECONDS", v)?;
@@ -587,12 +598,22 @@ impl Config {
                 "watch_buffer must be at least 1".into(),
             ));
         }
+        if self.search_cache_mb > MAX_SEARCH_CACHE_MB {
+            return Err(ConfigError::Invalid(format!(
+                "search_cache_mb must be at most {MAX_SEARCH_CACHE_MB}"
+            )));
+        }
         Ok(())
     }
 
     /// The refresh interval as a duration.
     pub fn refresh_interval(&self) -> Duration {
         Duration::from_millis(self.refresh_interval_ms)
+    }
+
+    /// The search result cache's bound in bytes.
+    pub fn search_cache_bytes(&self) -> u64 {
+        self.search_cache_mb.saturating_mul(1024 * 1024)
     }
 }
 
@@ -645,6 +666,19 @@ mod tests {
             Some(PathBuf::from("/srv/flag")),
             "flags beat env"
         );
+    }
+
+    #[test]
+    fn the_search_cache_is_sized_in_mib_and_bounded() {
+        assert_eq!(Config::default().search_cache_bytes(), 16 * 1024 * 1024);
+        let off = Config::from_toml("search_cache_mb = 0").unwrap();
+        assert_eq!(off.search_cache_bytes(), 0);
+        let env = |name: &str| (name == "DOCSIFT_SEARCH_CACHE_MB").then(|| "64".to_string());
+        let config = Config::load(None, env, &Overrides::default()).unwrap();
+        assert_eq!(config.search_cache_bytes(), 64 * 1024 * 1024);
+        let huge = Config::from_toml("search_cache_mb = 100000000").unwrap();
+        let err = huge.validate().unwrap_err();
+        assert!(err.to_string().contains("search_cache_mb"), "{err}");
     }
 
     #[test]

@@ -70,6 +70,7 @@ pub async fn run_with(
         refresh_interval: config.refresh_interval(),
         watch_buffer: config.watch_buffer,
         data_dir: config.data_dir.clone(),
+        search_cache_bytes: config.search_cache_bytes(),
         ..MemoryStoreConfig::default()
     })
     .map_err(|e| match e {

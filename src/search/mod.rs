@@ -15,7 +15,7 @@ use crate::store::StoredDocument;
 pub mod page_token;
 
 /// A structured filter; all given parts must hold.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
     /// Any of these language codes.
     pub languages: Vec<String>,
@@ -36,7 +36,7 @@ pub struct Filter {
 }
 
 /// The order of hits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Order {
     /// Best score first; ties by id.
     #[default]
@@ -48,7 +48,7 @@ pub enum Order {
 }
 
 /// A field to count values of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FacetField {
     /// Language code.
     Language,
@@ -82,7 +82,7 @@ impl FacetField {
 }
 
 /// How a query string is read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum QuerySyntax {
     /// The query language: terms, "phrases", +must, -must_not, AND/OR/NOT,
     /// parentheses, prefix*, field prefixes. A mistake is an error.

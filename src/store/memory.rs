@@ -28,6 +28,7 @@
 //! always sees each write either entirely or not at all, and the sequence
 //! number it publishes covers exactly what it committed.
 
+mod cache;
 mod highlight;
 mod index;
 mod journal;
@@ -52,6 +53,7 @@ use tantivy::schema::Term;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher};
 use tokio::sync::{mpsc, watch as tokio_watch};
 
+use self::cache::{ResultCache, Stamp};
 use self::index::{AllMatches, Fields, TopByScoreThenId};
 use self::journal::{Journal, Record};
 use self::query::QueryBuilder;
@@ -93,16 +95,21 @@ pub struct MemoryStoreConfig {
     /// once it is on disk ([`Store::wait_durable`]); without one, documents
     /// live only in RAM.
     pub data_dir: Option<PathBuf>,
+    /// The most bytes (an estimate) the search result cache
+    /// ([`cache`]) holds; 0 turns it off.
+    pub search_cache_bytes: u64,
 }
 
 impl Default for MemoryStoreConfig {
-    /// A 1 s refresh, 256 buffered watch events, a 50 MB writer.
+    /// A 1 s refresh, 256 buffered watch events, a 50 MB writer, a 16 MiB
+    /// result cache.
     fn default() -> Self {
         MemoryStoreConfig {
             refresh_interval: Duration::from_secs(1),
             watch_buffer: 256,
             writer_memory_bytes: 50 * 1024 * 1024,
             data_dir: None,
+            search_cache_bytes: 16 * 1024 * 1024,
         }
     }
 }
@@ -141,6 +148,8 @@ struct Inner {
     wake: Condvar,
     /// The data directory, when documents persist.
     journal: Option<Arc<Journal>>,
+    /// First pages of searches, until the next write or commit.
+    results: ResultCache,
 }
 
 /// A document and its score.
@@ -366,6 +375,7 @@ impl MemoryStore {
             .map_err(Error::internal)?;
         let builder = QueryBuilder::new(&index, fields);
         let (visible, _) = tokio_watch::channel(Visibility::default());
+        let results = ResultCache::new(config.search_cache_bytes);
         let inner = Arc::new(Inner {
             config: MemoryStoreConfig {
                 refresh_interval: config.refresh_interval.max(Duration::from_millis(1)),
@@ -381,6 +391,7 @@ impl MemoryStore {
             signal: Mutex::new(Signal::default()),
             wake: Condvar::new(),
             journal,
+            results,
         });
         let mut journal_writer = None;
         if let Some(journal) = &inner.journal {
@@ -692,6 +703,7 @@ impl Inner {
                 state.slots.remove(&slot);
             }
         }
+        self.results.clear();
         // Watchers are fed before waiters are released, so a write acknowledged
         // as visible has also reached every watcher's channel.
         let searcher = self.reader.searcher();
@@ -703,6 +715,37 @@ impl Inner {
             v.error = None;
         });
         true
+    }
+
+    /// What a search started now is computed on.
+    fn stamp(&self) -> Stamp {
+        let generation = self.reader.searcher().generation().generation_id();
+        let seq = self.state.read().last_seq;
+        Stamp { generation, seq }
+    }
+
+    /// [`Inner::search`] through the result cache: a first page asked
+    /// again with nothing written or committed meanwhile is the page
+    /// computed before.
+    fn search_cached(
+        &self,
+        tenant: &str,
+        request: &SearchRequest,
+        budget: Option<Budget>,
+    ) -> Result<Option<SearchResults>> {
+        let stamp = self.stamp();
+        if let Some(results) = self.results.get(tenant, request, stamp) {
+            return Ok(Some(results));
+        }
+        let results = self.search(tenant, request, budget)?;
+        // Kept only if nothing changed while it ran, so no entry is older
+        // than its stamp says.
+        if let Some(results) = &results
+            && self.stamp() == stamp
+        {
+            self.results.insert(tenant, request, stamp, results);
+        }
+        Ok(results)
     }
 
     /// Runs a search; with a budget, gives up (`Ok(None)`) as soon as the
@@ -1289,6 +1332,7 @@ impl Store for MemoryStore {
         index_doc.add_u64(self.inner.fields.slot, seq);
         writer.add_document(index_doc).map_err(Error::internal)?;
         *last_seq = seq;
+        self.inner.results.clear();
         retired.extend(existing_slot);
         if let Some(existing) = &existing {
             stored.version = existing.version + 1;
@@ -1363,6 +1407,7 @@ impl Store for MemoryStore {
         docs.count_stems(&existing.analysis, false);
         writer.delete_term(self.inner.key_term(tenant, id));
         *last_seq += 1;
+        self.inner.results.clear();
         if let Some(journal) = &self.inner.journal {
             journal.push(Record::Delete {
                 seq: *last_seq,
@@ -1412,7 +1457,7 @@ impl Store for MemoryStore {
     fn search(&self, tenant: &str, request: &SearchRequest) -> Result<SearchResults> {
         self.inner.check()?;
         self.inner
-            .search(tenant, request, None)
+            .search_cached(tenant, request, None)
             .transpose()
             .unwrap_or_else(|| Err(Error::internal("a search without a budget gave up")))
     }
@@ -1421,7 +1466,9 @@ impl Store for MemoryStore {
         if let Err(error) = self.inner.check() {
             return Some(Err(error));
         }
-        self.inner.search(tenant, request, Some(QUICK)).transpose()
+        self.inner
+            .search_cached(tenant, request, Some(QUICK))
+            .transpose()
     }
 
     fn similar(&self, tenant: &str, request: &SimilarRequest) -> Result<SimilarResults> {

@@ -438,6 +438,81 @@ async fn delete_removes_from_map_and_index() {
 }
 
 #[tokio::test]
+async fn a_repeated_search_is_cached_until_a_write_or_commit() {
+    let store = store();
+    corpus(
+        &store,
+        vec![
+            doc("a", "Gaza talks", "ceasefire talks resume"),
+            doc("b", "Oil", "ceasefire hopes lift oil"),
+        ],
+    )
+    .await;
+    let first = store.search("t", &request("ceasefire")).expect("search");
+    assert_eq!(store.inner.results.len(), 1, "the first page is kept");
+    let again = store.search("t", &request("ceasefire")).expect("search");
+    assert_eq!(ids_of(&again), ids_of(&first));
+    assert_eq!(again.total, first.total);
+    let scores = |r: &SearchResults| r.hits.iter().map(|h| h.score).collect::<Vec<_>>();
+    assert_eq!(scores(&again), scores(&first));
+    // Another tenant with the same query sees its own (empty) corpus.
+    assert!(ids_of(&store.search("u", &request("ceasefire")).expect("u")).is_empty());
+
+    // A write empties the cache, and the next search sees it before the
+    // commit: the new version of "a", the deleted "b" gone.
+    let updated = put(
+        &store,
+        "t",
+        doc("a", "Gaza talks collapse", "ceasefire talks resume"),
+    );
+    assert_eq!(store.inner.results.len(), 0);
+    let results = store.search("t", &request("ceasefire")).expect("search");
+    assert_eq!(ids_of(&results), vec!["a", "b"]);
+    assert_eq!(
+        results.hits[0].document.document.title,
+        "Gaza talks collapse"
+    );
+    let deleted = store.delete("t", "b").expect("delete");
+    assert_eq!(
+        ids_of(&store.search("t", &request("ceasefire")).expect("search")),
+        vec!["a"]
+    );
+    // The commit empties it again; the page after it is computed afresh.
+    store
+        .wait_visible(deleted.seq.max(updated.seq))
+        .await
+        .expect("visible");
+    assert_eq!(store.inner.results.len(), 0);
+    let results = store.search("t", &request("ceasefire")).expect("search");
+    assert_eq!(ids_of(&results), vec!["a"]);
+    assert_eq!(results.total, 1);
+}
+
+#[tokio::test]
+async fn searches_answer_the_same_with_the_cache_off() {
+    let off = MemoryStore::try_new(MemoryStoreConfig {
+        refresh_interval: Duration::from_secs(3600),
+        search_cache_bytes: 0,
+        ..MemoryStoreConfig::default()
+    })
+    .expect("a store");
+    let on = store();
+    for store in [&off, &on] {
+        corpus(store, news()).await;
+    }
+    for query in ["ceasefire", "oil OR gaza", "\"peace talks\"", ""] {
+        for _ in 0..2 {
+            let a = off.search("t", &request(query)).expect(query);
+            let b = on.search("t", &request(query)).expect(query);
+            assert_eq!(ids_of(&a), ids_of(&b), "{query}");
+            assert_eq!(a.total, b.total, "{query}");
+        }
+    }
+    assert_eq!(off.inner.results.len(), 0);
+    assert_eq!(on.inner.results.len(), 4);
+}
+
+#[tokio::test]
 async fn tenants_are_isolated() {
     let store = store();
     let seq = put(
