@@ -205,7 +205,7 @@ pub async fn run_with(
     let incoming = TcpListenerStream::new(listener).map(|stream| {
         let stream = stream?;
         stream.set_nodelay(true)?;
-        Ok::<_, std::io::Error>(stream)
+        Ok::<_, std::io::Error>(Coalesced(stream))
     });
     let mut builder = Server::builder().accept_http1(config.grpc_web);
     if let Some(tls) = tls_config(&config)? {
@@ -317,4 +317,61 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
             ])
             .max_age(Duration::from_secs(3600)),
     )
+}
+
+/// A client connection that tells HTTP/2 its writes are not vectored.
+///
+/// h2 copies a frame into its connection's write buffer when the frame is
+/// small and queues a larger one to be written on its own: over vectored IO
+/// "small" is up to 256 bytes, otherwise up to 1 KB. A page of ten search
+/// hits is a few hundred bytes, so over vectored IO every answer cost a
+/// write of its own; copied into the buffer, the answers of all the streams
+/// ready at once leave in one write. Measured in BENCHMARKS.md ("Search
+/// result cache and write coalescing").
+struct Coalesced(tokio::net::TcpStream);
+
+impl tokio::io::AsyncRead for Coalesced {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for Coalesced {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        false
+    }
+}
+
+impl tonic::transport::server::Connected for Coalesced {
+    type ConnectInfo = tonic::transport::server::TcpConnectInfo;
+
+    fn connect_info(&self) -> Self::ConnectInfo {
+        self.0.connect_info()
+    }
 }

@@ -16,8 +16,9 @@ use crate::search::{ScoreStats, SearchAfter};
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// The length of the HMAC tag appended to a token's payload.
-const TAG_LEN: usize = 32;
+/// The length of the HMAC tag appended to a token's payload: HMAC-SHA256
+/// truncated to 128 bits (RFC 2104 allows truncation to half the output).
+const TAG_LEN: usize = 16;
 
 /// Signs and checks page tokens.
 #[derive(Clone)]
@@ -50,7 +51,7 @@ pub enum Cursor {
 #[derive(Serialize, Deserialize)]
 struct Payload {
     /// The hash of the request arguments the token belongs to.
-    r: String,
+    r: RequestHash,
     /// The cursor.
     c: Cursor,
 }
@@ -69,13 +70,13 @@ impl PageTokens {
     }
 
     /// Encodes a cursor for the request whose arguments hash to `request_hash`.
-    pub fn encode(&self, request_hash: &str, cursor: Cursor) -> String {
+    pub fn encode(&self, request_hash: &RequestHash, cursor: Cursor) -> String {
         let payload = Payload {
-            r: request_hash.to_string(),
+            r: *request_hash,
             c: cursor,
         };
         // Serializing a plain struct of strings and integers cannot fail.
-        let mut bytes = serde_json::to_vec(&payload).unwrap_or_default();
+        let mut bytes = postcard::to_allocvec(&payload).unwrap_or_default();
         let tag = self.tag(&bytes);
         bytes.extend_from_slice(&tag);
         URL_SAFE_NO_PAD.encode(bytes)
@@ -83,7 +84,11 @@ impl PageTokens {
 
     /// Decodes and checks a token given with a request whose arguments hash to
     /// `request_hash`. An empty token means the first page (`None`).
-    pub fn decode(&self, token: &str, request_hash: &str) -> Result<Option<Cursor>, Error> {
+    pub fn decode(
+        &self,
+        token: &str,
+        request_hash: &RequestHash,
+    ) -> Result<Option<Cursor>, Error> {
         if token.is_empty() {
             return Ok(None);
         }
@@ -97,11 +102,11 @@ impl PageTokens {
         let (payload, tag) = bytes.split_at(bytes.len() - TAG_LEN);
         let mut mac = HmacSha256::new_from_slice(&self.key).map_err(Error::internal)?;
         mac.update(payload);
-        mac.verify_slice(tag)
+        mac.verify_truncated_left(tag)
             .map_err(|_| invalid("the page token was altered or was issued by another server"))?;
-        let payload: Payload = serde_json::from_slice(payload)
+        let payload: Payload = postcard::from_bytes(payload)
             .map_err(|_| invalid("not a page token issued by this server"))?;
-        if payload.r != request_hash {
+        if payload.r != *request_hash {
             return Err(invalid(
                 "the page token belongs to a request with other arguments; repeat the same query, filter and order",
             ));
@@ -116,14 +121,35 @@ impl PageTokens {
             Err(_) => return [0; TAG_LEN],
         };
         mac.update(payload);
-        mac.finalize().into_bytes().into()
+        let mut tag = [0; TAG_LEN];
+        tag.copy_from_slice(&mac.finalize().into_bytes()[..TAG_LEN]);
+        tag
     }
 }
 
-/// Hashes request arguments (any `Debug` rendering of them) to bind a token to them.
-pub fn request_hash(parts: &impl std::fmt::Debug) -> String {
-    let digest = Sha256::digest(format!("{parts:?}").as_bytes());
-    digest[..12].iter().map(|b| format!("{b:02x}")).collect()
+/// The hash of a request's arguments a token is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestHash([u8; 12]);
+
+/// Hashes request arguments (any `Debug` rendering of them) to bind a token
+/// to them: the first 96 bits of the SHA-256 of the rendering, written
+/// straight into the hash.
+pub fn request_hash(parts: &impl std::fmt::Debug) -> RequestHash {
+    struct Hashing(Sha256);
+    impl std::fmt::Write for Hashing {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(Sha256::new());
+    // Writing into a hash cannot fail; a `Debug` impl that failed would only
+    // leave the rendering short, which still binds the token deterministically.
+    let _ = std::fmt::write(&mut hashing, format_args!("{parts:?}"));
+    let digest = hashing.0.finalize();
+    let mut hash = [0; 12];
+    hash.copy_from_slice(&digest[..12]);
+    RequestHash(hash)
 }
 
 #[cfg(test)]
@@ -146,15 +172,50 @@ mod tests {
                 expansion: vec![("wing".into(), 0.5f32.to_bits())],
             }),
         };
-        let token = tokens.encode("abc", cursor.clone());
-        assert_eq!(tokens.decode(&token, "abc").unwrap(), Some(cursor));
-        assert!(tokens.decode(&token, "other").is_err());
+        let abc = request_hash(&"abc");
+        let token = tokens.encode(&abc, cursor.clone());
+        assert_eq!(tokens.decode(&token, &abc).unwrap(), Some(cursor));
+        assert!(tokens.decode(&token, &request_hash(&"other")).is_err());
         let mut altered = token.clone().into_bytes();
         altered[3] = if altered[3] == b'A' { b'B' } else { b'A' };
         let altered = String::from_utf8(altered).unwrap();
-        assert!(tokens.decode(&altered, "abc").is_err());
-        assert!(PageTokens::new(b"other").decode(&token, "abc").is_err());
-        assert!(tokens.decode("!!!", "abc").is_err());
-        assert_eq!(tokens.decode("", "abc").unwrap(), None);
+        assert!(tokens.decode(&altered, &abc).is_err());
+        assert!(PageTokens::new(b"other").decode(&token, &abc).is_err());
+        assert!(tokens.decode("!!!", &abc).is_err());
+        assert_eq!(tokens.decode("", &abc).unwrap(), None);
+        // A token cut short is refused.
+        assert!(tokens.decode(&token[..token.len() - 4], &abc).is_err());
+        assert!(tokens.decode(&token[..8], &abc).is_err());
+    }
+
+    #[test]
+    fn request_hashes_are_the_sha256_of_the_rendering() {
+        let parts = ("Search", "t", "oil prices");
+        let digest = Sha256::digest(format!("{parts:?}").as_bytes());
+        assert_eq!(request_hash(&parts).0[..], digest[..12]);
+        assert_ne!(request_hash(&parts), request_hash(&("Search", "t", "oil price")));
+    }
+
+    #[test]
+    fn a_first_page_token_stays_small() {
+        // A search's token carries its position and the first page's
+        // statistics, compactly, so a page of hits stays a small answer.
+        let tokens = PageTokens::new(b"secret");
+        let token = tokens.encode(
+            &request_hash(&"q"),
+            Cursor::Search {
+                after: SearchAfter {
+                    key: SortKey::Score(1097821412),
+                    id: "reuters-21363".into(),
+                },
+                stats: Some(ScoreStats {
+                    docs: 19043,
+                    tokens: vec![(3, 136609), (4, 2706952)],
+                    doc_freqs: vec![466, 1428, 374, 3365],
+                    expansion: Vec::new(),
+                }),
+            },
+        );
+        assert!(token.len() <= 100, "{} characters: {token}", token.len());
     }
 }
