@@ -168,6 +168,7 @@ pub(crate) fn compute(masked: &str) -> Fingerprint {
         .collect();
     // Split by a closure rather than by the char: words are short, and the
     // char pattern's memchr costs more to set up than it saves on them.
+    #[allow(clippy::manual_pattern_char_comparison)]
     let words: Vec<&str> = normalized
         .split(|c: char| c == ' ')
         .filter(|w| !w.is_empty())
