@@ -153,6 +153,28 @@ pub(crate) struct Context<'a> {
     /// The language code the pipeline settled on ("en" when unknown); the
     /// learned tagger runs on English only.
     pub language: &'a str,
+    /// The gazetteer's word-bounded matches in `text`, found on first use
+    /// (the tagger's features and the gazetteer recogniser both read them);
+    /// `Default::default()` when building a context.
+    pub gazetteer: std::cell::OnceCell<Vec<(Span, usize)>>,
+}
+
+impl Context<'_> {
+    /// The gazetteer's matches in the text (see [`gazetteer_matches`]).
+    fn gazetteer_matches(&self) -> &[(Span, usize)] {
+        self.gazetteer.get_or_init(|| gazetteer_matches(self.text))
+    }
+}
+
+/// The gazetteer's leftmost-longest matches in a text that stand as whole
+/// words: their spans and entry indices, in text order.
+fn gazetteer_matches(text: &str) -> Vec<(Span, usize)> {
+    GAZETTEER
+        .automaton
+        .find_iter(text)
+        .map(|m| (Span::new(m.start(), m.end()), m.pattern().as_usize()))
+        .filter(|&(span, _)| word_bounded(text, span))
+        .collect()
 }
 
 /// One source of candidate mentions.
@@ -373,12 +395,11 @@ impl Recognizer for GazetteerRecognizer {
         let gaz = &*GAZETTEER;
         // Ambiguous places: (index in `out`, canonical, country from context).
         let mut ambiguous: Vec<(usize, String, Option<&'static str>)> = Vec::new();
-        for m in gaz.automaton.find_iter(ctx.text) {
-            let span = Span::new(m.start(), m.end());
-            let Some(entry) = gaz.entries.get(m.pattern().as_usize()) else {
+        for &(span, pattern) in ctx.gazetteer_matches() {
+            let Some(entry) = gaz.entries.get(pattern) else {
                 continue;
             };
-            if !word_bounded(ctx.text, span) || taken.overlaps(span) {
+            if taken.overlaps(span) {
                 continue;
             }
             let mut metadata = Vec::new();
@@ -1388,18 +1409,14 @@ fn recognizers() -> [&'static dyn Recognizer; 6] {
 /// What the gazetteer says of each token, for the tagger's features: the
 /// kind of the (leftmost-longest, word-bounded) entry that covers it, and
 /// whether the token opens it.
-pub(crate) fn gazetteer_codes(text: &str, tokens: &[Tok]) -> Vec<tagger::GazCode> {
+fn gazetteer_codes(matches: &[(Span, usize)], tokens: &[Tok]) -> Vec<tagger::GazCode> {
     let gaz = &*GAZETTEER;
     let mut codes = vec![0; tokens.len()];
     let mut t = 0;
-    for m in gaz.automaton.find_iter(text) {
-        let span = Span::new(m.start(), m.end());
-        let Some(entry) = gaz.entries.get(m.pattern().as_usize()) else {
+    for &(span, pattern) in matches {
+        let Some(entry) = gaz.entries.get(pattern) else {
             continue;
         };
-        if !word_bounded(text, span) {
-            continue;
-        }
         let kind: u8 = match entry.etype {
             EntityType::Location => 1,
             EntityType::Group => 2,
@@ -1425,7 +1442,17 @@ pub(crate) fn tagger_doc<'a>(
     tokens: &'a [Tok],
     shapes: &[Shape],
 ) -> tagger::Doc<'a> {
-    let gaz = gazetteer_codes(text, tokens);
+    tagger_doc_of(text, tokens, shapes, &gazetteer_matches(text))
+}
+
+/// [`tagger_doc`] given the text's [`gazetteer_matches`].
+fn tagger_doc_of<'a>(
+    text: &'a str,
+    tokens: &'a [Tok],
+    shapes: &[Shape],
+    matches: &[(Span, usize)],
+) -> tagger::Doc<'a> {
+    let gaz = gazetteer_codes(matches, tokens);
     let lex = tagger::Lexicon {
         first_name: is_first_name,
         title: |w| WORDS.titles.contains(w),
@@ -1450,7 +1477,7 @@ impl Recognizer for TaggerRecognizer {
         let Some(model) = tagger::model() else {
             return;
         };
-        let doc = tagger_doc(ctx.text, ctx.tokens, ctx.shapes);
+        let doc = tagger_doc_of(ctx.text, ctx.tokens, ctx.shapes, ctx.gazetteer_matches());
         let tags = model.tag(&doc);
         for (first, end, t) in tagger::chunks(&doc, &tags) {
             let Some(span) = tagger::chunk_span(ctx.tokens, first, end) else {
@@ -2070,6 +2097,7 @@ mod tests {
             title: None,
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
             language: &super::super::language::detect(text, None).code,
+            gazetteer: Default::default(),
         };
         extract(&ctx)
     }
@@ -2106,6 +2134,7 @@ mod tests {
                 title: None,
                 reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
                 language: "en",
+                gazetteer: Default::default(),
             };
             let mut out = Vec::new();
             DatelineRecognizer.recognize(&ctx, &mut Taken::default(), &mut out);

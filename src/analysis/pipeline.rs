@@ -116,6 +116,7 @@ pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> 
             title: input.title,
             reference_date: input.reference_date,
             language: &lang_code,
+            gazetteer: Default::default(),
         };
         let mut found = entities::extract(&ctx);
         if f.quotes {
