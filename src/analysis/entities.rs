@@ -78,6 +78,17 @@ impl Taken {
             .is_some_and(|(_, &end)| end > span.start)
     }
 
+    /// [`overlaps`](Self::overlaps) for spans asked in text order, found by
+    /// one walk along the taken spans instead of a search for each.
+    pub fn walk(&self) -> TakenWalk<'_> {
+        TakenWalk {
+            taken: self,
+            spans: self.by_start.iter().peekable(),
+            last: None,
+            end: 0,
+        }
+    }
+
     /// Gives a span back, so a longer definition can replace a shorter match.
     pub fn release(&mut self, span: Span) {
         if self.by_start.get(&span.start) == Some(&span.end) {
@@ -92,6 +103,36 @@ impl Taken {
         }
         self.by_start.insert(span.start, span.end);
         true
+    }
+}
+
+/// See [`Taken::walk`].
+pub(crate) struct TakenWalk<'a> {
+    taken: &'a Taken,
+    spans: std::iter::Peekable<std::collections::btree_map::Iter<'a, usize, usize>>,
+    /// The last taken span starting before `end`.
+    last: Option<(usize, usize)>,
+    /// The end of the span asked last.
+    end: usize,
+}
+
+impl TakenWalk<'_> {
+    /// Whether the span overlaps a taken one, as [`Taken::overlaps`]. A span
+    /// ending before the one asked last is looked up in the map.
+    pub fn overlaps(&mut self, span: Span) -> bool {
+        if span.end < self.end {
+            return self.taken.overlaps(span);
+        }
+        if span.is_empty() {
+            return true;
+        }
+        self.end = span.end;
+        while let Some((&start, &end)) = self.spans.next_if(|&(&start, _)| start < span.end) {
+            self.last = Some((start, end));
+        }
+        // Taken spans are disjoint, so the one starting last before our end
+        // is the only one that can reach into us.
+        self.last.is_some_and(|(_, end)| end > span.start)
     }
 }
 
@@ -112,6 +153,28 @@ pub(crate) struct Context<'a> {
     /// The language code the pipeline settled on ("en" when unknown); the
     /// learned tagger runs on English only.
     pub language: &'a str,
+    /// The gazetteer's word-bounded matches in `text`, found on first use
+    /// (the tagger's features and the gazetteer recogniser both read them);
+    /// `Default::default()` when building a context.
+    pub gazetteer: std::cell::OnceCell<Vec<(Span, usize)>>,
+}
+
+impl Context<'_> {
+    /// The gazetteer's matches in the text (see [`gazetteer_matches`]).
+    fn gazetteer_matches(&self) -> &[(Span, usize)] {
+        self.gazetteer.get_or_init(|| gazetteer_matches(self.text))
+    }
+}
+
+/// The gazetteer's leftmost-longest matches in a text that stand as whole
+/// words: their spans and entry indices, in text order.
+fn gazetteer_matches(text: &str) -> Vec<(Span, usize)> {
+    GAZETTEER
+        .automaton
+        .find_iter(text)
+        .map(|m| (Span::new(m.start(), m.end()), m.pattern().as_usize()))
+        .filter(|&(span, _)| word_bounded(text, span))
+        .collect()
 }
 
 /// One source of candidate mentions.
@@ -332,12 +395,11 @@ impl Recognizer for GazetteerRecognizer {
         let gaz = &*GAZETTEER;
         // Ambiguous places: (index in `out`, canonical, country from context).
         let mut ambiguous: Vec<(usize, String, Option<&'static str>)> = Vec::new();
-        for m in gaz.automaton.find_iter(ctx.text) {
-            let span = Span::new(m.start(), m.end());
-            let Some(entry) = gaz.entries.get(m.pattern().as_usize()) else {
+        for &(span, pattern) in ctx.gazetteer_matches() {
+            let Some(entry) = gaz.entries.get(pattern) else {
                 continue;
             };
-            if !word_bounded(ctx.text, span) || taken.overlaps(span) {
+            if taken.overlaps(span) {
                 continue;
             }
             let mut metadata = Vec::new();
@@ -963,7 +1025,13 @@ impl CapitalisationRecognizer {
 /// slash or hyphen ("northwind-robotics.example.com"), are no evidence.
 fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> FxHashSet<&'a str> {
     let glued = |c: Option<char>| c.is_some_and(|c| matches!(c, '.' | '@' | '/' | '-' | '_'));
-    ctx.tokens
+    let mut taken_spans = taken.walk();
+    let mut seen = FxHashSet::with_capacity_and_hasher(
+        ctx.tokens.len().min(1 << 14),
+        rustc_hash::FxBuildHasher,
+    );
+    let words = ctx
+        .tokens
         .iter()
         .filter(|t| {
             t.alpha
@@ -972,7 +1040,7 @@ fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> FxHashSet<&'a str> 
                     .get(t.span.start..t.span.end)
                     .and_then(|s| s.chars().next())
                     .is_some_and(char::is_lowercase)
-                && !taken.overlaps(t.span)
+                && !taken_spans.overlaps(t.span)
                 && !glued(
                     ctx.text
                         .get(..t.span.start)
@@ -980,8 +1048,9 @@ fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> FxHashSet<&'a str> 
                 )
                 && !glued(ctx.text.get(t.span.end..).and_then(|a| a.chars().next()))
         })
-        .map(|t| t.norm.as_str())
-        .collect()
+        .map(|t| t.norm.as_str());
+    seen.extend(words);
+    seen
 }
 
 /// Folds a word for look-ups that ignore case and accents: combining marks
@@ -1015,10 +1084,9 @@ pub(crate) fn fold(word: &str) -> String {
 /// Whether the word is a known first name, ignoring accents and how they are
 /// encoded.
 pub(crate) fn is_first_name(word: &str) -> bool {
-    if WORDS.first_names.contains(word) {
-        return true;
-    }
     // An ASCII word folds to its lower case: look that up without allocating.
+    // One look-up is enough: the folded set holds the fold of every name, so
+    // an ASCII name as written is found there too.
     let mut buf = [0u8; 32];
     if word.is_ascii()
         && let Some(b) = buf.get_mut(..word.len())
@@ -1027,7 +1095,7 @@ pub(crate) fn is_first_name(word: &str) -> bool {
         b.make_ascii_lowercase();
         return std::str::from_utf8(b).is_ok_and(|w| WORDS.first_names_folded.contains(w));
     }
-    WORDS.first_names_folded.contains(&fold(word))
+    WORDS.first_names.contains(word) || WORDS.first_names_folded.contains(&fold(word))
 }
 
 impl Recognizer for CapitalisationRecognizer {
@@ -1341,18 +1409,14 @@ fn recognizers() -> [&'static dyn Recognizer; 6] {
 /// What the gazetteer says of each token, for the tagger's features: the
 /// kind of the (leftmost-longest, word-bounded) entry that covers it, and
 /// whether the token opens it.
-pub(crate) fn gazetteer_codes(text: &str, tokens: &[Tok]) -> Vec<tagger::GazCode> {
+fn gazetteer_codes(matches: &[(Span, usize)], tokens: &[Tok]) -> Vec<tagger::GazCode> {
     let gaz = &*GAZETTEER;
     let mut codes = vec![0; tokens.len()];
     let mut t = 0;
-    for m in gaz.automaton.find_iter(text) {
-        let span = Span::new(m.start(), m.end());
-        let Some(entry) = gaz.entries.get(m.pattern().as_usize()) else {
+    for &(span, pattern) in matches {
+        let Some(entry) = gaz.entries.get(pattern) else {
             continue;
         };
-        if !word_bounded(text, span) {
-            continue;
-        }
         let kind: u8 = match entry.etype {
             EntityType::Location => 1,
             EntityType::Group => 2,
@@ -1378,7 +1442,17 @@ pub(crate) fn tagger_doc<'a>(
     tokens: &'a [Tok],
     shapes: &[Shape],
 ) -> tagger::Doc<'a> {
-    let gaz = gazetteer_codes(text, tokens);
+    tagger_doc_of(text, tokens, shapes, &gazetteer_matches(text))
+}
+
+/// [`tagger_doc`] given the text's [`gazetteer_matches`].
+fn tagger_doc_of<'a>(
+    text: &'a str,
+    tokens: &'a [Tok],
+    shapes: &[Shape],
+    matches: &[(Span, usize)],
+) -> tagger::Doc<'a> {
+    let gaz = gazetteer_codes(matches, tokens);
     let lex = tagger::Lexicon {
         first_name: is_first_name,
         title: |w| WORDS.titles.contains(w),
@@ -1403,7 +1477,7 @@ impl Recognizer for TaggerRecognizer {
         let Some(model) = tagger::model() else {
             return;
         };
-        let doc = tagger_doc(ctx.text, ctx.tokens, ctx.shapes);
+        let doc = tagger_doc_of(ctx.text, ctx.tokens, ctx.shapes, ctx.gazetteer_matches());
         let tags = model.tag(&doc);
         for (first, end, t) in tagger::chunks(&doc, &tags) {
             let Some(span) = tagger::chunk_span(ctx.tokens, first, end) else {
@@ -2023,6 +2097,7 @@ mod tests {
             title: None,
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
             language: &super::super::language::detect(text, None).code,
+            gazetteer: Default::default(),
         };
         extract(&ctx)
     }
@@ -2059,6 +2134,7 @@ mod tests {
                 title: None,
                 reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
                 language: "en",
+                gazetteer: Default::default(),
             };
             let mut out = Vec::new();
             DatelineRecognizer.recognize(&ctx, &mut Taken::default(), &mut out);
@@ -2452,5 +2528,58 @@ mod tests {
             "La ligne T10 du tramway et la ligne T10 encore.",
             &[("T10", EntityType::Other, &[])],
         );
+    }
+
+    #[test]
+    fn first_names_found_with_one_look_up() {
+        // The two look-ups `is_first_name` made before the ASCII shortcut.
+        let reference =
+            |w: &str| WORDS.first_names.contains(w) || WORDS.first_names_folded.contains(&fold(w));
+        let mut words: Vec<String> = Vec::new();
+        for (name, _) in gazetteer::first_names() {
+            words.push(name.to_string());
+            words.push(name.to_lowercase());
+            words.push(name.to_uppercase());
+            words.push(format!("{name}s"));
+        }
+        for w in [
+            "",
+            "the",
+            "Said",
+            "José",
+            "Jose\u{301}",
+            "JOSÉ",
+            "Zoë",
+            "Mr",
+            "Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            words.push(w.to_string());
+        }
+        for w in &words {
+            assert_eq!(is_first_name(w), reference(w), "{w:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn taken_walk_agrees_with_overlaps(
+            taken_at in proptest::collection::vec((0usize..200, 0usize..6), 0..20),
+            asked in proptest::collection::vec((0usize..210, 0usize..8), 0..40),
+            sort_asked in proptest::bool::ANY,
+        ) {
+            let mut taken = Taken::default();
+            for (start, len) in taken_at {
+                taken.try_take(Span::new(start, start + len));
+            }
+            let mut asked: Vec<Span> =
+                asked.into_iter().map(|(s, l)| Span::new(s, s + l)).collect();
+            if sort_asked {
+                asked.sort_by_key(|s| (s.end, s.start));
+            }
+            let mut walk = taken.walk();
+            for span in asked {
+                prop_assert_eq!(walk.overlaps(span), taken.overlaps(span), "{:?}", span);
+            }
+        }
     }
 }

@@ -188,7 +188,9 @@ fn extract_numbered(
 ) -> (Vec<KeyPhrase>, Vec<u32>) {
     // Per token: its stem's number (from 1; 0 when the token is not usable)
     // and its background weight.
-    let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
+    // Sized ahead, so that it never grows (only looked up, never walked).
+    let mut stem_ids: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(tokens.len().min(1 << 14), rustc_hash::FxBuildHasher);
     // The stems by number - 1.
     let mut stems: Vec<&str> = Vec::new();
     let mut ids = vec![0u32; tokens.len()];

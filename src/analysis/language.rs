@@ -137,6 +137,21 @@ pub(crate) fn detect(text: &str, hint: Option<&str>) -> Language {
     detect_with(&MODEL, text, hint)
 }
 
+/// `whatlang::detect_script`, without its walk over every char when the
+/// text is ASCII. There its counts come down to this: ASCII letters are
+/// Latin, and every other ASCII char is either one it skips (punctuation,
+/// digits, whitespace) or DEL, which no script claims; so the script is
+/// Latin when there is a letter and none otherwise.
+fn script_of(sample: &str) -> Option<whatlang::Script> {
+    if sample.is_ascii() {
+        return sample
+            .bytes()
+            .any(|b| b.is_ascii_alphabetic())
+            .then_some(whatlang::Script::Latin);
+    }
+    whatlang::detect_script(sample)
+}
+
 /// [`detect`] with a given n-gram model (the evaluation can try others).
 pub(crate) fn detect_with(model: &Model<'_>, text: &str, hint: Option<&str>) -> Language {
     let mut cut = text.len().min(SAMPLE_BYTES);
@@ -144,7 +159,7 @@ pub(crate) fn detect_with(model: &Model<'_>, text: &str, hint: Option<&str>) -> 
         cut -= 1;
     }
     let sample = text.get(..cut).unwrap_or_default();
-    let script = whatlang::detect_script(sample);
+    let script = script_of(sample);
     let script_name = script.map(|s| s.name().to_string()).unwrap_or_default();
     if let Some((code, name)) = hint.and_then(|h| parse_hint(model, h)) {
         return Language {
@@ -307,6 +322,33 @@ mod tests {
                 (l.code.as_str(), l.name.as_str(), l.reliable),
                 ("und", "Undetermined", false)
             );
+        }
+    }
+
+    #[test]
+    fn ascii_script_is_whatlangs() {
+        let mut texts: Vec<String> = [
+            "",
+            "   ",
+            "12345 !!!",
+            "\u{7f}",
+            "\u{7f}\u{7f} 1",
+            "a",
+            "Z",
+            "The government said on Monday.",
+            "@[`{~ 0123456789",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Every ASCII char alone and after a letter.
+        for b in 0u8..128 {
+            texts.push(char::from(b).to_string());
+            texts.push(format!("x{}", char::from(b)));
+            texts.push(format!("{}9", char::from(b)));
+        }
+        for t in &texts {
+            assert_eq!(script_of(t), whatlang::detect_script(t), "{t:?}");
         }
     }
 }

@@ -116,6 +116,7 @@ pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> 
             title: input.title,
             reference_date: input.reference_date,
             language: &lang_code,
+            gazetteer: Default::default(),
         };
         let mut found = entities::extract(&ctx);
         if f.quotes {
@@ -147,16 +148,31 @@ fn nothing_asked(f: &Features) -> bool {
 
 /// The sentiment inputs of each sentence.
 fn sentence_raws(text: &str, sentences: &[Span], tokens: &[segment::Tok]) -> Vec<sentiment::Raw> {
-    let mut per_sentence: Vec<Vec<&segment::Tok>> = vec![Vec::new(); sentences.len()];
+    // Tokens come in text order, so each sentence's tokens are one run of
+    // them (sentence indices never decrease): slices of one vector, not a
+    // vector per sentence.
+    let mut refs: Vec<&segment::Tok> = Vec::with_capacity(tokens.len());
+    let mut ends = vec![0usize; sentences.len()];
     for t in tokens {
-        if let Some(v) = per_sentence.get_mut(t.sentence) {
-            v.push(t);
+        if t.sentence < sentences.len() {
+            refs.push(t);
         }
     }
-    per_sentence
-        .iter()
+    let mut at = 0;
+    for (k, end) in ends.iter_mut().enumerate() {
+        while refs.get(at).is_some_and(|t| t.sentence == k) {
+            at += 1;
+        }
+        *end = at;
+    }
+    let mut start = 0;
+    ends.iter()
         .zip(sentences)
-        .map(|(toks, span)| sentiment::score_tokens(text, *span, toks))
+        .map(|(&end, span)| {
+            let raw = sentiment::score_tokens(text, *span, refs.get(start..end).unwrap_or(&[]));
+            start = end;
+            raw
+        })
         .collect()
 }
 

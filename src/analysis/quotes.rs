@@ -2090,6 +2090,7 @@ mod tests_support {
             title: None,
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
             language: "en",
+            gazetteer: Default::default(),
         };
         let es = entities::extract(&ctx);
         extract(text, masked, &sentences, &es, &cleaned.shortcodes)

@@ -129,40 +129,45 @@ const BOOSTERS: &[(&str, f32)] = &[
     ("fairly", -BOOST),
 ];
 
-/// Words that negate what follows within three words.
-const NEGATIONS: &[&str] = &[
-    "not",
-    "no",
-    "never",
-    "none",
-    "nobody",
-    "nothing",
-    "neither",
-    "nor",
-    "without",
-    "cannot",
-    "can't",
-    "don't",
-    "doesn't",
-    "didn't",
-    "isn't",
-    "aren't",
-    "wasn't",
-    "weren't",
-    "won't",
-    "wouldn't",
-    "shouldn't",
-    "couldn't",
-    "hasn't",
-    "haven't",
-    "hadn't",
-    "ain't",
-    "lack",
-    "lacks",
-    "lacked",
-    "rarely",
-    "seldom",
-];
+/// Whether a normalised word negates what follows within three words. A
+/// `match` on the words compiles to comparisons of lengths and of a few
+/// bytes, cheaper than a hash or a walk along a list.
+fn is_negation(word: &str) -> bool {
+    matches!(
+        word,
+        "not"
+            | "no"
+            | "never"
+            | "none"
+            | "nobody"
+            | "nothing"
+            | "neither"
+            | "nor"
+            | "without"
+            | "cannot"
+            | "can't"
+            | "don't"
+            | "doesn't"
+            | "didn't"
+            | "isn't"
+            | "aren't"
+            | "wasn't"
+            | "weren't"
+            | "won't"
+            | "wouldn't"
+            | "shouldn't"
+            | "couldn't"
+            | "hasn't"
+            | "haven't"
+            | "hadn't"
+            | "ain't"
+            | "lack"
+            | "lacks"
+            | "lacked"
+            | "rarely"
+            | "seldom"
+    )
+}
 
 /// The embedded learned news lexicon (`docsift train sentiment`).
 static MODEL: &[u8] = include_bytes!("../../models/sentiment.bin");
@@ -324,9 +329,15 @@ pub(crate) fn but_position(words: &[&str]) -> Option<usize> {
 /// −0.74 when a negation stands within the three words before it or "least"
 /// right before it (not "at least", "very least"), times 0.5 before the
 /// sentence's "but" and 1.5 after it.
-pub(crate) fn context_factor(words: &[&str], i: usize, but_at: Option<usize>) -> f32 {
-    let negated =
-        (i.saturating_sub(3)..i).any(|j| words.get(j).is_some_and(|p| NEGATIONS.contains(p)));
+pub(crate) fn context_factor(
+    words: &[&str],
+    negations: &[bool],
+    i: usize,
+    but_at: Option<usize>,
+) -> f32 {
+    let negated = negations
+        .get(i.saturating_sub(3)..i)
+        .is_some_and(|n| n.contains(&true));
     let least = i >= 1
         && words.get(i - 1) == Some(&"least")
         && !(i >= 2 && matches!(words.get(i - 2), Some(&"at" | &"very")));
@@ -365,6 +376,7 @@ pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: b
         }
     };
     let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
+    let negations: Vec<bool> = words.iter().map(|w| is_negation(w)).collect();
     let written: Vec<&str> = tokens
         .iter()
         .map(|t| text.get(t.span.start..t.span.end).unwrap_or_default())
@@ -395,7 +407,7 @@ pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: b
         {
             continue;
         }
-        let factor = context_factor(&words, i, but_at);
+        let factor = context_factor(&words, &negations, i, but_at);
         let mut v = 0.0;
         if let Some(base) = entry.rated {
             v = base;
@@ -455,16 +467,17 @@ pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: b
 /// [`context_factor`] gives its position: what training sees of a sentence.
 pub(crate) fn contexts<'a>(tokens: &[&'a Tok]) -> Vec<(&'a Tok, f32)> {
     let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
+    let negations: Vec<bool> = words.iter().map(|w| is_negation(w)).collect();
     let but_at = but_position(&words);
     tokens
         .iter()
         .enumerate()
-        .filter(|(_, t)| {
+        .filter(|(i, t)| {
             t.alpha
                 && !BOOSTS.contains_key(t.norm.as_str())
-                && !NEGATIONS.contains(&t.norm.as_str())
+                && !negations.get(*i).copied().unwrap_or(false)
         })
-        .map(|(i, t)| (*t, context_factor(&words, i, but_at)))
+        .map(|(i, t)| (*t, context_factor(&words, &negations, i, but_at)))
         .collect()
 }
 

@@ -66,7 +66,9 @@ pub(crate) fn summarize(
     // first appear in it. Tokens come in sentence order, so each sentence's
     // terms are a stretch of `terms`; for each stem, `last` holds the last
     // sentence it was counted in and where.
-    let mut ids: FxHashMap<&str, usize> = FxHashMap::default();
+    // Sized ahead, so that it never grows (only looked up, never walked).
+    let mut ids: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(tokens.len().min(1 << 14), rustc_hash::FxBuildHasher);
     // (sentence, stem number) of each content token.
     let mut content: Vec<(usize, usize)> = Vec::with_capacity(tokens.len());
     for t in tokens.iter().filter(|t| !t.stop && t.alpha) {

@@ -112,9 +112,15 @@ fn hash_str(s: &str) -> u64 {
 fn cap_class(w: &str) -> u64 {
     if w.is_ascii() {
         let b = w.as_bytes();
-        let upper = b.iter().filter(|c| c.is_ascii_uppercase()).count();
-        let lower = b.iter().filter(|c| c.is_ascii_lowercase()).count();
-        let digit = b.iter().filter(|c| c.is_ascii_digit()).count();
+        let (mut upper, mut lower, mut digit) = (0, 0, 0);
+        for &c in b {
+            match c {
+                b'A'..=b'Z' => upper += 1,
+                b'a'..=b'z' => lower += 1,
+                b'0'..=b'9' => digit += 1,
+                _ => {}
+            }
+        }
         let first_upper = b.first().is_some_and(u8::is_ascii_uppercase);
         return cap_class_of(upper, lower, digit, first_upper);
     }
@@ -203,8 +209,13 @@ fn shapes_from(classes: impl Iterator<Item = char>) -> (u64, u64) {
 }
 
 fn affix(s: &str, n: usize, from_end: bool, template: u8) -> u64 {
+    affix_of(s, s.is_ascii(), n, from_end, template)
+}
+
+/// [`affix`] of a word already known to be ASCII or not.
+fn affix_of(s: &str, ascii: bool, n: usize, from_end: bool, template: u8) -> u64 {
     // ASCII: one byte a char, so the piece is a byte slice.
-    if s.is_ascii() {
+    if ascii {
         let piece = match (s.len() <= n, from_end) {
             (true, _) => s,
             (false, true) => s.get(s.len() - n..).unwrap_or(s),
@@ -360,12 +371,13 @@ fn own_of(
     let next = Some(i + 1).filter(|&j| same_sentence(j));
     let prev_tok = prev.and_then(|j| tokens.get(j));
     let next_tok = next.and_then(|j| tokens.get(j));
+    let ascii = t.norm.is_ascii();
     Own {
         w: Hasher::new(4).bytes(w.as_bytes()).finish(),
-        pre3: affix(&t.norm, 3, false, 5),
-        suf2: affix(&t.norm, 2, true, 6),
-        suf3: affix(&t.norm, 3, true, 7),
-        suf4: affix(&t.norm, 4, true, 8),
+        pre3: affix_of(&t.norm, ascii, 3, false, 5),
+        suf2: affix_of(&t.norm, ascii, 2, true, 6),
+        suf3: affix_of(&t.norm, ascii, 3, true, 7),
+        suf4: affix_of(&t.norm, ascii, 4, true, 8),
         first_name: (lex.first_name)(w),
         title: prev_tok.is_some_and(|p| (lex.title)(&p.norm)),
         legal: next_tok.is_some_and(|n| (lex.legal)(&n.norm)),
@@ -417,8 +429,12 @@ impl<'a> Doc<'a> {
             s.headline = shapes.get(i).is_some_and(|sh| sh.headline);
             s.numeric = len >= 2 && digits[i] * 5 >= len * 2;
         }
+        // Sized ahead (most words are lower case), so that they never grow.
         let mut tc_seen = rustc_hash::FxHashSet::default();
-        let mut lc_seen = rustc_hash::FxHashSet::default();
+        let mut lc_seen = rustc_hash::FxHashSet::with_capacity_and_hasher(
+            tokens.len().min(1 << 14),
+            rustc_hash::FxBuildHasher,
+        );
         for (i, t) in tokens.iter().enumerate() {
             let w = text.get(t.span.start..t.span.end).unwrap_or_default();
             let caps_sentence = sents.get(t.sentence).is_none_or(|s| s.all_caps);
@@ -829,9 +845,14 @@ impl Model {
             }
             Storage::Sparse { .. } => {
                 for &r in rows {
-                    if let Some(w) = self.sparse_row(r as usize) {
-                        for (s, b) in scores.iter_mut().zip(w.chunks_exact(2)) {
-                            *s += i32::from(i16::from_le_bytes([b[0], b[1]]));
+                    // A row is exactly `N` little-endian i16: as an array, the
+                    // loop below has no bounds to check and is unrolled.
+                    if let Some(w) = self
+                        .sparse_row(r as usize)
+                        .and_then(|w| <&[u8; 2 * N]>::try_from(w).ok())
+                    {
+                        for (k, s) in scores.iter_mut().enumerate() {
+                            *s += i32::from(i16::from_le_bytes([w[2 * k], w[2 * k + 1]]));
                         }
                     }
                 }
