@@ -1216,6 +1216,38 @@ mod tests {
     }
 
     #[test]
+    fn tokens_carry_the_clusters_of_their_words_and_runs() {
+        let text = "Officials met in Paris with John Smith today.";
+        let sentences = super::super::segment::sentences(text);
+        let tokens = super::super::segment::tokens(text, &sentences, "en");
+        let shapes = super::super::segment::shapes(text, &sentences, &tokens);
+        let doc = super::super::entities::tagger_doc(text, &tokens, &shapes);
+        let table = super::super::clusters::table().expect("embedded table");
+        let path = |w: &str| table.path(hash_str(w));
+        let at = |word: &str| {
+            let i = tokens
+                .iter()
+                .position(|t| &text[t.span.start..t.span.end] == word)
+                .expect("word in text");
+            doc.toks[i]
+        };
+        assert_ne!(path("paris"), 0);
+        assert_eq!(at("Paris").cluster, path("paris"));
+        assert_eq!(at("met").cluster, path("met"));
+        let john = at("John");
+        assert_eq!(john.run_last_cluster, path("smith"));
+        assert_eq!(john.run_before_cluster, path("with"));
+        // The cluster features are among the token's features.
+        let mut feats = Vec::new();
+        doc.static_features(
+            tokens.iter().position(|t| t.norm == "paris").unwrap(),
+            &mut feats,
+        );
+        let c = u64::from(super::super::clusters::prefix(path("paris"), 8));
+        assert!(feats.contains(&Hasher::new(65).val(c).row()));
+    }
+
+    #[test]
     fn a_replacement_model_must_decode() {
         assert!(!replace_model(b"not a model"));
         assert!(!replace_model(&[]));
