@@ -15,6 +15,7 @@ pub mod offsets;
 mod acronyms;
 pub(crate) mod background;
 pub(crate) mod cleanup;
+pub(crate) mod clusters;
 mod dates;
 pub(crate) mod entities;
 pub(crate) mod fingerprint;

@@ -14,8 +14,14 @@
 //! (a name's head noun: "...Hall", "...University"), the words just before
 //! and after it ("in [Fort Lauderdale]", "[Gregg Brandon] said"), and the
 //! last word and length of the document's longest run holding the same
-//! word ("Bowling" elsewhere in "Bowling Green State University"). Feature hashes come from [`Hasher`], a fixed FNV-1a/mixer, so a
+//! word ("Bowling" elsewhere in "Bowling Green State University"). Word
+//! clusters learned from unlabeled news ([`super::clusters`]) give the
+//! word, its neighbours, the run's last word and the word before the run a
+//! class that names never seen in the labelled data share with seen ones.
+//! Feature hashes come from [`Hasher`], a fixed FNV-1a/mixer, so a
 //! model keeps meaning the same features whatever crates are upgraded.
+//! The model is trained with the embedded cluster table: a new table needs
+//! a new model.
 //!
 //! The model (`models/ner.bin`, written by `docsift train ner`) is embedded
 //! in the binary and decoded once, on first use. Its layout, little-endian:
@@ -44,7 +50,7 @@ pub(crate) const N: usize = LABELS.len();
 pub(crate) const HASH_BITS: u32 = 20;
 
 /// Bumped whenever the features change, so that an old model is refused.
-pub(crate) const FEATURE_VERSION: u32 = 3;
+pub(crate) const FEATURE_VERSION: u32 = 4;
 
 const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
 const FORMAT_VERSION: u32 = 1;
@@ -104,7 +110,7 @@ impl Hasher {
     }
 }
 
-fn hash_str(s: &str) -> u64 {
+pub(crate) fn hash_str(s: &str) -> u64 {
     Hasher::new(0).bytes(s.as_bytes()).finish()
 }
 
@@ -273,6 +279,11 @@ struct TokInfo {
     /// holds this word ("Bowling" of "Bowling Green State University").
     doc_run_last: u64,
     doc_run_len: u64,
+    /// The word's cluster path (see [`super::clusters`]), 0 when unclustered.
+    cluster: u16,
+    /// The clusters of the run's last word and of the word before the run.
+    run_last_cluster: u16,
+    run_before_cluster: u16,
     /// All lower case, or no letter or digit at all ("said", ",", "--"):
     /// such a token does not open an entity (see [`Model::tag`]).
     plain: bool,
@@ -448,13 +459,15 @@ impl<'a> Doc<'a> {
                 tc_seen.insert(t.norm.as_str());
             }
         }
+        let clusters = super::clusters::table();
         let mut toks = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
             let w = text.get(t.span.start..t.span.end).unwrap_or_default();
             let (shape, short) = shapes_of(w);
             let cap = cap_class(w);
+            let lw = hash_str(&t.norm);
             toks.push(TokInfo {
-                lw: hash_str(&t.norm),
+                lw,
                 shape,
                 short,
                 cap,
@@ -471,6 +484,9 @@ impl<'a> Doc<'a> {
                 run_suf: 0,
                 doc_run_last: 0,
                 doc_run_len: 0,
+                cluster: clusters.map_or(0, |c| c.path(lw)),
+                run_last_cluster: 0,
+                run_before_cluster: 0,
                 plain: cap == 0 || !w.chars().any(char::is_alphanumeric),
             });
         }
@@ -518,6 +534,11 @@ impl<'a> Doc<'a> {
                 EOS
             };
             let suf = tokens.get(j - 1).map_or(0, |t| affix(&t.norm, 3, true, 9));
+            let last_cluster = toks[j - 1].cluster;
+            let before_cluster = i
+                .checked_sub(1)
+                .filter(|&k| same_sentence(k))
+                .map_or(0, |k| toks[k].cluster);
             if len >= 2 {
                 for t in &toks[i..j] {
                     let e = longest.entry(t.lw).or_insert((0, 0));
@@ -541,6 +562,8 @@ impl<'a> Doc<'a> {
                 t.run_last = last;
                 t.run_legal = legal;
                 t.run_first_name = first_name;
+                t.run_last_cluster = last_cluster;
+                t.run_before_cluster = before_cluster;
             }
             i = j;
         }
@@ -647,6 +670,7 @@ impl<'a> Doc<'a> {
         let short = |d| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.short);
         let shape = |d| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.shape);
         let gaz = |d| at(d).map_or(99, |x| x.gaz);
+        let cluster = |d| at(d).map_or(1, |x| x.cluster);
         let initial = i == s.first;
         let len = s.end - s.first;
         let len_bucket = match len {
@@ -725,6 +749,18 @@ impl<'a> Doc<'a> {
                 .val(t.run_pos)
                 .row(),
         ]);
+        // Word clusters learned from unlabeled news: the word's path at
+        // three depths, with its capitalisation, and its neighbours'.
+        let c = |path: u16, len: u32| u64::from(super::clusters::prefix(path, len));
+        out.extend_from_slice(&[
+            f(64).val(c(t.cluster, 4)).row(),
+            f(65).val(c(t.cluster, 8)).row(),
+            f(66).val(c(t.cluster, 12)).row(),
+            f(67).val(c(t.cluster, 6)).val(t.cap).row(),
+            f(68).val(c(cluster(-1), 8)).row(),
+            f(69).val(c(cluster(1), 8)).row(),
+        ]);
+
         // A word in a run of capitals: the run's context and head noun, and
         // the longer run of the document it is part of.
         if t.run_pos != 0 {
@@ -742,6 +778,10 @@ impl<'a> Doc<'a> {
                 ]);
             }
             out.push(f(56).val(t.run_before).val(t.run_last).row());
+            out.extend_from_slice(&[
+                f(70).val(c(t.run_last_cluster, 8)).val(t.run_pos).row(),
+                f(71).val(c(t.run_before_cluster, 8)).val(pos).row(),
+            ]);
         }
     }
 
@@ -1194,6 +1234,38 @@ mod tests {
         assert_eq!((tulsa.run_pos, tulsa.doc_run_len), (1, 0));
         assert_eq!(tulsa.run_after, EOS);
         assert_eq!(at("met", 0).run_pos, 0);
+    }
+
+    #[test]
+    fn tokens_carry_the_clusters_of_their_words_and_runs() {
+        let text = "Officials met in Paris with John Smith today.";
+        let sentences = super::super::segment::sentences(text);
+        let tokens = super::super::segment::tokens(text, &sentences, "en");
+        let shapes = super::super::segment::shapes(text, &sentences, &tokens);
+        let doc = super::super::entities::tagger_doc(text, &tokens, &shapes);
+        let table = super::super::clusters::table().expect("embedded table");
+        let path = |w: &str| table.path(hash_str(w));
+        let at = |word: &str| {
+            let i = tokens
+                .iter()
+                .position(|t| &text[t.span.start..t.span.end] == word)
+                .expect("word in text");
+            doc.toks[i]
+        };
+        assert_ne!(path("paris"), 0);
+        assert_eq!(at("Paris").cluster, path("paris"));
+        assert_eq!(at("met").cluster, path("met"));
+        let john = at("John");
+        assert_eq!(john.run_last_cluster, path("smith"));
+        assert_eq!(john.run_before_cluster, path("with"));
+        // The cluster features are among the token's features.
+        let mut feats = Vec::new();
+        doc.static_features(
+            tokens.iter().position(|t| t.norm == "paris").unwrap(),
+            &mut feats,
+        );
+        let c = u64::from(super::super::clusters::prefix(path("paris"), 8));
+        assert!(feats.contains(&Hasher::new(65).val(c).row()));
     }
 
     #[test]

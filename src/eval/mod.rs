@@ -5,6 +5,7 @@
 //! the repository; these modules only read the formats and score.
 
 pub mod brat;
+pub mod clusters;
 pub mod conll;
 pub mod df;
 pub mod keyphrases;
@@ -49,6 +50,11 @@ enum EvalCommand {
         /// instead of the embedded `models/ner.bin`.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// A word cluster file (as `docsift train clusters` writes it) to
+        /// use instead of the embedded `models/clusters.bin` (the model
+        /// must have been trained with it).
+        #[arg(long)]
+        clusters: Option<PathBuf>,
         /// Prints JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -151,9 +157,15 @@ pub fn run(args: EvalArgs) -> ExitCode {
             every,
             skip_every,
             model,
+            clusters,
             json,
             explain,
         } => {
+            if let Some(path) = clusters
+                && let Err(code) = use_clusters(&path)
+            {
+                return code;
+            }
             if let Some(path) = &model {
                 match std::fs::read(path) {
                     Ok(bytes) => {
@@ -310,6 +322,10 @@ struct TrainNerArgs {
     /// that carry over to unseen names.
     #[arg(long, default_value_t = 0.0)]
     word_dropout: f64,
+    /// A word cluster file to train with instead of the embedded
+    /// `models/clusters.bin` (for trying one out before embedding it).
+    #[arg(long)]
+    clusters: Option<PathBuf>,
     /// Where to write the model.
     #[arg(long)]
     out: PathBuf,
@@ -329,6 +345,30 @@ enum TrainCommand {
         #[arg(long)]
         corpus: PathBuf,
         /// Where to write the model.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Learns the tagger's word clusters from unlabeled news and writes
+    /// them (`models/clusters.bin` is the table the binary embeds; retrain
+    /// the tagger after changing it).
+    Clusters {
+        /// The corpus directory, holding `reuters21578/` (`reut2-*.sgm`),
+        /// `bbc/` (`TOPIC/NNN.txt`) and/or `agnews_*.csv`.
+        #[arg(long)]
+        corpus: PathBuf,
+        /// A directory of `.txt` articles to read too; repeat for several.
+        #[arg(long)]
+        text: Vec<PathBuf>,
+        /// Words clustered at most (the most frequent).
+        #[arg(long, default_value_t = clusters::Settings::default().words)]
+        words: usize,
+        /// Occurrences a word needs to be clustered.
+        #[arg(long, default_value_t = clusters::Settings::default().min_count)]
+        min_count: u32,
+        /// Neighbouring words counted by name (the most frequent).
+        #[arg(long, default_value_t = clusters::Settings::default().contexts)]
+        contexts: usize,
+        /// Where to write the table.
         #[arg(long)]
         out: PathBuf,
     },
@@ -404,6 +444,23 @@ pub fn run_train(args: TrainArgs) -> ExitCode {
     match args.command {
         TrainCommand::Ner(args) => run_train_ner(args),
         TrainCommand::Df { corpus, out } => run_train_df(&corpus, &out),
+        TrainCommand::Clusters {
+            corpus,
+            text,
+            words,
+            min_count,
+            contexts,
+            out,
+        } => run_train_clusters(
+            &corpus,
+            &text,
+            clusters::Settings {
+                words,
+                min_count,
+                contexts,
+            },
+            &out,
+        ),
         TrainCommand::Sentiment(args) => run_train_sentiment(args),
     }
 }
@@ -419,8 +476,14 @@ fn run_train_ner(args: TrainNerArgs) -> ExitCode {
         epochs,
         seed,
         word_dropout,
+        clusters,
         out,
     } = args;
+    if let Some(path) = clusters
+        && let Err(code) = use_clusters(&path)
+    {
+        return code;
+    }
     let mut train_docs = Vec::new();
     let mut dev_sets: Vec<(String, Vec<conll::Document>)> = Vec::new();
     for path in &data {
@@ -478,6 +541,57 @@ fn run_train_ner(args: TrainNerArgs) -> ExitCode {
     match std::fs::write(&out, &bytes) {
         Ok(()) => {
             eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("docsift: cannot write {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Makes the tagger use the cluster table of a file for the whole run.
+fn use_clusters(path: &std::path::Path) -> Result<(), ExitCode> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("docsift: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })?;
+    if crate::analysis::clusters::replace(bytes.leak()) {
+        Ok(())
+    } else {
+        eprintln!("docsift: {} is not a word cluster table", path.display());
+        Err(ExitCode::from(2))
+    }
+}
+
+fn run_train_clusters(
+    corpus: &std::path::Path,
+    text: &[PathBuf],
+    settings: clusters::Settings,
+    out: &std::path::Path,
+) -> ExitCode {
+    let built = match clusters::build(corpus, text, settings) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("docsift: cannot read the corpus: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if built.words == 0 {
+        eprintln!("docsift: no words to cluster in {}", corpus.display());
+        return ExitCode::from(2);
+    }
+    match std::fs::write(out, &built.bytes) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {} ({} texts, {} tokens, {} words in {} clusters, {} bytes)",
+                out.display(),
+                built.texts,
+                built.tokens,
+                built.words,
+                built.leaves,
+                built.bytes.len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
