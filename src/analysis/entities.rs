@@ -2141,6 +2141,7 @@ mod tests {
             title: None,
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
             language: "en",
+            gazetteer: Default::default(),
         };
         // Republican0 Christine1 Todd2 Whitman3 and4 Ann5 Lee6 met7 Paul8
         // Mary9 Smith10 and11 the12 Lee13.
