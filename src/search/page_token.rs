@@ -84,11 +84,7 @@ impl PageTokens {
 
     /// Decodes and checks a token given with a request whose arguments hash to
     /// `request_hash`. An empty token means the first page (`None`).
-    pub fn decode(
-        &self,
-        token: &str,
-        request_hash: &RequestHash,
-    ) -> Result<Option<Cursor>, Error> {
+    pub fn decode(&self, token: &str, request_hash: &RequestHash) -> Result<Option<Cursor>, Error> {
         if token.is_empty() {
             return Ok(None);
         }
@@ -193,7 +189,10 @@ mod tests {
         let parts = ("Search", "t", "oil prices");
         let digest = Sha256::digest(format!("{parts:?}").as_bytes());
         assert_eq!(request_hash(&parts).0[..], digest[..12]);
-        assert_ne!(request_hash(&parts), request_hash(&("Search", "t", "oil price")));
+        assert_ne!(
+            request_hash(&parts),
+            request_hash(&("Search", "t", "oil price"))
+        );
     }
 
     #[test]
