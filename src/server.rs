@@ -327,7 +327,7 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
 /// hits is a few hundred bytes, so over vectored IO every answer cost a
 /// write of its own; copied into the buffer, the answers of all the streams
 /// ready at once leave in one write. Measured in BENCHMARKS.md ("Search
-/// result cache and write coalescing").
+/// result cache and smaller answers").
 struct Coalesced(tokio::net::TcpStream);
 
 impl tokio::io::AsyncRead for Coalesced {

@@ -733,6 +733,9 @@ impl Inner {
         request: &SearchRequest,
         budget: Option<Budget>,
     ) -> Result<Option<SearchResults>> {
+        if !self.results.keeps(request) {
+            return self.search(tenant, request, budget);
+        }
         let stamp = self.stamp();
         if let Some(results) = self.results.get(tenant, request, stamp) {
             return Ok(Some(results));

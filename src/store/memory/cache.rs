@@ -94,6 +94,12 @@ impl ResultCache {
         }
     }
 
+    /// Whether this search's results would be kept: the cache is on and
+    /// the search asks for a first page.
+    pub fn keeps(&self, request: &SearchRequest) -> bool {
+        self.cache.is_some() && cacheable(request)
+    }
+
     /// The stored results of this search, if computed on `stamp`.
     pub fn get(
         &self,
@@ -288,6 +294,9 @@ mod tests {
             key: SortKey::Score(1.5f32.to_bits()),
             id: "a".into(),
         });
+        assert!(!cache.keeps(&later));
+        assert!(cache.keeps(&request("oil")));
+        assert!(!ResultCache::new(0).keeps(&request("oil")));
         cache.insert("t", &later, STAMP, &results(1));
         assert!(cache.get("t", &later, STAMP).is_none());
         assert_eq!(cache.len(), 0);
