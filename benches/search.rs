@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use docsift::analysis::Analysis;
-use docsift::search::{FacetField, Filter, Order, QuerySyntax, SearchRequest};
+use docsift::search::{FacetField, SearchRequest};
 use docsift::store::memory::{MemoryStore, MemoryStoreConfig};
 use docsift::store::{DEFAULT_TENANT, NewDocument, PutOptions, Store};
 
@@ -107,15 +107,8 @@ fn load_reuters(dir: &PathBuf) -> std::io::Result<Vec<Story>> {
 /// A top-10 relevance search for `query`, with the facets given.
 fn request(query: &str, facets: Vec<(String, FacetField)>) -> SearchRequest {
     SearchRequest {
-        query: query.to_string(),
-        syntax: QuerySyntax::QueryLanguage,
-        filter: Filter::default(),
-        after: None,
-        stats: None,
-        limit: 10,
-        order: Order::Relevance,
         facets,
-        highlight_chars: None,
+        ..SearchRequest::first_page(query, 10)
     }
 }
 

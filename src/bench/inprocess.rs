@@ -12,7 +12,7 @@ use super::queries;
 use super::report::{Latencies, LatencySummary, format_bytes, format_latency};
 use crate::analysis::Analysis;
 use crate::engine::{AnalyzeOptions, Content, DocumentInput, Engine};
-use crate::search::{Filter, Order, QuerySyntax, SearchRequest};
+use crate::search::SearchRequest;
 use crate::store::memory::{MemoryStore, MemoryStoreConfig};
 use crate::store::{DEFAULT_TENANT, NewDocument, PutOptions, Store};
 
@@ -257,15 +257,8 @@ pub fn index(docs: &[CorpusDoc], queries: Option<Vec<String>>) -> Result<IndexRe
     let index_duration = start.elapsed().as_secs_f64().max(1e-9);
 
     let request = |query: &str, highlight: Option<usize>| SearchRequest {
-        query: query.to_string(),
-        syntax: QuerySyntax::QueryLanguage,
-        filter: Filter::default(),
-        after: None,
-        stats: None,
-        limit: 10,
-        order: Order::Relevance,
-        facets: Vec::new(),
         highlight_chars: highlight,
+        ..SearchRequest::first_page(query, 10)
     };
     let mut total_hits = 0;
     let time = |highlight: Option<usize>, hits: &mut u64| -> Result<Latencies, String> {

@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{AnalyzeOptions, DocumentInput, Engine, IngestOptions};
 use crate::search::page_token::PageTokens;
-use crate::search::{Filter, Order, QuerySyntax, SearchRequest};
+use crate::search::{QuerySyntax, SearchRequest};
 use crate::store::DEFAULT_TENANT;
 use crate::store::memory::{MemoryStore, MemoryStoreConfig};
 
@@ -332,15 +332,8 @@ fn rank_with_docsift(
         let mut spent = Duration::ZERO;
         for (i, text) in queries.iter().enumerate() {
             let request = SearchRequest {
-                query: text.clone(),
                 syntax: QuerySyntax::PlainText,
-                filter: Filter::default(),
-                after: None,
-                stats: None,
-                limit: DEPTH,
-                order: Order::Relevance,
-                facets: Vec::new(),
-                highlight_chars: None,
+                ..SearchRequest::first_page(text.clone(), DEPTH)
             };
             let start = Instant::now();
             let results = engine

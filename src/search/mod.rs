@@ -123,6 +123,24 @@ pub struct SearchRequest {
     pub highlight_chars: Option<usize>,
 }
 
+impl SearchRequest {
+    /// The first page of `limit` hits of a query in the query language, in
+    /// relevance order, with no filter, facets or highlights.
+    pub fn first_page(query: impl Into<String>, limit: usize) -> Self {
+        SearchRequest {
+            query: query.into(),
+            syntax: QuerySyntax::QueryLanguage,
+            filter: Filter::default(),
+            after: None,
+            stats: None,
+            limit,
+            order: Order::Relevance,
+            facets: Vec::new(),
+            highlight_chars: None,
+        }
+    }
+}
+
 /// The sort key of a hit in the order of its search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SortKey {

@@ -223,20 +223,10 @@ fn weight(tenant: &str, request: &SearchRequest, results: &SearchResults) -> u64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::{Filter, Order, QuerySyntax, SearchAfter, SortKey};
+    use crate::search::{SearchAfter, SortKey};
 
     fn request(query: &str) -> SearchRequest {
-        SearchRequest {
-            query: query.to_string(),
-            syntax: QuerySyntax::QueryLanguage,
-            filter: Filter::default(),
-            after: None,
-            stats: None,
-            limit: 10,
-            order: Order::Relevance,
-            facets: Vec::new(),
-            highlight_chars: None,
-        }
+        SearchRequest::first_page(query, 10)
     }
 
     fn results(total: u64) -> SearchResults {

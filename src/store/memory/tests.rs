@@ -181,17 +181,7 @@ async fn corpus(store: &MemoryStore, docs: Vec<Doc>) {
 }
 
 fn request(query: &str) -> SearchRequest {
-    SearchRequest {
-        query: query.to_string(),
-        syntax: QuerySyntax::QueryLanguage,
-        filter: Filter::default(),
-        after: None,
-        stats: None,
-        limit: 100,
-        order: Order::Relevance,
-        facets: Vec::new(),
-        highlight_chars: None,
-    }
+    SearchRequest::first_page(query, 100)
 }
 
 fn ids_of(results: &SearchResults) -> Vec<String> {
