@@ -367,7 +367,7 @@ impl Engine {
     }
 
     /// Searches a tenant's documents.
-    pub async fn search(&self, tenant: &str, request: SearchRequest) -> Result<SearchResults> {
+    pub async fn search(&self, tenant: &str, request: SearchRequest) -> Result<Arc<SearchResults>> {
         // A search the store can bound to a small amount of work runs here,
         // on the runtime's thread: handing it to the blocking pool and back
         // costs more than the search itself on a small corpus.

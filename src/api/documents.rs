@@ -11,7 +11,7 @@ use crate::engine::{Engine, IngestOptions};
 use crate::error::{Error, Result};
 use crate::middleware::Caller;
 use crate::proto::pb;
-use crate::search::page_token::{Cursor, request_hash};
+use crate::search::page_token::{Cursor, CursorRef, request_hash};
 use crate::store::PutResult;
 
 /// The default page size of ListDocuments.
@@ -211,7 +211,7 @@ impl pb::documents_server::Documents for DocumentsApi {
         };
         let page = self.engine.list(&caller.tenant, after.as_deref(), limit)?;
         let next_page_token = match (page.has_more, page.documents.last()) {
-            (true, Some(last)) => tokens.encode(&hash, Cursor::AfterId(last.id.clone())),
+            (true, Some(last)) => tokens.encode(&hash, CursorRef::AfterId(&last.id)),
             _ => String::new(),
         };
         let unit = request

@@ -13,7 +13,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::middleware::Caller;
 use crate::proto::pb;
-use crate::search::page_token::{Cursor, request_hash};
+use crate::search::page_token::{Cursor, CursorRef, request_hash};
 use crate::search::{
     FacetField, Hit, Order, QuerySyntax, SearchAfter, SearchRequest, SimilarRequest,
     WatchEventKind, WatchSpec,
@@ -170,9 +170,9 @@ impl pb::search_server::Search for SearchApi {
         let next_page_token = match results.hits.last() {
             Some(last) if results.has_more => tokens.encode(
                 &hash,
-                Cursor::Search {
-                    after: SearchAfter::of(last, order),
-                    stats: results.stats.clone(),
+                CursorRef::Search {
+                    after: &SearchAfter::of(last, order),
+                    stats: results.stats.as_ref(),
                 },
             ),
             _ => String::new(),
@@ -183,12 +183,15 @@ impl pb::search_server::Search for SearchApi {
             total_size: results.total,
             facets: results
                 .facets
-                .into_iter()
+                .iter()
                 .map(|(field, values)| pb::Facet {
-                    field,
+                    field: field.clone(),
                     values: values
-                        .into_iter()
-                        .map(|(value, count)| pb::FacetValue { value, count })
+                        .iter()
+                        .map(|(value, count)| pb::FacetValue {
+                            value: value.clone(),
+                            count: *count,
+                        })
                         .collect(),
                 })
                 .collect(),

@@ -7,6 +7,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -23,7 +24,9 @@ const TAG_LEN: usize = 16;
 /// Signs and checks page tokens.
 #[derive(Clone)]
 pub struct PageTokens {
-    key: [u8; 32],
+    /// HMAC-SHA256 keyed once: its inner and outer pads are hashed here,
+    /// not again for every token.
+    mac: HmacSha256,
 }
 
 impl std::fmt::Debug for PageTokens {
@@ -48,7 +51,37 @@ pub enum Cursor {
     AfterId(String),
 }
 
-#[derive(Serialize, Deserialize)]
+impl Cursor {
+    /// The cursor borrowed, as [`PageTokens::encode`] takes it.
+    pub fn as_ref(&self) -> CursorRef<'_> {
+        match self {
+            Cursor::Search { after, stats } => CursorRef::Search {
+                after,
+                stats: stats.as_ref(),
+            },
+            Cursor::AfterId(id) => CursorRef::AfterId(id),
+        }
+    }
+}
+
+/// A [`Cursor`] whose parts are borrowed, so a page's last hit and
+/// statistics are encoded without copying them. It serialises exactly as
+/// the `Cursor` it borrows from (same variants in the same order), which
+/// is what a token is decoded as.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub enum CursorRef<'a> {
+    /// See [`Cursor::Search`].
+    Search {
+        /// The last hit of the previous page.
+        after: &'a SearchAfter,
+        /// The statistics of the first page.
+        stats: Option<&'a ScoreStats>,
+    },
+    /// See [`Cursor::AfterId`].
+    AfterId(&'a str),
+}
+
+#[derive(Deserialize)]
 struct Payload {
     /// The hash of the request arguments the token belongs to.
     r: RequestHash,
@@ -56,11 +89,24 @@ struct Payload {
     c: Cursor,
 }
 
+/// What a token's payload is written from: [`Payload`], borrowed.
+#[derive(Serialize)]
+struct PayloadRef<'a> {
+    r: RequestHash,
+    c: CursorRef<'a>,
+}
+
 impl PageTokens {
     /// Builds a signer from a secret of any length (hashed to a key).
     pub fn new(secret: &[u8]) -> Self {
-        let key: [u8; 32] = Sha256::digest(secret).into();
-        PageTokens { key }
+        // The key is the secret's SHA-256, padded with zeros to SHA-256's
+        // 64-byte block as HMAC pads a shorter key: the same MAC as keyed
+        // with the 32 bytes alone.
+        let mut key = [0u8; 64];
+        key[..32].copy_from_slice(&Sha256::digest(secret));
+        PageTokens {
+            mac: <HmacSha256 as KeyInit>::new(&key.into()),
+        }
     }
 
     /// Builds a signer with a random key: tokens are valid for this process only.
@@ -70,8 +116,8 @@ impl PageTokens {
     }
 
     /// Encodes a cursor for the request whose arguments hash to `request_hash`.
-    pub fn encode(&self, request_hash: &RequestHash, cursor: Cursor) -> String {
-        let payload = Payload {
+    pub fn encode(&self, request_hash: &RequestHash, cursor: CursorRef<'_>) -> String {
+        let payload = PayloadRef {
             r: *request_hash,
             c: cursor,
         };
@@ -96,7 +142,7 @@ impl PageTokens {
             return Err(invalid("not a page token issued by this server"));
         }
         let (payload, tag) = bytes.split_at(bytes.len() - TAG_LEN);
-        let mut mac = HmacSha256::new_from_slice(&self.key).map_err(Error::internal)?;
+        let mut mac = self.mac.clone();
         mac.update(payload);
         mac.verify_truncated_left(tag)
             .map_err(|_| invalid("the page token was altered or was issued by another server"))?;
@@ -111,11 +157,7 @@ impl PageTokens {
     }
 
     fn tag(&self, payload: &[u8]) -> [u8; TAG_LEN] {
-        // HMAC accepts keys of any length, so this cannot fail for a 32-byte key.
-        let mut mac = match HmacSha256::new_from_slice(&self.key) {
-            Ok(mac) => mac,
-            Err(_) => return [0; TAG_LEN],
-        };
+        let mut mac = self.mac.clone();
         mac.update(payload);
         let mut tag = [0; TAG_LEN];
         tag.copy_from_slice(&mac.finalize().into_bytes()[..TAG_LEN]);
@@ -127,25 +169,33 @@ impl PageTokens {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestHash([u8; 12]);
 
-/// Hashes request arguments (any `Debug` rendering of them) to bind a token
-/// to them: the first 96 bits of the SHA-256 of the rendering, written
-/// straight into the hash.
-pub fn request_hash(parts: &impl std::fmt::Debug) -> RequestHash {
-    struct Hashing(Sha256);
-    impl std::fmt::Write for Hashing {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.update(s.as_bytes());
-            Ok(())
-        }
-    }
-    let mut hashing = Hashing(Sha256::new());
-    // Writing into a hash cannot fail; a `Debug` impl that failed would only
-    // leave the rendering short, which still binds the token deterministically.
-    let _ = std::fmt::write(&mut hashing, format_args!("{parts:?}"));
-    let digest = hashing.0.finalize();
+/// Hashes request arguments to bind a token to them: the first 96 bits of
+/// the SHA-256 of the bytes their [`Hash`](std::hash::Hash) writes. Those
+/// bytes are unambiguous (a string ends with a marker byte, a sequence
+/// starts with its length, an enum with its variant), so different
+/// arguments give different bytes; collected first, they are hashed in one
+/// pass rather than a few bytes at a time.
+pub fn request_hash(parts: &impl std::hash::Hash) -> RequestHash {
+    let mut bytes = ByteStream(Vec::with_capacity(256));
+    parts.hash(&mut bytes);
+    let digest = Sha256::digest(&bytes.0);
     let mut hash = [0; 12];
     hash.copy_from_slice(&digest[..12]);
     RequestHash(hash)
+}
+
+/// A [`Hasher`](std::hash::Hasher) that keeps the bytes written to it.
+struct ByteStream(Vec<u8>);
+
+impl std::hash::Hasher for ByteStream {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        // Only the bytes are used; `finish` is never called by `request_hash`.
+        0
+    }
 }
 
 #[cfg(test)]
@@ -169,8 +219,12 @@ mod tests {
             }),
         };
         let abc = request_hash(&"abc");
-        let token = tokens.encode(&abc, cursor.clone());
+        let token = tokens.encode(&abc, cursor.as_ref());
         assert_eq!(tokens.decode(&token, &abc).unwrap(), Some(cursor));
+        // A borrowed cursor is written as the owned one it borrows from.
+        let by_id = Cursor::AfterId("doc-9".into());
+        let id_token = tokens.encode(&abc, by_id.as_ref());
+        assert_eq!(tokens.decode(&id_token, &abc).unwrap(), Some(by_id));
         assert!(tokens.decode(&token, &request_hash(&"other")).is_err());
         let mut altered = token.clone().into_bytes();
         altered[3] = if altered[3] == b'A' { b'B' } else { b'A' };
@@ -185,14 +239,32 @@ mod tests {
     }
 
     #[test]
-    fn request_hashes_are_the_sha256_of_the_rendering() {
+    fn the_tag_is_hmac_sha256_keyed_with_the_secrets_digest() {
+        let tokens = PageTokens::new(b"secret");
+        let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&Sha256::digest(b"secret")).unwrap();
+        mac.update(b"payload");
+        assert_eq!(
+            tokens.tag(b"payload")[..],
+            mac.finalize().into_bytes()[..TAG_LEN]
+        );
+    }
+
+    #[test]
+    fn request_hashes_are_the_sha256_of_the_hashed_bytes() {
         let parts = ("Search", "t", "oil prices");
-        let digest = Sha256::digest(format!("{parts:?}").as_bytes());
+        // `str` writes its bytes and the marker 0xff.
+        let digest = Sha256::digest(b"Search\xfft\xffoil prices\xff");
         assert_eq!(request_hash(&parts).0[..], digest[..12]);
         assert_ne!(
             request_hash(&parts),
             request_hash(&("Search", "t", "oil price"))
         );
+        // The marker keeps the parts apart: moving a boundary changes the hash.
+        assert_ne!(
+            request_hash(&("Search", "to", "il prices")),
+            request_hash(&parts)
+        );
+        assert_eq!(request_hash(&parts), request_hash(&parts));
     }
 
     #[test]
@@ -213,7 +285,8 @@ mod tests {
                     doc_freqs: vec![466, 1428, 374, 3365],
                     expansion: Vec::new(),
                 }),
-            },
+            }
+            .as_ref(),
         );
         assert!(token.len() <= 100, "{} characters: {token}", token.len());
     }

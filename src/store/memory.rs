@@ -732,15 +732,15 @@ impl Inner {
         tenant: &str,
         request: &SearchRequest,
         budget: Option<Budget>,
-    ) -> Result<Option<SearchResults>> {
+    ) -> Result<Option<Arc<SearchResults>>> {
         if !self.results.keeps(request) {
-            return self.search(tenant, request, budget);
+            return Ok(self.search(tenant, request, budget)?.map(Arc::new));
         }
         let stamp = self.stamp();
         if let Some(results) = self.results.get(tenant, request, stamp) {
             return Ok(Some(results));
         }
-        let results = self.search(tenant, request, budget)?;
+        let results = self.search(tenant, request, budget)?.map(Arc::new);
         // Kept only if nothing changed while it ran, so no entry is older
         // than its stamp says.
         if let Some(results) = &results
@@ -1457,7 +1457,7 @@ impl Store for MemoryStore {
         })
     }
 
-    fn search(&self, tenant: &str, request: &SearchRequest) -> Result<SearchResults> {
+    fn search(&self, tenant: &str, request: &SearchRequest) -> Result<Arc<SearchResults>> {
         self.inner.check()?;
         self.inner
             .search_cached(tenant, request, None)
@@ -1465,7 +1465,11 @@ impl Store for MemoryStore {
             .unwrap_or_else(|| Err(Error::internal("a search without a budget gave up")))
     }
 
-    fn search_quick(&self, tenant: &str, request: &SearchRequest) -> Option<Result<SearchResults>> {
+    fn search_quick(
+        &self,
+        tenant: &str,
+        request: &SearchRequest,
+    ) -> Option<Result<Arc<SearchResults>>> {
         if let Err(error) = self.inner.check() {
             return Some(Err(error));
         }

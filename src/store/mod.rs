@@ -199,14 +199,20 @@ pub trait Store: Send + Sync + 'static {
     fn list(&self, tenant: &str, after_id: Option<&str>, limit: usize) -> Result<ListPage>;
 
     /// Searches a tenant's documents.
-    fn search(&self, tenant: &str, request: &SearchRequest) -> Result<SearchResults>;
+    /// The results are shared: a store may hand the same page to callers
+    /// that ask the same search (a result cache).
+    fn search(&self, tenant: &str, request: &SearchRequest) -> Result<Arc<SearchResults>>;
 
     /// Runs [`Store::search`] only if it is known to be quick (a bounded
     /// amount of work small enough to do on an async runtime's thread, with
     /// no hand-off to a blocking pool); `None` when it is not, or not known
     /// to be, and the caller should run `search` where blocking is allowed.
     /// A store without such bounds answers `None` always.
-    fn search_quick(&self, tenant: &str, request: &SearchRequest) -> Option<Result<SearchResults>> {
+    fn search_quick(
+        &self,
+        tenant: &str,
+        request: &SearchRequest,
+    ) -> Option<Result<Arc<SearchResults>>> {
         let _ = (tenant, request);
         None
     }

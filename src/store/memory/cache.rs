@@ -45,7 +45,7 @@ struct Key {
 struct Entry {
     tenant: Box<str>,
     request: SearchRequest,
-    results: SearchResults,
+    results: Arc<SearchResults>,
     /// The estimate of the entry's size the cache is bounded by.
     bytes: u64,
 }
@@ -106,7 +106,7 @@ impl ResultCache {
         tenant: &str,
         request: &SearchRequest,
         stamp: Stamp,
-    ) -> Option<SearchResults> {
+    ) -> Option<Arc<SearchResults>> {
         let cache = self.cache.as_ref()?;
         if !cacheable(request) {
             return None;
@@ -116,7 +116,7 @@ impl ResultCache {
             stamp,
         };
         let entry = cache.get(&key)?;
-        (&*entry.tenant == tenant && entry.request == *request).then(|| entry.results.clone())
+        (&*entry.tenant == tenant && entry.request == *request).then(|| Arc::clone(&entry.results))
     }
 
     /// Keeps the results of a search computed on `stamp` (or later).
@@ -125,7 +125,7 @@ impl ResultCache {
         tenant: &str,
         request: &SearchRequest,
         stamp: Stamp,
-        results: &SearchResults,
+        results: &Arc<SearchResults>,
     ) {
         let Some(cache) = &self.cache else {
             return;
@@ -144,7 +144,7 @@ impl ResultCache {
             Arc::new(Entry {
                 tenant: tenant.into(),
                 request: request.clone(),
-                results: results.clone(),
+                results: Arc::clone(results),
                 bytes,
             }),
         );
@@ -229,14 +229,14 @@ mod tests {
         SearchRequest::first_page(query, 10)
     }
 
-    fn results(total: u64) -> SearchResults {
-        SearchResults {
+    fn results(total: u64) -> Arc<SearchResults> {
+        Arc::new(SearchResults {
             hits: Vec::new(),
             total,
             has_more: false,
             stats: None,
             facets: vec![("tags".to_string(), vec![("oil".to_string(), total)])],
-        }
+        })
     }
 
     const STAMP: Stamp = Stamp {

@@ -208,7 +208,7 @@ fn find_filtered(store: &MemoryStore, filter: Filter) -> Vec<String> {
     ids
 }
 
-fn assert_invalid_query(result: Result<SearchResults>, query: &str) {
+fn assert_invalid_query(result: Result<Arc<SearchResults>>, query: &str) {
     match result {
         Err(Error::InvalidArgument { field, description }) => {
             assert_eq!(field, "query", "{query:?}");
@@ -2049,13 +2049,17 @@ async fn plain_text_feedback_terms_weigh_alike_best_chosen_first() {
     let mut plain = request("supersonic inlet");
     plain.syntax = QuerySyntax::PlainText;
     let results = store.search("t", &plain).expect("plain text");
-    let expansion = results.stats.expect("relevance statistics").expansion;
+    let expansion = &results
+        .stats
+        .as_ref()
+        .expect("relevance statistics")
+        .expansion;
     assert_eq!(expansion.len(), query::FEEDBACK_TERMS, "{expansion:?}");
     let words: Vec<&str> = expansion.iter().map(|(word, _)| word.as_str()).collect();
     assert_eq!(words[..2], ["shock", "nozzl"], "the most frequent first");
     // Chosen in order, weighed alike: the order does not scale the weights
     // (their BM25 scores already hold their IDF and frequencies).
-    for (word, bits) in &expansion {
+    for (word, bits) in expansion {
         assert_eq!(
             f32::from_bits(*bits),
             query::FEEDBACK_WEIGHT,
