@@ -837,7 +837,10 @@ fn is_sentence_opener(word: &str) -> bool {
 /// Finds sentence spans (trimmed, never empty, each holding a non-punctuation
 /// character) in the text.
 pub(crate) fn sentences(text: &str) -> Vec<Span> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Sized ahead (one char per byte at most): collecting char_indices,
+    // whose size hint is a quarter of the bytes, would grow it several times.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.len());
+    chars.extend(text.char_indices());
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut i = 0usize;
@@ -966,8 +969,17 @@ fn word_before(chars: &[(usize, char)], i: usize) -> String {
         j -= 1;
     }
     let word: String = chars[j..i].iter().map(|(_, c)| *c).collect();
-    word.trim_start_matches(|c: char| !c.is_alphanumeric())
-        .to_string()
+    without_opening_punctuation(word)
+}
+
+/// `word` without the chars before its first letter or digit, in place.
+fn without_opening_punctuation(mut word: String) -> String {
+    let lead = word.len()
+        - word
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    word.drain(..lead);
+    word
 }
 
 /// The next whitespace-delimited word from `k`, without opening punctuation.
@@ -982,8 +994,7 @@ fn next_word(chars: &[(usize, char)], k: usize) -> String {
         .take_while(|c| !c.is_whitespace())
         .take(32)
         .collect();
-    word.trim_start_matches(|c: char| !c.is_alphanumeric())
-        .to_string()
+    without_opening_punctuation(word)
 }
 
 /// Trims whitespace from both ends; `None` when nothing but whitespace and
