@@ -788,8 +788,18 @@ fn tokens_with(
         while sentence + 1 < sentences.len() && sentences[sentence].end <= span.start {
             sentence += 1;
         }
-        normalize_into(word, &mut form);
-        let Known { norm, stem, stop } = known_of(&form);
+        // Most words are written in lower-case ASCII already: their
+        // normalised form is the word itself, with nothing copied.
+        let norm: &str = if word
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            word
+        } else {
+            normalize_into(word, &mut form);
+            &form
+        };
+        let Known { norm, stem, stop } = known_of(norm);
         let alpha = word.chars().any(char::is_alphabetic);
         out.push(Tok {
             span,
