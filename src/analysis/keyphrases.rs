@@ -705,6 +705,7 @@ mod tests {
                 stem: stem.into(),
                 stop,
                 alpha,
+                syllables: 1,
                 sentence,
             });
         }
@@ -751,6 +752,7 @@ mod tests {
             stem: stem.into(),
             stop: false,
             alpha: true,
+            syllables: 1,
             sentence: 0,
         };
         let tokens = vec![

@@ -111,6 +111,8 @@ pub(crate) struct Tok {
     pub stop: bool,
     /// Whether it holds a letter (not only digits).
     pub alpha: bool,
+    /// The syllables [`super::stats::syllables`] counts in `norm`.
+    pub syllables: u32,
     /// The index of the sentence that holds it.
     pub sentence: usize,
 }
@@ -482,6 +484,7 @@ struct Known {
     norm: Word,
     stem: Word,
     stop: bool,
+    syllables: u32,
 }
 
 thread_local! {
@@ -504,7 +507,13 @@ fn known(norm: &str, lang: &str, stemmer: Option<&Stemmer>) -> Known {
         .map(|stem| Word::from(stem.into_owned()));
     let norm = Word::from(norm);
     let stem = stem.unwrap_or_else(|| norm.clone());
-    Known { norm, stem, stop }
+    let syllables = u32::try_from(super::stats::syllables(&norm)).unwrap_or(u32::MAX);
+    Known {
+        norm,
+        stem,
+        stop,
+        syllables,
+    }
 }
 
 /// Splits the (masked) text into tokens, each tagged with its sentence index.
@@ -799,7 +808,12 @@ fn tokens_with(
             normalize_into(word, &mut form);
             &form
         };
-        let Known { norm, stem, stop } = known_of(norm);
+        let Known {
+            norm,
+            stem,
+            stop,
+            syllables,
+        } = known_of(norm);
         let alpha = word.chars().any(char::is_alphabetic);
         out.push(Tok {
             span,
@@ -807,6 +821,7 @@ fn tokens_with(
             stem,
             stop,
             alpha,
+            syllables,
             sentence,
         });
     }
@@ -1456,6 +1471,7 @@ mod tests {
             };
             Known {
                 stop: is_stopword(norm, lang),
+                syllables: u32::try_from(super::super::stats::syllables(norm)).unwrap_or(u32::MAX),
                 norm: Word::from(norm),
                 stem: Word::from(stem),
             }
