@@ -701,10 +701,11 @@ mod tests {
             text.push_str(word);
             tokens.push(Tok {
                 span: Span::new(start, text.len()),
-                norm: word.to_lowercase(),
-                stem: stem.to_string(),
+                norm: word.to_lowercase().into(),
+                stem: stem.into(),
                 stop,
                 alpha,
+                syllables: 1,
                 sentence,
             });
         }
@@ -747,10 +748,11 @@ mod tests {
         let text = "ab cd ab cd";
         let mk = |start: usize, end: usize, stem: &str| Tok {
             span: Span::new(start, end),
-            norm: text[start..end].to_string(),
-            stem: stem.to_string(),
+            norm: text[start..end].into(),
+            stem: stem.into(),
             stop: false,
             alpha: true,
+            syllables: 1,
             sentence: 0,
         };
         let tokens = vec![
@@ -804,7 +806,7 @@ mod tests {
         let stem = |word: &str| {
             t.iter()
                 .find(|t| t.norm == word)
-                .map(|t| t.stem.clone())
+                .map(|t| t.stem.to_string())
                 .unwrap_or_default()
         };
         let (pipeline, refinery) = (stem("pipeline"), stem("refinery"));

@@ -68,8 +68,8 @@ pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> 
             .iter()
             .map(|t| Token {
                 span: t.span,
-                normalized: t.norm.clone(),
-                stem: t.stem.clone(),
+                normalized: t.norm.to_string(),
+                stem: t.stem.to_string(),
                 is_stopword: t.stop,
             })
             .collect();

@@ -7,6 +7,9 @@
 //! letter or digit.
 
 use std::cell::RefCell;
+use std::fmt;
+use std::ops::Deref;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -15,19 +18,101 @@ use unicode_segmentation::{UWordBoundIndices, UnicodeSegmentation};
 use super::Span;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+/// A token's word form (its normalised form or its stem): shared text, so
+/// that a word met before costs a reference count rather than a copy, and a
+/// stem equal to its normalised form is the same text.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Word(Rc<str>);
+
+impl Word {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Word {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Word {
+    fn from(s: &str) -> Self {
+        Word(Rc::from(s))
+    }
+}
+
+impl From<String> for Word {
+    fn from(s: String) -> Self {
+        Word(Rc::from(s))
+    }
+}
+
+impl fmt::Debug for Word {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Word {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Word {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Word {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Word {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Word> for str {
+    fn eq(&self, other: &Word) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Word> for &str {
+    fn eq(&self, other: &Word) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<Word> for String {
+    fn eq(&self, other: &Word) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
 /// A token as the stages use it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Tok {
     /// Where it stands.
     pub span: Span,
     /// Lower-cased, with typographic apostrophes made straight.
-    pub norm: String,
+    pub norm: Word,
     /// The stem of `norm`, or `norm` when no stemmer fits the language.
-    pub stem: String,
+    pub stem: Word,
     /// Whether it is a stopword of the language (or of English).
     pub stop: bool,
     /// Whether it holds a letter (not only digits).
     pub alpha: bool,
+    /// The syllables [`super::stats::syllables`] counts in `norm`.
+    pub syllables: u32,
     /// The index of the sentence that holds it.
     pub sentence: usize,
 }
@@ -345,13 +430,24 @@ fn algorithm_for(lang: &str) -> Option<Algorithm> {
 /// Lower-cases a word and makes typographic apostrophes straight, so that
 /// "We’re" and "We're" are one form.
 pub(crate) fn normalize(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    normalize_into(word, &mut out);
+    out
+}
+
+/// [`normalize`] into `out`, which is emptied first.
+fn normalize_into(word: &str, out: &mut String) {
+    out.clear();
     if word.is_ascii() {
-        return word.to_ascii_lowercase();
+        out.push_str(word);
+        out.make_ascii_lowercase();
+        return;
     }
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c })
-        .collect()
+    out.extend(
+        word.chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c }),
+    );
 }
 
 /// The words of `s` one space apart, without leading or trailing blanks
@@ -379,40 +475,70 @@ pub(crate) fn single_spaced(s: &str) -> String {
     out
 }
 
-/// Words whose stems one thread keeps per language before it starts afresh.
+/// Word forms one thread keeps per language before it starts afresh.
 const STEM_CACHE_WORDS: usize = 1 << 16;
 
+/// What a token's normalised form decides, for one language.
+#[derive(Clone)]
+struct Known {
+    norm: Word,
+    stem: Word,
+    stop: bool,
+    syllables: u32,
+}
+
 thread_local! {
-    /// Stems this thread has computed, per language code. A stem is a pure
-    /// function of the word and news vocabulary repeats from one document to
-    /// the next, so most words are looked up here rather than stemmed again.
-    static STEMS: RefCell<FxHashMap<String, FxHashMap<String, String>>> =
+    /// The [`Known`] of every normalised form this thread has met, per
+    /// language code. It is a pure function of the form and the language,
+    /// and news vocabulary repeats from one document to the next, so most
+    /// tokens are one look-up here: no stemming, no stopword look-up, and no
+    /// string allocated (the form is normalised into a reused buffer).
+    static KNOWN: RefCell<FxHashMap<String, FxHashMap<Box<str>, Known>>> =
         RefCell::new(FxHashMap::default());
 }
 
-/// Stems a normalised word with the language's stemmer, through the cache.
-fn cached_stem(stemmer: &Stemmer, stems: &mut FxHashMap<String, String>, norm: &str) -> String {
-    if let Some(stem) = stems.get(norm) {
-        return stem.clone();
+/// What the normalised form decides in the language: computed directly,
+/// with `stemmer` when the language has one.
+fn known(norm: &str, lang: &str, stemmer: Option<&Stemmer>) -> Known {
+    let stop = is_stopword(norm, lang);
+    let stem = stemmer
+        .map(|s| s.stem(norm))
+        .filter(|stem| stem != norm)
+        .map(|stem| Word::from(stem.into_owned()));
+    let norm = Word::from(norm);
+    let stem = stem.unwrap_or_else(|| norm.clone());
+    let syllables = u32::try_from(super::stats::syllables(&norm)).unwrap_or(u32::MAX);
+    Known {
+        norm,
+        stem,
+        stop,
+        syllables,
     }
-    let stem = stemmer.stem(norm).into_owned();
-    if stems.len() >= STEM_CACHE_WORDS {
-        stems.clear();
-    }
-    stems.insert(norm.to_string(), stem.clone());
-    stem
 }
 
 /// Splits the (masked) text into tokens, each tagged with its sentence index.
 pub(crate) fn tokens(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
     let Some(algorithm) = algorithm_for(lang) else {
-        return tokens_with(text, sentences, lang, |norm| norm.to_string());
+        return tokens_with(text, sentences, |norm| known(norm, lang, None));
     };
     let stemmer = Stemmer::create(algorithm);
-    STEMS.with_borrow_mut(|cache| {
-        let stems = cache.entry(lang.to_string()).or_default();
-        tokens_with(text, sentences, lang, |norm| {
-            cached_stem(&stemmer, stems, norm)
+    KNOWN.with_borrow_mut(|cache| {
+        if !cache.contains_key(lang) {
+            cache.insert(lang.to_string(), FxHashMap::default());
+        }
+        let Some(forms) = cache.get_mut(lang) else {
+            return tokens_with(text, sentences, |norm| known(norm, lang, Some(&stemmer)));
+        };
+        tokens_with(text, sentences, |norm| {
+            if let Some(k) = forms.get(norm) {
+                return k.clone();
+            }
+            let k = known(norm, lang, Some(&stemmer));
+            if forms.len() >= STEM_CACHE_WORDS {
+                forms.clear();
+            }
+            forms.insert(Box::from(norm), k.clone());
+            k
         })
     })
 }
@@ -650,13 +776,14 @@ fn ascii_word_len(s: &[u8], first: u8) -> usize {
 fn tokens_with(
     text: &str,
     sentences: &[Span],
-    lang: &str,
-    mut stem_of: impl FnMut(&str) -> String,
+    mut known_of: impl FnMut(&str) -> Known,
 ) -> Vec<Tok> {
     // About one token per six bytes of news text: reserving that up front
     // spares most of the copies of a growing vector of large items.
     let mut out = Vec::with_capacity(text.len() / 6 + 8);
     let mut sentence = 0;
+    // Each token's normalised form, in one buffer reused.
+    let mut form = String::new();
     for (start, word) in word_bound_indices(text) {
         // UAX #29 keeps spaces together with a following combining mark, so a
         // segment may carry whitespace; a token never does.
@@ -670,9 +797,23 @@ fn tokens_with(
         while sentence + 1 < sentences.len() && sentences[sentence].end <= span.start {
             sentence += 1;
         }
-        let norm = normalize(word);
-        let stem = stem_of(&norm);
-        let stop = is_stopword(&norm, lang);
+        // Most words are written in lower-case ASCII already: their
+        // normalised form is the word itself, with nothing copied.
+        let norm: &str = if word
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        {
+            word
+        } else {
+            normalize_into(word, &mut form);
+            &form
+        };
+        let Known {
+            norm,
+            stem,
+            stop,
+            syllables,
+        } = known_of(norm);
         let alpha = word.chars().any(char::is_alphabetic);
         out.push(Tok {
             span,
@@ -680,6 +821,7 @@ fn tokens_with(
             stem,
             stop,
             alpha,
+            syllables,
             sentence,
         });
     }
@@ -720,7 +862,10 @@ fn is_sentence_opener(word: &str) -> bool {
 /// Finds sentence spans (trimmed, never empty, each holding a non-punctuation
 /// character) in the text.
 pub(crate) fn sentences(text: &str) -> Vec<Span> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // Sized ahead (one char per byte at most): collecting char_indices,
+    // whose size hint is a quarter of the bytes, would grow it several times.
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(text.len());
+    chars.extend(text.char_indices());
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut i = 0usize;
@@ -849,8 +994,17 @@ fn word_before(chars: &[(usize, char)], i: usize) -> String {
         j -= 1;
     }
     let word: String = chars[j..i].iter().map(|(_, c)| *c).collect();
-    word.trim_start_matches(|c: char| !c.is_alphanumeric())
-        .to_string()
+    without_opening_punctuation(word)
+}
+
+/// `word` without the chars before its first letter or digit, in place.
+fn without_opening_punctuation(mut word: String) -> String {
+    let lead = word.len()
+        - word
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    word.drain(..lead);
+    word
 }
 
 /// The next whitespace-delimited word from `k`, without opening punctuation.
@@ -865,8 +1019,7 @@ fn next_word(chars: &[(usize, char)], k: usize) -> String {
         .take_while(|c| !c.is_whitespace())
         .take(32)
         .collect();
-    word.trim_start_matches(|c: char| !c.is_alphanumeric())
-        .to_string()
+    without_opening_punctuation(word)
 }
 
 /// Trims whitespace from both ends; `None` when nothing but whitespace and
@@ -1305,6 +1458,49 @@ mod tests {
         }
         eprintln!("word bounds agree on {docs} corpus documents and {files} files");
         assert!(docs > 0 && files > 0);
+    }
+
+    /// Each token as computed without the cache: the normalised form, its
+    /// stem by the language's stemmer and the stopword flag.
+    fn uncached(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
+        let stemmer = algorithm_for(lang).map(Stemmer::create);
+        tokens_with(text, sentences, |norm| {
+            let stem = match &stemmer {
+                Some(s) => s.stem(norm).into_owned(),
+                None => norm.to_string(),
+            };
+            Known {
+                stop: is_stopword(norm, lang),
+                syllables: u32::try_from(super::super::stats::syllables(norm)).unwrap_or(u32::MAX),
+                norm: Word::from(norm),
+                stem: Word::from(stem),
+            }
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cached_tokens_are_the_uncached_ones(
+            text in "([A-Za-z]{1,8}|The|THE|the|Running|RUNNING|Straße|grèves|Über|İstanbul|it’s|Weʼre|[0-9]{1,4}|[ .,\n’'-]){0,40}",
+            lang in proptest::sample::select(vec!["en", "fr", "de", "es", "ru", "xx"]),
+        ) {
+            let s = sentences(&text);
+            let want = uncached(&text, &s, lang);
+            // Twice: words first computed, then the same words from the cache.
+            proptest::prop_assert_eq!(&tokens(&text, &s, lang), &want);
+            proptest::prop_assert_eq!(&tokens(&text, &s, lang), &want);
+            for t in &want {
+                let word = text.get(t.span.start..t.span.end).unwrap_or_default();
+                // The normalised form as first defined, in one expression.
+                let lower: String = word
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .map(|c| if c == '’' || c == 'ʼ' { '\'' } else { c })
+                    .collect();
+                proptest::prop_assert_eq!(t.norm.as_str(), lower.as_str());
+                proptest::prop_assert_eq!(normalize(word), lower);
+            }
+        }
     }
 
     #[test]

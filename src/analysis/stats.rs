@@ -17,7 +17,7 @@ pub(crate) fn compute(text: &str, masked: &str, sentences: &[Span], tokens: &[To
 
     let syllables: usize = tokens
         .iter()
-        .map(|t| if t.alpha { syllables(&t.norm) } else { 1 })
+        .map(|t| if t.alpha { t.syllables as usize } else { 1 })
         .sum();
     let (ease, grade) = if words == 0 || sentences.is_empty() {
         (0.0, 0.0)

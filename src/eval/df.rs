@@ -77,7 +77,7 @@ pub fn stems(text: &str) -> Vec<String> {
     segment::tokens(text, &sentences, "en")
         .into_iter()
         .filter(|t| !t.stop && t.alpha)
-        .map(|t| t.stem)
+        .map(|t| t.stem.to_string())
         .collect()
 }
 

@@ -69,7 +69,7 @@ pub fn features(text: &str) -> Features {
         f.contexts.extend(
             sentiment::contexts(toks)
                 .into_iter()
-                .map(|(t, c)| (t.norm.clone(), c)),
+                .map(|(t, c)| (t.norm.to_string(), c)),
         );
     }
     f
