@@ -67,6 +67,9 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 /// texts where [`is_plain`] holds: there they match exactly what the Unicode
 /// ones do, and their automata are cheaper to run.
 static PERCENT_ASCII: LazyLock<Regex> = LazyLock::new(|| ascii_classes(PERCENT.as_str()));
+/// (NUMBER itself is matched by [`plain_number_matches`] in a plain text;
+/// the tests compare the two.)
+#[cfg(test)]
 static NUMBER_ASCII: LazyLock<Regex> = LazyLock::new(|| ascii_classes(NUMBER.as_str()));
 
 /// Rewrites `\d` as `[0-9]` and `\s` as the ASCII white space of a pattern
@@ -177,6 +180,104 @@ fn may_hold_fraction(text: &str) -> bool {
     })
 }
 
+/// A NUMBER match: where it starts and ends, where its number ends, and the
+/// span of its scale word ("million") if it has one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct NumberMatch {
+    start: usize,
+    end: usize,
+    num_end: usize,
+    scale: Option<(usize, usize)>,
+}
+
+/// NUMBER's matches in a plain text, in order, found by a byte scan instead
+/// of the regex: the same matches and groups as `NUMBER_ASCII.captures_iter`
+/// (a test compares them). A match starts at a digit after a word boundary;
+/// there the pattern's choices are tried in its own order of preference
+/// (leftmost-first): the grouped number with the most ",ddd" groups down to
+/// one (only when the first digit run is at most three digits long), then
+/// the plain digit run; for each, with the decimal part before without it,
+/// and with the scale word before without it, until the word boundary after
+/// it holds. A shorter digit run than the whole one is never a choice: a
+/// digit follows it, so neither ".", white space nor a word boundary can.
+fn plain_number_matches(b: &[u8], mut f: impl FnMut(NumberMatch)) {
+    let mut p = 0;
+    while p < b.len() {
+        if b[p].is_ascii_digit()
+            && (p == 0 || !is_word_byte(b[p - 1]))
+            && let Some(m) = number_at(b, p)
+        {
+            f(m);
+            p = m.end;
+        } else {
+            p += 1;
+        }
+    }
+}
+
+/// The end of the run of ASCII digits from `at`.
+fn digit_run(b: &[u8], at: usize) -> usize {
+    at + b
+        .get(at..)
+        .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+}
+
+/// NUMBER's match starting at `start` (a digit after a word boundary).
+fn number_at(b: &[u8], start: usize) -> Option<NumberMatch> {
+    let run_end = digit_run(b, start);
+    if run_end - start <= 3 {
+        // The ",ddd" groups that follow; the k-th ends at `run_end + 4k`.
+        let mut groups = 0;
+        while b.get(run_end + 4 * groups) == Some(&b',') && digits(b, run_end + 4 * groups + 1, 3) {
+            groups += 1;
+        }
+        for k in (1..=groups).rev() {
+            if let Some(m) = number_tail(b, start, run_end + 4 * k) {
+                return Some(m);
+            }
+        }
+    }
+    number_tail(b, start, run_end)
+}
+
+/// The rest of NUMBER after the digits of its number end at `end`: an
+/// optional decimal part, an optional scale word, a word boundary.
+fn number_tail(b: &[u8], start: usize, end: usize) -> Option<NumberMatch> {
+    if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        let decimals_end = digit_run(b, end + 1);
+        if let Some(m) = number_scale(b, start, decimals_end) {
+            return Some(m);
+        }
+    }
+    number_scale(b, start, end)
+}
+
+/// The optional scale word and the closing word boundary of NUMBER, its
+/// number ending at `num_end` (in a digit).
+fn number_scale(b: &[u8], start: usize, num_end: usize) -> Option<NumberMatch> {
+    let boundary = |at: usize| b.get(at).is_none_or(|&c| !is_word_byte(c));
+    if b.get(num_end).is_some_and(|&c| is_space_byte(c)) {
+        let word_start = num_end + 1;
+        let rest = b.get(word_start..).unwrap_or_default();
+        for w in [&b"million"[..], b"billion", b"trillion", b"thousand"] {
+            if rest.starts_with(w) && boundary(word_start + w.len()) {
+                return Some(NumberMatch {
+                    start,
+                    end: word_start + w.len(),
+                    num_end,
+                    scale: Some((word_start, word_start + w.len())),
+                });
+            }
+        }
+    }
+    boundary(num_end).then_some(NumberMatch {
+        start,
+        end: num_end,
+        num_end,
+        scale: None,
+    })
+}
+
 /// Parses "1,234.5" and number words into a value; `None` when not finite.
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let word = match s.to_ascii_lowercase().as_str() {
@@ -243,15 +344,52 @@ fn currency(symbol: &str) -> &'static str {
     }
 }
 
+/// The text [`format_value`] gives for the value of `digits` ("1,234.5"),
+/// read off the digits without formatting the float, when the digits are
+/// already that text: at most 15 of them (so distinct such numbers are
+/// distinct floats, and the shortest text that reads back as the float is
+/// the digits themselves), no leading zero, no trailing zero after the
+/// point. `None` when they are not.
+fn shortest_digits(digits: &str) -> Option<String> {
+    let (int, frac) = match digits.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (digits, None),
+    };
+    let int_ok = int.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && int.bytes().all(|b| b.is_ascii_digit() || b == b',')
+        && !(int.starts_with('0') && int.len() > 1);
+    let frac_ok = frac.is_none_or(|f| {
+        !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) && !f.ends_with('0')
+    });
+    let count = int.bytes().filter(u8::is_ascii_digit).count() + frac.map_or(0, str::len);
+    if !int_ok || !frac_ok || count > 15 {
+        return None;
+    }
+    let mut out = String::with_capacity(digits.len());
+    out.extend(int.chars().filter(|&c| c != ','));
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+/// A numeric candidate; `digits` are the digits its value was read from
+/// when the value is exactly theirs (no scale applied).
 fn numeric(
     span: Span,
     etype: EntityType,
     value: Option<f64>,
+    digits: Option<&str>,
     extra: Option<(&str, String)>,
     surface: &str,
 ) -> Candidate {
     let mut metadata = Vec::new();
-    let value_text = value.map(format_value);
+    let value_text = value.map(|v| {
+        digits
+            .and_then(shortest_digits)
+            .unwrap_or_else(|| format_value(v))
+    });
     if let Some(v) = &value_text {
         metadata.push(("value".to_string(), v.clone()));
     }
@@ -309,12 +447,14 @@ pub(crate) fn recognize_contacts_and_money(
             continue;
         };
         let value = parse_number(n.as_str()).map(|v| v * scale(c.get(3).map(|s| s.as_str())));
+        let digits = c.get(3).is_none().then_some(n.as_str());
         let cur = currency(sym.as_str()).to_string();
         accept(
             numeric(
                 Span::new(m.start(), m.end()),
                 EntityType::Money,
                 value,
+                digits,
                 Some(("currency", cur)),
                 m.as_str(),
             ),
@@ -329,12 +469,14 @@ pub(crate) fn recognize_contacts_and_money(
             continue;
         };
         let value = parse_number(n.as_str()).map(|v| v * scale(c.get(2).map(|s| s.as_str())));
+        let digits = c.get(2).is_none().then_some(n.as_str());
         let cur = currency(unit.as_str()).to_string();
         accept(
             numeric(
                 Span::new(m.start(), m.end()),
                 EntityType::Money,
                 value,
+                digits,
                 Some(("currency", cur)),
                 m.as_str(),
             ),
@@ -355,6 +497,7 @@ pub(crate) fn recognize_contacts_and_money(
                 Span::new(m.start(), m.end()),
                 EntityType::Percent,
                 value,
+                Some(n.as_str()),
                 Some(("unit", "percent".into())),
                 m.as_str(),
             ),
@@ -404,6 +547,7 @@ pub(crate) fn recognize_counts(text: &str, taken: &mut Taken, out: &mut Vec<Cand
                 EntityType::Number,
                 // Four decimals: 2/3 is 0.6667, not 0.6666666666666666.
                 Some((numerator / denominator * 10_000.0).round() / 10_000.0),
+                None,
                 Some(("fraction", format!("{numerator}/{denominator}"))),
                 m.as_str(),
             ),
@@ -415,43 +559,63 @@ pub(crate) fn recognize_counts(text: &str, taken: &mut Taken, out: &mut Vec<Cand
             continue;
         };
         let value = parse_number(n.as_str()).map(|v| v * scale(c.get(2).map(|s| s.as_str())));
+        let digits = c.get(2).is_none().then_some(n.as_str());
         let unit = unit.as_str().to_lowercase();
         accept(
             numeric(
                 Span::new(m.start(), m.end()),
                 EntityType::Quantity,
                 value,
+                digits,
                 Some(("unit", unit)),
                 m.as_str(),
             ),
             taken,
         );
     }
-    let number = if plain { &*NUMBER_ASCII } else { &*NUMBER };
-    for c in number.captures_iter(text) {
-        let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
-            continue;
+    let mut number = |m: NumberMatch, taken: &mut Taken| {
+        let (Some(surface), Some(n)) = (text.get(m.start..m.end), text.get(m.start..m.num_end))
+        else {
+            return;
         };
         // A digit run glued to a letter or a dot-joined part of a code is not a
         // number of its own ("G20", "v1.2.3").
-        let before = text.get(..m.start()).and_then(|s| s.chars().next_back());
-        let after = text.get(m.end()..).and_then(|s| s.chars().next());
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '-' && m.start() > 0)
+        let before = text.get(..m.start).and_then(|s| s.chars().next_back());
+        let after = text.get(m.end..).and_then(|s| s.chars().next());
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '-' && m.start > 0)
             || after.is_some_and(|c| c.is_alphanumeric())
         {
-            continue;
+            return;
         }
-        let value = parse_number(n.as_str()).map(|v| v * scale(c.get(2).map(|s| s.as_str())));
+        let unit = m.scale.and_then(|(a, z)| text.get(a..z));
+        let value = parse_number(n).map(|v| v * scale(unit));
         accept(
             numeric(
-                Span::new(m.start(), m.end()),
+                Span::new(m.start, m.end),
                 EntityType::Number,
                 value,
+                m.scale.is_none().then_some(n),
                 None,
-                m.as_str(),
+                surface,
             ),
             taken,
         );
+    };
+    if plain {
+        plain_number_matches(text.as_bytes(), |m| number(m, taken));
+    } else {
+        for c in NUMBER.captures_iter(text) {
+            let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let m = NumberMatch {
+                start: m.start(),
+                end: m.end(),
+                num_end: n.end(),
+                scale: c.get(2).map(|s| (s.start(), s.end())),
+            };
+            number(m, taken);
+        }
     }
 }
 
@@ -599,6 +763,73 @@ pub(crate) mod tests {
             .collect()
     }
 
+    /// [`plain_number_matches`] as [`spans`] gives a regex's matches.
+    fn scanned_numbers(text: &str) -> Vec<Spans> {
+        let mut out = Vec::new();
+        plain_number_matches(text.as_bytes(), |m| {
+            let groups = vec![Some((m.start, m.end)), Some((m.start, m.num_end)), m.scale];
+            out.push((m.start, m.end, groups));
+        });
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The number scan finds what the pattern finds, with the same groups.
+        #[test]
+        fn number_scan_agrees_with_the_pattern(
+            text in "([0-9]{1,5}|,[0-9]{1,4}|\\.[0-9]{0,3}|[,.]|[ \t\n]|million|billion|trillion|thousand|millions|[a-zA-Z_]|-|é|\\$){0,24}"
+        ) {
+            proptest::prop_assume!(is_plain(&text));
+            proptest::prop_assert_eq!(scanned_numbers(&text), spans(&NUMBER_ASCII, &text));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+        /// The digits read off as the value's text are what formatting the
+        /// parsed value gives.
+        #[test]
+        fn shortest_digits_are_the_formatted_value(
+            digits in "[0-9]{1,3}(,[0-9]{3}){0,5}(\\.[0-9]{1,12})?|[0-9]{1,18}(\\.[0-9]{0,18})?|0\\.0{0,8}[1-9]{1,3}"
+        ) {
+            if let (Some(fast), Some(v)) = (shortest_digits(&digits), parse_number(&digits)) {
+                proptest::prop_assert_eq!(fast, format_value(v));
+            }
+        }
+    }
+
+    #[test]
+    fn shortest_digits_examples() {
+        assert_eq!(shortest_digits("1,234.5").as_deref(), Some("1234.5"));
+        assert_eq!(shortest_digits("0.05").as_deref(), Some("0.05"));
+        for not in ["1.50", "007", "1.", "1234567890123456", "two"] {
+            assert_eq!(shortest_digits(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn number_scan_examples() {
+        for (text, want) in [
+            ("1,234,567x", vec![(0, 5)]),
+            ("12,3456 and 1.5x", vec![(0, 2), (3, 7), (12, 13)]),
+            ("G20 20G 3 million 4 millions", vec![(8, 17), (18, 19)]),
+            ("1,234.5 billion", vec![(0, 15)]),
+        ] {
+            let got: Vec<(usize, usize)> =
+                scanned_numbers(text).iter().map(|s| (s.0, s.1)).collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
     #[test]
     fn cheap_tests_never_miss_a_match() {
         for text in varied_texts() {
@@ -629,6 +860,7 @@ pub(crate) mod tests {
                     spans(&NUMBER_ASCII, &text),
                     "{text:?}"
                 );
+                assert_eq!(scanned_numbers(&text), spans(&NUMBER, &text), "{text:?}");
             }
         }
         // The cheap tests do say no.

@@ -33,6 +33,7 @@
 //! test makes sure the embedded one decodes).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::LazyLock;
 
 use super::Span;
@@ -251,8 +252,6 @@ pub(crate) type GazCode = u8;
 #[derive(Clone, Copy, Default)]
 struct TokInfo {
     lw: u64,
-    shape: u64,
-    short: u64,
     cap: u64,
     gaz: u64,
     sentence: usize,
@@ -279,14 +278,42 @@ struct TokInfo {
     /// holds this word ("Bowling" of "Bowling Green State University").
     doc_run_last: u64,
     doc_run_len: u64,
-    /// The word's cluster path (see [`super::clusters`]), 0 when unclustered.
-    cluster: u16,
     /// The clusters of the run's last word and of the word before the run.
     run_last_cluster: u16,
     run_before_cluster: u16,
     /// All lower case, or no letter or digit at all ("said", ",", "--"):
     /// such a token does not open an entity (see [`Model::tag`]).
     plain: bool,
+}
+
+/// Per-token facts the features of the token and of its neighbours read,
+/// but only of tokens the tagger scores: outside training they are computed
+/// on first use (see [`Doc::looks`]).
+#[derive(Clone, Copy, Default)]
+struct Looks {
+    /// The word's shape and short shape (see [`shapes_of`]).
+    shape: u64,
+    short: u64,
+    /// The word's cluster path (see [`super::clusters`]), 0 when unclustered.
+    cluster: u16,
+}
+
+/// A token's [`Looks`]; `lw` is the hash of its lower-case form.
+fn looks_of(
+    text: &str,
+    tok: Option<&Tok>,
+    lw: u64,
+    clusters: Option<super::clusters::Clusters<'static>>,
+) -> Looks {
+    let w = tok
+        .and_then(|t| text.get(t.span.start..t.span.end))
+        .unwrap_or_default();
+    let (shape, short) = shapes_of(w);
+    Looks {
+        shape,
+        short,
+        cluster: clusters.map_or(0, |c| c.path(lw)),
+    }
 }
 
 /// Per-token facts only the token's own features read. The tagger scores
@@ -322,6 +349,8 @@ struct SentInfo {
 pub(crate) struct Doc<'a> {
     toks: Vec<TokInfo>,
     sents: Vec<SentInfo>,
+    /// Each token's [`Looks`], once computed (all of them in training).
+    looks: Vec<Cell<Option<Looks>>>,
     own: Owns<'a>,
 }
 
@@ -337,6 +366,7 @@ enum Owns<'a> {
         /// Forms seen in title case inside ordinary sentences, and in lower case.
         tc_seen: rustc_hash::FxHashSet<&'a str>,
         lc_seen: rustc_hash::FxHashSet<&'a str>,
+        clusters: Option<super::clusters::Clusters<'static>>,
     },
 }
 
@@ -372,6 +402,7 @@ fn own_of(
     tc_seen: &rustc_hash::FxHashSet<&str>,
     lc_seen: &rustc_hash::FxHashSet<&str>,
     i: usize,
+    first_name: Option<bool>,
 ) -> Own {
     let Some(t) = tokens.get(i) else {
         return Own::default();
@@ -389,7 +420,7 @@ fn own_of(
         suf2: affix_of(&t.norm, ascii, 2, true, 6),
         suf3: affix_of(&t.norm, ascii, 3, true, 7),
         suf4: affix_of(&t.norm, ascii, 4, true, 8),
-        first_name: (lex.first_name)(w),
+        first_name: first_name.unwrap_or_else(|| (lex.first_name)(w)),
         title: prev_tok.is_some_and(|p| (lex.title)(&p.norm)),
         legal: next_tok.is_some_and(|n| (lex.legal)(&n.norm)),
         gap_before: prev_tok.map_or(BOS, |p| gap_hash(text, p.span.end, t.span.start)),
@@ -463,13 +494,10 @@ impl<'a> Doc<'a> {
         let mut toks = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
             let w = text.get(t.span.start..t.span.end).unwrap_or_default();
-            let (shape, short) = shapes_of(w);
             let cap = cap_class(w);
             let lw = hash_str(&t.norm);
             toks.push(TokInfo {
                 lw,
-                shape,
-                short,
                 cap,
                 gaz: u64::from(gaz.get(i).copied().unwrap_or(0)),
                 sentence: t.sentence,
@@ -484,12 +512,28 @@ impl<'a> Doc<'a> {
                 run_suf: 0,
                 doc_run_last: 0,
                 doc_run_len: 0,
-                cluster: clusters.map_or(0, |c| c.path(lw)),
                 run_last_cluster: 0,
                 run_before_cluster: 0,
                 plain: cap == 0 || !w.chars().any(char::is_alphanumeric),
             });
         }
+        let looks: Vec<Cell<Option<Looks>>> = vec![Cell::new(None); tokens.len()];
+        let look = |toks: &[TokInfo], k: usize| -> Looks {
+            let Some(cell) = looks.get(k) else {
+                return Looks::default();
+            };
+            if let Some(l) = cell.get() {
+                return l;
+            }
+            let l = looks_of(
+                text,
+                tokens.get(k),
+                toks.get(k).map_or(0, |t| t.lw),
+                clusters,
+            );
+            cell.set(Some(l));
+            l
+        };
         // Runs of capitalised words, separated by nothing but a space.
         let mut longest: rustc_hash::FxHashMap<u64, (usize, u64)> =
             rustc_hash::FxHashMap::default();
@@ -534,11 +578,11 @@ impl<'a> Doc<'a> {
                 EOS
             };
             let suf = tokens.get(j - 1).map_or(0, |t| affix(&t.norm, 3, true, 9));
-            let last_cluster = toks[j - 1].cluster;
+            let last_cluster = look(&toks, j - 1).cluster;
             let before_cluster = i
                 .checked_sub(1)
                 .filter(|&k| same_sentence(k))
-                .map_or(0, |k| toks[k].cluster);
+                .map_or(0, |k| look(&toks, k).cluster);
             if len >= 2 {
                 for t in &toks[i..j] {
                     let e = longest.entry(t.lw).or_insert((0, 0));
@@ -576,12 +620,14 @@ impl<'a> Doc<'a> {
         Doc {
             toks,
             sents,
+            looks,
             own: Owns::OnDemand {
                 text,
                 tokens,
                 lex,
                 tc_seen,
                 lc_seen,
+                clusters,
             },
         }
     }
@@ -590,9 +636,13 @@ impl<'a> Doc<'a> {
     /// borrowing the text (for training, which reads every token many times).
     pub(crate) fn into_owned(self) -> Doc<'static> {
         let own = (0..self.toks.len()).map(|i| self.own(i)).collect();
+        for i in 0..self.toks.len() {
+            self.looks(i);
+        }
         Doc {
             toks: self.toks,
             sents: self.sents,
+            looks: self.looks,
             own: Owns::All(own),
         }
     }
@@ -607,8 +657,48 @@ impl<'a> Doc<'a> {
                 lex,
                 tc_seen,
                 lc_seen,
-            } => own_of(text, tokens, *lex, tc_seen, lc_seen, i),
+                ..
+            } => {
+                // A run's first word was looked up as the run's first name.
+                let first_name = self
+                    .toks
+                    .get(i)
+                    .filter(|t| matches!(t.run_pos, 1 | 2))
+                    .map(|t| t.run_first_name);
+                own_of(text, tokens, *lex, tc_seen, lc_seen, i, first_name)
+            }
         }
+    }
+
+    /// Token `i`'s [`Looks`], computed on first use.
+    #[inline]
+    fn looks(&self, i: usize) -> Looks {
+        match self.looks.get(i).map(Cell::get) {
+            Some(Some(l)) => l,
+            Some(None) => self.first_looks(i),
+            None => Looks::default(),
+        }
+    }
+
+    /// Computes and keeps token `i`'s [`Looks`] (see [`looks`](Self::looks)).
+    #[inline(never)]
+    fn first_looks(&self, i: usize) -> Looks {
+        let Owns::OnDemand {
+            text,
+            tokens,
+            clusters,
+            ..
+        } = &self.own
+        else {
+            // A document with every token's facts has all its looks.
+            return Looks::default();
+        };
+        let lw = self.toks.get(i).map_or(0, |t| t.lw);
+        let l = looks_of(text, tokens.get(i), lw, *clusters);
+        if let Some(cell) = self.looks.get(i) {
+            cell.set(Some(l));
+        }
+        l
     }
 
     /// Whether tokens `first..end` are exactly one gazetteer match of a
@@ -658,19 +748,25 @@ impl<'a> Doc<'a> {
         let Some(s) = self.sents.get(t.sentence) else {
             return;
         };
-        let at = |d: isize| -> Option<&TokInfo> {
+        // The index of the token `d` away, if it is in the sentence.
+        let at = |d: isize| -> Option<usize> {
             let j = i as isize + d;
-            if j < s.first as isize || j >= s.end as isize {
+            if j < s.first as isize || j >= s.end as isize || j as usize >= self.toks.len() {
                 None
             } else {
-                self.toks.get(j as usize)
+                Some(j as usize)
             }
         };
-        let lw = |d| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.lw);
-        let short = |d| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.short);
-        let shape = |d| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.shape);
-        let gaz = |d| at(d).map_or(99, |x| x.gaz);
-        let cluster = |d| at(d).map_or(1, |x| x.cluster);
+        let edge = |d: isize| if d < 0 { BOS } else { EOS };
+        let lw = |d| at(d).map_or(edge(d), |j| self.toks[j].lw);
+        let gaz = |d| at(d).map_or(99, |j| self.toks[j].gaz);
+        // The looks of the token and its neighbours, each fetched once.
+        let me = self.looks(i);
+        let (before, after) = (at(-1).map(|j| self.looks(j)), at(1).map(|j| self.looks(j)));
+        let near = |d: isize| if d < 0 { before } else { after };
+        let short = |d| near(d).map_or(edge(d), |l| l.short);
+        let shape = |d| near(d).map_or(edge(d), |l| l.shape);
+        let cluster = |d| near(d).map_or(1, |l| l.cluster);
         let initial = i == s.first;
         let len = s.end - s.first;
         let len_bucket = match len {
@@ -684,8 +780,8 @@ impl<'a> Doc<'a> {
             f(10).row(),
             f(11).val(t.lw).row(),
             f(12).val(o.w).row(),
-            f(13).val(t.shape).row(),
-            f(14).val(t.short).row(),
+            f(13).val(me.shape).row(),
+            f(14).val(me.short).row(),
             f(15).val(o.pre3).row(),
             f(16).val(o.suf2).row(),
             f(17).val(o.suf3).row(),
@@ -698,7 +794,7 @@ impl<'a> Doc<'a> {
             f(24).val(shape(1)).row(),
             f(25).val(lw(-1)).val(t.lw).row(),
             f(26).val(t.lw).val(lw(1)).row(),
-            f(27).val(short(-1)).val(t.short).val(short(1)).row(),
+            f(27).val(short(-1)).val(me.short).val(short(1)).row(),
             f(28).val(t.cap).val(b(initial)).row(),
             f(29).val(b(s.all_caps)).val(t.lw).row(),
             f(30)
@@ -713,7 +809,7 @@ impl<'a> Doc<'a> {
                 .val(t.cap)
                 .val(b(initial))
                 .row(),
-            f(32).val(b(s.numeric)).val(t.short).row(),
+            f(32).val(b(s.numeric)).val(me.short).row(),
             f(33).val(b(s.numeric)).val(t.lw).row(),
             f(34).val(t.gaz).row(),
             f(35).val(gaz(-1)).val(t.gaz).val(gaz(1)).row(),
@@ -722,15 +818,15 @@ impl<'a> Doc<'a> {
             f(38).val(b(o.legal)).val(t.cap).row(),
             f(39).val(o.gap_before).row(),
             f(40).val(o.gap_after).row(),
-            f(41).val(o.gap_before).val(t.short).val(o.gap_after).row(),
+            f(41).val(o.gap_before).val(me.short).val(o.gap_after).row(),
             f(42)
                 .val(len_bucket)
                 .val(b(initial))
                 .val(b(s.numeric))
                 .row(),
             f(43).val(b(s.headline)).val(t.cap).val(b(s.all_caps)).row(),
-            f(44).val(lw(-1)).val(t.short).row(),
-            f(45).val(t.short).val(lw(1)).row(),
+            f(44).val(lw(-1)).val(me.short).row(),
+            f(45).val(me.short).val(lw(1)).row(),
             f(46).val(b(s.all_caps)).val(t.gaz).val(b(o.doc_tc)).row(),
             f(47).val(t.run_pos).val(t.run_len).val(b(s.all_caps)).row(),
             f(48)
@@ -753,10 +849,10 @@ impl<'a> Doc<'a> {
         // three depths, with its capitalisation, and its neighbours'.
         let c = |path: u16, len: u32| u64::from(super::clusters::prefix(path, len));
         out.extend_from_slice(&[
-            f(64).val(c(t.cluster, 4)).row(),
-            f(65).val(c(t.cluster, 8)).row(),
-            f(66).val(c(t.cluster, 12)).row(),
-            f(67).val(c(t.cluster, 6)).val(t.cap).row(),
+            f(64).val(c(me.cluster, 4)).row(),
+            f(65).val(c(me.cluster, 8)).row(),
+            f(66).val(c(me.cluster, 12)).row(),
+            f(67).val(c(me.cluster, 6)).val(t.cap).row(),
             f(68).val(c(cluster(-1), 8)).row(),
             f(69).val(c(cluster(1), 8)).row(),
         ]);
@@ -788,12 +884,13 @@ impl<'a> Doc<'a> {
     /// Appends the rows of the features of the previous two tags.
     pub(crate) fn tag_features(&self, i: usize, prev: usize, prev2: usize, out: &mut Vec<u32>) {
         let Some(t) = self.toks.get(i) else { return };
+        let me = self.looks(i);
         let (p, p2) = (prev as u64, prev2 as u64);
         out.extend_from_slice(&[
             Hasher::new(60).val(p).row(),
             Hasher::new(61).val(p2).val(p).row(),
             Hasher::new(62).val(p).val(t.lw).row(),
-            Hasher::new(63).val(p).val(t.short).row(),
+            Hasher::new(63).val(p).val(me.short).row(),
         ]);
     }
 }
@@ -1142,7 +1239,7 @@ mod tests {
             ..proptest::prelude::ProptestConfig::default()
         })]
         #[test]
-        fn any_text_tags_into_valid_spans(text in "\\PC{0,160}|[A-Z][a-z]{0,6}( [A-Z]{1,6}| [a-z]{1,5}|\\.|\n|,| [0-9]{1,3}){0,30}") {
+        fn any_text_tags_into_valid_spans(text in "\\PC{0,160}|[A-Z][a-z]{0,6}( [A-Z]{1,6}| [a-z]{1,5}|\\.|\n|,| [0-9]{1,3}| John| Mary| Paris){0,30}") {
             let sentences = super::super::segment::sentences(&text);
             let tokens = super::super::segment::tokens(&text, &sentences, "en");
             let shapes = super::super::segment::shapes(&text, &sentences, &tokens);
@@ -1164,6 +1261,25 @@ mod tests {
                 let span = chunk_span(&tokens, a, b).expect("non-empty chunk");
                 proptest::prop_assert!(text.get(span.start..span.end).is_some());
             }
+            // The looks computed on demand (here, after tagging, in reverse
+            // order) are each token's own, and the tags are those of a
+            // document with every token's facts computed ahead.
+            let table = super::super::clusters::table();
+            for i in (0..tokens.len()).rev() {
+                let w = &text[tokens[i].span.start..tokens[i].span.end];
+                let l = doc.looks(i);
+                proptest::prop_assert_eq!((l.shape, l.short), shapes_of(w));
+                proptest::prop_assert_eq!(
+                    doc.own(i).first_name,
+                    super::super::entities::is_first_name(w)
+                );
+                proptest::prop_assert_eq!(
+                    l.cluster,
+                    table.map_or(0, |c| c.path(hash_str(&tokens[i].norm)))
+                );
+            }
+            let owned = super::super::entities::tagger_doc(&text, &tokens, &shapes).into_owned();
+            proptest::prop_assert_eq!(&tags, &model.tag(&owned));
             proptest::prop_assert_eq!(tags, model.tag(&doc));
         }
     }
@@ -1253,8 +1369,14 @@ mod tests {
             doc.toks[i]
         };
         assert_ne!(path("paris"), 0);
-        assert_eq!(at("Paris").cluster, path("paris"));
-        assert_eq!(at("met").cluster, path("met"));
+        let index = |word: &str| {
+            tokens
+                .iter()
+                .position(|t| &text[t.span.start..t.span.end] == word)
+                .expect("word in text")
+        };
+        assert_eq!(doc.looks(index("Paris")).cluster, path("paris"));
+        assert_eq!(doc.looks(index("met")).cluster, path("met"));
         let john = at("John");
         assert_eq!(john.run_last_cluster, path("smith"));
         assert_eq!(john.run_before_cluster, path("with"));
