@@ -203,12 +203,7 @@ pub fn looks_like_html(text: &str) -> bool {
     });
     let end = text.char_indices().nth(8192).map_or(text.len(), |(i, _)| i);
     let head = &text[..end];
-    let trimmed = head.trim_start();
-    if trimmed.len() >= 9
-        && trimmed
-            .get(..9)
-            .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype"))
-    {
+    if starts_with_doctype(head) {
         return true;
     }
     // Two or more tags are needed, so "a < b > c" or one stray tag in prose
@@ -231,6 +226,13 @@ pub fn looks_like_html(text: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether a text opens (after white space) with `<!doctype`, in any case.
+fn starts_with_doctype(text: &str) -> bool {
+    text.trim_start()
+        .get(..9)
+        .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype"))
 }
 
 /// Elements whose whole content is dropped, in the order reported.
@@ -921,12 +923,7 @@ mod tests {
         )
         .unwrap();
         let head: String = text.chars().take(8192).collect();
-        let trimmed = head.trim_start();
-        if trimmed.len() >= 9
-            && trimmed
-                .get(..9)
-                .is_some_and(|s| s.eq_ignore_ascii_case("<!doctype"))
-        {
+        if starts_with_doctype(&head) {
             return true;
         }
         tags.find_iter(&head).take(2).count() >= 2
