@@ -624,9 +624,8 @@ mod tests {
     #[test]
     fn layers_apply_in_order() {
         let toml = "listen = \"127.0.0.1:6000\"\nrefresh_interval_ms = 200\n[limits]\nmax_document_bytes = 2048\n";
-        let dir = std::env::temp_dir().join(format!("docsift-config-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("docsift.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("docsift.toml");
         std::fs::write(&path, toml).unwrap();
 
         let env = |name: &str| match name {

@@ -462,13 +462,14 @@ async fn cli_errors_name_the_code_and_what_to_do() {
 async fn cli_speaks_tls_with_a_private_ca() {
     use crate::transport::{pki, start_tls, temp_file};
     let pki = pki();
+    let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
-        tls_cert: Some(temp_file("server.pem", &pki.server_cert)),
-        tls_key: Some(temp_file("server.key", &pki.server_key)),
+        tls_cert: Some(temp_file(&dir, "server.pem", &pki.server_cert)),
+        tls_key: Some(temp_file(&dir, "server.key", &pki.server_key)),
         ..Config::default()
     };
     let (addr, _stop) = start_tls(config).await;
-    let ca = temp_file("ca.pem", &pki.ca).display().to_string();
+    let ca = temp_file(&dir, "ca.pem", &pki.ca).display().to_string();
     // The certificate names "localhost".
     let url = format!("localhost:{}", addr.port());
 

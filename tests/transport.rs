@@ -53,15 +53,10 @@ pub(crate) fn pki() -> Pki {
     }
 }
 
-/// Writes `text` to a new file in a fresh temporary folder.
-pub(crate) fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "docsift-tls-{}-{}",
-        std::process::id(),
-        rand::random::<u64>()
-    ));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
+/// Writes `text` to a file `name` in `dir`, a temporary folder the test
+/// keeps (and so removes) for as long as the server reads from it.
+pub(crate) fn temp_file(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.path().join(name);
     std::fs::write(&path, text).expect("write");
     path
 }
@@ -94,9 +89,10 @@ async fn analyze_over(channel: Channel) -> Result<pb::Analysis, tonic::Status> {
 #[tokio::test]
 async fn tls_and_client_certificates() {
     let pki = pki();
+    let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
-        tls_cert: Some(temp_file("server.pem", &pki.server_cert)),
-        tls_key: Some(temp_file("server.key", &pki.server_key)),
+        tls_cert: Some(temp_file(&dir, "server.pem", &pki.server_cert)),
+        tls_key: Some(temp_file(&dir, "server.key", &pki.server_key)),
         ..Config::default()
     };
     let (addr, _stop) = start_tls(config).await;
@@ -124,9 +120,9 @@ async fn tls_and_client_certificates() {
 
     // With a client CA, a client needs a certificate it signed.
     let config = Config {
-        tls_cert: Some(temp_file("server.pem", &pki.server_cert)),
-        tls_key: Some(temp_file("server.key", &pki.server_key)),
-        tls_client_ca: Some(temp_file("ca.pem", &pki.ca)),
+        tls_cert: Some(temp_file(&dir, "server.pem", &pki.server_cert)),
+        tls_key: Some(temp_file(&dir, "server.key", &pki.server_key)),
+        tls_client_ca: Some(temp_file(&dir, "ca.pem", &pki.ca)),
         ..Config::default()
     };
     let (addr, _stop) = start_tls(config).await;
