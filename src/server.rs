@@ -163,10 +163,9 @@ pub async fn run_with(
     let documents = configure!(pb::documents_server::DocumentsServer::new(
         DocumentsApi::new(engine.clone(), limits.clone())
     ));
-    let search = configure!(pb::search_server::SearchServer::new(SearchApi::new(
-        engine,
-        down_rx.clone()
-    )));
+    let search = configure!(crate::proto::search::search_server::SearchServer::new(
+        SearchApi::new(engine, down_rx.clone())
+    ));
 
     let signal_health = health.clone();
     let signal = async move {

@@ -2521,3 +2521,108 @@ async fn a_watcher_that_falls_behind_ends_with_resource_exhausted() {
         .expect("stream open");
     assert_eq!(next.hit.expect("hit").id, "storm-last");
 }
+
+/// Search on `server`, with its `took` taken out (it differs per call).
+async fn search_untimed(
+    search: &mut pb::search_client::SearchClient<tonic::transport::Channel>,
+    request: pb::SearchRequest,
+) -> pb::SearchResponse {
+    let mut response = search.search(request).await.expect("search").into_inner();
+    assert!(
+        response.took.is_some(),
+        "every answer says how long it took"
+    );
+    response.took = None;
+    response
+}
+
+#[tokio::test]
+async fn a_cached_page_is_answered_again_as_a_fresh_search_would_in_every_view() {
+    use tonic::codec::CompressionEncoding;
+    // One server with the result cache (and its encoded pages), one without.
+    let cached = TestServer::start().await;
+    let fresh = TestServer::start_with(docsift::config::Config {
+        search_cache_mb: 0,
+        ..docsift::config::Config::default()
+    })
+    .await;
+    for server in [&cached, &fresh] {
+        for i in 0..5 {
+            ingest_titled(
+                server,
+                &format!("s-{i}"),
+                &format!("Sturm {i} über Zürich"),
+                &format!(
+                    "Der Zürcher Föhn 🌬 brachte den Storm {i} nach Zürich, the storm hit hard."
+                ),
+            )
+            .await;
+        }
+    }
+    let request = |unit: pb::OffsetUnit, view: pb::SearchView, token: &str| pb::SearchRequest {
+        query: "storm".into(),
+        page_size: 2,
+        page_token: token.into(),
+        highlight: Some(pb::HighlightOptions {
+            offset_unit: unit as i32,
+            ..Default::default()
+        }),
+        view: view as i32,
+        facets: vec!["language".into()],
+        ..Default::default()
+    };
+    let mut on_cached = cached.search();
+    let mut on_fresh = fresh.search();
+    let units = [
+        pb::OffsetUnit::Utf8,
+        pb::OffsetUnit::Utf16,
+        pb::OffsetUnit::CodePoint,
+    ];
+    for view in [pb::SearchView::Basic, pb::SearchView::Full] {
+        for unit in units {
+            let first = search_untimed(&mut on_cached, request(unit, view, "")).await;
+            // Answered from the cache, encoded once (BASIC) or built again.
+            let again = search_untimed(&mut on_cached, request(unit, view, "")).await;
+            assert_eq!(first, again, "{view:?} {unit:?}");
+            let expected = search_untimed(&mut on_fresh, request(unit, view, "")).await;
+            let (mut a, mut b) = (again.clone(), expected.clone());
+            a.next_page_token.clear();
+            b.next_page_token.clear();
+            assert_eq!(a, b, "{view:?} {unit:?}: as without the cache");
+            assert_eq!(again.hits.len(), 2);
+            assert!(!again.hits[0].highlights.is_empty());
+            assert_eq!(
+                again.hits[0].document.is_some(),
+                view == pb::SearchView::Full
+            );
+            // The kept page's token leads on as a fresh one does.
+            let next =
+                search_untimed(&mut on_cached, request(unit, view, &again.next_page_token)).await;
+            let expected_next = search_untimed(
+                &mut on_fresh,
+                request(unit, view, &expected.next_page_token),
+            )
+            .await;
+            assert_eq!(next.hits, expected_next.hits, "{view:?} {unit:?}: page 2");
+            assert_eq!(next.hits.len(), 2);
+        }
+    }
+    // The offsets differ by unit (the text before a match is not ASCII), so
+    // no unit was answered with another's page.
+    let spans = |response: &pb::SearchResponse| response.hits[0].highlights[0].spans.clone();
+    let mut seen = Vec::new();
+    for unit in units {
+        let response =
+            search_untimed(&mut on_cached, request(unit, pb::SearchView::Basic, "")).await;
+        seen.push(spans(&response));
+    }
+    assert_ne!(seen[0], seen[1]);
+    assert_ne!(seen[1], seen[2]);
+
+    // Compressed, the kept page reads the same.
+    let mut gzip = pb::search_client::SearchClient::new(cached.new_connection().await)
+        .accept_compressed(CompressionEncoding::Gzip);
+    let plain = search_untimed(&mut on_cached, request(units[0], pb::SearchView::Basic, "")).await;
+    let zipped = search_untimed(&mut gzip, request(units[0], pb::SearchView::Basic, "")).await;
+    assert_eq!(plain, zipped);
+}

@@ -7,6 +7,7 @@ pub mod convert;
 pub mod documents;
 pub mod search;
 mod stream;
+pub mod wire;
 
 use tonic::Status;
 

@@ -8,6 +8,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::convert;
+use super::wire::SearchReply;
 use crate::analysis::offsets::OffsetUnit;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -91,12 +92,30 @@ fn hits_to_pb(hits: &[Hit], full: bool, unit: OffsetUnit) -> Vec<pb::SearchHit> 
         .collect()
 }
 
+/// Which rendering of a page `SearchResults::encoded` holds: pages are kept
+/// encoded for the BASIC view only (a FULL view's documents would make the
+/// cache far larger than its bound), one rendering per offset unit.
+fn rendering(unit: OffsetUnit) -> u8 {
+    match unit {
+        OffsetUnit::Utf8 => 0,
+        OffsetUnit::Utf16 => 1,
+        OffsetUnit::CodePoint => 2,
+    }
+}
+
+fn duration_to_pb(took: std::time::Duration) -> prost_types::Duration {
+    prost_types::Duration {
+        seconds: took.as_secs() as i64,
+        nanos: took.subsec_nanos() as i32,
+    }
+}
+
 #[tonic::async_trait]
-impl pb::search_server::Search for SearchApi {
+impl crate::proto::search::search_server::Search for SearchApi {
     async fn search(
         &self,
         request: Request<pb::SearchRequest>,
-    ) -> Result<Response<pb::SearchResponse>, Status> {
+    ) -> Result<Response<SearchReply>, Status> {
         let started = Instant::now();
         let caller = Caller::of(&request);
         let request = request.into_inner();
@@ -167,6 +186,17 @@ impl pb::search_server::Search for SearchApi {
                 },
             )
             .await?;
+        // A page the result cache holds is encoded once, by the first call
+        // that answers with it; the calls after it send those bytes.
+        if !full
+            && let Some((kept, page)) = results.encoded.get()
+            && *kept == rendering(unit)
+        {
+            return Ok(Response::new(SearchReply::Encoded {
+                page: page.clone(),
+                took: Some(duration_to_pb(started.elapsed())),
+            }));
+        }
         let next_page_token = match results.hits.last() {
             Some(last) if results.has_more => tokens.encode(
                 &hash,
@@ -177,8 +207,7 @@ impl pb::search_server::Search for SearchApi {
             ),
             _ => String::new(),
         };
-        let took = started.elapsed();
-        Ok(Response::new(pb::SearchResponse {
+        let mut response = pb::SearchResponse {
             hits: hits_to_pb(&results.hits, full, unit),
             total_size: results.total,
             facets: results
@@ -196,11 +225,20 @@ impl pb::search_server::Search for SearchApi {
                 })
                 .collect(),
             next_page_token,
-            took: Some(prost_types::Duration {
-                seconds: took.as_secs() as i64,
-                nanos: took.subsec_nanos() as i32,
-            }),
-        }))
+            took: None,
+        };
+        // The result cache holds the page (it shares the `Arc`): keep it
+        // encoded for the next calls. Not for a page no one else will send.
+        if !full && Arc::strong_count(&results) > 1 {
+            let page = SearchReply::encode_page(&response);
+            let _ = results.encoded.set((rendering(unit), page.clone()));
+            return Ok(Response::new(SearchReply::Encoded {
+                page,
+                took: Some(duration_to_pb(started.elapsed())),
+            }));
+        }
+        response.took = Some(duration_to_pb(started.elapsed()));
+        Ok(Response::new(SearchReply::Message(response)))
     }
 
     async fn similar_documents(
@@ -303,5 +341,90 @@ impl pb::search_server::Search for SearchApi {
             }
         });
         Ok(Response::new(ReceiverStream::new(rx)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{DocumentInput, IngestOptions};
+    use crate::proto::search::search_server::Search;
+    use crate::search::page_token::PageTokens;
+    use crate::store::memory::{MemoryStore, MemoryStoreConfig};
+
+    async fn api(search_cache_bytes: u64) -> SearchApi {
+        let store = MemoryStore::new(MemoryStoreConfig {
+            search_cache_bytes,
+            ..MemoryStoreConfig::default()
+        });
+        let engine = Arc::new(Engine::new(store, PageTokens::new(b"test")));
+        let options = IngestOptions {
+            wait_for_refresh: true,
+            ..IngestOptions::default()
+        };
+        for i in 0..4 {
+            let text = format!("Storm {i} reached the coast of Portugal, officials said.");
+            engine
+                .ingest(
+                    crate::store::DEFAULT_TENANT,
+                    DocumentInput::plain_text(Some(format!("d{i}")), String::new(), text),
+                    options,
+                )
+                .await
+                .expect("ingest");
+        }
+        SearchApi::new(engine, watch::channel(false).1)
+    }
+
+    async fn search(api: &SearchApi, view: pb::SearchView) -> SearchReply {
+        api.search(Request::new(pb::SearchRequest {
+            query: "storm".into(),
+            page_size: 2,
+            view: view as i32,
+            ..Default::default()
+        }))
+        .await
+        .expect("search")
+        .into_inner()
+    }
+
+    #[tokio::test]
+    async fn a_cached_basic_page_is_encoded_once_and_sent_again() {
+        let api = api(1 << 20).await;
+        let SearchReply::Encoded { page: first, .. } = search(&api, pb::SearchView::Basic).await
+        else {
+            panic!("the cache holds the page: it is kept encoded");
+        };
+        let SearchReply::Encoded { page: again, .. } = search(&api, pb::SearchView::Basic).await
+        else {
+            panic!("answered from the kept page");
+        };
+        // The same bytes, not an equal copy.
+        assert_eq!(first.as_ptr(), again.as_ptr());
+        let decoded = SearchReply::Encoded {
+            page: again,
+            took: None,
+        }
+        .to_message();
+        assert_eq!(decoded.hits.len(), 2);
+        assert!(!decoded.next_page_token.is_empty());
+
+        // A FULL view is built for each call.
+        assert!(matches!(
+            search(&api, pb::SearchView::Full).await,
+            SearchReply::Message(_)
+        ));
+    }
+
+    #[tokio::test]
+    async fn without_the_cache_nothing_is_kept_encoded() {
+        let api = api(0).await;
+        for _ in 0..2 {
+            let SearchReply::Message(message) = search(&api, pb::SearchView::Basic).await else {
+                panic!("no cache, no kept page");
+            };
+            assert_eq!(message.hits.len(), 2);
+            assert!(message.took.is_some());
+        }
     }
 }

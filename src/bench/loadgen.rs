@@ -196,6 +196,9 @@ pub struct LoadOptions {
     pub skip_analysis: bool,
     /// Search without highlights (the server highlights by default).
     pub no_highlight: bool,
+    /// Decode each search answer whole, as a client library does, instead
+    /// of counting its hits as raw bytes.
+    pub decode_hits: bool,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
 }
@@ -293,6 +296,8 @@ impl Shared {
 struct Records {
     by_op: BTreeMap<&'static str, OpRecords>,
     docs: u64,
+    /// Hits in the search answers.
+    hits: u64,
 }
 
 #[derive(Default)]
@@ -318,6 +323,7 @@ impl Records {
 
     fn merge(&mut self, other: Records) {
         self.docs += other.docs;
+        self.hits += other.hits;
         for (op, rec) in other.by_op {
             let mine = self.by_op.entry(op).or_default();
             mine.latencies.merge(&rec.latencies);
@@ -442,6 +448,12 @@ pub async fn run(options: LoadOptions, docs: Arc<Vec<CorpusDoc>>) -> Result<Load
         requests,
         throughput_per_s: ok_calls as f64 / elapsed,
         docs_per_s: ingests.then(|| records.docs as f64 / elapsed),
+        hits_per_search: records
+            .by_op
+            .get(Op::Search.name())
+            .map(|search| search.latencies.len())
+            .filter(|&searches| searches > 0)
+            .map(|searches| records.hits as f64 / searches as f64),
         latency_ms: all.latencies.summary_ms(),
         errors: all.errors,
         operations: if options.scenario == Scenario::Mixed {
@@ -522,13 +534,41 @@ async fn run_phase(
     Ok(records)
 }
 
+/// What the load generator reads of a search answer by default: the hits as
+/// raw bytes, counted but not decoded into strings, and the total. The
+/// field numbers are `SearchResponse`'s; the rest of the answer is skipped
+/// as unknown fields. A load generator that shares the machine with the
+/// server spends less of it this way (see BENCHMARKS.md); `--decode-hits`
+/// decodes the whole answer instead.
+#[derive(Clone, PartialEq, prost::Message)]
+struct SearchTally {
+    #[prost(bytes = "bytes", repeated, tag = "1")]
+    hits: Vec<bytes::Bytes>,
+    #[prost(uint64, tag = "2")]
+    total_size: u64,
+}
+
+/// Calls `Search/Search` and reads the answer as a [`SearchTally`].
+async fn search_tally(
+    channel: &Channel,
+    request: tonic::Request<pb::SearchRequest>,
+) -> Result<SearchTally, tonic::Status> {
+    let mut grpc = tonic::client::Grpc::new(channel.clone());
+    grpc.ready()
+        .await
+        .map_err(|e| tonic::Status::unavailable(format!("the connection is not ready: {e}")))?;
+    let codec = tonic_prost::ProstCodec::<pb::SearchRequest, SearchTally>::default();
+    let path = http::uri::PathAndQuery::from_static("/docsift.v1.Search/Search");
+    Ok(grpc.unary(request, path, codec).await?.into_inner())
+}
+
 /// A caller of unary RPCs.
 async fn unary_caller(shared: &Shared, channel: Channel, until: Until) -> Records {
     let mut records = Records::default();
     let mut health = HealthClient::new(channel.clone());
     let mut analyzer = pb::analyzer_client::AnalyzerClient::new(channel.clone());
     let mut documents = pb::documents_client::DocumentsClient::new(channel.clone());
-    let mut search = pb::search_client::SearchClient::new(channel);
+    let mut search = pb::search_client::SearchClient::new(channel.clone());
     while let Some(ticket) = shared.ticket(until) {
         let op = match shared.options.scenario {
             Scenario::Health => Op::Health,
@@ -574,7 +614,15 @@ async fn unary_caller(shared: &Shared, channel: Channel, until: Until) -> Record
                     ..Default::default()
                 });
                 start = Instant::now();
-                search.search(request).await.map(|_| ())
+                let hits = if shared.options.decode_hits {
+                    search
+                        .search(request)
+                        .await
+                        .map(|r| r.into_inner().hits.len())
+                } else {
+                    search_tally(&channel, request).await.map(|t| t.hits.len())
+                };
+                hits.map(|hits| records.hits += hits as u64)
             }
         };
         let latency = start.elapsed();

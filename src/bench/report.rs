@@ -119,6 +119,10 @@ pub struct LoadReport {
     /// Documents ingested per second (ingest scenarios and mixed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub docs_per_s: Option<f64>,
+    /// Hits per successful search (a check that the searches found
+    /// something).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits_per_search: Option<f64>,
     /// Latency of successful calls (for `ingest-stream`: of each item, from
     /// sending it to its answer).
     pub latency_ms: LatencySummary,
@@ -166,6 +170,9 @@ impl LoadReport {
         );
         if let Some(docs) = self.docs_per_s {
             row("ingest", format!("{docs:.1} docs/s"));
+        }
+        if let Some(hits) = self.hits_per_search {
+            row("hits per search", format!("{hits:.2}"));
         }
         row("latency p50/p90/p99", format_latency(&self.latency_ms));
         row("latency max", format!("{:.3} ms", self.latency_ms.max));

@@ -71,6 +71,7 @@ fn options(url: &str, scenario: Scenario, docs: &[CorpusDoc]) -> LoadOptions {
         mix: Mix::default(),
         skip_analysis: false,
         no_highlight: false,
+        decode_hits: false,
         progress: false,
     }
 }
@@ -128,6 +129,25 @@ async fn every_scenario_runs_without_errors() {
         assert!(json["errors"].is_object(), "{json}");
         assert!(report.table().contains("throughput"));
     }
+    // Searches count their hits, whole or as raw bytes alike.
+    let mut hits = Vec::new();
+    for decode_hits in [false, true] {
+        let mut opts = options(&server.url, Scenario::Search, &docs);
+        opts.decode_hits = decode_hits;
+        let report = loadgen::run(opts, Arc::clone(&docs)).await.expect("search");
+        assert!(report.errors.is_empty(), "{report:?}");
+        hits.push(report.hits_per_search.expect("hits per search"));
+    }
+    assert!(hits[0] > 0.0, "the queries come from the corpus: {hits:?}");
+    assert_eq!(hits[0], hits[1]);
+    let report = loadgen::run(
+        options(&server.url, Scenario::Health, &docs),
+        Arc::clone(&docs),
+    )
+    .await
+    .expect("health");
+    assert_eq!(report.hits_per_search, None);
+
     // A duration-bound run with a warm-up stops on its own.
     let mut opts = options(&server.url, Scenario::Health, &docs);
     opts.stop = Stop::Duration(Duration::from_millis(200));

@@ -289,6 +289,10 @@ pub struct SearchResults {
     pub stats: Option<ScoreStats>,
     /// The facets asked for, in the order asked, each with at most 20 values.
     pub facets: Vec<(String, Vec<(String, u64)>)>,
+    /// This page as the API last encoded it for the wire, for the calls the
+    /// result cache answers with it: which rendering (a number the API
+    /// chooses) and the bytes. Set once, by the first call.
+    pub encoded: std::sync::OnceLock<(u8, bytes::Bytes)>,
 }
 
 /// What to find documents like.

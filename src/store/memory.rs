@@ -934,6 +934,7 @@ impl Inner {
             has_more,
             facets,
             stats,
+            encoded: std::sync::OnceLock::new(),
         }))
     }
 

@@ -79,6 +79,8 @@ impl std::fmt::Debug for ResultCache {
 const ENTRY_BYTES: u64 = 256;
 /// A rough size of a hit without its highlights.
 const HIT_BYTES: u64 = 48;
+/// A rough size of an encoded next page token.
+const PAGE_TOKEN_BYTES: u64 = 128;
 
 impl ResultCache {
     /// A cache of at most about `max_bytes` of results; 0 turns it off.
@@ -184,17 +186,23 @@ fn hash_of(tenant: &str, request: &SearchRequest) -> u64 {
     hasher.finish()
 }
 
-/// An estimate of an entry's bytes.
+/// An estimate of an entry's bytes, with the page the API encodes once
+/// and keeps with it (`SearchResults::encoded`: ids, titles and highlights
+/// again, for a BASIC view).
 fn weight(tenant: &str, request: &SearchRequest, results: &SearchResults) -> u64 {
     let hits: u64 = results
         .hits
         .iter()
         .map(|hit| {
+            let encoded = hit.document.id.len() + hit.document.document.title.len() + 32;
             HIT_BYTES
+                + encoded as u64
                 + hit
                     .highlights
                     .iter()
-                    .map(|h| (h.field.len() + h.fragment.len() + h.spans.len() * 16 + 64) as u64)
+                    .map(|h| {
+                        (2 * (h.field.len() + h.fragment.len()) + h.spans.len() * 24 + 72) as u64
+                    })
                     .sum::<u64>()
         })
         .sum();
@@ -217,7 +225,13 @@ fn weight(tenant: &str, request: &SearchRequest, results: &SearchResults) -> u64
                 .map(|(word, _)| (word.len() + 28) as u64)
                 .sum::<u64>()
     });
-    ENTRY_BYTES + (tenant.len() + request.query.len()) as u64 + hits + facets + stats
+    // The facets twice (kept and encoded), and a next page token.
+    ENTRY_BYTES
+        + PAGE_TOKEN_BYTES
+        + (tenant.len() + request.query.len()) as u64
+        + hits
+        + 2 * facets
+        + stats
 }
 
 #[cfg(test)]
@@ -236,6 +250,7 @@ mod tests {
             has_more: false,
             stats: None,
             facets: vec![("tags".to_string(), vec![("oil".to_string(), total)])],
+            encoded: std::sync::OnceLock::new(),
         })
     }
 
