@@ -367,14 +367,18 @@ impl Engine {
     }
 
     /// Searches a tenant's documents.
-    pub async fn search(&self, tenant: &str, request: SearchRequest) -> Result<Arc<SearchResults>> {
+    pub async fn search(
+        &self,
+        tenant: &str,
+        request: &SearchRequest,
+    ) -> Result<Arc<SearchResults>> {
         // A search the store can bound to a small amount of work runs here,
         // on the runtime's thread: handing it to the blocking pool and back
         // costs more than the search itself on a small corpus.
         // As on the pool, a panic (a bug) becomes `Internal` instead of
         // taking the connection down.
         let quick = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.store.search_quick(tenant, &request)
+            self.store.search_quick(tenant, request)
         }))
         .map_err(|_| Error::internal("search task failed: it panicked"))?;
         if let Some(results) = quick {
@@ -382,6 +386,7 @@ impl Engine {
         }
         let store = self.store.clone();
         let tenant = tenant.to_string();
+        let request = request.clone();
         run_blocking(move || store.search(&tenant, &request)).await
     }
 

@@ -155,37 +155,47 @@ impl crate::proto::search::search_server::Search for SearchApi {
             }
         };
 
-        // A page token is bound to the query, filter and order it was made for.
-        let hash = request_hash(&("Search", &caller.tenant, &query, syntax, &filter, order));
+        let mut search = SearchRequest {
+            query,
+            syntax,
+            filter,
+            after: None,
+            stats: None,
+            limit,
+            order,
+            facets,
+            highlight_chars,
+        };
+        // A page token is bound to the query, filter and order it was made
+        // for; the hash is only needed to read or make one.
+        let hash = |search: &SearchRequest| {
+            request_hash(&(
+                "Search",
+                &caller.tenant,
+                &search.query,
+                search.syntax,
+                &search.filter,
+                search.order,
+            ))
+        };
         let tokens = self.engine.page_tokens();
         // Pages continue after the last hit of the previous one (keyset
         // paging), scored with the first page's statistics, so ingesting
         // meanwhile neither repeats nor skips a document.
-        let (after, stats) = match tokens.decode(&request.page_token, &hash)? {
-            None => (None, None),
-            Some(Cursor::Search { after, stats }) => (Some(after), stats),
-            Some(Cursor::AfterId(_)) => {
-                return Err(Error::invalid("page_token", "not a Search page token").into());
+        if !request.page_token.is_empty() {
+            match tokens.decode(&request.page_token, &hash(&search))? {
+                None => {}
+                Some(Cursor::Search { after, stats }) => {
+                    search.after = Some(after);
+                    search.stats = stats;
+                }
+                Some(Cursor::AfterId(_)) => {
+                    return Err(Error::invalid("page_token", "not a Search page token").into());
+                }
             }
-        };
+        }
 
-        let results = self
-            .engine
-            .search(
-                &caller.tenant,
-                SearchRequest {
-                    query,
-                    syntax,
-                    filter,
-                    after,
-                    stats,
-                    limit,
-                    order,
-                    facets,
-                    highlight_chars,
-                },
-            )
-            .await?;
+        let results = self.engine.search(&caller.tenant, &search).await?;
         // A page the result cache holds is encoded once, by the first call
         // that answers with it; the calls after it send those bytes.
         if !full
@@ -199,9 +209,9 @@ impl crate::proto::search::search_server::Search for SearchApi {
         }
         let next_page_token = match results.hits.last() {
             Some(last) if results.has_more => tokens.encode(
-                &hash,
+                &hash(&search),
                 CursorRef::Search {
-                    after: &SearchAfter::of(last, order),
+                    after: &SearchAfter::of(last, search.order),
                     stats: results.stats.as_ref(),
                 },
             ),

@@ -129,25 +129,6 @@ async fn every_scenario_runs_without_errors() {
         assert!(json["errors"].is_object(), "{json}");
         assert!(report.table().contains("throughput"));
     }
-    // Searches count their hits, whole or as raw bytes alike.
-    let mut hits = Vec::new();
-    for decode_hits in [false, true] {
-        let mut opts = options(&server.url, Scenario::Search, &docs);
-        opts.decode_hits = decode_hits;
-        let report = loadgen::run(opts, Arc::clone(&docs)).await.expect("search");
-        assert!(report.errors.is_empty(), "{report:?}");
-        hits.push(report.hits_per_search.expect("hits per search"));
-    }
-    assert!(hits[0] > 0.0, "the queries come from the corpus: {hits:?}");
-    assert_eq!(hits[0], hits[1]);
-    let report = loadgen::run(
-        options(&server.url, Scenario::Health, &docs),
-        Arc::clone(&docs),
-    )
-    .await
-    .expect("health");
-    assert_eq!(report.hits_per_search, None);
-
     // A duration-bound run with a warm-up stops on its own.
     let mut opts = options(&server.url, Scenario::Health, &docs);
     opts.stop = Stop::Duration(Duration::from_millis(200));
@@ -157,6 +138,39 @@ async fn every_scenario_runs_without_errors() {
         report.requests > 0 && report.errors.is_empty(),
         "{report:?}"
     );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_count_their_hits_whole_or_as_raw_bytes_alike() {
+    let server = start().await;
+    let docs = Arc::new(docs());
+    let mut opts = options(&server.url, Scenario::Ingest, &docs);
+    opts.stop = Stop::Requests(docs.len() as u64);
+    let report = loadgen::run(opts, Arc::clone(&docs)).await.expect("ingest");
+    assert!(report.errors.is_empty(), "{report:?}");
+    assert_eq!(report.hits_per_search, None, "no searches");
+    let hits = |decode_hits: bool| {
+        let mut opts = options(&server.url, Scenario::Search, &docs);
+        opts.decode_hits = decode_hits;
+        let docs = Arc::clone(&docs);
+        async move {
+            let report = loadgen::run(opts, docs).await.expect("search");
+            assert!(report.errors.is_empty(), "{report:?}");
+            report.hits_per_search.expect("hits per search")
+        }
+    };
+    // The ingest becomes searchable with the next refresh.
+    let mut counted = 0.0;
+    for _ in 0..100 {
+        counted = hits(false).await;
+        if counted > 0.0 && hits(false).await == counted {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(counted > 0.0, "the queries come from the corpus");
+    assert_eq!(hits(true).await, counted);
     server.stop().await;
 }
 

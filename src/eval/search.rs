@@ -337,7 +337,7 @@ fn rank_with_docsift(
             };
             let start = Instant::now();
             let results = engine
-                .search(DEFAULT_TENANT, request)
+                .search(DEFAULT_TENANT, &request)
                 .await
                 .map_err(failed)?;
             spent += start.elapsed();
