@@ -196,9 +196,9 @@ pub struct LoadOptions {
     pub skip_analysis: bool,
     /// Search without highlights (the server highlights by default).
     pub no_highlight: bool,
-    /// Decode each search answer whole, as a client library does, instead
-    /// of counting its hits as raw bytes.
-    pub decode_hits: bool,
+    /// Count each search answer's hits as raw bytes instead of decoding the
+    /// whole answer as a client library does.
+    pub raw_hits: bool,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
 }
@@ -534,12 +534,12 @@ async fn run_phase(
     Ok(records)
 }
 
-/// What the load generator reads of a search answer by default: the hits as
-/// raw bytes, counted but not decoded into strings, and the total. The
-/// field numbers are `SearchResponse`'s; the rest of the answer is skipped
-/// as unknown fields. A load generator that shares the machine with the
-/// server spends less of it this way (see BENCHMARKS.md); `--decode-hits`
-/// decodes the whole answer instead.
+/// What the load generator reads of a search answer with `--raw-hits`: the
+/// hits as raw bytes, counted but not decoded into strings, and the total.
+/// The field numbers are `SearchResponse`'s; the rest of the answer is
+/// skipped as unknown fields. A load generator that shares the machine with
+/// the server spends less of it this way; by default it decodes the whole
+/// answer, as a client does.
 #[derive(Clone, PartialEq, prost::Message)]
 struct SearchTally {
     #[prost(bytes = "bytes", repeated, tag = "1")]
@@ -614,13 +614,13 @@ async fn unary_caller(shared: &Shared, channel: Channel, until: Until) -> Record
                     ..Default::default()
                 });
                 start = Instant::now();
-                let hits = if shared.options.decode_hits {
+                let hits = if shared.options.raw_hits {
+                    search_tally(&channel, request).await.map(|t| t.hits.len())
+                } else {
                     search
                         .search(request)
                         .await
                         .map(|r| r.into_inner().hits.len())
-                } else {
-                    search_tally(&channel, request).await.map(|t| t.hits.len())
                 };
                 hits.map(|hits| records.hits += hits as u64)
             }

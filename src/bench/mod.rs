@@ -155,11 +155,11 @@ pub struct LoadArgs {
     /// Search without highlights, as a bare top-10 query.
     #[arg(long)]
     pub no_highlight: bool,
-    /// Decode each search answer whole, as a client library does. Without
-    /// it the load generator counts the hits as raw bytes, which spends
-    /// less of a machine it shares with the server.
+    /// Count each search answer's hits as raw bytes instead of decoding the
+    /// whole answer as a client library does: the load generator then
+    /// spends less of a machine it shares with the server.
     #[arg(long)]
-    pub decode_hits: bool,
+    pub raw_hits: bool,
     /// The server's process id: report its resident size after the run.
     #[arg(long)]
     pub server_pid: Option<u32>,
@@ -278,7 +278,7 @@ fn run_load(args: LoadArgs) -> Result<ExitCode, String> {
         mix: args.mix.clone(),
         skip_analysis: args.skip_analysis,
         no_highlight: args.no_highlight,
-        decode_hits: args.decode_hits,
+        raw_hits: args.raw_hits,
         progress: true,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

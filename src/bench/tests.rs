@@ -71,7 +71,7 @@ fn options(url: &str, scenario: Scenario, docs: &[CorpusDoc]) -> LoadOptions {
         mix: Mix::default(),
         skip_analysis: false,
         no_highlight: false,
-        decode_hits: false,
+        raw_hits: false,
         progress: false,
     }
 }
@@ -150,9 +150,9 @@ async fn searches_count_their_hits_whole_or_as_raw_bytes_alike() {
     let report = loadgen::run(opts, Arc::clone(&docs)).await.expect("ingest");
     assert!(report.errors.is_empty(), "{report:?}");
     assert_eq!(report.hits_per_search, None, "no searches");
-    let hits = |decode_hits: bool| {
+    let hits = |raw_hits: bool| {
         let mut opts = options(&server.url, Scenario::Search, &docs);
-        opts.decode_hits = decode_hits;
+        opts.raw_hits = raw_hits;
         let docs = Arc::clone(&docs);
         async move {
             let report = loadgen::run(opts, docs).await.expect("search");
