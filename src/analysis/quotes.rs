@@ -96,7 +96,7 @@ fn ascii_pattern(pattern: &str) -> String {
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
 const MIN_WORDS: usize = 3;
 
-const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió|elaborated|elaborates|demanded|demands|repeated|repeats|questioned|agrees|admits|acknowledges|jokes|quips|boasts|counters|observes|suggests|predicts|whispered";
+const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió|elaborated|elaborates|demanded|demands|repeated|repeats|questioned|agrees|admits|acknowledges|jokes|quips|boasts|counters|observes|suggests|predicts|whispered|put it|puts it";
 /// Auxiliaries and adverbs between a speaker and the cue: `Clinton has said`,
 /// `Trump later said`.
 const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\p{Ll}{3,}ly)[ \t\xA0]+){0,2}";
@@ -134,10 +134,12 @@ static AFTER_NOMINAL: LazyLock<Dual> = LazyLock::new(|| {
     ))
 });
 /// `"…," federal prosecutors wrote`, `"…," Ryan’s office said`: a noun
-/// phrase without a determiner, checked by [`bare_nominal`].
+/// phrase without a determiner, checked by [`bare_nominal`]; a name in
+/// apposition after it is the speaker (`"…," Sanders's campaign manager,
+/// Jeff Weaver, said`).
 static AFTER_BARE: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"^[\s,]*(?P<nom>(?:\p{{Lu}}[\p{{L}}.\-]*['’]s[ \t\xA0]+)?(?:[\p{{Ll}}\-]+[ \t\xA0]+){{0,2}}?[\p{{Ll}}\-]+)[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
+        r"^[\s,]*(?P<nom>(?:(?:\p{{Lu}}[\p{{L}}.\-]*[ \t\xA0]+){{0,3}}\p{{Lu}}[\p{{L}}.\-]*['’]s?[ \t\xA0]+)?(?:[\p{{Ll}}\-]+[ \t\xA0]+){{0,2}}?[\p{{Ll}}\-]+)(?:,[ \t\xA0]+(?P<name>{NAME}),)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
 });
 static BEFORE: LazyLock<Dual> = LazyLock::new(|| {
@@ -202,7 +204,7 @@ static CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(
 });
 
 /// The words of [`VERBS`]' many-word cues that are no verb.
-const NOT_CUE_WORDS: &[&str] = &["a", "on", "in", "out", "back", "hat", "reporters"];
+const NOT_CUE_WORDS: &[&str] = &["a", "on", "in", "out", "back", "hat", "reporters", "it"];
 
 /// A quotation found between marks.
 struct Raw {
@@ -571,7 +573,17 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
     let who = name.or_else(|| caps.name("pron"));
     let name = name.map(|m| {
         let end = m.start() + description_len(m.as_str());
-        Span::new(base + m.start(), base + end)
+        // An opener the capitalised run swallowed (`As Vulture put it`).
+        let mut start = m.start();
+        let mut rest = m.as_str();
+        while let Some((w, tail)) = rest.split_once([' ', '\t', '\u{a0}']) {
+            if !(w == "As" || OPENERS.contains(&w)) || tail.trim().is_empty() {
+                break;
+            }
+            start += rest.len() - tail.len();
+            rest = tail;
+        }
+        Span::new(base + start.min(end), base + end)
     });
     let pronoun = caps.name("pron").is_some();
     let gender = caps.name("pron").and_then(|p| pronoun_gender(p.as_str()));
@@ -2619,6 +2631,16 @@ mod speaker_tests {
             "Donald Trump landed in Phoenix on Wednesday.\n\n             Preceded at the lectern by Joe Arpaio, the Arizona sheriff, Trump launched into a lament for the victims.\n\n             \"We will build a great wall along the southern border!\" he said to an enormous cheer.",
         );
         assert_eq!(speaker_of(&qs, "We will build"), "Donald Trump");
+    }
+
+    #[test]
+    fn a_name_in_apposition_and_put_it_as_a_cue() {
+        let qs = quotes(
+            "Bernie Sanders spoke in Los Angeles on Monday.\n\n             \"By December, California stuck out as a place to compete,\" Sanders's campaign manager, Jeff Weaver, said in an interview.\n\n             As Vulture put it, \"Hello, it is the Biebs.\" Justin Bieber has finally dethroned Adele.",
+        );
+        assert_eq!(speaker_of(&qs, "By December"), "Jeff Weaver");
+        assert_eq!(speaker_of(&qs, "Hello, it is"), "Vulture");
+        assert_eq!(find(&qs, "Hello, it is").cue, "put it");
     }
 
     #[test]
