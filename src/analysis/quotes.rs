@@ -2574,7 +2574,8 @@ mod speaker_tests {
         // sentence, name the speaker: not the person of the sentence
         // before.
         let qs = quotes(
-            "Angela Merkel spoke in Berlin on Monday.\n\n             Later, Trump asserted that France had lost its identity: \"France is no longer France,\" he claimed.",
+            "Francois Hollande spoke in Paris on Monday.\n\n\
+             Later, Trump asserted that France had lost its identity: \"France is no longer France,\" he claimed.",
         );
         assert_eq!(speaker_of(&qs, "France is no"), "Trump");
     }
@@ -2582,7 +2583,8 @@ mod speaker_tests {
     #[test]
     fn an_adverb_may_stand_between_the_speaker_and_the_cue() {
         let qs = quotes(
-            "Ted Cruz won the caucus in Iowa.\n\n             \"I hate to say it, I am becoming mainstream,\" Trump jokingly said.",
+            "Ted Cruz won the caucus in Iowa.\n\n\
+             \"I hate to say it, I am becoming mainstream,\" Trump jokingly said.",
         );
         assert_eq!(speaker_of(&qs, "I hate to say"), "Trump");
         let q = find(&qs, "I hate to say");
@@ -2594,7 +2596,10 @@ mod speaker_tests {
         // A plural head (`federal prosecutors`), and a possessive name with
         // what it owns (`Ryan’s office`), given as written.
         let qs = quotes(
-            "Ted Cruz won the caucus in Iowa.\n\n             \"The extent of the harm caused is incalculable,\" federal prosecutors wrote in seeking a maximum penalty.\n\n             \"Speaker Ryan has invited Donald Trump to meet with the leadership,\" Ryan’s office said in a statement.\n\n             \"We are not going anywhere at all,\" campaign officials also said.",
+            "Ted Cruz won the caucus in Iowa.\n\n\
+             \"The extent of the harm caused is incalculable,\" federal prosecutors wrote in seeking a maximum penalty.\n\n\
+             \"Speaker Ryan has invited Donald Trump to meet with the leadership,\" Ryan’s office said in a statement.\n\n\
+             \"We are not going anywhere at all,\" campaign officials also said.",
         );
         assert_eq!(speaker_of(&qs, "The extent"), "federal prosecutors");
         assert_eq!(speaker_of(&qs, "Speaker Ryan"), "Ryan’s office");
@@ -2611,7 +2616,9 @@ mod speaker_tests {
         // `telling the crowd,` and `tweeting at him,`: the participle is
         // not the lead's last word; the sentence's subject speaks.
         let qs = quotes(
-            "Donald Trump said the system was rigged. \"That will be a horrible day,\" Trump said.\n\n             Clinton seemed ready to riff on the incident in Iowa, telling the crowd, \"Some people get a little carried away, have you noticed that?\"\n\n             Jeb Bush offered a retort on the mogul's preferred mode of communication, tweeting at him, \"You are not just a loser, you are a liar.\"",
+            "Donald Trump said the system was rigged. \"That will be a horrible day,\" Trump said.\n\n\
+             Clinton seemed ready to riff on the incident in Iowa, telling the crowd, \"Some people get a little carried away, have you noticed that?\"\n\n\
+             Jeb Bush offered a retort on the mogul's preferred mode of communication, tweeting at him, \"You are not just a loser, you are a liar.\"",
         );
         assert_eq!(speaker_of(&qs, "Some people"), "Clinton");
         assert_eq!(speaker_of(&qs, "You are not just"), "Jeb Bush");
@@ -2622,13 +2629,17 @@ mod speaker_tests {
         // `Filling in for …, West landed`: the people of the opening phrase
         // are no subject.
         let qs = quotes(
-            "Cornel West spoke for the senator at the forum.\n\n             Filling in for Sanders at the same event where Martin O'Malley appeared Sunday, West landed a sharp dig at the front-runner.\n\n             \"I took Wall Street money but it didn't affect me?\" he said.",
+            "Cornel West spoke for the senator at the forum.\n\n\
+             Filling in for Sanders at the same event where Martin O'Malley appeared Sunday, West landed a sharp dig at the front-runner.\n\n\
+             \"I took Wall Street money but it didn't affect me?\" he said.",
         );
         assert_eq!(speaker_of(&qs, "I took Wall"), "Cornel West");
         // `Preceded at the lectern by Joe Arpaio, …, Trump launched`: the
         // agent after `by` is no subject either.
         let qs = quotes(
-            "Donald Trump landed in Phoenix on Wednesday.\n\n             Preceded at the lectern by Joe Arpaio, the Arizona sheriff, Trump launched into a lament for the victims.\n\n             \"We will build a great wall along the southern border!\" he said to an enormous cheer.",
+            "Donald Trump landed in Phoenix on Wednesday.\n\n\
+             Preceded at the lectern by Joe Arpaio, the Arizona sheriff, Trump launched into a lament for the victims.\n\n\
+             \"We will build a great wall along the southern border!\" he said to an enormous cheer.",
         );
         assert_eq!(speaker_of(&qs, "We will build"), "Donald Trump");
     }
@@ -2636,7 +2647,9 @@ mod speaker_tests {
     #[test]
     fn a_name_in_apposition_and_put_it_as_a_cue() {
         let qs = quotes(
-            "Bernie Sanders spoke in Los Angeles on Monday.\n\n             \"By December, California stuck out as a place to compete,\" Sanders's campaign manager, Jeff Weaver, said in an interview.\n\n             As Vulture put it, \"Hello, it is the Biebs.\" Justin Bieber has finally dethroned Adele.",
+            "Bernie Sanders spoke in Los Angeles on Monday.\n\n\
+             \"By December, California stuck out as a place to compete,\" Sanders's campaign manager, Jeff Weaver, said in an interview.\n\n\
+             As Vulture put it, \"Hello, it is the Biebs.\" Justin Bieber has finally dethroned Adele.",
         );
         assert_eq!(speaker_of(&qs, "By December"), "Jeff Weaver");
         assert_eq!(speaker_of(&qs, "Hello, it is"), "Vulture");
@@ -2646,7 +2659,8 @@ mod speaker_tests {
     #[test]
     fn a_short_time_phrase_before_the_subject_is_passed_over() {
         let qs = quotes(
-            "Sheldon Adelson praised Donald Trump in Macau. \"He was very charming,\" Adelson said.\n\n             Hours later, Trump returned the compliment to Adelson, telling Reuters, \"Sheldon and I have been friends for a long time.\"",
+            "Sheldon Adelson praised Donald Trump in Macau. \"He was very charming,\" Adelson said.\n\n\
+             Hours later, Trump returned the compliment to Adelson, telling Reuters, \"Sheldon and I have been friends for a long time.\"",
         );
         assert_eq!(speaker_of(&qs, "Sheldon and I"), "Donald Trump");
     }
