@@ -99,7 +99,7 @@ const MIN_WORDS: usize = 3;
 const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió|elaborated|elaborates|demanded|demands|repeated|repeats|questioned|agrees|admits|acknowledges|jokes|quips|boasts|counters|observes|suggests|predicts|whispered|put it|puts it";
 /// Auxiliaries and adverbs between a speaker and the cue: `Clinton has said`,
 /// `Trump later said`.
-const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\p{Ll}{3,}ly)[ \t\xA0]+){0,2}";
+const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[a-z]{3,}ly)[ \t\xA0]+){0,2}";
 const NAME: &str =
     r"(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|(?:de|van|von|al|bin)\b))*";
 /// A party-and-state tag after a name: `Marco Rubio (R-Fla.) said`.
@@ -1675,7 +1675,14 @@ fn pronoun_referent(
                 continue;
             }
             let candidate = (m.start, speaker_name(&e.name), Some(e.id.clone()));
-            if next_to_cue(masked, m.start, m.end) {
+            // A cue inside a `that` clause (`pointing out that the paper's
+            // Robert Costa had reported`) is reported speech of the
+            // sentence's subject, not the sentence's own.
+            let in_that_clause = masked
+                .get(lo..m.start)
+                .and_then(|b| b.split_whitespace().rev().take(3).find(|w| *w == "that"))
+                .is_some();
+            if next_to_cue(masked, m.start, m.end) && !in_that_clause {
                 cued = Some(candidate);
             } else if after_preposition(masked, m.start) {
                 // `Making her way around Chez Vachon, Clinton …`: the object
@@ -2654,6 +2661,18 @@ mod speaker_tests {
         assert_eq!(speaker_of(&qs, "By December"), "Jeff Weaver");
         assert_eq!(speaker_of(&qs, "Hello, it is"), "Vulture");
         assert_eq!(find(&qs, "Hello, it is").cue, "put it");
+    }
+
+    #[test]
+    fn a_cue_inside_a_that_clause_is_not_the_sentences_own() {
+        // `pointing out that the paper's Robert Costa had reported`: Costa's
+        // cue is reported speech; Carson is the sentence's subject.
+        let qs = quotes(
+            "Ben Carson spoke on CNN on Sunday.\n\n\
+             Carson turned the story back on the Post, pointing out that the paper's Robert Costa had reported in June that the campaign was coming apart.\n\n\
+             \"Apparently not,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "Apparently not"), "Ben Carson");
     }
 
     #[test]
