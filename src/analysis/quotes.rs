@@ -171,6 +171,14 @@ static BEFORE_ACCORDING: LazyLock<Dual> = LazyLock::new(|| {
         r"\b(?P<verb>[Aa]ccording[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name>{NAME})|(?P<nom>(?:[Tt]he|[Aa]n?)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?)){TAG}[ \t\xA0]*[:,][ \t\xA0]*$"
     ))
 });
+/// A writer's sentence that is only a speaker and a cue (`Iowa State
+/// University's Dianne Bystrom agreed.`), right before a quote with no
+/// attribution of its own.
+static CUE_SENTENCE: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r"^[\s]*(?P<name>{NAME}){TAG}(?:,[^\n]{{1,120}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS}|disagreed|concurred)[ \t\xA0]*$"
+    ))
+});
 /// A speaker and cue earlier in the quote's own sentence: `Rhodes said the
 /// deal was "a historic step"`, `Rhodes called it "a historic step"`.
 static LEAD: LazyLock<Dual> = LazyLock::new(|| {
@@ -1944,6 +1952,30 @@ pub(crate) fn extract(
             .or_else(|| {
                 let next = paras.get(raw.paragraph + 1).copied();
                 dash_attribution(masked, raw, para, next)
+            })
+            .or_else(|| {
+                // A quote opening its sentence after one that is only a
+                // speaker and a cue, in its paragraph or ending the one
+                // before.
+                if !lead_text.trim().is_empty() {
+                    return None;
+                }
+                let (from, to) = match prev {
+                    Some(p) if masked.get(para.start..raw.open)?.trim().is_empty() => {
+                        (p.start, p.end)
+                    }
+                    _ => (para.start, lead_start),
+                };
+                let body = masked.get(from..to)?.trim_end();
+                let body = body.strip_suffix(['.', ':'])?;
+                let (start, sentence) = sentence_before(masked, from, from + body.len());
+                let last = sentence.split_whitespace().next_back()?;
+                if sentence.len() > 160 || !(CUE_WORDS.contains(last) || last == "disagreed") {
+                    return None;
+                }
+                CUE_SENTENCE
+                    .captures(sentence)
+                    .and_then(|c| attribution_from(&c, start))
             });
         let (speaker, id, cue, attribution_span) = match found {
             // "he said": the nearest fitting person before it (see
@@ -2108,8 +2140,9 @@ pub(crate) fn extract(
 }
 
 /// Every attribution regex.
-static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 13] = [
+static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 14] = [
     &AFTER_NAME_VERB,
+    &CUE_SENTENCE,
     &AFTER_BARE,
     &AFTER_VERB_NAME,
     &AFTER_VERB_DESCRIBED,
@@ -2228,7 +2261,7 @@ mod tests {
             "a",
             "Z",
         ];
-        let regexes: [&Dual; 13] = ATTRIBUTION_REGEXES.map(|re| &**re);
+        let regexes: [&Dual; 14] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
             c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
         };
@@ -2673,6 +2706,20 @@ mod speaker_tests {
              \"Apparently not,\" he said.",
         );
         assert_eq!(speaker_of(&qs, "Apparently not"), "Ben Carson");
+    }
+
+    #[test]
+    fn a_sentence_of_a_speaker_and_a_cue_attributes_the_next_quote() {
+        // `Dianne Bystrom agreed.` then a quote without attribution: hers,
+        // not the last speaker's; in its paragraph or ending the one before.
+        let qs = quotes(
+            "\"They have failed to compete with Trump,\" said Craig Robinson, an editor.\n\n\
+             Iowa State University's Dianne Bystrom agreed. \"Mainstream Republicans are running out of time.\"\n\n\
+             Jeb Bush disagreed.\n\n\
+             \"We are going to win this state in the end.\"",
+        );
+        assert_eq!(speaker_of(&qs, "Mainstream"), "Dianne Bystrom");
+        assert_eq!(speaker_of(&qs, "We are going"), "Jeb Bush");
     }
 
     #[test]
