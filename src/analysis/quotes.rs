@@ -96,10 +96,10 @@ fn ascii_pattern(pattern: &str) -> String {
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
 const MIN_WORDS: usize = 3;
 
-const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió|elaborated|elaborates|demanded|demands|repeated|repeats|questioned|agrees|admits|acknowledges|jokes|quips|boasts|counters|observes|suggests|predicts|whispered";
+const VERBS: &str = "said|says|say|told|tells|added|adds|stated|states|explained|explains|noted|notes|asked|asks|wrote|writes|warned|warns|insisted|insists|argued|argues|claimed|claims|announced|declared|replied|responded|continued|stressed|tweeted|recalled|acknowledged|admitted|cautioned|urged|concluded|remarked|quipped|joked|countered|conceded|predicted|suggested|observed|mused|recounted|emphasized|emphasised|exclaimed|complained|boasted|vowed|promised|lamented|charged|contended|maintained|testified|posted|agreed|shouted|yelled|chanted|answered|answers|shot back|echoed|echoes|interjected|confessed|wondered|commented|reiterated|continues|responds|replies|concludes|recalls|reported|reports|reads|pointed out|went on|goes on|wrote in|told reporters|fumed|pressed|reacted|assured|demurred|snapped|retorted|scoffed|asserted|proclaimed|pleaded|bragged|touted|cracked|chided|griped|laughed|gushed|marveled|mocked|teased|thundered|barked|groused|grumbled|read|remembered|declares|a déclaré|a dit|a affirmé|a ajouté|a expliqué|a souligné|a indiqué|a assuré|a estimé|a précisé|déclare|affirme|explique|souligne|estime|write|opined|surmised|exhorted|beamed|sniped|scolded|fired back|wrote back|texted|emailed|hat gesagt|sagte|erklärte|betonte|dijo|afirmó|declaró|explicó|añadió|elaborated|elaborates|demanded|demands|repeated|repeats|questioned|agrees|admits|acknowledges|jokes|quips|boasts|counters|observes|suggests|predicts|whispered|put it|puts it";
 /// Auxiliaries and adverbs between a speaker and the cue: `Clinton has said`,
 /// `Trump later said`.
-const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)[ \t\xA0]+){0,2}";
+const AUX: &str = r"(?:(?:has|have|had|would|will|also|later|then|again|simply|just|once|quickly|flatly|bluntly|recently|previously|earlier|often|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|[a-z]{3,}ly)[ \t\xA0]+){0,2}";
 const NAME: &str =
     r"(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|(?:de|van|von|al|bin)\b))*";
 /// A party-and-state tag after a name: `Marco Rubio (R-Fla.) said`.
@@ -133,6 +133,15 @@ static AFTER_NOMINAL: LazyLock<Dual> = LazyLock::new(|| {
         r"^[\s,]*(?P<name>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]his|[Hh]is|[Hh]er|[Tt]heir)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,8}}?)[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
 });
+/// `"…," federal prosecutors wrote`, `"…," Ryan’s office said`: a noun
+/// phrase without a determiner, checked by [`bare_nominal`]; a name in
+/// apposition after it is the speaker (`"…," Sanders's campaign manager,
+/// Jeff Weaver, said`).
+static AFTER_BARE: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r"^[\s,]*(?P<nom>(?:(?:\p{{Lu}}[\p{{L}}.\-]*[ \t\xA0]+){{0,3}}\p{{Lu}}[\p{{L}}.\-]*['’]s?[ \t\xA0]+)?(?:[\p{{Ll}}\-]+[ \t\xA0]+){{0,2}}?[\p{{Ll}}\-]+)(?:,[ \t\xA0]+(?P<name>{NAME}),)?[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
+    ))
+});
 static BEFORE: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
         r"(?:(?P<pron>\b[Hh]e|\b[Ss]he|\b[Tt]hey)|(?P<name>{NAME}){TAG}(?:,[^\n\x22“”]{{1,120}}?,|,)?|(?P<nom>\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?))[ \t\xA0]+{AUX}(?P<verb>{VERBS})(?:[ \t\xA0]+[\p{{L}}'’]+){{0,4}}?[ \t\xA0]*[:,][ \t\xA0]*$"
@@ -160,6 +169,14 @@ static INVERTED: LazyLock<Dual> = LazyLock::new(|| {
 static BEFORE_ACCORDING: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
         r"\b(?P<verb>[Aa]ccording[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name>{NAME})|(?P<nom>(?:[Tt]he|[Aa]n?)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?)){TAG}[ \t\xA0]*[:,][ \t\xA0]*$"
+    ))
+});
+/// A writer's sentence that is only a speaker and a cue (`Iowa State
+/// University's Dianne Bystrom agreed.`), right before a quote with no
+/// attribution of its own.
+static CUE_SENTENCE: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r"^[\s]*(?P<name>{NAME}){TAG}(?:,[^\n]{{1,120}}?,)?[ \t\xA0]+{AUX}(?P<verb>{VERBS}|disagreed|concurred)[ \t\xA0]*$"
     ))
 });
 /// A speaker and cue earlier in the quote's own sentence: `Rhodes said the
@@ -195,7 +212,7 @@ static CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(
 });
 
 /// The words of [`VERBS`]' many-word cues that are no verb.
-const NOT_CUE_WORDS: &[&str] = &["a", "on", "in", "out", "back", "hat", "reporters"];
+const NOT_CUE_WORDS: &[&str] = &["a", "on", "in", "out", "back", "hat", "reporters", "it"];
 
 /// A quotation found between marks.
 struct Raw {
@@ -564,7 +581,17 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
     let who = name.or_else(|| caps.name("pron"));
     let name = name.map(|m| {
         let end = m.start() + description_len(m.as_str());
-        Span::new(base + m.start(), base + end)
+        // An opener the capitalised run swallowed (`As Vulture put it`).
+        let mut start = m.start();
+        let mut rest = m.as_str();
+        while let Some((w, tail)) = rest.split_once([' ', '\t', '\u{a0}']) {
+            if !(w == "As" || OPENERS.contains(&w)) || tail.trim().is_empty() {
+                break;
+            }
+            start += rest.len() - tail.len();
+            rest = tail;
+        }
+        Span::new(base + start.min(end), base + end)
     });
     let pronoun = caps.name("pron").is_some();
     let gender = caps.name("pron").and_then(|p| pronoun_gender(p.as_str()));
@@ -638,6 +665,26 @@ fn nominal_with(phrase: &str, and: bool) -> bool {
             let w = w.to_lowercase();
             CLAUSE.contains(&w.as_str()) && !(and && w == "and")
         })
+}
+
+/// Whether a noun phrase without a determiner before a cue ([`AFTER_BARE`])
+/// names a speaker: a possessive name and the words it owns (`Ryan’s
+/// office`, `Clinton’s campaign`), or lower-case words whose head is a
+/// plural (`federal prosecutors`, `campaign officials`); no clause inside
+/// either (`as it`, `and they`).
+fn bare_nominal(phrase: &str) -> bool {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let possessive = words
+        .first()
+        .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let head = words.last().copied().unwrap_or_default();
+    let plural = head.len() > 3
+        && head.ends_with('s')
+        && !head.ends_with("ss")
+        && !head.ends_with("us")
+        && !head.ends_with("is")
+        && !CUE_WORDS.contains(head);
+    (possessive || plural) && nominal(phrase)
 }
 
 /// Title abbreviations a full stop does not end a sentence after.
@@ -842,6 +889,13 @@ fn attribution(masked: &str, raw: &Raw, para: Span, prev: Option<Span>) -> Optio
     // against the Brady law, Clinton said.`
     if let Some(c) = LEAD.captures(after)
         && c.name("name").is_some()
+        && let Some(a) = attribution_from(&c, raw.close_end)
+    {
+        return Some(a);
+    }
+    // A noun phrase without a determiner: `"…," federal prosecutors wrote`.
+    if let Some(c) = AFTER_BARE.captures(after)
+        && c.name("nom").is_some_and(|m| bare_nominal(m.as_str()))
         && let Some(a) = attribution_from(&c, raw.close_end)
     {
         return Some(a);
@@ -1186,6 +1240,19 @@ const SETTING_OPENERS: &[&str] = &[
     "Pressed",
 ];
 
+/// Whether a sentence's first word is a participle opening a phrase set
+/// off by a comma (`Filling in for Sanders at the event where Clinton and
+/// O'Malley appeared, West landed …`): a capitalised `-ing` word that
+/// names no entity (`Manning` does).
+fn participle_opener(word: &str, index: &Index<'_>, at: usize) -> bool {
+    let w = word.trim_end_matches(',');
+    w.len() > 5
+        && w.ends_with("ing")
+        && w.chars().next().is_some_and(char::is_uppercase)
+        && w.chars().skip(1).all(char::is_lowercase)
+        && index.at(Span::new(at, at + w.len())).is_none()
+}
+
 /// Nouns of time: a determiner's phrase holding one and set off by a comma
 /// is a setting (`The next day, her Twitter account posted: "…"`).
 const TIME_NOUNS: &[&str] = &[
@@ -1222,8 +1289,11 @@ fn lead_subject(
     let mut last_words = trimmed
         .trim_end_matches([':', ',', ' '])
         .rsplit(|c: char| c.is_whitespace())
-        .take(2)
+        .filter(|w| !w.is_empty())
+        .take(4)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+    // The participle and up to three words it governs: `telling
+    // Reuters,`, `telling the crowd,`, `tweeting at him,`.
     let participle = last_words.any(|w| INTRO_PARTICIPLES.contains(&w));
     if !(trimmed.ends_with(':') || (trimmed.ends_with(',') && participle)) {
         return None;
@@ -1231,18 +1301,20 @@ fn lead_subject(
     // Skip an opening phrase set off by a comma (`At Sunday's debate, …`)
     // when the sentence opens with a preposition or the like.
     let first = lead.split_whitespace().next().unwrap_or_default();
-    let time_setting = || {
+    let time_setting = |max_words: usize| {
         lead.find(',').is_some_and(|i| {
-            lead[..i]
-                .split_whitespace()
-                .any(|w| TIME_NOUNS.contains(&w.to_lowercase().as_str()))
+            let mut words = lead[..i].split_whitespace();
+            words.clone().count() <= max_words
+                && words.any(|w| TIME_NOUNS.contains(&w.to_lowercase().as_str()))
         })
     };
+    // A short time phrase opens the sentence too (`Hours later, Trump …`).
     let slot = if SETTING_OPENERS.contains(&first.trim_end_matches(','))
         || (matches!(
             first,
             "The" | "That" | "This" | "Last" | "Next" | "Earlier" | "Later"
-        ) && time_setting())
+        ) && time_setting(usize::MAX))
+        || time_setting(3)
     {
         lead.find(',').map_or(0, |i| i + 1)
     } else {
@@ -1570,22 +1642,16 @@ fn pronoun_referent(
     };
     // Sentences that start before `pos`; the last of them holds the
     // pronoun, unless `pos` opens it.
-    let mut last = sentences.partition_point(|s| s.start < pos);
-    if last > 0
-        && sentences[last - 1].end > pos
-        && masked
-            .get(sentences[last - 1].start..pos)
-            .is_some_and(|b| !b.trim().is_empty())
-    {
-        last -= 1;
-    }
+    let last = sentences.partition_point(|s| s.start < pos);
     for k in 1..=PRONOUN_REACH.min(last) {
         let s = sentences[last - k];
         let hi = s.end.min(pos);
         let mut lo = s.start;
         let body = masked.get(s.start..hi).unwrap_or_default();
         let opener = body.split_whitespace().next().unwrap_or_default();
-        if SETTING_OPENERS.contains(&opener.trim_end_matches(','))
+        let opener_at = s.start + body.len() - body.trim_start().len();
+        if (SETTING_OPENERS.contains(&opener.trim_end_matches(','))
+            || participle_opener(opener, index, opener_at))
             && let Some(c) = body.find(',')
         {
             lo = s.start + c + 1;
@@ -1617,7 +1683,14 @@ fn pronoun_referent(
                 continue;
             }
             let candidate = (m.start, speaker_name(&e.name), Some(e.id.clone()));
-            if next_to_cue(masked, m.start, m.end) {
+            // A cue inside a `that` clause (`pointing out that the paper's
+            // Robert Costa had reported`) is reported speech of the
+            // sentence's subject, not the sentence's own.
+            let in_that_clause = masked
+                .get(lo..m.start)
+                .and_then(|b| b.split_whitespace().rev().take(3).find(|w| *w == "that"))
+                .is_some();
+            if next_to_cue(masked, m.start, m.end) && !in_that_clause {
                 cued = Some(candidate);
             } else if after_preposition(masked, m.start) {
                 // `Making her way around Chez Vachon, Clinton …`: the object
@@ -1708,7 +1781,7 @@ fn cued_name(
 const PREPOSITIONS: &[&str] = &[
     "around", "at", "in", "with", "for", "to", "about", "of", "from", "against", "behind", "into",
     "toward", "towards", "near", "than", "like", "under", "over", "between", "among", "on",
-    "beside", "inside", "outside", "past",
+    "beside", "inside", "outside", "past", "by",
 ];
 
 /// Whether the word right before `start` is a preposition
@@ -1879,6 +1952,30 @@ pub(crate) fn extract(
             .or_else(|| {
                 let next = paras.get(raw.paragraph + 1).copied();
                 dash_attribution(masked, raw, para, next)
+            })
+            .or_else(|| {
+                // A quote opening its sentence after one that is only a
+                // speaker and a cue, in its paragraph or ending the one
+                // before.
+                if !lead_text.trim().is_empty() {
+                    return None;
+                }
+                let (from, to) = match prev {
+                    Some(p) if masked.get(para.start..raw.open)?.trim().is_empty() => {
+                        (p.start, p.end)
+                    }
+                    _ => (para.start, lead_start),
+                };
+                let body = masked.get(from..to)?.trim_end();
+                let body = body.strip_suffix(['.', ':'])?;
+                let (start, sentence) = sentence_before(masked, from, from + body.len());
+                let last = sentence.split_whitespace().next_back()?;
+                if sentence.len() > 160 || !(CUE_WORDS.contains(last) || last == "disagreed") {
+                    return None;
+                }
+                CUE_SENTENCE
+                    .captures(sentence)
+                    .and_then(|c| attribution_from(&c, start))
             });
         let (speaker, id, cue, attribution_span) = match found {
             // "he said": the nearest fitting person before it (see
@@ -2043,8 +2140,10 @@ pub(crate) fn extract(
 }
 
 /// Every attribution regex.
-static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 12] = [
+static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 14] = [
     &AFTER_NAME_VERB,
+    &CUE_SENTENCE,
+    &AFTER_BARE,
     &AFTER_VERB_NAME,
     &AFTER_VERB_DESCRIBED,
     &AFTER_ACCORDING,
@@ -2162,7 +2261,7 @@ mod tests {
             "a",
             "Z",
         ];
-        let regexes: [&Dual; 12] = ATTRIBUTION_REGEXES.map(|re| &**re);
+        let regexes: [&Dual; 14] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
             c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
         };
@@ -2507,6 +2606,129 @@ mod speaker_tests {
         qs.iter()
             .find(|q| q.text.starts_with(start))
             .unwrap_or_else(|| panic!("no quote starting {start:?} in {qs:?}"))
+    }
+
+    #[test]
+    fn a_pronoun_refers_to_the_subject_of_its_own_sentences_lead() {
+        // The writer's words before the quote, in the pronoun's own
+        // sentence, name the speaker: not the person of the sentence
+        // before.
+        let qs = quotes(
+            "Francois Hollande spoke in Paris on Monday.\n\n\
+             Later, Trump asserted that France had lost its identity: \"France is no longer France,\" he claimed.",
+        );
+        assert_eq!(speaker_of(&qs, "France is no"), "Trump");
+    }
+
+    #[test]
+    fn an_adverb_may_stand_between_the_speaker_and_the_cue() {
+        let qs = quotes(
+            "Ted Cruz won the caucus in Iowa.\n\n\
+             \"I hate to say it, I am becoming mainstream,\" Trump jokingly said.",
+        );
+        assert_eq!(speaker_of(&qs, "I hate to say"), "Trump");
+        let q = find(&qs, "I hate to say");
+        assert_eq!(q.cue, "said");
+    }
+
+    #[test]
+    fn a_noun_phrase_without_a_determiner_after_the_quote_is_the_speaker() {
+        // A plural head (`federal prosecutors`), and a possessive name with
+        // what it owns (`Ryan’s office`), given as written.
+        let qs = quotes(
+            "Ted Cruz won the caucus in Iowa.\n\n\
+             \"The extent of the harm caused is incalculable,\" federal prosecutors wrote in seeking a maximum penalty.\n\n\
+             \"Speaker Ryan has invited Donald Trump to meet with the leadership,\" Ryan’s office said in a statement.\n\n\
+             \"We are not going anywhere at all,\" campaign officials also said.",
+        );
+        assert_eq!(speaker_of(&qs, "The extent"), "federal prosecutors");
+        assert_eq!(speaker_of(&qs, "Speaker Ryan"), "Ryan’s office");
+        assert_eq!(speaker_of(&qs, "We are not going"), "campaign officials");
+        // No plural head, no possessive: no speaker from these words.
+        assert!(!bare_nominal("the campaign"));
+        assert!(!bare_nominal("as it"));
+        assert!(!bare_nominal("and they"));
+        assert!(bare_nominal("senior aides"));
+    }
+
+    #[test]
+    fn a_participle_with_its_object_introduces_the_quote() {
+        // `telling the crowd,` and `tweeting at him,`: the participle is
+        // not the lead's last word; the sentence's subject speaks.
+        let qs = quotes(
+            "Donald Trump said the system was rigged. \"That will be a horrible day,\" Trump said.\n\n\
+             Clinton seemed ready to riff on the incident in Iowa, telling the crowd, \"Some people get a little carried away, have you noticed that?\"\n\n\
+             Jeb Bush offered a retort on the mogul's preferred mode of communication, tweeting at him, \"You are not just a loser, you are a liar.\"",
+        );
+        assert_eq!(speaker_of(&qs, "Some people"), "Clinton");
+        assert_eq!(speaker_of(&qs, "You are not just"), "Jeb Bush");
+    }
+
+    #[test]
+    fn a_pronoun_passes_over_an_opening_participles_phrase_and_an_agent() {
+        // `Filling in for …, West landed`: the people of the opening phrase
+        // are no subject.
+        let qs = quotes(
+            "Cornel West spoke for the senator at the forum.\n\n\
+             Filling in for Sanders at the same event where Martin O'Malley appeared Sunday, West landed a sharp dig at the front-runner.\n\n\
+             \"I took Wall Street money but it didn't affect me?\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "I took Wall"), "Cornel West");
+        // `Preceded at the lectern by Joe Arpaio, …, Trump launched`: the
+        // agent after `by` is no subject either.
+        let qs = quotes(
+            "Donald Trump landed in Phoenix on Wednesday.\n\n\
+             Preceded at the lectern by Joe Arpaio, the Arizona sheriff, Trump launched into a lament for the victims.\n\n\
+             \"We will build a great wall along the southern border!\" he said to an enormous cheer.",
+        );
+        assert_eq!(speaker_of(&qs, "We will build"), "Donald Trump");
+    }
+
+    #[test]
+    fn a_name_in_apposition_and_put_it_as_a_cue() {
+        let qs = quotes(
+            "Bernie Sanders spoke in Los Angeles on Monday.\n\n\
+             \"By December, California stuck out as a place to compete,\" Sanders's campaign manager, Jeff Weaver, said in an interview.\n\n\
+             As Vulture put it, \"Hello, it is the Biebs.\" Justin Bieber has finally dethroned Adele.",
+        );
+        assert_eq!(speaker_of(&qs, "By December"), "Jeff Weaver");
+        assert_eq!(speaker_of(&qs, "Hello, it is"), "Vulture");
+        assert_eq!(find(&qs, "Hello, it is").cue, "put it");
+    }
+
+    #[test]
+    fn a_cue_inside_a_that_clause_is_not_the_sentences_own() {
+        // `pointing out that the paper's Robert Costa had reported`: Costa's
+        // cue is reported speech; Carson is the sentence's subject.
+        let qs = quotes(
+            "Ben Carson spoke on CNN on Sunday.\n\n\
+             Carson turned the story back on the Post, pointing out that the paper's Robert Costa had reported in June that the campaign was coming apart.\n\n\
+             \"Apparently not,\" he said.",
+        );
+        assert_eq!(speaker_of(&qs, "Apparently not"), "Ben Carson");
+    }
+
+    #[test]
+    fn a_sentence_of_a_speaker_and_a_cue_attributes_the_next_quote() {
+        // `Dianne Bystrom agreed.` then a quote without attribution: hers,
+        // not the last speaker's; in its paragraph or ending the one before.
+        let qs = quotes(
+            "\"They have failed to compete with Trump,\" said Craig Robinson, an editor.\n\n\
+             Iowa State University's Dianne Bystrom agreed. \"Mainstream Republicans are running out of time.\"\n\n\
+             Jeb Bush disagreed.\n\n\
+             \"We are going to win this state in the end.\"",
+        );
+        assert_eq!(speaker_of(&qs, "Mainstream"), "Dianne Bystrom");
+        assert_eq!(speaker_of(&qs, "We are going"), "Jeb Bush");
+    }
+
+    #[test]
+    fn a_short_time_phrase_before_the_subject_is_passed_over() {
+        let qs = quotes(
+            "Sheldon Adelson praised Donald Trump in Macau. \"He was very charming,\" Adelson said.\n\n\
+             Hours later, Trump returned the compliment to Adelson, telling Reuters, \"Sheldon and I have been friends for a long time.\"",
+        );
+        assert_eq!(speaker_of(&qs, "Sheldon and I"), "Donald Trump");
     }
 
     #[test]
