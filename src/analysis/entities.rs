@@ -1520,6 +1520,14 @@ impl Recognizer for TaggerRecognizer {
                 && ctx.tokens.get(first).is_some_and(|tok| {
                     is_english_stopword(&tok.norm) || tok.norm.contains(['\'', '’'])
                 });
+            // "Sen." / "Rep." / "Gov.": a lone title written as an
+            // abbreviation is no name (the name after it is one of its own).
+            let lone_title = end == first + 1
+                && ctx.text.get(span.end..span.end + 1) == Some(".")
+                && ctx
+                    .tokens
+                    .get(first)
+                    .is_some_and(|tok| WORDS.titles.contains(tok.norm.as_str()));
             // "Later, ...": a lone capitalised word opening its sentence before
             // a comma is an adverb or a greeting unless the text writes it
             // capitalised somewhere else too.
@@ -1540,6 +1548,7 @@ impl Recognizer for TaggerRecognizer {
                 || known_organisation
                 || doc.inside_gazetteer(first, end)
                 || function_word
+                || lone_title
                 || opener
             {
                 continue;
@@ -2503,6 +2512,19 @@ mod tests {
                 .filter(|e| e.name == "Charles River Holdings")
                 .all(|e| e.mentions.len() == 1),
             "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn a_lone_abbreviated_title_is_no_name() {
+        let text = "WASHINGTON (Reuters) - Sen. Bernie Sanders criticized the plan on Tuesday. \"This is a disaster for working families,\" Sen. Sanders said. Rep. Nancy Pelosi disagreed. \"We will pass it,\" she said.";
+        check_absent(text, &["Sen", "Rep", "Sen.", "Rep."]);
+        check(
+            text,
+            &[
+                ("Bernie Sanders", EntityType::Person, &[]),
+                ("Nancy Pelosi", EntityType::Person, &[]),
+            ],
         );
     }
 
