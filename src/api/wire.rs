@@ -13,6 +13,7 @@ use prost::Message;
 use tonic::Status;
 use tonic::codec::{Codec, EncodeBuf, Encoder};
 
+use crate::error::Error;
 use crate::proto::pb;
 
 /// The field number of `SearchResponse.took`.
@@ -84,7 +85,7 @@ impl Encoder for ReplyEncoder {
 
     fn encode(&mut self, item: SearchReply, buf: &mut EncodeBuf<'_>) -> Result<(), Status> {
         item.write(buf)
-            .map_err(|err| Status::internal(format!("encoding the answer: {err}")))
+            .map_err(|err| Error::internal(format!("encoding the answer: {err}")).into())
     }
 }
 
