@@ -8,7 +8,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::convert;
-use super::wire::SearchReply;
+use super::wire::{self, SearchReply};
 use crate::analysis::offsets::OffsetUnit;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -90,24 +90,6 @@ fn hits_to_pb(hits: &[Hit], full: bool, unit: OffsetUnit) -> Vec<pb::SearchHit> 
     hits.iter()
         .map(|h| convert::hit_to_pb(h, full, unit))
         .collect()
-}
-
-/// Which rendering of a page `SearchResults::encoded` holds: pages are kept
-/// encoded for the BASIC view only (a FULL view's documents would make the
-/// cache far larger than its bound), one rendering per offset unit.
-fn rendering(unit: OffsetUnit) -> u8 {
-    match unit {
-        OffsetUnit::Utf8 => 0,
-        OffsetUnit::Utf16 => 1,
-        OffsetUnit::CodePoint => 2,
-    }
-}
-
-fn duration_to_pb(took: std::time::Duration) -> prost_types::Duration {
-    prost_types::Duration {
-        seconds: took.as_secs() as i64,
-        nanos: took.subsec_nanos() as i32,
-    }
 }
 
 #[tonic::async_trait]
@@ -196,59 +178,41 @@ impl crate::proto::search::search_server::Search for SearchApi {
         }
 
         let results = self.engine.search(&caller.tenant, &search).await?;
-        // A page the result cache holds is encoded once, by the first call
-        // that answers with it; the calls after it send those bytes.
-        if !full
-            && let Some((kept, page)) = results.encoded.get()
-            && *kept == rendering(unit)
-        {
-            return Ok(Response::new(SearchReply::Encoded {
-                page: page.clone(),
-                took: Some(duration_to_pb(started.elapsed())),
-            }));
-        }
-        let next_page_token = match results.hits.last() {
-            Some(last) if results.has_more => tokens.encode(
-                &hash(&search),
-                CursorRef::Search {
-                    after: &SearchAfter::of(last, search.order),
-                    stats: results.stats.as_ref(),
+        let rendering = (!full).then(|| wire::rendering(unit));
+        Ok(Response::new(SearchReply::for_page(
+            &results,
+            rendering,
+            started,
+            || pb::SearchResponse {
+                hits: hits_to_pb(&results.hits, full, unit),
+                total_size: results.total,
+                facets: results
+                    .facets
+                    .iter()
+                    .map(|(field, values)| pb::Facet {
+                        field: field.clone(),
+                        values: values
+                            .iter()
+                            .map(|(value, count)| pb::FacetValue {
+                                value: value.clone(),
+                                count: *count,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                next_page_token: match results.hits.last() {
+                    Some(last) if results.has_more => tokens.encode(
+                        &hash(&search),
+                        CursorRef::Search {
+                            after: &SearchAfter::of(last, search.order),
+                            stats: results.stats.as_ref(),
+                        },
+                    ),
+                    _ => String::new(),
                 },
-            ),
-            _ => String::new(),
-        };
-        let mut response = pb::SearchResponse {
-            hits: hits_to_pb(&results.hits, full, unit),
-            total_size: results.total,
-            facets: results
-                .facets
-                .iter()
-                .map(|(field, values)| pb::Facet {
-                    field: field.clone(),
-                    values: values
-                        .iter()
-                        .map(|(value, count)| pb::FacetValue {
-                            value: value.clone(),
-                            count: *count,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            next_page_token,
-            took: None,
-        };
-        // The result cache holds the page (it shares the `Arc`): keep it
-        // encoded for the next calls. Not for a page no one else will send.
-        if !full && Arc::strong_count(&results) > 1 {
-            let page = SearchReply::encode_page(&response);
-            let _ = results.encoded.set((rendering(unit), page.clone()));
-            return Ok(Response::new(SearchReply::Encoded {
-                page,
-                took: Some(duration_to_pb(started.elapsed())),
-            }));
-        }
-        response.took = Some(duration_to_pb(started.elapsed()));
-        Ok(Response::new(SearchReply::Message(response)))
+                took: None,
+            },
+        )))
     }
 
     async fn similar_documents(

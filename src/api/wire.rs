@@ -8,13 +8,18 @@
 //! a plain `SearchResponse`. The Search server is generated in `build.rs`
 //! with this codec for `Search` and prost's for its other methods.
 
+use std::sync::Arc;
+use std::time::Instant;
+
 use bytes::{BufMut, Bytes};
 use prost::Message;
 use tonic::Status;
 use tonic::codec::{Codec, EncodeBuf, Encoder};
 
+use crate::analysis::offsets::OffsetUnit;
 use crate::error::Error;
 use crate::proto::pb;
+use crate::search::SearchResults;
 
 /// The field number of `SearchResponse.took`.
 const TOOK_FIELD: u32 = 5;
@@ -33,7 +38,59 @@ pub enum SearchReply {
     },
 }
 
+/// Which rendering of a page `SearchResults::encoded` holds: pages are kept
+/// encoded for the BASIC view only (a FULL view's documents would make the
+/// cache far larger than its bound), one rendering per offset unit.
+pub fn rendering(unit: OffsetUnit) -> u8 {
+    match unit {
+        OffsetUnit::Utf8 => 0,
+        OffsetUnit::Utf16 => 1,
+        OffsetUnit::CodePoint => 2,
+    }
+}
+
+fn duration_to_pb(took: std::time::Duration) -> prost_types::Duration {
+    prost_types::Duration {
+        seconds: took.as_secs() as i64,
+        nanos: took.subsec_nanos() as i32,
+    }
+}
+
 impl SearchReply {
+    /// The answer with the page of `results`, timed from `started`: the
+    /// bytes kept with them if they hold this `rendering` (`None`: a view
+    /// never kept); otherwise `build`'s response (without a `took`), kept
+    /// encoded for the next calls when the result cache holds `results` too
+    /// (it shares the `Arc`), and not for a page no one else will send.
+    pub fn for_page(
+        results: &Arc<SearchResults>,
+        rendering: Option<u8>,
+        started: Instant,
+        build: impl FnOnce() -> pb::SearchResponse,
+    ) -> SearchReply {
+        if let Some(rendering) = rendering {
+            if let Some((kept, page)) = results.encoded.get()
+                && *kept == rendering
+            {
+                return SearchReply::Encoded {
+                    page: page.clone(),
+                    took: Some(duration_to_pb(started.elapsed())),
+                };
+            }
+            if Arc::strong_count(results) > 1 {
+                let page = SearchReply::encode_page(&build());
+                let _ = results.encoded.set((rendering, page.clone()));
+                return SearchReply::Encoded {
+                    page,
+                    took: Some(duration_to_pb(started.elapsed())),
+                };
+            }
+        }
+        let mut response = build();
+        response.took = Some(duration_to_pb(started.elapsed()));
+        SearchReply::Message(response)
+    }
+
     /// Encodes `response`, built without a `took`, to be shared by every
     /// call that answers with the same page.
     pub fn encode_page(response: &pb::SearchResponse) -> Bytes {
