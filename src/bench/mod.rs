@@ -90,6 +90,10 @@ pub struct PipelineArgs {
     /// to give the same output.
     #[arg(long)]
     pub digest: bool,
+    /// Timed passes over the documents; the report gives the rate over all
+    /// of them and of each pass (1-1000).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub passes: u16,
 }
 
 /// Arguments of `docsift bench index`.
@@ -203,7 +207,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
 
 fn run_pipeline(args: &PipelineArgs) -> Result<ExitCode, String> {
     let docs = corpus::load(&args.corpus, args.limit)?;
-    let report = inprocess::pipeline(&docs, args.digest)?;
+    let report = inprocess::pipeline(&docs, args.digest, usize::from(args.passes))?;
     if args.json {
         print_json(&report)?;
     } else {
