@@ -1844,7 +1844,9 @@ fn indefinite_speaker(sentence: &str, want: Gender) -> Option<&str> {
     if !matches!(first, "A" | "An" | "One" | "Another") {
         return None;
     }
-    let start = body.find(first)?;
+    // `first` is a piece of `body`: its offset, not a search for its words
+    // (`Also A …` holds an "A" before the article).
+    let start = first.as_ptr() as usize - body.as_ptr() as usize;
     let mut head = false;
     let mut gender = None;
     for (i, w) in words.enumerate() {
@@ -3101,6 +3103,10 @@ mod speaker_tests {
         assert_eq!(
             indefinite_speaker("One California delegate said he tried.", Gender::Male),
             Some("One California delegate")
+        );
+        assert_eq!(
+            indefinite_speaker("Also A voter from Ames said so.", Gender::Male),
+            Some("A voter from Ames")
         );
         // A woman is no "he"; a poll is no person; a description that is no
         // cue's subject says nothing.
