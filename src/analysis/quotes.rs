@@ -409,6 +409,22 @@ fn sentence_before(masked: &str, from: usize, to: usize) -> (usize, &str) {
             && !(c == '.' && abbreviation_before(&before[..i]));
         if ends {
             cut = i + c.len_utf8();
+        } else if matches!(c, '.' | '!' | '?') {
+            // A quotation that ends its sentence: `… for "being right." And
+            // then Trump …`; not before a participle that carries the
+            // sentence on (`… "wasn't good." Adding, "…"`).
+            let rest = &before[i + c.len_utf8()..];
+            let after_mark = rest.strip_prefix(['"', '”', '’']);
+            let next = after_mark.map(|r| (r.len(), r.trim_start()));
+            if let Some((len, next)) = next
+                && len > next.len()
+                && next.chars().next().is_some_and(char::is_uppercase)
+                && !next.split_whitespace().next().is_some_and(|w| {
+                    INTRO_PARTICIPLES.contains(&w.trim_end_matches(',').to_lowercase().as_str())
+                })
+            {
+                cut = before.len() - len;
+            }
         }
     }
     (start + cut, &before[cut..])
@@ -1240,6 +1256,13 @@ const SETTING_OPENERS: &[&str] = &[
     "Pressed",
 ];
 
+/// Conjunctions that open a subordinate clause set off by a comma before
+/// the sentence's subject.
+const SUBORDINATORS: &[&str] = &[
+    "although", "though", "while", "when", "as", "because", "if", "after", "before", "since",
+    "once", "whereas",
+];
+
 /// Whether a sentence's first word is a participle opening a phrase set
 /// off by a comma (`Filling in for Sanders at the event where Clinton and
 /// O'Malley appeared, West landed …`): a capitalised `-ing` word that
@@ -1299,8 +1322,15 @@ fn lead_subject(
         return None;
     }
     // Skip an opening phrase set off by a comma (`At Sunday's debate, …`)
-    // when the sentence opens with a preposition or the like.
-    let first = lead.split_whitespace().next().unwrap_or_default();
+    // when the sentence opens with a preposition or the like, or with a
+    // subordinate clause after an opener (`And although he thanked them,
+    // he …`).
+    let mut opening = lead.split_whitespace();
+    let first = opening.next().unwrap_or_default();
+    let subordinate = OPENERS.contains(&first)
+        && opening
+            .next()
+            .is_some_and(|w| SUBORDINATORS.contains(&w.to_lowercase().as_str()));
     let time_setting = |max_words: usize| {
         lead.find(',').is_some_and(|i| {
             let mut words = lead[..i].split_whitespace();
@@ -1310,6 +1340,7 @@ fn lead_subject(
     };
     // A short time phrase opens the sentence too (`Hours later, Trump …`).
     let slot = if SETTING_OPENERS.contains(&first.trim_end_matches(','))
+        || subordinate
         || (matches!(
             first,
             "The" | "That" | "This" | "Last" | "Next" | "Earlier" | "Later"
@@ -1326,7 +1357,11 @@ fn lead_subject(
     let mut off = slot;
     for w in lead.get(slot..)?.split_inclusive(char::is_whitespace) {
         let bare = w.trim_end();
-        let opener = words.is_empty() && OPENERS.contains(&bare.trim_end_matches(','));
+        // Openers in a row, in any case (`And then Trump …`).
+        let opener = words.is_empty()
+            && OPENERS
+                .iter()
+                .any(|o| o.eq_ignore_ascii_case(bare.trim_end_matches(',')));
         if !bare.is_empty() && !opener {
             words.push((off, bare));
         }
@@ -1453,6 +1488,11 @@ fn lead_subject(
 fn colon_name(masked: &str, index: &Index<'_>, start: usize, intro: &str) -> Option<Attribution> {
     let body = intro.trim_end();
     let body = body.strip_suffix(':')?.trim_end();
+    // A party-and-state tag after the name: `Rep. Trey Gowdy (R-S.C.):`.
+    let body = match body.strip_suffix(')').and_then(|b| b.rsplit_once('(')) {
+        Some((name, tag)) if tag.len() <= 30 && !tag.contains(' ') => name.trim_end(),
+        _ => body,
+    };
     let end = start + body.len();
     let n = index.mentions.partition_point(|(m, _)| m.end <= end);
     let (m, i) = index.mentions.get(n.checked_sub(1)?)?;
@@ -1541,7 +1581,7 @@ fn word_gender(word: &str) -> Option<Gender> {
         | "network" | "council" | "court" | "government" | "ministry" | "firm" | "union"
         | "coalition" | "foundation" | "institute" | "poll" | "survey" | "study" | "book"
         | "magazine" => Some(Gender::Neuter),
-        "officials" | "aides" | "advisers" | "advisors" | "people" | "protesters"
+        "police" | "officials" | "aides" | "advisers" | "advisors" | "people" | "protesters"
         | "supporters" | "critics" | "sources" | "leaders" | "members" | "voters" | "democrats"
         | "republicans" | "both" | "others" | "some" | "many" | "they" => Some(Gender::Plural),
         _ => None,
@@ -1552,7 +1592,18 @@ fn word_gender(word: &str) -> Option<Gender> {
 /// word or title in it, else a first name known as a woman's or a man's.
 fn name_gender(name: &str) -> Option<Gender> {
     let mut words = name.split_whitespace();
-    if let Some(g) = name.split_whitespace().find_map(word_gender) {
+    // A capitalised man's or woman's word ending a name of more words is a
+    // surname, not a title (`Billie Jean King`, `Martin Luther King`); an
+    // organisation's word keeps its sense (`Democratic National Committee`).
+    let count = name.split_whitespace().count();
+    if let Some(g) = name.split_whitespace().enumerate().find_map(|(i, w)| {
+        let g = word_gender(w)?;
+        let surname = count >= 2
+            && i + 1 == count
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && matches!(g, Gender::Male | Gender::Female);
+        (!surname).then_some(g)
+    }) {
         return Some(g);
     }
     let first = words
@@ -1727,6 +1778,97 @@ fn pronoun_referent(
         }
         if let Some((_, speaker, id)) = cued.or(first) {
             return Some((speaker, id));
+        }
+        // No person named: a new one introduced by an indefinite
+        // description that speaks (`A reporter for Agence France-Presse
+        // called it …`) is the referent.
+        let clause = masked.get(lo..hi).unwrap_or_default();
+        if let Some(d) = indefinite_speaker(clause, want)
+            && !inside_quote(lo + clause.find(d).unwrap_or(0))
+        {
+            return Some((single_spaced(d), None));
+        }
+    }
+    None
+}
+
+/// Person nouns that head an indefinite description of a speaker (`a
+/// reporter`, `One California delegate`).
+const PERSON_NOUNS: &[&str] = &[
+    "reporter",
+    "journalist",
+    "correspondent",
+    "delegate",
+    "voter",
+    "caller",
+    "man",
+    "woman",
+    "official",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "supporter",
+    "protester",
+    "resident",
+    "student",
+    "aide",
+    "adviser",
+    "advisor",
+    "strategist",
+    "member",
+    "veteran",
+    "worker",
+    "lawmaker",
+    "senator",
+    "attendee",
+    "witness",
+    "source",
+    "organizer",
+    "activist",
+    "leader",
+    "officer",
+    "employee",
+];
+
+/// The indefinite description that opens a writer's sentence as the
+/// subject of a speech cue (`A reporter for Agence France-Presse called it
+/// …`, `One California delegate said …`), when a person noun
+/// ([`PERSON_NOUNS`]) heads it and its gendered words, if any, fit `want`.
+fn indefinite_speaker(sentence: &str, want: Gender) -> Option<&str> {
+    let body = sentence.trim_start();
+    let mut words = body.split_whitespace();
+    let mut first = words.next()?;
+    if OPENERS.contains(&first) {
+        first = words.next()?;
+    }
+    if !matches!(first, "A" | "An" | "One" | "Another") {
+        return None;
+    }
+    // `first` is a piece of `body`: its offset, not a search for its words
+    // (`Also A …` holds an "A" before the article).
+    let start = first.as_ptr() as usize - body.as_ptr() as usize;
+    let mut head = false;
+    let mut gender = None;
+    for (i, w) in words.enumerate() {
+        if i >= 6 {
+            return None;
+        }
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+        if head && (CUE_WORDS.contains(bare) || bare == "called") {
+            let end = w.as_ptr() as usize - body.as_ptr() as usize;
+            if !fits(want, gender) {
+                return None;
+            }
+            return body.get(start..end).map(str::trim_end);
+        }
+        if let Some(g) = word_gender(bare) {
+            gender = Some(g);
+        }
+        if i == 0 || !head {
+            head = PERSON_NOUNS.contains(&bare);
+        }
+        if w.ends_with([',', ';', ':', '.']) {
+            return None;
         }
     }
     None
@@ -2885,6 +3027,101 @@ mod speaker_tests {
         assert_eq!(name_gender("Kellyanne Conway"), Some(Gender::Female));
         assert!(super::super::entities::is_first_name("Kellyanne"));
         assert_eq!(name_gender("Jamie Dimon"), None);
+        // A man's word ending a longer name is a surname; a title before a
+        // name and an organisation’s word keep their sense (`Billie Jean King`).
+        assert_eq!(name_gender("Hillary King"), Some(Gender::Female));
+        assert_eq!(name_gender("King Abdullah"), Some(Gender::Male));
+        assert_eq!(
+            name_gender("Democratic National Committee"),
+            Some(Gender::Neuter)
+        );
+        // The police speak as a body.
+        assert_eq!(name_gender("Police"), Some(Gender::Plural));
+    }
+
+    #[test]
+    fn a_quotation_ending_its_sentence_ends_the_lead() {
+        // The earlier quotation's full stop ends the sentence before the
+        // one that introduces the quote, whose subject follows two openers.
+        let text = "He took credit for \"being right on terrorism.\" And then Trump went on the attack, saying, ";
+        let (start, lead) = sentence_before(text, 0, text.len());
+        assert_eq!(lead, " And then Trump went on the attack, saying, ");
+        assert_eq!(start, text.find(" And").unwrap_or(0));
+        // A participle after it carries the sentence on.
+        let text = "Maher said it \"wasn't good.\" Adding, ";
+        assert_eq!(sentence_before(text, 0, text.len()).0, 0);
+        let qs = quotes(
+            "Presumptive GOP nominee Donald Trump's first tweet was a measured comment.\n\n\
+             The crowd cheered for \"being right on terrorism.\" And then Trump went on the attack, saying, \"Is President Obama going to mention the words?\"",
+        );
+        assert_eq!(speaker_of(&qs, "Is President"), "Donald Trump");
+    }
+
+    #[test]
+    fn openers_in_a_row_before_the_subject() {
+        // Trump is a person the entity stage knows by a mention elsewhere.
+        let entities = vec![Entity {
+            id: "e1".to_string(),
+            name: "Donald Trump".to_string(),
+            entity_type: EntityType::Person,
+            salience: 1.0,
+            mentions: Vec::new(),
+            metadata: Vec::new(),
+        }];
+        let index = Index::new(&entities);
+        let lead = "And then Trump went on the attack, saying, ";
+        let a = lead_subject(lead, &index, 0, lead).expect("an attribution");
+        assert_eq!(a.name.and_then(|n| lead.get(n.start..n.end)), Some("Trump"));
+    }
+
+    #[test]
+    fn a_subordinate_clause_and_a_tag_before_the_speaker() {
+        let qs = quotes(
+            "Donald Trump spoke in Cleveland.\n\n\
+             And although he thanked the crowd for supporting him, he sounded a rare note, saying, \"I'm not sure I really deserve it.\"\n\n\
+             Rep. Trey Gowdy (R-S.C.): \"I have not heard anyone else ever cite that figure.\"",
+        );
+        assert_eq!(speaker_of(&qs, "I'm not sure"), "Donald Trump");
+        let gowdy = speaker_of(&qs, "I have not heard");
+        assert!(gowdy.ends_with("Gowdy"), "{gowdy:?}");
+    }
+
+    #[test]
+    fn a_pronoun_refers_to_a_new_person_an_indefinite_description_introduces() {
+        // No person is named in the sentence before the quote: its subject,
+        // "a reporter for ...", is the one who speaks, not the police of the
+        // paragraph before.
+        let qs = quotes(
+            "Police Chief Tom Marsh urged people to stay home.\n\n\
+             A reporter for Agence France-Presse called it \"absolute chaos.\"\n\n\
+             \"We saw people hit and bits of debris flying around,\" he said.",
+        );
+        assert_eq!(
+            speaker_of(&qs, "We saw people"),
+            "A reporter for Agence France-Presse"
+        );
+        assert_eq!(
+            indefinite_speaker("One California delegate said he tried.", Gender::Male),
+            Some("One California delegate")
+        );
+        assert_eq!(
+            indefinite_speaker("Also A voter from Ames said so.", Gender::Male),
+            Some("A voter from Ames")
+        );
+        // A woman is no "he"; a poll is no person; a description that is no
+        // cue's subject says nothing.
+        assert_eq!(
+            indefinite_speaker("A Berlin woman said it was over.", Gender::Male),
+            None
+        );
+        assert_eq!(
+            indefinite_speaker("A new poll said it was over.", Gender::Male),
+            None
+        );
+        assert_eq!(
+            indefinite_speaker("A reporter waited outside.", Gender::Male),
+            None
+        );
     }
 
     #[test]

@@ -43,7 +43,9 @@
 //! definite description of a person ("the former president", "The Florida
 //! senator's") and rule 2 holds for the nearest named Source before it that
 //! is no such description: the description refers back to that person the
-//! way a pronoun does.
+//! way a pronoun does. A Source that is only a speech cue (`said`,
+//! `According to`) with a Cue that is none had its labels swapped by the
+//! annotator (`"…," said Bolton`): its Cue is taken as the Source.
 
 use std::ops::Range;
 use std::path::Path;
@@ -187,13 +189,48 @@ pub fn gold_quotes(text: &str, events: &[Event]) -> Vec<GoldQuote> {
         if ranges.is_empty() {
             continue;
         }
-        let source = e.roles.get("Source").and_then(|s| source_span(text, s));
+        let source = source_role(text, e).and_then(|s| source_span(text, s));
         out.push(GoldQuote {
             content: ranges,
             source,
         });
     }
     out
+}
+
+/// Speech cues that name no one: a Source that is only one of them, with a
+/// Cue that is none, had its two labels swapped by the annotator (`"…,"
+/// said Bolton` annotated Source `said`, Cue `Bolton`).
+const CUE_ONLY_SOURCES: &[&str] = &[
+    "said",
+    "says",
+    "asked",
+    "asks",
+    "according to",
+    "told",
+    "added",
+    "wrote",
+];
+
+/// Whether an annotation's words are only a speech cue ([`CUE_ONLY_SOURCES`]).
+fn cue_only(text: &str, bound: &brat::TextBound) -> bool {
+    let words: Vec<&str> = bound
+        .fragments
+        .iter()
+        .filter_map(|r| text.get(r.clone()))
+        .collect();
+    let words = words.join(" ").trim().to_lowercase();
+    CUE_ONLY_SOURCES.contains(&words.as_str())
+}
+
+/// The annotation that names an attribution's speaker: its Source, or its
+/// Cue when the two labels are swapped (see [`CUE_ONLY_SOURCES`]).
+fn source_role<'e>(text: &str, e: &'e Event) -> Option<&'e brat::TextBound> {
+    let source = e.roles.get("Source")?;
+    match e.roles.get("Cue") {
+        Some(cue) if cue_only(text, source) && !cue_only(text, cue) => Some(cue),
+        _ => Some(source),
+    }
 }
 
 /// A Source's extent (first fragment's start to last fragment's end) and
@@ -217,7 +254,7 @@ fn source_span(text: &str, source: &brat::TextBound) -> Option<(Range<usize>, St
 pub fn named_sources(text: &str, events: &[Event]) -> Vec<(usize, String)> {
     let mut named: Vec<(usize, String)> = events
         .iter()
-        .filter_map(|e| e.roles.get("Source"))
+        .filter_map(|e| source_role(text, e))
         .filter_map(|s| source_span(text, s))
         .map(|(range, source)| (range.start, source))
         .filter(|(_, source)| !is_pronoun(source))
@@ -950,6 +987,55 @@ mod tests {
         assert_eq!(gold.len(), 2, "{gold:?}");
         let (range, source) = gold[1].source.clone().expect("a source");
         assert_eq!(referent(&named, &range, &source), Some("Martha Allen"));
+    }
+
+    #[test]
+    fn a_cue_annotated_as_the_source_swaps_with_its_cue() {
+        // `said` was annotated as the Source and `Bolton` as the Cue.
+        let text = "\"We will win,\" said Bolton. \"It is over,\" he added. Reed said so.";
+        let at = |s: &str| text.find(s).unwrap_or(0);
+        let ann = format!(
+            "T1\tContent 0 {}\t\"We will win,\"\nT2\tSource {} {}\tsaid\n\
+             T3\tCue {} {}\tBolton\nE1\tAttribution:T3 Content:T1 Source:T2 Cue:T3\n\
+             T4\tContent {} {}\t\"It is over,\"\nT5\tSource {} {}\the\n\
+             E2\tAttribution:T4 Content:T4 Source:T5\n\
+             T6\tSource {} {}\tReed\nT7\tCue {} {}\tsaid\nT8\tContent {} {}\tso\n\
+             E3\tAttribution:T7 Content:T8 Source:T6 Cue:T7\n",
+            at(" said"),
+            at("said"),
+            at("said") + 4,
+            at("Bolton"),
+            at("Bolton") + 6,
+            at("\"It"),
+            at(" he"),
+            at("he "),
+            at("he ") + 2,
+            at("Reed"),
+            at("Reed") + 4,
+            at("Reed") + 5,
+            at("Reed") + 9,
+            at("so."),
+            at("so.") + 2,
+        );
+        let events = brat::parse(&ann, text);
+        let gold = gold_quotes(text, &events);
+        assert_eq!(gold.len(), 2, "{gold:?}");
+        assert_eq!(
+            gold[0].source.as_ref().map(|(_, s)| s.as_str()),
+            Some("Bolton")
+        );
+        // The pronoun refers to Bolton, not to the cue word; a Source that
+        // is a name keeps its label though its Cue is `said`.
+        let named = named_sources(text, &events);
+        assert_eq!(
+            named,
+            vec![
+                (at("Bolton"), "Bolton".to_string()),
+                (at("Reed"), "Reed".to_string())
+            ]
+        );
+        let (range, source) = gold[1].source.clone().expect("a source");
+        assert_eq!(referent(&named, &range, &source), Some("Bolton"));
     }
 
     #[test]
