@@ -30,7 +30,11 @@
 //! The hash is 64-bit FNV-1a over the n-gram's UTF-8 bytes; a key's bucket
 //! is the hash's top B bits.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustc_hash::FxHashMap;
 
 use super::fingerprint::{FNV_OFFSET, fnv1a64_extend};
 
@@ -51,6 +55,32 @@ const MAX_N: usize = 5;
 /// much: odds of e^40 to one do not change with more text.
 pub(crate) const SETTLED_NATS: f32 = 25.0;
 
+/// The id the next model parsed gets (0 is the empty model's).
+static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Words one thread keeps the scores of before it starts afresh.
+const WORD_CACHE_WORDS: usize = 2048;
+/// Longest word (in bytes) whose scores are kept: up to 32 bytes a word has
+/// fewer than 160 n-grams, so its sum per language fits a `u16`.
+const WORD_CACHE_MAX_BYTES: usize = 32;
+
+/// One word's n-gram scores: how many n-grams were looked up and the sum of
+/// their weights per language.
+struct WordScore {
+    ngrams: u32,
+    sums: Box<[u16]>,
+}
+
+thread_local! {
+    /// The scores of the words this thread has scored, with the id of the
+    /// model they came from. A word's scores are a pure
+    /// function of the word and the model, and the words that open news
+    /// texts ("the", "said", "government") repeat from one text to the next,
+    /// so most words are one look-up here instead of a look-up per n-gram.
+    static WORD_SCORES: RefCell<(u64, FxHashMap<Box<[u8]>, WordScore>)> =
+        RefCell::new((0, FxHashMap::default()));
+}
+
 /// One language of the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ModelLanguage {
@@ -65,6 +95,9 @@ pub(crate) struct ModelLanguage {
 /// A language model read in place from its file's bytes.
 #[derive(Debug, Clone)]
 pub(crate) struct Model<'a> {
+    /// Tells this model's word scores from another's in the thread's cache
+    /// (a clone shares its tables, and its id).
+    id: u64,
     languages: Vec<ModelLanguage>,
     /// Nats per weight unit.
     step: f32,
@@ -146,6 +179,7 @@ impl<'a> Model<'a> {
     /// A model with no languages: every text scores nothing.
     fn empty() -> Model<'static> {
         Model {
+            id: 0,
             languages: Vec::new(),
             step: 1.0,
             bucket_bits: 0,
@@ -201,6 +235,7 @@ impl<'a> Model<'a> {
             return Err(format!("{} trailing bytes", rest.len()));
         }
         Ok(Model {
+            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
             languages,
             step,
             bucket_bits,
@@ -321,10 +356,54 @@ impl<'a> Model<'a> {
         scores
     }
 
+    /// Adds the n-grams of one lower-cased word, from this thread's cache of
+    /// word scores when the word is short enough to be kept there.
+    fn score_word(&self, word: &[u8], bounds: &mut Vec<usize>, scores: &mut Scores) {
+        if word.len() > WORD_CACHE_MAX_BYTES || self.languages.is_empty() {
+            self.score_word_ngrams(word, bounds, scores);
+            return;
+        }
+        WORD_SCORES.with_borrow_mut(|(owner, words)| {
+            if *owner != self.id {
+                words.clear();
+                *owner = self.id;
+            }
+            if !words.contains_key(word) {
+                let mut own = Scores {
+                    sums: [0; 256],
+                    languages: self.languages.len(),
+                    ngrams: 0,
+                    chars: 0,
+                };
+                self.score_word_ngrams(word, bounds, &mut own);
+                if words.len() >= WORD_CACHE_WORDS {
+                    words.clear();
+                }
+                let sums = own.sums[..own.languages]
+                    .iter()
+                    .map(|&s| u16::try_from(s).unwrap_or(u16::MAX))
+                    .collect();
+                words.insert(
+                    Box::from(word),
+                    WordScore {
+                        ngrams: u32::try_from(own.ngrams).unwrap_or(u32::MAX),
+                        sums,
+                    },
+                );
+            }
+            if let Some(w) = words.get(word) {
+                scores.ngrams += w.ngrams as usize;
+                for (s, &x) in scores.sums.iter_mut().zip(w.sums.iter()) {
+                    *s += u32::from(x);
+                }
+            }
+        });
+    }
+
     /// Adds the n-grams of one lower-cased word. An n-gram whose prefix is
     /// absent from the model is not looked up: the model keeps the most
     /// frequent n-grams, and a frequent n-gram has a frequent prefix.
-    fn score_word(&self, word: &[u8], bounds: &mut Vec<usize>, scores: &mut Scores) {
+    fn score_word_ngrams(&self, word: &[u8], bounds: &mut Vec<usize>, scores: &mut Scores) {
         let n_chars = bounds.len();
         bounds.push(word.len());
         for i in 0..n_chars {
@@ -372,6 +451,46 @@ mod tests {
                 .any(|l| l.code == "en" && l.code3 == "eng")
         );
         assert!(m.step() > 0.0);
+    }
+
+    fn fresh(model: &Model) -> Scores {
+        Scores {
+            sums: [0; 256],
+            languages: model.languages.len(),
+            ngrams: 0,
+            chars: 0,
+        }
+    }
+
+    /// Lower-cased words with their char starts, as `score` hands them on.
+    fn words(text: &str) -> Vec<(Vec<u8>, Vec<usize>)> {
+        text.split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let lower = w.to_lowercase();
+                let bounds = lower.char_indices().map(|(i, _)| i).collect();
+                (lower.into_bytes(), bounds)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cached_word_scores_equal_the_ngram_sums() {
+        let m = &*MODEL;
+        let text = "The the government said Überweisung überweisung, said the \
+                    Bundesregierung; Правительство заявило. Supercalifragilisticexpialidocious \
+                    antidisestablishmentarianismus";
+        // Twice, so the second round reads every short word from the cache.
+        for _ in 0..2 {
+            let (mut cached, mut direct) = (fresh(m), fresh(m));
+            for (word, bounds) in words(text) {
+                m.score_word(&word, &mut bounds.clone(), &mut cached);
+                m.score_word_ngrams(&word, &mut bounds.clone(), &mut direct);
+            }
+            assert_eq!(cached.ngrams, direct.ngrams);
+            assert!(cached.ngrams > 0);
+            assert_eq!(cached.sums, direct.sums);
+        }
     }
 
     #[test]
