@@ -246,6 +246,9 @@ struct Entry {
     rated: Option<f32>,
     /// Its learned valence (0 when none).
     learned: f32,
+    /// The strength it adds to the rated word after it, when it is an
+    /// intensifier (see [`BOOSTERS`]); an intensifier is no rated word.
+    boost: Option<f32>,
 }
 
 /// The learned scales (positive, negative) in force.
@@ -264,6 +267,7 @@ static VALENCES: LazyLock<FxHashMap<&'static str, Entry>> = LazyLock::new(|| {
             Entry {
                 rated: Some(v as f32),
                 learned: 0.0,
+                boost: None,
             },
         );
     }
@@ -277,16 +281,20 @@ static VALENCES: LazyLock<FxHashMap<&'static str, Entry>> = LazyLock::new(|| {
     for (word, v) in learned.map(|l| l.words).unwrap_or_default() {
         map.entry(word).or_default().learned = v;
     }
+    for &(word, b) in BOOSTERS {
+        map.entry(word).or_default().boost = Some(b);
+    }
     map
 });
 
-static BOOSTS: LazyLock<FxHashMap<&'static str, f32>> =
-    LazyLock::new(|| BOOSTERS.iter().copied().collect());
+/// The boost of an intensifier.
+fn boost(word: &str) -> Option<f32> {
+    VALENCES.get(word).and_then(|e| e.boost)
+}
 
 /// Builds the lexicon ahead of the first text.
 pub(crate) fn warm_up() {
     LazyLock::force(&VALENCES);
-    LazyLock::force(&BOOSTS);
     LazyLock::force(&SCALES);
 }
 
@@ -377,6 +385,8 @@ pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: b
     };
     let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
     let negations: Vec<bool> = words.iter().map(|w| is_negation(w)).collect();
+    // Each word's lexicon entry, looked up once.
+    let entries: Vec<Option<&Entry>> = words.iter().map(|w| VALENCES.get(w)).collect();
     let written: Vec<&str> = tokens
         .iter()
         .map(|t| text.get(t.span.start..t.span.end).unwrap_or_default())
@@ -393,17 +403,19 @@ pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: b
     // What the rated words alone say: punctuation emphasises only that.
     let mut rated_sum = 0.0f32;
     for (i, w) in words.iter().enumerate() {
-        if BOOSTS.contains_key(w) {
-            continue;
-        }
-        let Some(entry) = VALENCES.get(w) else {
+        let Some(entry) = entries.get(i).copied().flatten() else {
             continue;
         };
+        if entry.boost.is_some() {
+            continue;
+        }
         // "no" before a rated word negates it rather than counting itself.
         if *w == "no"
-            && words
+            && entries
                 .get(i + 1)
-                .is_some_and(|n| VALENCES.get(n).is_some_and(|e| e.rated.is_some()))
+                .copied()
+                .flatten()
+                .is_some_and(|e| e.rated.is_some())
         {
             continue;
         }
@@ -415,7 +427,7 @@ pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: b
                 v += CAPS_BOOST * v.signum();
             }
             for (distance, j) in (i.saturating_sub(3)..i).rev().enumerate() {
-                if let Some(&b) = words.get(j).and_then(|p| BOOSTS.get(p)) {
+                if let Some(b) = entries.get(j).copied().flatten().and_then(|e| e.boost) {
                     let scale = [1.0, 0.95, 0.9][distance.min(2)];
                     // An intensifier in capitals amid mixed case counts more.
                     let caps = if mixed_case && written.get(j).is_some_and(|w| is_caps(w)) {
@@ -474,7 +486,7 @@ pub(crate) fn contexts<'a>(tokens: &[&'a Tok]) -> Vec<(&'a Tok, f32)> {
         .enumerate()
         .filter(|(i, t)| {
             t.alpha
-                && !BOOSTS.contains_key(t.norm.as_str())
+                && boost(t.norm.as_str()).is_none()
                 && !negations.get(*i).copied().unwrap_or(false)
         })
         .map(|(i, t)| (*t, context_factor(&words, &negations, i, but_at)))
@@ -681,8 +693,9 @@ mod tests {
             .find(|(w, v)| {
                 v.abs() >= 0.5
                     && w.chars().all(|c| c.is_ascii_lowercase())
-                    && VALENCES.get(w).is_some_and(|e| e.rated.is_none())
-                    && !BOOSTS.contains_key(w)
+                    && VALENCES
+                        .get(w)
+                        .is_some_and(|e| e.rated.is_none() && e.boost.is_none())
             })
             .expect("a learned-only word");
         let plain = sent(&format!("It was {word}."));
