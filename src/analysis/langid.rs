@@ -71,13 +71,17 @@ struct WordScore {
     sums: Box<[u16]>,
 }
 
+/// A thread's word scores: the id of the model they came from, and the
+/// scores by lower-cased word.
+type WordScores = (u64, FxHashMap<Box<[u8]>, WordScore>);
+
 thread_local! {
     /// The scores of the words this thread has scored, with the id of the
     /// model they came from. A word's scores are a pure
     /// function of the word and the model, and the words that open news
     /// texts ("the", "said", "government") repeat from one text to the next,
     /// so most words are one look-up here instead of a look-up per n-gram.
-    static WORD_SCORES: RefCell<(u64, FxHashMap<Box<[u8]>, WordScore>)> =
+    static WORD_SCORES: RefCell<WordScores> =
         RefCell::new((0, FxHashMap::default()));
 }
 
