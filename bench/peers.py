@@ -26,7 +26,8 @@ exactly the same titles and bodies:
   indexing thread, add all + commit + reload) and top-10 search p50 over 200
   queries derived from the titles, against `docsift bench index` (in-process
   MemoryStore, analysis off, put all + wait visible; top-10 p50 without
-  highlights) given the very same queries.
+  highlights) given the very same queries. The two run in turn, --repeat
+  times each (default 5), and their medians are compared.
 
 With --langid DIR, language identification is also compared on lingua's test
 sets (DIR/single-words, DIR/word-pairs and/or DIR/sentences, one file per
@@ -292,21 +293,6 @@ def bench_yake(docs: list[dict]) -> float:
 
     extractor = yake.KeywordExtractor(lan="en", n=3, top=10)
     return docs_per_s("yake n=3 top=10", docs, extractor.extract_keywords)
-
-
-def bench_tantivy(docs: list[dict], queries: list[str], repeat: int = 1) -> tuple[float, float]:
-    """tantivy-py: indexing docs/s (add all, commit, reload) and top-10 search
-    p50 in ms (parse + search, no document fetched); with `repeat` > 1 the
-    medians of that many fresh indexes, as for docsift's short runs."""
-    rates, p50s = [], []
-    for _ in range(max(repeat, 1)):
-        rate, p50 = bench_tantivy_once(docs, queries)
-        rates.append(rate)
-        p50s.append(p50)
-    if repeat > 1:
-        log(f"tantivy-py medians of {repeat}: index {statistics.median(rates):.1f} docs/s, "
-            f"search p50 {statistics.median(p50s):.4f} ms")
-    return statistics.median(rates), statistics.median(p50s)
 
 
 def bench_tantivy_once(docs: list[dict], queries: list[str]) -> tuple[float, float]:
@@ -577,15 +563,18 @@ def compare_reuters(args: argparse.Namespace) -> dict:
         queries_file.write_text("\n".join(queries) + "\n", encoding="utf-8")
 
         # spaCy and docsift's pipeline interleaved, part by part (see
-        # compare_pipeline); then docsift's index, then the other peers, all
-        # in this one run. docsift's index runs take a second or two: a short
-        # run is at the mercy of a burst of other work on a shared machine,
-        # so they (and tantivy-py's below) are repeated and their medians
-        # compared.
+        # compare_pipeline); then the indexes, then the other peers, all in
+        # this one run. An index run takes a second or two: a short run is at
+        # the mercy of a burst of other work on a shared machine, so both
+        # sides' are repeated and their medians compared.
         pipeline = compare_pipeline(args.docsift, docs, Path(tmp), args.chunks, args.passes) or None
-        indexings = [run_docsift(args.docsift, ["index", "--corpus", str(search_file),
-                                                "--queries", str(queries_file)])
-                     for _ in range(args.repeat)]
+        # docsift's index runs alternate with tantivy-py's, one of each in
+        # turn, so that both see the host in the same minutes.
+        indexings, tantivy_runs = [], []
+        for _ in range(max(args.repeat, 1)):
+            indexings.append(run_docsift(args.docsift, ["index", "--corpus", str(search_file),
+                                                        "--queries", str(queries_file)]))
+            tantivy_runs.append(bench_tantivy_once(search_docs, queries))
 
     indexings = [i for i in indexings if i]
     indexing = indexings[0] if indexings else None
@@ -602,7 +591,10 @@ def compare_reuters(args: argparse.Namespace) -> dict:
     langid_rate = bench_langid(docs)
     vader_rate = bench_vader(docs)
     yake_rate = bench_yake(docs)
-    tantivy_index, tantivy_p50 = bench_tantivy(search_docs, queries, args.repeat)
+    tantivy_index = statistics.median(r[0] for r in tantivy_runs)
+    tantivy_p50 = statistics.median(r[1] for r in tantivy_runs)
+    log(f"tantivy-py medians of {len(tantivy_runs)}: index {tantivy_index:.1f} docs/s, "
+        f"search p50 {tantivy_p50:.4f} ms")
 
     # (tool, what, unit, peer figure, docsift figure, which way is better)
     rows = [
@@ -631,6 +623,8 @@ def compare_reuters(args: argparse.Namespace) -> dict:
         "docsift_index": indexing,
         "docsift_index_docs_per_s": index_rates,
         "docsift_search_p50_ms": search_p50s,
+        "tantivy_index_docs_per_s": [r[0] for r in tantivy_runs],
+        "tantivy_search_p50_ms": [r[1] for r in tantivy_runs],
         "results": results,
     }
 
@@ -900,7 +894,7 @@ def main() -> None:
     parser.add_argument("--only-quality", action="store_true",
                         help="only the quality comparison (needs --quality)")
     parser.add_argument("--repeat", type=int, default=5,
-                        help="runs of docsift's index and of tantivy-py's index, whose medians "
+                        help="runs of docsift's index and of tantivy-py's index, in turn, whose medians "
                              "are compared (default 5)")
     parser.add_argument("--chunks", type=int, default=10,
                         help="parts the documents are cut into for spaCy against docsift's "
