@@ -43,7 +43,13 @@ fn key_of(hash: u64) -> u32 {
 impl<'a> Clusters<'a> {
     /// Reads a table; `None` when the bytes are not one.
     pub(crate) fn parse(bytes: &'a [u8]) -> Option<Clusters<'a>> {
-        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        Self::parse_with(bytes, MAGIC)
+    }
+
+    /// Reads a table of the same layout under another magic (the name
+    /// lists of `super::gazetteer` keep their masks in the path column).
+    pub(crate) fn parse_with(bytes: &'a [u8], magic: &[u8; 8]) -> Option<Clusters<'a>> {
+        let rest = bytes.strip_prefix(magic.as_slice())?;
         let bits = u32::from_le_bytes(rest.get(0..4)?.try_into().ok()?);
         if !(1..=24).contains(&bits) {
             return None;
@@ -84,6 +90,11 @@ impl<'a> Clusters<'a> {
 /// decides the probe order, so the same pairs in the same order give the
 /// same bytes). Pairs whose key is already in the table are skipped.
 pub(crate) fn encode(words: &[(u64, u16)]) -> Vec<u8> {
+    encode_with(words, MAGIC)
+}
+
+/// [`encode`] under another magic (see [`Clusters::parse_with`]).
+pub(crate) fn encode_with(words: &[(u64, u16)], magic: &[u8; 8]) -> Vec<u8> {
     // At most half full.
     let mut bits = 4u32;
     while (1usize << bits) < 2 * words.len().max(1) {
@@ -107,7 +118,7 @@ pub(crate) fn encode(words: &[(u64, u16)]) -> Vec<u8> {
         }
     }
     let mut out = Vec::with_capacity(16 + slots * 6);
-    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(magic);
     out.extend_from_slice(&bits.to_le_bytes());
     out.extend_from_slice(&count.to_le_bytes());
     for k in keys {

