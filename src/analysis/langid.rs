@@ -71,6 +71,14 @@ struct WordScore {
     sums: Box<[u16]>,
 }
 
+/// Adds one word's kept scores to a text's.
+fn add_word(w: &WordScore, scores: &mut Scores) {
+    scores.ngrams += w.ngrams as usize;
+    for (s, &x) in scores.sums.iter_mut().zip(w.sums.iter()) {
+        *s += u32::from(x);
+    }
+}
+
 /// A thread's word scores: the id of the model they came from, and the
 /// scores by lower-cased word.
 type WordScores = (u64, FxHashMap<Box<[u8]>, WordScore>);
@@ -372,35 +380,29 @@ impl<'a> Model<'a> {
                 words.clear();
                 *owner = self.id;
             }
-            if !words.contains_key(word) {
-                let mut own = Scores {
-                    sums: [0; 256],
-                    languages: self.languages.len(),
-                    ngrams: 0,
-                    chars: 0,
-                };
-                self.score_word_ngrams(word, bounds, &mut own);
-                if words.len() >= WORD_CACHE_WORDS {
-                    words.clear();
-                }
-                let sums = own.sums[..own.languages]
+            if let Some(w) = words.get(word) {
+                add_word(w, scores);
+                return;
+            }
+            let mut own = Scores {
+                sums: [0; 256],
+                languages: self.languages.len(),
+                ngrams: 0,
+                chars: 0,
+            };
+            self.score_word_ngrams(word, bounds, &mut own);
+            if words.len() >= WORD_CACHE_WORDS {
+                words.clear();
+            }
+            let w = WordScore {
+                ngrams: u32::try_from(own.ngrams).unwrap_or(u32::MAX),
+                sums: own.sums[..own.languages]
                     .iter()
                     .map(|&s| u16::try_from(s).unwrap_or(u16::MAX))
-                    .collect();
-                words.insert(
-                    Box::from(word),
-                    WordScore {
-                        ngrams: u32::try_from(own.ngrams).unwrap_or(u32::MAX),
-                        sums,
-                    },
-                );
-            }
-            if let Some(w) = words.get(word) {
-                scores.ngrams += w.ngrams as usize;
-                for (s, &x) in scores.sums.iter_mut().zip(w.sums.iter()) {
-                    *s += u32::from(x);
-                }
-            }
+                    .collect(),
+            };
+            add_word(&w, scores);
+            words.insert(Box::from(word), w);
         });
     }
 
