@@ -1072,13 +1072,7 @@ impl Model {
         else {
             return None;
         };
-        let word = *bitmap.get(r / 64)?;
-        let bit = r % 64;
-        if word & (1 << bit) == 0 {
-            return None;
-        }
-        let rank =
-            *ranks.get(r / 64)? as usize + (word & ((1u64 << bit) - 1)).count_ones() as usize;
+        let rank = row_rank(bitmap, ranks, r)?;
         weights.get(rank * N * 2..(rank + 1) * N * 2)
     }
 
@@ -1256,13 +1250,9 @@ impl Model {
             return false;
         };
         let r = PRIOR_FEATURE.row() as usize;
-        let (Some(&word), Some(&rank)) = (bitmap.get(r / 64), ranks.get(r / 64)) else {
+        let Some(rank) = row_rank(&bitmap, &ranks, r).filter(|_| label < N) else {
             return false;
         };
-        if label >= N || word & (1 << (r % 64)) == 0 {
-            return false;
-        }
-        let rank = rank as usize + (word & ((1u64 << (r % 64)) - 1)).count_ones() as usize;
         let i = at + (rank * N + label) * 2;
         let Some(w) = bytes.get_mut(i..i + 2) else {
             return false;
@@ -1272,6 +1262,18 @@ impl Model {
         w.copy_from_slice(&new.to_le_bytes());
         true
     }
+}
+
+/// Where row `r` of a sparse model stands among the rows with a weight,
+/// from the bitmap of those rows and the set bits before each of its words;
+/// `None` when the row has no weight.
+fn row_rank(bitmap: &[u64], ranks: &[u32], r: usize) -> Option<usize> {
+    let word = *bitmap.get(r / 64)?;
+    let bit = r % 64;
+    if word & (1 << bit) == 0 {
+        return None;
+    }
+    Some(*ranks.get(r / 64)? as usize + (word & ((1u64 << bit) - 1)).count_ones() as usize)
 }
 
 /// The feature every token has (its weights are the tags' priors).

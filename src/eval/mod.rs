@@ -612,28 +612,37 @@ fn run_train_ner(args: TrainNerArgs) -> ExitCode {
 
 /// Makes the tagger use the cluster table of a file for the whole run.
 fn use_clusters(path: &std::path::Path) -> Result<(), ExitCode> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        eprintln!("docsift: cannot read {}: {e}", path.display());
-        ExitCode::from(2)
-    })?;
-    if crate::analysis::clusters::replace(bytes.leak()) {
-        Ok(())
-    } else {
-        eprintln!("docsift: {} is not a word cluster table", path.display());
-        Err(ExitCode::from(2))
-    }
+    use_table(
+        path,
+        "a word cluster table",
+        crate::analysis::clusters::replace,
+    )
 }
 
 /// Makes the tagger use the name lists of a file for the whole run.
 fn use_names(path: &std::path::Path) -> Result<(), ExitCode> {
+    use_table(
+        path,
+        "a name list file",
+        crate::analysis::tagger::replace_lists,
+    )
+}
+
+/// Reads a table the tagger uses for the whole run and hands it to
+/// `replace`, which says whether it is `what`.
+fn use_table(
+    path: &std::path::Path,
+    what: &str,
+    replace: fn(&'static [u8]) -> bool,
+) -> Result<(), ExitCode> {
     let bytes = std::fs::read(path).map_err(|e| {
         eprintln!("docsift: cannot read {}: {e}", path.display());
         ExitCode::from(2)
     })?;
-    if crate::analysis::tagger::replace_lists(bytes.leak()) {
+    if replace(bytes.leak()) {
         Ok(())
     } else {
-        eprintln!("docsift: {} is not a name list file", path.display());
+        eprintln!("docsift: {} is not {what}", path.display());
         Err(ExitCode::from(2))
     }
 }
