@@ -1631,6 +1631,27 @@ impl Recognizer for TaggerRecognizer {
             {
                 etype = EntityType::Organization;
             }
+            // "Fairmont State University", "Watson School of Biological
+            // Sciences": a name whose head noun (its last word, or a word
+            // right before "of") names a kind of organisation is one.
+            if etype != EntityType::Organization
+                && end > first + 1
+                && (first..end).any(|i| {
+                    ctx.tokens.get(i).is_some_and(|tok| {
+                        i > first
+                            && (i + 1 == end
+                                || ctx.tokens.get(i + 1).is_some_and(|n| n.norm == "of"))
+                            && is_org_head_word(&tok.norm)
+                    })
+                })
+            {
+                etype = EntityType::Organization;
+            }
+            // "The Triffids", "Fremantle Dockers": a plural name after "The"
+            // or a place is a band or a team.
+            if etype != EntityType::Organization && is_team_name(ctx.tokens, ctx.text, first, end) {
+                etype = EntityType::Organization;
+            }
             // "and Lancaster said no": a name taken for a place that the
             // gazetteer does not know as one, right before a speech verb, is
             // a speaker (places that speak for their governments, "Russia
@@ -1673,6 +1694,149 @@ impl Recognizer for TaggerRecognizer {
             ));
         }
     }
+}
+
+/// Plural last words of names that are places or events, not teams.
+const NOT_TEAM_PLURALS: &[&str] = &[
+    "islands",
+    "isles",
+    "mountains",
+    "falls",
+    "springs",
+    "heights",
+    "hills",
+    "lakes",
+    "keys",
+    "plains",
+    "states",
+    "highlands",
+    "lowlands",
+    "gardens",
+    "woods",
+    "fields",
+    "flats",
+    "rapids",
+    "sands",
+    "indies",
+    "territories",
+    "emirates",
+    "games",
+    "awards",
+    "championships",
+    "olympics",
+    "wars",
+    "series",
+    "times",
+    "news",
+    "sciences",
+    "studies",
+    "affairs",
+    "forces",
+    "arts",
+    "works",
+    "rights",
+    "acts",
+    "laws",
+    "tales",
+    "days",
+    "nights",
+    "years",
+    "parks",
+    "towers",
+    "streets",
+    "docks",
+    "grounds",
+    "rocks",
+    "downs",
+    "meadows",
+    "glades",
+    "sounds",
+];
+
+/// Whether tokens `first..end` read as a band or a team: two words or more,
+/// the last a capitalised plural ("Dockers", "Triffids"), after "The" or a
+/// listed place ("Fremantle", "Bowling Green"), the whole no listed place,
+/// the first word no first name and the last no name ("Scott Sanders").
+fn is_team_name(tokens: &[Tok], text: &str, first: usize, end: usize) -> bool {
+    let Some(run) = tokens.get(first..end).filter(|r| r.len() >= 2) else {
+        return false;
+    };
+    let last = &run[run.len() - 1];
+    let surface = text.get(last.span.start..last.span.end).unwrap_or_default();
+    let mut chars = surface.chars();
+    let plural = chars.next().is_some_and(char::is_uppercase)
+        && chars.clone().all(char::is_lowercase)
+        && surface.len() >= 4
+        && surface.ends_with('s')
+        && !["ss", "us", "is"].iter().any(|e| surface.ends_with(e))
+        && !NOT_TEAM_PLURALS.contains(&last.norm.as_str());
+    if !plural {
+        return false;
+    }
+    if run[0].norm == "the" {
+        return true;
+    }
+    let Some(lists) = gazetteer::lists() else {
+        return false;
+    };
+    let places = gazetteer::list::CITY
+        | gazetteer::list::BIG_CITY
+        | gazetteer::list::COUNTRY
+        | gazetteer::list::REGION;
+    let listed = |toks: &[Tok]| {
+        lists.path(tagger::phrase_hash(
+            toks.iter().map(|t| tagger::hash_str(&t.norm)),
+        ))
+    };
+    let names =
+        gazetteer::list::FIRST_NAME | gazetteer::list::SURNAME | gazetteer::list::RARE_SURNAME;
+    listed(&run[..run.len() - 1]) & places != 0
+        && listed(run) & places == 0
+        && listed(&run[..1]) & gazetteer::list::FIRST_NAME == 0
+        && listed(&run[run.len() - 1..]) & names == 0
+}
+
+/// Whether a lower-case word is the head noun of names of organisations
+/// ("... University", "... Band").
+fn is_org_head_word(w: &str) -> bool {
+    matches!(
+        w,
+        "university"
+            | "college"
+            | "school"
+            | "institute"
+            | "academy"
+            | "association"
+            | "society"
+            | "federation"
+            | "council"
+            | "commission"
+            | "agency"
+            | "ministry"
+            | "department"
+            | "bank"
+            | "company"
+            | "corporation"
+            | "records"
+            | "band"
+            | "orchestra"
+            | "club"
+            | "party"
+            | "committee"
+            | "foundation"
+            | "works"
+            | "airlines"
+            | "airways"
+            | "inc"
+            | "ltd"
+            | "corp"
+            | "group"
+            | "trust"
+            | "institution"
+            | "seminary"
+            | "conservatory"
+            | "polytechnic"
+    )
 }
 
 /// Whether a lower-case noun names a kind of organisation ("firm",
@@ -2661,6 +2825,68 @@ mod tests {
             "La ligne T10 du tramway et la ligne T10 encore.",
             &[("T10", EntityType::Other, &[])],
         );
+    }
+
+    #[test]
+    fn head_nouns_and_plural_names_make_organisations() {
+        // The tagger alone takes these for places, a person or MISC.
+        check(
+            "After the war he studied under Clara Wieck at the Leipzig Conservatory, and then he taught at Hartley Institute for many years.",
+            &[
+                ("Leipzig Conservatory", EntityType::Organization, &[]),
+                ("Hartley Institute", EntityType::Organization, &[]),
+                ("Clara Wieck", EntityType::Person, &[]),
+            ],
+        );
+        check(
+            "On the first night of the festival, Jimmy Manopo Band played there for an hour.",
+            &[("Jimmy Manopo Band", EntityType::Organization, &[])],
+        );
+        check(
+            "Two years later the band opened for The Rolling Stones on their tour of the country.",
+            &[("The Rolling Stones", EntityType::Organization, &[])],
+        );
+        check(
+            "In the spring their guitarist left The Moonlight Drifters for a solo career.",
+            &[("The Moonlight Drifters", EntityType::Organization, &[])],
+        );
+        // Not teams: a person whose first name is a place, a plural place.
+        check(
+            "Scott Sanders scored twice for the visitors in the second half of the game.",
+            &[("Scott Sanders", EntityType::Person, &[])],
+        );
+        check(
+            "The Solomon Islands sent a team of six athletes to the games this year.",
+            &[("Solomon Islands", EntityType::Location, &[])],
+        );
+        let text = "Fans of the Texas Longhorns and of Andrew Mehrtens and of The Solomon Islands";
+        let sentences = segment::sentences(text);
+        let tokens = segment::tokens(text, &sentences, "en");
+        let at = |w: &str| tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+        assert!(is_team_name(
+            &tokens,
+            text,
+            at("texas"),
+            at("longhorns") + 1
+        ));
+        assert!(!is_team_name(
+            &tokens,
+            text,
+            at("andrew"),
+            at("mehrtens") + 1
+        ));
+        assert!(!is_team_name(
+            &tokens,
+            text,
+            at("solomon"),
+            at("islands") + 1
+        ));
+        assert!(!is_team_name(
+            &tokens,
+            text,
+            at("longhorns"),
+            at("longhorns") + 1
+        ));
     }
 
     #[test]
