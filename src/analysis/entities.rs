@@ -1651,6 +1651,10 @@ impl Recognizer for TaggerRecognizer {
             // or a place is a band or a team.
             if etype != EntityType::Organization && is_team_name(ctx.tokens, ctx.text, first, end) {
                 etype = EntityType::Organization;
+            } else if etype != EntityType::Location
+                && is_place_name(ctx.tokens, ctx.text, first, end, etype)
+            {
+                etype = EntityType::Location;
             }
             // "and Lancaster said no": a name taken for a place that the
             // gazetteer does not know as one, right before a speech verb, is
@@ -1794,6 +1798,113 @@ fn is_team_name(tokens: &[Tok], text: &str, first: usize, end: usize) -> bool {
         && listed(run) & places == 0
         && listed(&run[..1]) & gazetteer::list::FIRST_NAME == 0
         && listed(&run[run.len() - 1..]) & names == 0
+}
+
+/// Whether the name at tokens `first..end` stands next to a number of its
+/// sentence, as a team does in a table of results ("Ross County 3 0 0",
+/// "Montrose 2 Ross County 1").
+fn in_results(tokens: &[Tok], first: usize, end: usize) -> bool {
+    let number = |t: Option<&Tok>| {
+        t.is_some_and(|t| {
+            t.sentence == tokens[first].sentence && t.norm.bytes().all(|b| b.is_ascii_digit())
+        })
+    };
+    number(tokens.get(end)) || first.checked_sub(1).is_some_and(|i| number(tokens.get(i)))
+}
+
+/// Whether a lower-case word is the last word of names of places ("Hancock
+/// Brook", "Fairfax County", "Hay Street").
+fn is_place_head_word(w: &str) -> bool {
+    matches!(
+        w,
+        "street"
+            | "avenue"
+            | "road"
+            | "lane"
+            | "boulevard"
+            | "square"
+            | "pond"
+            | "brook"
+            | "creek"
+            | "river"
+            | "lake"
+            | "reservoir"
+            | "bay"
+            | "beach"
+            | "island"
+            | "islands"
+            | "isle"
+            | "mountain"
+            | "mountains"
+            | "hill"
+            | "hills"
+            | "valley"
+            | "county"
+            | "parish"
+            | "district"
+            | "province"
+            | "junction"
+            | "harbour"
+            | "harbor"
+            | "canal"
+            | "peninsula"
+            | "coast"
+            | "strait"
+            | "sea"
+            | "ocean"
+            | "desert"
+            | "forest"
+            | "falls"
+            | "springs"
+            | "heights"
+            | "glacier"
+            | "canyon"
+            | "gorge"
+            | "estuary"
+            | "lagoon"
+            | "cove"
+            | "plateau"
+            | "corner"
+            | "playfield"
+    )
+}
+
+/// Whether tokens `first..end`, which the tagger typed `etype`, name a place
+/// by their form: a name of two words or more ending in a kind of place
+/// ("Hancock Brook"), or such a word opening a name of two words or one
+/// with "of" ("River Mersey", "Gulf of Mexico"), and no person's name
+/// ("Damon Hill": a first name, or a frequent surname last). A name the
+/// tagger took for an organisation keeps that type in a table of results
+/// ("Notts County 0 York 1": a club).
+fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: EntityType) -> bool {
+    let Some(run) = tokens.get(first..end).filter(|r| r.len() >= 2) else {
+        return false;
+    };
+    let last = &run[run.len() - 1];
+    let before_last = &run[run.len() - 2];
+    let head = is_place_head_word(&last.norm)
+        && text.get(before_last.span.end..last.span.start) == Some(" ")
+        && (etype != EntityType::Organization || !in_results(tokens, first, end));
+    // "Gulf War" is an event the tagger calls MISC: the opener does not
+    // override it.
+    let opener = etype != EntityType::Other
+        && matches!(
+            run[0].norm.as_str(),
+            "river" | "lake" | "mount" | "mt" | "cape" | "isle" | "gulf"
+        )
+        && (run.len() == 2 || run[1].norm == "of");
+    if !(head || opener) || run.iter().any(|t| is_org_head_word(&t.norm)) {
+        return false;
+    }
+    if etype != EntityType::Person {
+        return true;
+    }
+    let Some(lists) = gazetteer::lists() else {
+        return false;
+    };
+    let listed = |t: &Tok| lists.path(tagger::hash_str(&t.norm));
+    listed(&run[0]) & gazetteer::list::FIRST_NAME == 0
+        && listed(last) & gazetteer::list::SURNAME == 0
 }
 
 /// Whether a lower-case word is the head noun of names of organisations
@@ -2887,6 +2998,32 @@ mod tests {
             at("longhorns"),
             at("longhorns") + 1
         ));
+    }
+
+    #[test]
+    fn names_ending_in_a_kind_of_place_are_places() {
+        // The tagger alone takes the avenues for organisations and the road
+        // for MISC.
+        check(
+            "Stations along the line include Mississippi Avenue, Electric Avenue and Dulles Toll Road.",
+            &[
+                ("Mississippi Avenue", EntityType::Location, &[]),
+                ("Electric Avenue", EntityType::Location, &[]),
+                ("Dulles Toll Road", EntityType::Location, &[]),
+            ],
+        );
+        let text = "Damon Hill and Hancock Brook and the River Mersey and the Gulf War, and Notts County 0 York 1";
+        let sentences = segment::sentences(text);
+        let tokens = segment::tokens(text, &sentences, "en");
+        let at = |w: &str| tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+        let place = |a: &str, b: &str, etype| is_place_name(&tokens, text, at(a), at(b) + 1, etype);
+        assert!(place("hancock", "brook", EntityType::Organization));
+        assert!(place("river", "mersey", EntityType::Organization));
+        // A person named Hill, an event, a club in a table of results.
+        assert!(!place("damon", "hill", EntityType::Person));
+        assert!(!place("gulf", "war", EntityType::Other));
+        assert!(!place("notts", "county", EntityType::Organization));
+        assert!(place("notts", "county", EntityType::Person));
     }
 
     #[test]
