@@ -1521,9 +1521,10 @@ impl Recognizer for TaggerRecognizer {
                     is_english_stopword(&tok.norm) || tok.norm.contains(['\'', '’'])
                 });
             // "Sen." / "Rep." / "Gov.": a lone title written as an
-            // abbreviation is no name (the name after it is one of its own).
+            // abbreviation is no name (the name after it is one of its own),
+            // and neither is a lone title taken for a person ("Colonel").
             let lone_title = end == first + 1
-                && ctx.text.get(span.end..span.end + 1) == Some(".")
+                && (ctx.text.get(span.end..span.end + 1) == Some(".") || t == 1)
                 && ctx
                     .tokens
                     .get(first)
@@ -1947,6 +1948,22 @@ fn is_org_head_word(w: &str) -> bool {
             | "seminary"
             | "conservatory"
             | "polytechnic"
+            | "army"
+            | "navy"
+            | "force"
+            | "corps"
+            | "brigade"
+            | "squadron"
+            | "wing"
+            | "fleet"
+            | "regiment"
+            | "battalion"
+            | "police"
+            | "service"
+            | "office"
+            | "court"
+            | "radio"
+            | "network"
     )
 }
 
@@ -2952,6 +2969,15 @@ mod tests {
         check(
             "On the first night of the festival, Jimmy Manopo Band played there for an hour.",
             &[("Jimmy Manopo Band", EntityType::Organization, &[])],
+        );
+        check(
+            "On the second night of the festival, Calderwood Radio broadcast the game for an hour.",
+            &[("Calderwood Radio", EntityType::Organization, &[])],
+        );
+        // A lone title is no person.
+        check_absent(
+            "Later the Colonel said he was tired, and he went home to sleep for a while.",
+            &["Colonel"],
         );
         check(
             "Two years later the band opened for The Rolling Stones on their tour of the country.",
