@@ -1481,6 +1481,7 @@ impl Recognizer for TaggerRecognizer {
         let tags = model.tag(&doc);
         let mut chunks = tagger::chunks(&doc, &tags);
         first_names_join_persons(ctx, &mut chunks);
+        join_organisation_heads(ctx, &mut chunks);
         for (first, end, t) in chunks {
             let Some(span) = tagger::chunk_span(ctx.tokens, first, end) else {
                 continue;
@@ -1992,6 +1993,59 @@ fn is_org_noun(w: &str) -> bool {
                 | "carrier"
                 | "operator"
         )
+}
+
+/// "James High School", "Lindsey Air Station": a chunk followed, a space
+/// apart, by capitalised words up to a kind of organisation ("School",
+/// "Force") is that organisation's name, whatever the chunks the tagger cut
+/// it into ("James" a person, "High School" untagged); but for a lone
+/// nationality before it and a place inside it.
+fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let mut k = 0;
+    while k < chunks.len() {
+        let (first, end, t) = chunks[k];
+        // "German Foreign Ministry": a lone MISC word is a nationality,
+        // which stays apart.
+        if t == 4 && end == first + 1 {
+            k += 1;
+            continue;
+        }
+        let mut head_end = None;
+        let mut j = end;
+        while j < end + 3 {
+            let (Some(prev), Some(tok)) = (ctx.tokens.get(j - 1), ctx.tokens.get(j)) else {
+                break;
+            };
+            let surface = ctx.text.get(tok.span.start..tok.span.end).unwrap_or("");
+            if tok.sentence != prev.sentence
+                || ctx.text.get(prev.span.end..tok.span.start) != Some(" ")
+                || !starts_upper(surface)
+            {
+                break;
+            }
+            if is_org_head_word(&tok.norm) {
+                head_end = Some(j + 1);
+            }
+            j += 1;
+        }
+        let Some(new_end) = head_end else {
+            k += 1;
+            continue;
+        };
+        // The chunks the name swallows must lie wholly inside it.
+        let mut last = k;
+        while chunks.get(last + 1).is_some_and(|c| c.0 < new_end) {
+            last += 1;
+        }
+        // "Jewish West Bank": a place it would swallow stays a place.
+        if chunks[last].1 > new_end || chunks[k + 1..=last].iter().any(|c| c.2 == 3) {
+            k += 1;
+            continue;
+        }
+        chunks.drain(k + 1..=last);
+        chunks[k] = (first, new_end, 2);
+        k += 1;
+    }
 }
 
 /// "Republican Christine Todd Whitman": a known first name written
@@ -3024,6 +3078,39 @@ mod tests {
             at("longhorns"),
             at("longhorns") + 1
         ));
+    }
+
+    #[test]
+    fn chunks_before_a_kind_of_organisation_join_it() {
+        let text = "He taught at James High School, and the German Foreign Ministry and the Jewish West Bank.";
+        let sentences = segment::sentences(text);
+        let tokens = segment::tokens(text, &sentences, "en");
+        let shapes = segment::shapes(text, &sentences, &tokens);
+        let ctx = Context {
+            text,
+            sentences: &sentences,
+            shapes: &shapes,
+            tokens: &tokens,
+            title: None,
+            reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
+            language: "en",
+            gazetteer: Default::default(),
+        };
+        let at = |w: &str| tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+        // "James" taken for a person, "High School" left untagged.
+        let mut chunks = vec![(at("james"), at("james") + 1, 1)];
+        join_organisation_heads(&ctx, &mut chunks);
+        assert_eq!(chunks, vec![(at("james"), at("school") + 1, 2)]);
+        // A nationality stays apart; a place is not swallowed.
+        let kept = vec![
+            (at("german"), at("german") + 1, 4),
+            (at("foreign"), at("ministry") + 1, 2),
+            (at("jewish"), at("jewish") + 1, 1),
+            (at("west"), at("bank") + 1, 3),
+        ];
+        let mut chunks = kept.clone();
+        join_organisation_heads(&ctx, &mut chunks);
+        assert_eq!(chunks, kept);
     }
 
     #[test]
