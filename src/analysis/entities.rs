@@ -1657,6 +1657,10 @@ impl Recognizer for TaggerRecognizer {
                 && is_place_name(ctx.tokens, ctx.text, first, end, etype)
             {
                 etype = EntityType::Location;
+            } else if etype == EntityType::Other && is_listed_place(ctx.tokens, first, end) {
+                // "Munich", "North Carolina": a listed place the tagger
+                // left MISC, the whole name, is the place.
+                etype = EntityType::Location;
             }
             // "and Lancaster said no": a name taken for a place that the
             // gazetteer does not know as one, right before a speech verb, is
@@ -1814,6 +1818,23 @@ fn in_results(tokens: &[Tok], first: usize, end: usize) -> bool {
     number(tokens.get(end)) || first.checked_sub(1).is_some_and(|i| number(tokens.get(i)))
 }
 
+/// Whether tokens `first..end` are, all of them, a major place of the name
+/// lists (a city of a million people, a country or a continent, a US state
+/// or county; not a smaller city, "Wimbledon", nor a county named like a
+/// person, "Smith").
+fn is_listed_place(tokens: &[Tok], first: usize, end: usize) -> bool {
+    let (Some(run), Some(lists)) = (tokens.get(first..end), gazetteer::lists()) else {
+        return false;
+    };
+    use gazetteer::list;
+    let mask = lists.path(tagger::phrase_hash(
+        run.iter().map(|t| tagger::hash_str(&t.norm)),
+    ));
+    mask & (list::BIG_CITY | list::COUNTRY) != 0
+        || (mask & list::REGION != 0
+            && mask & (list::FIRST_NAME | list::SURNAME | list::RARE_SURNAME) == 0)
+}
+
 /// Whether a lower-case word is the last word of names of places ("Hancock
 /// Brook", "Fairfax County", "Hay Street").
 fn is_place_head_word(w: &str) -> bool {
@@ -1868,6 +1889,10 @@ fn is_place_head_word(w: &str) -> bool {
             | "plateau"
             | "corner"
             | "playfield"
+            | "empire"
+            | "kingdom"
+            | "republic"
+            | "duchy"
     )
 }
 
@@ -3137,6 +3162,25 @@ mod tests {
         assert!(!place("gulf", "war", EntityType::Other));
         assert!(!place("notts", "county", EntityType::Organization));
         assert!(place("notts", "county", EntityType::Person));
+        // A major listed place, not a small city ("Wimbledon", also a
+        // tournament).
+        let text = "Belarus and North Carolina and Wimbledon and Smith";
+        let sentences = segment::sentences(text);
+        let tokens = segment::tokens(text, &sentences, "en");
+        let at = |w: &str| tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+        assert!(is_listed_place(&tokens, at("belarus"), at("belarus") + 1));
+        assert!(is_listed_place(&tokens, at("north"), at("carolina") + 1));
+        assert!(!is_listed_place(
+            &tokens,
+            at("carolina"),
+            at("carolina") + 1
+        ));
+        assert!(!is_listed_place(
+            &tokens,
+            at("wimbledon"),
+            at("wimbledon") + 1
+        ));
+        assert!(!is_listed_place(&tokens, at("smith"), at("smith") + 1));
     }
 
     #[test]
