@@ -1129,7 +1129,10 @@ impl Recognizer for CapitalisationRecognizer {
                 let common_opener = Self::is_initial(ctx, first)
                     && first.token == run.first().map_or(usize::MAX, |w| w.token)
                     && Self::is_common(ctx, first, &lower_seen);
-                if WORDS.not_names.contains(first.text) || is_connector(first.text) || common_opener
+                if WORDS.not_names.contains(first.text)
+                    || is_connector(first.text)
+                    || common_opener
+                    || is_common_abbreviation_in_capitals(first.text)
                 {
                     words = &words[1..];
                 } else {
@@ -1519,7 +1522,11 @@ impl Recognizer for TaggerRecognizer {
             // no name.
             let function_word = end == first + 1
                 && ctx.tokens.get(first).is_some_and(|tok| {
-                    is_english_stopword(&tok.norm) || tok.norm.contains(['\'', '’'])
+                    is_english_stopword(&tok.norm)
+                        || tok.norm.contains(['\'', '’'])
+                        || is_common_abbreviation_in_capitals(
+                            ctx.text.get(tok.span.start..tok.span.end).unwrap_or(""),
+                        )
                 });
             // "Sen." / "Rep." / "Gov.": a lone title written as an
             // abbreviation is no name (the name after it is one of its own),
@@ -1833,6 +1840,52 @@ fn is_listed_place(tokens: &[Tok], first: usize, end: usize) -> bool {
     mask & (list::BIG_CITY | list::COUNTRY) != 0
         || (mask & list::REGION != 0
             && mask & (list::FIRST_NAME | list::SURNAME | list::RARE_SURNAME) == 0)
+}
+
+/// [`is_common_abbreviation`] of a word written in capitals, or its plural
+/// ("CD", "KOs").
+fn is_common_abbreviation_in_capitals(w: &str) -> bool {
+    let core = match w.strip_suffix('s') {
+        Some(c) if c.len() >= 2 => c,
+        _ => w,
+    };
+    let mut lower = [0u8; 4];
+    core.len() <= lower.len() && core.bytes().all(|b| b.is_ascii_uppercase()) && {
+        for (l, b) in lower.iter_mut().zip(core.bytes()) {
+            *l = b.to_ascii_lowercase();
+        }
+        std::str::from_utf8(&lower[..core.len()]).is_ok_and(is_common_abbreviation)
+    }
+}
+
+/// Whether a lower-case word is an abbreviation of a common noun, which
+/// written in capitals alone is no name ("a CD", "won by KO", "the CEO").
+fn is_common_abbreviation(w: &str) -> bool {
+    matches!(
+        w,
+        "cd" | "ep"
+            | "lp"
+            | "dj"
+            | "dvd"
+            | "tv"
+            | "ko"
+            | "tko"
+            | "mp"
+            | "mvp"
+            | "ceo"
+            | "cfo"
+            | "gdp"
+            | "ipo"
+            | "atm"
+            | "pc"
+            | "ufo"
+            | "vip"
+            | "faq"
+            | "rpm"
+            | "mph"
+            | "hq"
+            | "iq"
+    )
 }
 
 /// Whether a lower-case word is the last word of names of places ("Hancock
@@ -3136,6 +3189,17 @@ mod tests {
         let mut chunks = kept.clone();
         join_organisation_heads(&ctx, &mut chunks);
         assert_eq!(chunks, kept);
+    }
+
+    #[test]
+    fn abbreviations_of_common_nouns_are_no_names() {
+        check_absent(
+            "The band released a CD in May. It sold well, and the CD was reissued. He won the fight by KO, his third KO of the year.",
+            &["CD", "KO"],
+        );
+        assert!(is_common_abbreviation_in_capitals("KOs"));
+        assert!(!is_common_abbreviation_in_capitals("NATO"));
+        assert!(!is_common_abbreviation_in_capitals("Cd"));
     }
 
     #[test]
