@@ -1942,6 +1942,9 @@ fn is_place_head_word(w: &str) -> bool {
             | "plateau"
             | "corner"
             | "playfield"
+            | "dock"
+            | "docks"
+            | "hollow"
             | "empire"
             | "kingdom"
             | "republic"
@@ -1953,7 +1956,8 @@ fn is_place_head_word(w: &str) -> bool {
 /// by their form: a name of two words or more ending in a kind of place
 /// ("Hancock Brook"), or such a word opening a name of two words or one
 /// with "of" ("River Mersey", "Gulf of Mexico"), and no person's name
-/// ("Damon Hill": a first name, or a frequent surname last). A name the
+/// ("Damon Hill": a first name, or a frequent surname that is often one,
+/// "Hill", last). A name the
 /// tagger took for an organisation keeps that type in a table of results
 /// ("Notts County 0 York 1": a club).
 fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: EntityType) -> bool {
@@ -1983,8 +1987,12 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
         return false;
     };
     let listed = |t: &Tok| lists.path(tagger::hash_str(&t.norm));
+    // "Hay Street", "Twin Lake": "Street" and "Lake" are surnames too, but
+    // after a word that is no first name they end a place; "Hill", "Beach"
+    // and "Lane" end persons' names too often ("Darryn Hill").
     listed(&run[0]) & gazetteer::list::FIRST_NAME == 0
-        && listed(last) & gazetteer::list::SURNAME == 0
+        && (listed(last) & gazetteer::list::SURNAME == 0
+            || !matches!(last.norm.as_str(), "hill" | "hills" | "beach" | "lane"))
 }
 
 /// Whether a lower-case word is the head noun of names of organisations
@@ -3214,7 +3222,7 @@ mod tests {
                 ("Dulles Toll Road", EntityType::Location, &[]),
             ],
         );
-        let text = "Damon Hill and Hancock Brook and the River Mersey and the Gulf War, and Notts County 0 York 1";
+        let text = "Damon Hill and Hancock Brook and the River Mersey and the Gulf War, and Notts County 0 York 1, and Hay Street and Twin Lake and Darryn Hill";
         let sentences = segment::sentences(text);
         let tokens = segment::tokens(text, &sentences, "en");
         let at = |w: &str| tokens.iter().position(|t| t.norm == w).unwrap_or(0);
@@ -3226,6 +3234,10 @@ mod tests {
         assert!(!place("gulf", "war", EntityType::Other));
         assert!(!place("notts", "county", EntityType::Organization));
         assert!(place("notts", "county", EntityType::Person));
+        // "Street" and "Lake" are surnames, but not after these words.
+        assert!(place("hay", "street", EntityType::Person));
+        assert!(place("twin", "lake", EntityType::Person));
+        assert!(!place("darryn", "hill", EntityType::Person));
         // A major listed place, not a small city ("Wimbledon", also a
         // tournament).
         let text = "Belarus and North Carolina and Wimbledon and Smith";
