@@ -1485,7 +1485,24 @@ impl Recognizer for TaggerRecognizer {
         let mut chunks = tagger::chunks(&doc, &tags);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
-        for (first, end, t) in chunks {
+        for (first, mut end, t) in chunks {
+            // "Bridgton - southbound", "Metro system": lower-case words
+            // closing a chunk are the text's, not the name's (but for a
+            // compound, "U.S.-led").
+            while end > first + 1
+                && ctx.tokens.get(end - 1).is_some_and(|tok| {
+                    ctx.text
+                        .get(tok.span.start..tok.span.end)
+                        .and_then(|w| w.chars().next())
+                        .is_some_and(char::is_lowercase)
+                        && ctx
+                            .text
+                            .get(ctx.tokens[end - 2].span.end..tok.span.start)
+                            .is_some_and(|gap| gap.contains(' '))
+                })
+            {
+                end -= 1;
+            }
             let Some(span) = tagger::chunk_span(ctx.tokens, first, end) else {
                 continue;
             };
@@ -3197,6 +3214,19 @@ mod tests {
         let mut chunks = kept.clone();
         join_organisation_heads(&ctx, &mut chunks);
         assert_eq!(chunks, kept);
+    }
+
+    #[test]
+    fn lower_case_words_do_not_end_names() {
+        // The tagger alone runs the name on into "bank".
+        check(
+            "Shares of First Union bank rose 2 percent on Monday, and traders said the rally would last.",
+            &[("First Union", EntityType::Organization, &[])],
+        );
+        check_absent(
+            "Shares of First Union bank rose 2 percent on Monday, and traders said the rally would last.",
+            &["bank"],
+        );
     }
 
     #[test]
