@@ -1810,25 +1810,29 @@ fn is_team_name(tokens: &[Tok], text: &str, first: usize, end: usize) -> bool {
     if run[0].norm == "the" {
         return true;
     }
-    let Some(lists) = gazetteer::lists() else {
-        return false;
-    };
-    let places = gazetteer::list::CITY
-        | gazetteer::list::BIG_CITY
-        | gazetteer::list::COUNTRY
-        | gazetteer::list::REGION;
-    let listed = |toks: &[Tok]| {
-        lists.path(tagger::phrase_hash(
-            toks.iter().map(|t| tagger::hash_str(&t.norm)),
-        ))
-    };
-    let names =
-        gazetteer::list::FIRST_NAME | gazetteer::list::SURNAME | gazetteer::list::RARE_SURNAME;
-    listed(&run[..run.len() - 1]) & places != 0
-        && listed(run) & places == 0
-        && listed(&run[..1]) & gazetteer::list::FIRST_NAME == 0
+    use gazetteer::list;
+    let names = list::FIRST_NAME | list::SURNAME | list::RARE_SURNAME;
+    listed(&run[..run.len() - 1]) & LISTED_PLACES != 0
+        && listed(run) & LISTED_PLACES == 0
+        && listed(&run[..1]) & list::FIRST_NAME == 0
         && listed(&run[run.len() - 1..]) & names == 0
 }
+
+/// What the name lists list the words of `run` as, together (a
+/// [`gazetteer::list`] mask; 0 when unlisted or without lists).
+fn listed(run: &[Tok]) -> u16 {
+    gazetteer::lists().map_or(0, |lists| {
+        lists.path(tagger::phrase_hash(
+            run.iter().map(|t| tagger::hash_str(&t.norm)),
+        ))
+    })
+}
+
+/// The name lists' kinds of places.
+const LISTED_PLACES: u16 = gazetteer::list::CITY
+    | gazetteer::list::BIG_CITY
+    | gazetteer::list::COUNTRY
+    | gazetteer::list::REGION;
 
 /// Whether the name at tokens `first..end` stands next to a number of its
 /// sentence, as a team does in a table of results ("Ross County 3 0 0",
@@ -1847,13 +1851,11 @@ fn in_results(tokens: &[Tok], first: usize, end: usize) -> bool {
 /// or county; not a smaller city, "Wimbledon", nor a county named like a
 /// person, "Smith").
 fn is_listed_place(tokens: &[Tok], first: usize, end: usize) -> bool {
-    let (Some(run), Some(lists)) = (tokens.get(first..end), gazetteer::lists()) else {
+    let Some(run) = tokens.get(first..end) else {
         return false;
     };
     use gazetteer::list;
-    let mask = lists.path(tagger::phrase_hash(
-        run.iter().map(|t| tagger::hash_str(&t.norm)),
-    ));
+    let mask = listed(run);
     mask & (list::BIG_CITY | list::COUNTRY) != 0
         || (mask & list::REGION != 0
             && mask & (list::FIRST_NAME | list::SURNAME | list::RARE_SURNAME) == 0)
@@ -2000,15 +2002,11 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
     if etype != EntityType::Person {
         return true;
     }
-    let Some(lists) = gazetteer::lists() else {
-        return false;
-    };
-    let listed = |t: &Tok| lists.path(tagger::hash_str(&t.norm));
     // "Hay Street", "Twin Lake": "Street" and "Lake" are surnames too, but
     // after a word that is no first name they end a place; "Hill", "Beach"
     // and "Lane" end persons' names too often ("Darryn Hill").
-    listed(&run[0]) & gazetteer::list::FIRST_NAME == 0
-        && (listed(last) & gazetteer::list::SURNAME == 0
+    listed(&run[..1]) & gazetteer::list::FIRST_NAME == 0
+        && (listed(&run[run.len() - 1..]) & gazetteer::list::SURNAME == 0
             || !matches!(last.norm.as_str(), "hill" | "hills" | "beach" | "lane"))
 }
 
@@ -2650,6 +2648,12 @@ mod tests {
     }
 
     fn run(text: &str) -> Vec<Entity> {
+        with_context(text, extract)
+    }
+
+    /// Calls `f` with the stage's context for `text`, as the pipeline
+    /// builds it.
+    fn with_context<R>(text: &str, f: impl FnOnce(&Context<'_>) -> R) -> R {
         let sentences = segment::sentences(text);
         let tokens = segment::tokens(text, &sentences, "en");
         let shapes = segment::shapes(text, &sentences, &tokens);
@@ -2663,7 +2667,7 @@ mod tests {
             language: &super::super::language::detect(text, None).code,
             gazetteer: Default::default(),
         };
-        extract(&ctx)
+        f(&ctx)
     }
 
     fn find<'a>(es: &'a [Entity], name: &str) -> &'a Entity {
@@ -3186,34 +3190,23 @@ mod tests {
     #[test]
     fn chunks_before_a_kind_of_organisation_join_it() {
         let text = "He taught at James High School, and the German Foreign Ministry and the Jewish West Bank.";
-        let sentences = segment::sentences(text);
-        let tokens = segment::tokens(text, &sentences, "en");
-        let shapes = segment::shapes(text, &sentences, &tokens);
-        let ctx = Context {
-            text,
-            sentences: &sentences,
-            shapes: &shapes,
-            tokens: &tokens,
-            title: None,
-            reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
-            language: "en",
-            gazetteer: Default::default(),
-        };
-        let at = |w: &str| tokens.iter().position(|t| t.norm == w).unwrap_or(0);
-        // "James" taken for a person, "High School" left untagged.
-        let mut chunks = vec![(at("james"), at("james") + 1, 1)];
-        join_organisation_heads(&ctx, &mut chunks);
-        assert_eq!(chunks, vec![(at("james"), at("school") + 1, 2)]);
-        // A nationality stays apart; a place is not swallowed.
-        let kept = vec![
-            (at("german"), at("german") + 1, 4),
-            (at("foreign"), at("ministry") + 1, 2),
-            (at("jewish"), at("jewish") + 1, 1),
-            (at("west"), at("bank") + 1, 3),
-        ];
-        let mut chunks = kept.clone();
-        join_organisation_heads(&ctx, &mut chunks);
-        assert_eq!(chunks, kept);
+        with_context(text, |ctx| {
+            let at = |w: &str| ctx.tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+            // "James" taken for a person, "High School" left untagged.
+            let mut chunks = vec![(at("james"), at("james") + 1, 1)];
+            join_organisation_heads(ctx, &mut chunks);
+            assert_eq!(chunks, vec![(at("james"), at("school") + 1, 2)]);
+            // A nationality stays apart; a place is not swallowed.
+            let kept = vec![
+                (at("german"), at("german") + 1, 4),
+                (at("foreign"), at("ministry") + 1, 2),
+                (at("jewish"), at("jewish") + 1, 1),
+                (at("west"), at("bank") + 1, 3),
+            ];
+            let mut chunks = kept.clone();
+            join_organisation_heads(ctx, &mut chunks);
+            assert_eq!(chunks, kept);
+        });
     }
 
     #[test]
