@@ -1483,6 +1483,7 @@ impl Recognizer for TaggerRecognizer {
         let doc = tagger_doc_of(ctx.text, ctx.tokens, ctx.shapes, ctx.gazetteer_matches());
         let tags = model.tag(&doc);
         let mut chunks = tagger::chunks(&doc, &tags);
+        split_chunks(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
         for (first, mut end, t) in chunks {
@@ -2147,6 +2148,87 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
         chunks[k] = (first, new_end, 2);
         k += 1;
     }
+}
+
+/// Splits the tagger's chunks where no name goes on: at a lower-case word
+/// between capitalised ones that no name holds ("Victorian Broadcasting
+/// Network [purchased] Nicholson", "Interpol [or] Joy Division", "Agriculture
+/// Department['s] Drazek"; not "Bank of England", "Gazzetta dello Sport"),
+/// the word dropped, and before a dash set off by a space ("World - Datecs")
+/// but in a MISC chunk, where titles hold one ("Tremors - New & Selected
+/// Poems"). Each piece keeps the chunk's type. A lower-case word closing a
+/// chunk is left to the trim after this.
+fn split_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let gap = |i: usize| {
+        ctx.text
+            .get(ctx.tokens[i - 1].span.end..ctx.tokens[i].span.start)
+            .unwrap_or_default()
+    };
+    let mut out = Vec::with_capacity(chunks.len());
+    for &(first, end, t) in chunks.iter() {
+        let mut start = first;
+        for i in first + 1..end.min(ctx.tokens.len()) {
+            let g = gap(i);
+            if t != 4 && i > start && [" -", " –", " —"].iter().any(|d| g.contains(d)) {
+                out.push((start, i, t));
+                start = i;
+            }
+            let tok = &ctx.tokens[i];
+            let lower = ctx
+                .text
+                .get(tok.span.start..tok.span.end)
+                .and_then(|w| w.chars().next())
+                .is_some_and(char::is_lowercase);
+            if lower && i + 1 < end && g.contains(' ') && !is_word_inside_name(&tok.norm) {
+                if i > start {
+                    out.push((start, i, t));
+                }
+                start = i + 1;
+            }
+        }
+        if end > start {
+            out.push((start, end, t));
+        }
+    }
+    *chunks = out;
+}
+
+/// Lower-case words a name holds between its capitalised ones: the
+/// [`is_connector`]s and articles, conjunctions and prepositions of names
+/// ("Bank of the West", "Marks and Spencer", "Stratford upon Avon").
+fn is_word_inside_name(w: &str) -> bool {
+    is_connector(w)
+        || matches!(
+            w,
+            "the"
+                | "and"
+                | "&"
+                | "y"
+                | "e"
+                | "et"
+                | "und"
+                | "on"
+                | "upon"
+                | "in"
+                | "at"
+                | "to"
+                | "a"
+                | "an"
+                | "au"
+                | "aux"
+                | "zu"
+                | "des"
+                | "les"
+                | "do"
+                | "dos"
+                | "das"
+                | "los"
+                | "las"
+                | "dello"
+                | "degli"
+                | "dei"
+                | "delle"
+        )
 }
 
 /// "Republican Christine Todd Whitman": a known first name written
@@ -3206,6 +3288,35 @@ mod tests {
             let mut chunks = kept.clone();
             join_organisation_heads(ctx, &mut chunks);
             assert_eq!(chunks, kept);
+        });
+    }
+
+    #[test]
+    fn chunks_split_where_no_name_goes_on() {
+        let text = "The Victorian Broadcasting Network purchased Nicholson, and the Bank of the West, and World - Datecs, and Tremors - New Poems.";
+        with_context(text, |ctx| {
+            let at = |w: &str| ctx.tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+            let mut chunks = vec![
+                (at("victorian"), at("nicholson") + 1, 4),
+                (at("bank"), at("west") + 1, 2),
+                (at("world"), at("datecs") + 1, 2),
+                (at("tremors"), at("poems") + 1, 4),
+            ];
+            split_chunks(ctx, &mut chunks);
+            assert_eq!(
+                chunks,
+                vec![
+                    // The verb is dropped, each side keeps the type.
+                    (at("victorian"), at("network") + 1, 4),
+                    (at("nicholson"), at("nicholson") + 1, 4),
+                    // "of the" stay inside a name.
+                    (at("bank"), at("west") + 1, 2),
+                    // A spaced dash ends a name, but not a MISC title.
+                    (at("world"), at("world") + 1, 2),
+                    (at("datecs"), at("datecs") + 1, 2),
+                    (at("tremors"), at("poems") + 1, 4),
+                ]
+            );
         });
     }
 
