@@ -2156,7 +2156,8 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
 /// Department['s] Drazek"; not "Bank of England", "Gazzetta dello Sport"),
 /// the word dropped, and before a dash set off by a space ("World - Datecs")
 /// but in a MISC chunk, where titles hold one ("Tremors - New & Selected
-/// Poems"). Each piece keeps the chunk's type. A lower-case word closing a
+/// Poems"), and two one-word names joined by "and" ([`is_pair_of_names`]).
+/// Each piece keeps the chunk's type. A lower-case word closing a
 /// chunk is left to the trim after this.
 fn split_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     let gap = |i: usize| {
@@ -2186,11 +2187,30 @@ fn split_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
                 start = i + 1;
             }
         }
+        if is_pair_of_names(ctx, start, end) {
+            out.push((start, start + 1, t));
+            out.push((start + 2, end, t));
+            continue;
+        }
         if end > start {
             out.push((start, end, t));
         }
     }
     *chunks = out;
+}
+
+/// Whether tokens `first..end` are two one-word names joined by "and"
+/// ("Shell and Caltex", "Essex and Kent"): neither listed together
+/// ("Trinidad and Tobago") nor closed by a kind of organisation or a legal
+/// suffix ("Trade and Industry Ministry" is longer; "Smith and Co").
+fn is_pair_of_names(ctx: &Context<'_>, first: usize, end: usize) -> bool {
+    end == first + 3
+        && ctx.tokens.get(first..end).is_some_and(|run| {
+            ctx.text.get(run[1].span.start..run[1].span.end) == Some("and")
+                && !is_org_head_word(&run[2].norm)
+                && !WORDS.legal_suffixes.contains(run[2].norm.as_str())
+                && listed(run) == 0
+        })
 }
 
 /// Lower-case words a name holds between its capitalised ones: the
@@ -3317,6 +3337,24 @@ mod tests {
                     (at("tremors"), at("poems") + 1, 4),
                 ]
             );
+        });
+        let text = "Shell and Caltex, Trinidad and Tobago, Trade and Industry Ministry, Smith and Co.";
+        with_context(text, |ctx| {
+            let at = |w: &str| ctx.tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+            let kept = vec![
+                (at("trinidad"), at("tobago") + 1, 3),
+                (at("trade"), at("ministry") + 1, 2),
+                (at("smith"), at("co") + 1, 2),
+            ];
+            let mut chunks = vec![(at("shell"), at("caltex") + 1, 2)];
+            chunks.extend(kept.iter().copied());
+            split_chunks(ctx, &mut chunks);
+            let mut expected = vec![
+                (at("shell"), at("shell") + 1, 2),
+                (at("caltex"), at("caltex") + 1, 2),
+            ];
+            expected.extend(kept);
+            assert_eq!(chunks, expected);
         });
     }
 
