@@ -1484,6 +1484,7 @@ impl Recognizer for TaggerRecognizer {
         let tags = model.tag(&doc);
         let mut chunks = tagger::chunks(&doc, &tags);
         split_chunks(ctx, &mut chunks);
+        join_ampersands(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
         for (first, mut end, t) in chunks {
@@ -2194,6 +2195,62 @@ fn split_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
         }
         if end > start {
             out.push((start, end, t));
+        }
+    }
+    *chunks = out;
+}
+
+/// "Douglas & Lomason", "Schroder Wertheim & Co": names joined by an
+/// ampersand are a firm's (or a band's), one organisation, but two persons'
+/// full names are two persons ("Karl Langdon & Harvey Deegan") unless a
+/// legal suffix closes them ("Edward D. Jones & Co"); MISC titles ("Speed &
+/// Other Liberties") keep their type.
+fn join_ampersands(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let gap = |a: usize, b: usize| {
+        ctx.tokens
+            .get(a)
+            .zip(ctx.tokens.get(b))
+            .and_then(|(a, b)| ctx.text.get(a.span.end..b.span.start))
+            .unwrap_or_default()
+    };
+    // "Lee Tate": a first name and another word are a person's name.
+    let person = |first: usize, end: usize| {
+        end >= first + 2
+            && ctx.tokens.get(first..first + 1).is_some_and(|t| {
+                listed(t) & gazetteer::list::FIRST_NAME != 0
+                    || is_first_name(
+                        ctx.text
+                            .get(t[0].span.start..t[0].span.end)
+                            .unwrap_or_default(),
+                    )
+            })
+    };
+    // "Edward D. Jones & Co": a legal suffix makes a firm of persons' names.
+    let firm = |end: usize| {
+        end.checked_sub(1)
+            .and_then(|i| ctx.tokens.get(i))
+            .is_some_and(|t| WORDS.legal_suffixes.contains(t.norm.as_str()))
+    };
+    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(chunks.len());
+    for &(first, end, t) in chunks.iter() {
+        if let Some(last) = out.last_mut()
+            && last.1 == first
+            && last.2 != 4
+            && t != 4
+            && gap(first - 1, first).trim() == "&"
+            && (firm(end) || !(person(last.0, last.1) || person(first, end)))
+        {
+            *last = (last.0, end, 2);
+            continue;
+        }
+        match (first + 1..end).find(|&i| gap(i - 1, i).contains('&')) {
+            Some(i) if t != 4 && !firm(end) && (person(first, i) || person(i, end)) => {
+                // "Karl Langdon & Harvey Deegan": two persons.
+                out.push((first, i, t));
+                out.push((i, end, t));
+            }
+            Some(_) if t != 4 => out.push((first, end, 2)),
+            _ => out.push((first, end, t)),
         }
     }
     *chunks = out;
@@ -3338,7 +3395,8 @@ mod tests {
                 ]
             );
         });
-        let text = "Shell and Caltex, Trinidad and Tobago, Trade and Industry Ministry, Smith and Co.";
+        let text =
+            "Shell and Caltex, Trinidad and Tobago, Trade and Industry Ministry, Smith and Co.";
         with_context(text, |ctx| {
             let at = |w: &str| ctx.tokens.iter().position(|t| t.norm == w).unwrap_or(0);
             let kept = vec![
@@ -3355,6 +3413,35 @@ mod tests {
             ];
             expected.extend(kept);
             assert_eq!(chunks, expected);
+        });
+    }
+
+    #[test]
+    fn names_joined_by_an_ampersand_are_a_firm() {
+        let text = "Douglas & Lomason rose, Schroder Wertheim & Co said, and Karl Langdon & Harvey Deegan spoke about Speed & Other Liberties with Edward D. Jones & Co.";
+        with_context(text, |ctx| {
+            let at = |w: &str| ctx.tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+            let mut chunks = vec![
+                (at("douglas"), at("douglas") + 1, 1),
+                (at("lomason"), at("lomason") + 1, 1),
+                (at("schroder"), at("co") + 1, 1),
+                (at("karl"), at("deegan") + 1, 1),
+                (at("speed"), at("liberties") + 1, 4),
+                (at("edward"), at("jones") + 1, 1),
+                (at("jones") + 1, at("jones") + 2, 2),
+            ];
+            join_ampersands(ctx, &mut chunks);
+            assert_eq!(
+                chunks,
+                vec![
+                    (at("douglas"), at("lomason") + 1, 2),
+                    (at("schroder"), at("co") + 1, 2),
+                    (at("karl"), at("langdon") + 1, 1),
+                    (at("harvey"), at("deegan") + 1, 1),
+                    (at("speed"), at("liberties") + 1, 4),
+                    (at("edward"), at("jones") + 2, 2),
+                ]
+            );
         });
     }
 
