@@ -1485,6 +1485,7 @@ impl Recognizer for TaggerRecognizer {
         let mut chunks = tagger::chunks(&doc, &tags);
         split_chunks(ctx, &mut chunks);
         join_ampersands(ctx, &mut chunks);
+        persons_by_surname(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
         for (first, mut end, t) in chunks {
@@ -2306,6 +2307,55 @@ fn is_word_inside_name(w: &str) -> bool {
                 | "dei"
                 | "delle"
         )
+}
+
+/// A person's surname is the person's across the document: a lone first
+/// name the tagger calls a person takes the one-word name right after it
+/// ("Neil" + "Jordan", a place, is "Neil Jordan"), and a one-word name
+/// that is the surname of a person named with a first name elsewhere in
+/// the document is that person ("Jordan", "Holland"), whatever type the
+/// tagger gave it.
+fn persons_by_surname(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let first_name = |i: usize| {
+        ctx.tokens.get(i..i + 1).is_some_and(|t| {
+            listed(t) & gazetteer::list::FIRST_NAME != 0
+                || is_first_name(
+                    ctx.text
+                        .get(t[0].span.start..t[0].span.end)
+                        .unwrap_or_default(),
+                )
+        })
+    };
+    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(chunks.len());
+    for &(first, end, t) in chunks.iter() {
+        if let Some(last) = out.last_mut()
+            && last.2 == 1
+            && last.1 == last.0 + 1
+            && last.1 == first
+            && end == first + 1
+            && t != 4
+            && first_name(last.0)
+            && ctx
+                .text
+                .get(ctx.tokens[first - 1].span.end..ctx.tokens[first].span.start)
+                == Some(" ")
+        {
+            last.1 = end;
+            continue;
+        }
+        out.push((first, end, t));
+    }
+    let surnames: Vec<&str> = out
+        .iter()
+        .filter(|&&(first, end, t)| t == 1 && end >= first + 2 && first_name(first))
+        .map(|&(_, end, _)| ctx.tokens[end - 1].norm.as_str())
+        .collect();
+    for c in out.iter_mut() {
+        if c.2 != 1 && c.1 == c.0 + 1 && surnames.contains(&ctx.tokens[c.0].norm.as_str()) {
+            c.2 = 1;
+        }
+    }
+    *chunks = out;
 }
 
 /// "Republican Christine Todd Whitman": a known first name written
@@ -3440,6 +3490,37 @@ mod tests {
                     (at("harvey"), at("deegan") + 1, 1),
                     (at("speed"), at("liberties") + 1, 4),
                     (at("edward"), at("jones") + 2, 2),
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn a_surname_is_the_persons_across_the_document() {
+        let text = "Director Neil Jordan won. Jordan said the film was done, and Holland met Tom Holland in Leeds.";
+        with_context(text, |ctx| {
+            let at = |w: &str| ctx.tokens.iter().position(|t| t.norm == w).unwrap_or(0);
+            let jordan: Vec<usize> = (0..ctx.tokens.len())
+                .filter(|&i| ctx.tokens[i].norm == "jordan")
+                .collect();
+            let holland = at("holland");
+            let mut chunks = vec![
+                (at("neil"), at("neil") + 1, 1),
+                (jordan[0], jordan[0] + 1, 3),
+                (jordan[1], jordan[1] + 1, 3),
+                (holland, holland + 1, 3),
+                (at("tom"), at("tom") + 2, 1),
+                (at("leeds"), at("leeds") + 1, 3),
+            ];
+            persons_by_surname(ctx, &mut chunks);
+            assert_eq!(
+                chunks,
+                vec![
+                    (at("neil"), jordan[0] + 1, 1),
+                    (jordan[1], jordan[1] + 1, 1),
+                    (holland, holland + 1, 1),
+                    (at("tom"), at("tom") + 2, 1),
+                    (at("leeds"), at("leeds") + 1, 3),
                 ]
             );
         });
