@@ -215,6 +215,7 @@ static CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(
 const NOT_CUE_WORDS: &[&str] = &["a", "on", "in", "out", "back", "hat", "reporters", "it"];
 
 /// A quotation found between marks.
+#[derive(Clone, Copy)]
 struct Raw {
     /// The quoted words (trimmed).
     inner: Span,
@@ -1146,19 +1147,108 @@ fn resolve(
         )
     });
     let entity = match covering {
+        // "PENCE", a mention in capitals the entity stage kept apart: the
+        // person of that surname, when the text names one.
+        Some(e) if !e.name.chars().any(char::is_lowercase) => {
+            let last_word = name.split_whitespace().last().unwrap_or(name);
+            index.named(&title_case(last_word)).or(Some(e))
+        }
         Some(e) => Some(e),
         None if determiner => None,
         None => {
             // The name may hold more than one mention ("Adviser Ben Rhodes");
             // its last word is the surest link.
             let last_word = name.split_whitespace().last().unwrap_or(name);
-            index.named(name).or_else(|| index.named(last_word))
+            index
+                .named(name)
+                .or_else(|| index.named(last_word))
+                .or_else(|| {
+                    // A transcript's label in capitals: "PENCE".
+                    let capitals = !name.chars().any(char::is_lowercase);
+                    capitals
+                        .then(|| index.named(&title_case(last_word)))
+                        .flatten()
+                })
         }
     };
     match entity {
         Some(e) => (speaker_name(&e.name), Some(e.id.clone())),
+        None if !name.chars().any(char::is_lowercase) => (title_case(name), None),
         None => (single_spaced(name), None),
     }
+}
+
+/// A name written in capitals as a name is written: "JAKE TAPPER" → "Jake
+/// Tapper", "O'BRIEN" → "O'brien" (its words' first letters kept).
+fn title_case(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            let mut out = String::with_capacity(w.len());
+            for (i, c) in w.chars().enumerate() {
+                if i == 0 {
+                    out.push(c);
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Labels of transcript-like lines that name no speaker.
+const NOT_SPEAKER_LABELS: &[&str] = &[
+    "VIDEO",
+    "AUDIO",
+    "UPDATE",
+    "UPDATED",
+    "EXCLUSIVE",
+    "BREAKING",
+    "WATCH",
+    "LISTEN",
+    "NOTE",
+    "EDITOR'S NOTE",
+    "EDITOR’S NOTE",
+    "PHOTO",
+    "PHOTOS",
+    "BYLINE",
+    "EMAIL",
+    "LOOK",
+    "BOOM",
+    "BUSTED",
+    "WOW",
+    "READ",
+    "RELATED",
+    "SOURCE",
+    "CORRECTION",
+    "ANALYSIS",
+    "OPINION",
+    "LIVE",
+    "POLL",
+    "TRANSCRIPT",
+    "CROSSTALK",
+    "LAUGHTER",
+    "APPLAUSE",
+];
+
+/// The speaker label opening a quoted transcript turn: one to three words
+/// in capitals, at least one of two letters or more, right before a colon
+/// and a space (`PENCE: Well, …`, `JAKE TAPPER: …`), and none of
+/// [`NOT_SPEAKER_LABELS`].
+fn transcript_label(masked: &str, inner: Span) -> Option<Span> {
+    let body = masked.get(inner.start..inner.end)?;
+    let colon = body.get(..body.len().min(40))?.find(": ")?;
+    let label = &body[..colon];
+    let words = label.split(' ').count();
+    let capitals = label
+        .chars()
+        .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | '\'' | '’' | '-'))
+        && label
+            .split(' ')
+            .any(|w| w.chars().filter(|c| c.is_uppercase()).count() >= 2);
+    (capitals && (1..=3).contains(&words) && !NOT_SPEAKER_LABELS.contains(&label))
+        .then(|| Span::new(inner.start, inner.start + colon))
 }
 
 /// Participles that hand the sentence over to a quote: `Sanders compared
@@ -2042,7 +2132,38 @@ pub(crate) fn extract(
         .map(|r| Span::new(r.open, r.close_end))
         .collect();
     let mut spoken: Vec<Spoken> = Vec::new();
-    for raw in &raws {
+    // Transcript turns quoted whole (`"PENCE: Well, look, …`): each quote's
+    // speaker label, kept when the label names a person of the text or
+    // opens two turns or more.
+    let labels: Vec<Option<Span>> = raws
+        .iter()
+        .map(|r| transcript_label(masked, r.inner))
+        .collect();
+    let label_text = |l: &Span| masked.get(l.start..l.end).unwrap_or_default();
+    for (raw, label) in raws.iter().zip(&labels) {
+        let label = label.filter(|l| {
+            person_named(entities, &title_case(label_text(l))).is_some()
+                || labels
+                    .iter()
+                    .flatten()
+                    .filter(|o| label_text(o) == label_text(l))
+                    .count()
+                    >= 2
+        });
+        let raw = &match label {
+            // The label is the transcript's, not the speaker's words.
+            Some(l) => Raw {
+                inner: Span::new(
+                    l.end
+                        + masked.get(l.end..raw.inner.end).map_or(0, |r| {
+                            r.len() - r.trim_start_matches(':').trim_start().len()
+                        }),
+                    raw.inner.end,
+                ),
+                ..*raw
+            },
+            None => *raw,
+        };
         let para = paras.get(raw.paragraph).copied().unwrap_or_default();
         let (lead_start, lead_text) = lead(masked, raw, para);
         let lead_partial = is_partial(lead_text);
@@ -2055,10 +2176,18 @@ pub(crate) fn extract(
         let attributed_after = after_found
             .as_ref()
             .is_some_and(|a| a.span.start >= raw.close_end);
-        let partial = lead_partial
+        let partial = label.is_none() && lead_partial
             || runs_on(masked, raw, lead_text, attributed_after)
             || continues_clause(masked, raw, lead_text, attributed_after);
-        let found = after_found
+        let found = label
+            .map(|l| Attribution {
+                name: Some(l),
+                pronoun: false,
+                gender: None,
+                cue: String::new(),
+                span: l,
+            })
+            .or(after_found)
             .or_else(|| {
                 LEAD.captures_iter(lead_text)
                     .last()
@@ -2552,6 +2681,40 @@ mod attribution_tests {
         assert_eq!(find(&qs, "The talks").kind, QuoteKind::Direct);
         let qs = quotes("Rhodes said \"the talks will go on next week.\"");
         assert_eq!(find(&qs, "the talks").kind, QuoteKind::Direct);
+    }
+
+    #[test]
+    fn a_quoted_transcript_turn_is_its_labelled_speakers() {
+        let qs = quotes(
+            "Gov. Mike Pence spoke to Fox News on Sunday. Partial transcript as follows:\n\n\
+             \"WALLACE: Will Gennifer Flowers be at the debate tomorrow night?\n\n\
+             \"PENCE: Gennifer Flowers will not be attending the debate tomorrow night.\n\n\
+             \"WALLACE: Governor, I don't want to interrupt, but I want to ask you this.\n\n\
+             \"VIDEO: Crowds gathered outside the hall before the debate began.\"",
+        );
+        // The label is no part of the words; a label in capitals is the
+        // person the text names with that surname, or the label itself.
+        let pence = find(&qs, "Gennifer Flowers will not");
+        assert!(pence.text.starts_with("Gennifer"), "{pence:?}");
+        assert_eq!(pence.speaker, "Mike Pence");
+        assert!(pence.speaker_entity_id.is_some());
+        assert_eq!(pence.kind, QuoteKind::Direct);
+        let wallace = find(&qs, "Will Gennifer");
+        assert!(wallace.text.starts_with("Will"), "{wallace:?}");
+        assert_eq!(wallace.speaker, "Wallace");
+        assert_eq!(find(&qs, "Governor, I don't").speaker, "Wallace");
+        // "VIDEO:" is no speaker's label: the words keep it.
+        assert!(
+            qs.iter().any(|q| q.text.starts_with("VIDEO: Crowds")),
+            "{qs:?}"
+        );
+        assert_eq!(transcript_label("NOTE: x", Span::new(0, 7)), None);
+        assert_eq!(transcript_label("Well: x", Span::new(0, 7)), None);
+        assert_eq!(transcript_label("Q: x", Span::new(0, 4)), None);
+        assert_eq!(
+            transcript_label("JAKE TAPPER: x", Span::new(0, 14)),
+            Some(Span::new(0, 11))
+        );
     }
 
     #[test]
