@@ -2215,17 +2215,7 @@ fn join_ampersands(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
             .unwrap_or_default()
     };
     // "Lee Tate": a first name and another word are a person's name.
-    let person = |first: usize, end: usize| {
-        end >= first + 2
-            && ctx.tokens.get(first..first + 1).is_some_and(|t| {
-                listed(t) & gazetteer::list::FIRST_NAME != 0
-                    || is_first_name(
-                        ctx.text
-                            .get(t[0].span.start..t[0].span.end)
-                            .unwrap_or_default(),
-                    )
-            })
-    };
+    let person = |first: usize, end: usize| end >= first + 2 && is_listed_first_name(ctx, first);
     // "Edward D. Jones & Co": a legal suffix makes a firm of persons' names.
     let firm = |end: usize| {
         end.checked_sub(1)
@@ -2309,6 +2299,19 @@ fn is_word_inside_name(w: &str) -> bool {
         )
 }
 
+/// Whether token `i` is a first name: of the census lists or of the
+/// gazetteer's own.
+fn is_listed_first_name(ctx: &Context<'_>, i: usize) -> bool {
+    ctx.tokens.get(i..i + 1).is_some_and(|t| {
+        listed(t) & gazetteer::list::FIRST_NAME != 0
+            || is_first_name(
+                ctx.text
+                    .get(t[0].span.start..t[0].span.end)
+                    .unwrap_or_default(),
+            )
+    })
+}
+
 /// A person's surname is the person's across the document: a lone first
 /// name the tagger calls a person takes the one-word name right after it
 /// ("Neil" + "Jordan", a place, is "Neil Jordan"), and a one-word name
@@ -2316,16 +2319,7 @@ fn is_word_inside_name(w: &str) -> bool {
 /// the document is that person ("Jordan", "Holland"), whatever type the
 /// tagger gave it.
 fn persons_by_surname(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
-    let first_name = |i: usize| {
-        ctx.tokens.get(i..i + 1).is_some_and(|t| {
-            listed(t) & gazetteer::list::FIRST_NAME != 0
-                || is_first_name(
-                    ctx.text
-                        .get(t[0].span.start..t[0].span.end)
-                        .unwrap_or_default(),
-                )
-        })
-    };
+    let first_name = |i: usize| is_listed_first_name(ctx, i);
     let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(chunks.len());
     for &(first, end, t) in chunks.iter() {
         if let Some(last) = out.last_mut()
