@@ -520,7 +520,9 @@ impl Recognizer for DatelineRecognizer {
     }
 }
 
-fn title_case(s: &str) -> String {
+/// A name in capitals as a name is written: "JAKE TAPPER" → "Jake
+/// Tapper", "O'BRIEN" → "O'Brien" (each letter after a non-letter upper).
+pub(crate) fn title_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut start = true;
     for c in s.chars() {

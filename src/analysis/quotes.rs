@@ -34,7 +34,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::cleanup::Shortcode;
-use super::entities::person_named;
+use super::entities::{person_named, title_case};
 use super::gazetteer;
 use super::segment::single_spaced;
 use super::{Entity, EntityType, Quote, QuoteKind, Span};
@@ -1176,25 +1176,6 @@ fn resolve(
         None if !name.chars().any(char::is_lowercase) => (title_case(name), None),
         None => (single_spaced(name), None),
     }
-}
-
-/// A name written in capitals as a name is written: "JAKE TAPPER" → "Jake
-/// Tapper", "O'BRIEN" → "O'brien" (its words' first letters kept).
-fn title_case(name: &str) -> String {
-    name.split_whitespace()
-        .map(|w| {
-            let mut out = String::with_capacity(w.len());
-            for (i, c) in w.chars().enumerate() {
-                if i == 0 {
-                    out.push(c);
-                } else {
-                    out.extend(c.to_lowercase());
-                }
-            }
-            out
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Labels of transcript-like lines that name no speaker.
