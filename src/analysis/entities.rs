@@ -1490,6 +1490,7 @@ impl Recognizer for TaggerRecognizer {
         persons_by_surname(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
+        let defined = definitions(ctx, &chunks);
         for (first, mut end, t) in chunks {
             // "Bridgton - southbound", "Metro system": lower-case words
             // closing a chunk are the text's, not the name's (but for a
@@ -1691,6 +1692,15 @@ impl Recognizer for TaggerRecognizer {
                 // left MISC, the whole name, is the place.
                 etype = EntityType::Location;
             }
+            // "The Mad Capsule Markets is a Japanese band": what the text
+            // says a name is, it is wherever the text names it.
+            if !defined.is_empty()
+                && let Some(&d) = defined.get(&definition_key(
+                    ctx.text.get(span.start..span.end).unwrap_or_default(),
+                ))
+            {
+                etype = d;
+            }
             // "and Lancaster said no": a name taken for a place that the
             // gazetteer does not know as one, right before a speech verb, is
             // a speaker (places that speak for their governments, "Russia
@@ -1733,6 +1743,253 @@ impl Recognizer for TaggerRecognizer {
             ));
         }
     }
+}
+
+/// What a kind noun of a definition says the name it defines is: "band" an
+/// organisation, "village" a place, "album" another named thing, "singer"
+/// a person; `None` for nouns that say nothing sure ("name"). The word
+/// before it settles some ("school district", "radio station").
+fn kind_type(before: &str, noun: &str) -> Option<EntityType> {
+    let t = match (before, noun) {
+        ("school", "district") | ("radio" | "television" | "tv", "station") => {
+            EntityType::Organization
+        }
+        ("railway" | "train" | "rail" | "metro" | "subway", "station")
+        | ("race" | "racing" | "motorsport", "track") => EntityType::Location,
+        (_, "station" | "track") => return None,
+        (_, n) => return kind_of_noun(n),
+    };
+    Some(t)
+}
+
+/// [`kind_type`] of a noun alone.
+fn kind_of_noun(noun: &str) -> Option<EntityType> {
+    let t = match noun {
+        "band" | "group" | "duo" | "trio" | "quartet" | "ensemble" | "orchestra" | "choir"
+        | "company" | "corporation" | "firm" | "conglomerate" | "subsidiary" | "manufacturer"
+        | "maker" | "retailer" | "chain" | "brand" | "label" | "publisher" | "airline" | "bank"
+        | "insurer" | "club" | "team" | "franchise" | "league" | "association" | "federation"
+        | "confederation" | "union" | "organisation" | "organization" | "party" | "movement"
+        | "coalition" | "alliance" | "society" | "institute" | "institution" | "foundation"
+        | "charity" | "agency" | "authority" | "council" | "committee" | "commission"
+        | "ministry" | "body" | "university" | "college" | "school" | "academy" | "hospital"
+        | "museum" | "newspaper" | "magazine" | "broadcaster" | "network" | "studio"
+        | "developer" | "provider" | "cooperative" | "consortium" | "army" | "navy"
+        | "regiment" | "battalion" | "brigade" | "squadron" | "militia" | "gang" | "government"
+        | "parliament" | "legislature" | "court" | "tribunal" | "mall" => EntityType::Organization,
+        "city" | "town" | "village" | "hamlet" | "municipality" | "commune" | "borough"
+        | "suburb" | "neighbourhood" | "neighborhood" | "district" | "county" | "parish"
+        | "province" | "region" | "territory" | "prefecture" | "canton" | "oblast" | "country"
+        | "nation" | "island" | "archipelago" | "peninsula" | "continent" | "river"
+        | "tributary" | "stream" | "creek" | "brook" | "lake" | "reservoir" | "bay" | "gulf"
+        | "sea" | "ocean" | "strait" | "mountain" | "peak" | "hill" | "volcano" | "glacier"
+        | "valley" | "canyon" | "desert" | "forest" | "plateau" | "cave" | "waterfall"
+        | "beach" | "coast" | "park" | "settlement" | "locality" | "community" | "capital"
+        | "metropolis" | "street" | "road" | "avenue" | "highway" | "motorway" | "square"
+        | "airport" | "circuit" | "constituency" | "ward" | "dock" | "harbour" | "harbor"
+        | "port" | "canal" | "halt" => EntityType::Location,
+        "album" | "single" | "song" | "film" | "movie" | "documentary" | "novel" | "book"
+        | "poem" | "play" | "musical" | "opera" | "episode" | "series" | "show" | "sitcom"
+        | "programme" | "program" | "game" | "anthem" | "award" | "prize" | "language"
+        | "dialect" | "car" | "aircraft" | "airplane" | "locomotive" | "index" | "software"
+        | "comic" | "manga" | "painting" | "sculpture" | "symphony" | "treaty" => EntityType::Other,
+        "war" | "battle" | "siege" | "election" | "referendum" | "championship" | "tournament"
+        | "competition" | "race" | "festival" => EntityType::Event,
+        "singer" | "songwriter" | "singer-songwriter" | "rapper" | "musician" | "guitarist"
+        | "bassist" | "drummer" | "pianist" | "composer" | "conductor" | "actor" | "actress"
+        | "comedian" | "writer" | "author" | "novelist" | "poet" | "playwright" | "journalist"
+        | "politician" | "diplomat" | "lawyer" | "judge" | "soldier" | "footballer" | "player"
+        | "pitcher" | "cricketer" | "athlete" | "boxer" | "wrestler" | "swimmer" | "cyclist"
+        | "golfer" | "coach" | "jockey" | "painter" | "sculptor" | "artist" | "architect"
+        | "photographer" | "filmmaker" | "scientist" | "physicist" | "chemist" | "biologist"
+        | "mathematician" | "economist" | "historian" | "philosopher" | "professor"
+        | "lecturer" | "priest" | "bishop" | "monk" | "businessman" | "businesswoman"
+        | "entrepreneur" | "engineer" | "inventor" | "explorer" | "dancer" => EntityType::Person,
+        _ => return None,
+    };
+    Some(t)
+}
+
+/// Words that end the noun phrase of a definition: its kind noun is the
+/// word before ("a village in", "an album by", "a band formed").
+fn ends_description(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "of"
+            | "for"
+            | "from"
+            | "by"
+            | "with"
+            | "on"
+            | "at"
+            | "to"
+            | "that"
+            | "which"
+            | "who"
+            | "whose"
+            | "where"
+            | "and"
+            | "or"
+            | "located"
+            | "based"
+            | "founded"
+            | "formed"
+            | "created"
+            | "situated"
+            | "named"
+            | "known"
+            | "near"
+            | "between"
+            | "since"
+            | "during"
+            | "under"
+            | "within"
+            | "released"
+            | "written"
+            | "directed"
+            | "produced"
+            | "built"
+    )
+}
+
+/// The key under which a chunk's words are compared with a defined name:
+/// single spaced, without a leading "The".
+fn definition_key(surface: &str) -> String {
+    let s = single_spaced(surface);
+    match s.strip_prefix("The ").or_else(|| s.strip_prefix("the ")) {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// What the text itself says its names are, name by name (the first thing
+/// said of a name counts):
+/// - a name opening its sentence, a parenthesis or none, "is", "was",
+///   "are" or "were", an article and a noun phrase whose last word names a
+///   kind of thing ([`kind_type`]): "The Mad Capsule Markets is a Japanese
+///   band", "Brandhorst is a municipality in ...", "Crazyhead are an
+///   English punk rock / garage rock band";
+/// - a name right after such a noun in a phrase opened by an article: "the
+///   band The Newlydeads", "the South Korean company Amuseworld", and a
+///   place after one and "of": "the town of Zandvoort".
+fn definitions(
+    ctx: &Context<'_>,
+    chunks: &[(usize, usize, usize)],
+) -> FxHashMap<String, EntityType> {
+    let mut defined = FxHashMap::default();
+    let toks = ctx.tokens;
+    let word = |i: usize| {
+        toks.get(i)
+            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+    };
+    let lower = |i: usize| word(i).is_some_and(|w| w.starts_with(char::is_lowercase));
+    let norm = |i: usize| toks.get(i).map_or("", |t| t.norm.as_str());
+    // Whether only spaces (or a hyphen or slash) stand between tokens `i`
+    // and `i + 1` of one sentence.
+    let joined = |i: usize| {
+        toks.get(i).zip(toks.get(i + 1)).is_some_and(|(a, b)| {
+            a.sentence == b.sentence
+                && ctx
+                    .text
+                    .get(a.span.end..b.span.start)
+                    .is_some_and(|g| g.chars().all(|c| matches!(c, ' ' | '-' | '/')))
+        })
+    };
+    let kind_at = |k: usize| kind_type(if k > 0 { norm(k - 1) } else { "" }, norm(k));
+    for &(first, end, _) in chunks {
+        let (Some(head), Some(last)) = (toks.get(first), toks.get(end.wrapping_sub(1))) else {
+            continue;
+        };
+        let surface = ctx
+            .text
+            .get(head.span.start..last.span.end)
+            .unwrap_or_default();
+        // "the band The Newlydeads", "the town of Zandvoort".
+        let before = if first >= 2 && norm(first - 1) == "of" && joined(first - 2) {
+            Some(first - 2).filter(|&k| kind_at(k) == Some(EntityType::Location))
+        } else {
+            Some(first.wrapping_sub(1)).filter(|_| first >= 1 && joined(first - 1))
+        };
+        if let Some(k) = before.filter(|&k| lower(k))
+            && let Some(t) = kind_at(k)
+            // "the duo Ben Wolff and Andy Dean": names listed after a
+            // group are its members'.
+            && (t == EntityType::Person
+                || !(norm(end) == "and" && joined(end - 1) && word(end + 1).is_some_and(starts_upper)))
+            && (k.saturating_sub(5)..k)
+                .rev()
+                .take_while(|&i| joined(i))
+                .any(|i| matches!(norm(i), "the" | "a" | "an"))
+        {
+            defined.entry(definition_key(surface)).or_insert(t);
+            continue;
+        }
+        // The name opens its sentence, or "The" does.
+        let opens =
+            |i: usize| i == 0 || toks.get(i - 1).is_some_and(|p| p.sentence != head.sentence);
+        if !(opens(first) || (opens(first - 1) && norm(first - 1) == "the")) {
+            continue;
+        }
+        // After the name, a parenthesis may stand: "( born 1983 )".
+        let rest = ctx.text.get(last.span.end..).unwrap_or_default();
+        let trimmed = rest.trim_start_matches(' ');
+        let mut from = last.span.end + (rest.len() - trimmed.len());
+        if trimmed.starts_with('(') {
+            let Some(close) = trimmed
+                .get(..trimmed.len().min(300))
+                .and_then(|t| t.find(')'))
+            else {
+                continue;
+            };
+            from += close + 1;
+        }
+        let Some(cop) = (end..toks.len().min(end + 40)).find(|&i| toks[i].span.start >= from)
+        else {
+            continue;
+        };
+        if toks[cop].sentence != head.sentence
+            || !ctx
+                .text
+                .get(from..toks[cop].span.start)
+                .is_some_and(|g| g.chars().all(char::is_whitespace))
+            || !matches!(norm(cop), "is" | "was" | "are" | "were")
+        {
+            continue;
+        }
+        let mut i = cop + 1;
+        if matches!(norm(i), "also" | "now" | "currently" | "formerly") && joined(i - 1) {
+            i += 1;
+        }
+        if !(joined(i - 1) && matches!(norm(i), "a" | "an" | "the")) {
+            continue;
+        }
+        // The noun phrase: up to eight words, each a space from the last,
+        // to the word before one that ends it, or before punctuation, or
+        // the kind noun before a participle ("a language spoken by").
+        let mut kind = None;
+        let mut j = i;
+        let mut closed = false;
+        while j - i < 8 {
+            if !joined(j) {
+                closed = true;
+                break;
+            }
+            j += 1;
+            if ends_description(norm(j))
+                || (norm(j).ends_with("ed") && kind.is_some_and(|k| kind_at(k).is_some()))
+            {
+                closed = true;
+                break;
+            }
+            kind = Some(j);
+        }
+        if let Some(k) = kind.filter(|&k| closed && lower(k))
+            && let Some(t) = kind_at(k)
+        {
+            defined.entry(definition_key(surface)).or_insert(t);
+        }
+    }
+    defined
 }
 
 /// Plural last words of names that are places or events, not teams.
@@ -3323,6 +3580,71 @@ mod tests {
         check(
             "La ligne T10 du tramway et la ligne T10 encore.",
             &[("T10", EntityType::Other, &[])],
+        );
+    }
+
+    #[test]
+    fn what_the_text_says_a_name_is_it_is() {
+        // Each name is one entity of the type its definition gives it; the
+        // tagger alone takes these for persons, or a second mention for
+        // another type.
+        let one = |text: &str, name: &str, etype: EntityType| {
+            let es = run(text);
+            let found: Vec<_> = es
+                .iter()
+                .filter(|e| e.name == name)
+                .map(|e| e.entity_type)
+                .collect();
+            assert_eq!(found, [etype], "{name} in {text:?}");
+        };
+        // "is" / "are", an article and a kind noun.
+        one(
+            "Vostrel Dabb are an English punk rock / garage rock band from Leicester. In 1990 Vostrel Dabb toured Europe.",
+            "Vostrel Dabb",
+            EntityType::Organization,
+        );
+        one(
+            "Kestrel Mab is a Danish chain of hypermarkets. In 2010 Kestrel Mab opened its first store in Aarhus.",
+            "Kestrel Mab",
+            EntityType::Organization,
+        );
+        one(
+            "Glimmerfax is a Danish chain of hypermarkets. In 2010 Glimmerfax opened its first store in Aarhus, and Glimmerfax later opened more.",
+            "Glimmerfax",
+            EntityType::Organization,
+        );
+        one(
+            "Brenshausen is a municipality in the district of Wittenberg in Saxony-Anhalt, Germany. Brenshausen has 900 inhabitants.",
+            "Brenshausen",
+            EntityType::Location,
+        );
+        one(
+            "Calloway Bright is the sixth album by Runemagick. Calloway Bright was recorded in Sweden.",
+            "Calloway Bright",
+            EntityType::Other,
+        );
+        // A kind noun right before the name, or before "of" for a place.
+        one(
+            "The album was recorded by the Welsh band Rhys Tudor in 1997, and Rhys Tudor toured.",
+            "Rhys Tudor",
+            EntityType::Organization,
+        );
+        one(
+            "In 1950 the family moved to the village of Milton Keynes, where Milton Keynes had a school.",
+            "Milton Keynes",
+            EntityType::Location,
+        );
+        // Names listed after a group are its members; a name that does not
+        // open its sentence is not what the sentence defines.
+        one(
+            "The album was produced by the duo Ben Wolff and Andy Dean in London.",
+            "Ben Wolff",
+            EntityType::Person,
+        );
+        one(
+            "Dahvin Daniels (born August 23, 1993) in Danvers, Massachusetts is an American rapper and singer.",
+            "Massachusetts",
+            EntityType::Location,
         );
     }
 
