@@ -1849,6 +1849,28 @@ fn ends_description(w: &str) -> bool {
             | "directed"
             | "produced"
             | "built"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+            | "be"
+            | "been"
+            | "has"
+            | "have"
+            | "had"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "may"
+            | "might"
+            | "should"
+            | "must"
+            | "do"
+            | "does"
+            | "did"
+            | "said"
+            | "says"
     )
 }
 
@@ -1869,6 +1891,9 @@ fn definition_key(surface: &str) -> String {
 ///   kind of thing ([`kind_type`]): "The Mad Capsule Markets is a Japanese
 ///   band", "Brandhorst is a municipality in ...", "Crazyhead are an
 ///   English punk rock / garage rock band";
+/// - a name, a comma and such a phrase anywhere: "Amuseworld, a South
+///   Korean company" (the phrase ends at a verb as well: "Dynamo Moscow,
+///   the Volgograd side have a game" says nothing);
 /// - a name right after such a noun in a phrase opened by an article: "the
 ///   band The Newlydeads", "the South Korean company Amuseworld", and a
 ///   place after one and "of": "the town of Zandvoort".
@@ -1927,9 +1952,7 @@ fn definitions(
         // The name opens its sentence, or "The" does.
         let opens =
             |i: usize| i == 0 || toks.get(i - 1).is_some_and(|p| p.sentence != head.sentence);
-        if !(opens(first) || (opens(first - 1) && norm(first - 1) == "the")) {
-            continue;
-        }
+        let opening = opens(first) || (opens(first - 1) && norm(first - 1) == "the");
         // After the name, a parenthesis may stand: "( born 1983 )".
         let rest = ctx.text.get(last.span.end..).unwrap_or_default();
         let trimmed = rest.trim_start_matches(' ');
@@ -1943,24 +1966,30 @@ fn definitions(
             };
             from += close + 1;
         }
-        let Some(cop) = (end..toks.len().min(end + 40)).find(|&i| toks[i].span.start >= from)
+        let Some(next) = (end..toks.len().min(end + 40)).find(|&i| toks[i].span.start >= from)
         else {
             continue;
         };
-        if toks[cop].sentence != head.sentence
-            || !ctx
-                .text
-                .get(from..toks[cop].span.start)
-                .is_some_and(|g| g.chars().all(char::is_whitespace))
-            || !matches!(norm(cop), "is" | "was" | "are" | "were")
-        {
+        let Some(gap) = ctx.text.get(from..toks[next].span.start) else {
+            continue;
+        };
+        let comma = gap.trim() == ",";
+        if toks[next].sentence != head.sentence || !(comma || gap.trim().is_empty()) {
             continue;
         }
-        let mut i = cop + 1;
-        if matches!(norm(i), "also" | "now" | "currently" | "formerly") && joined(i - 1) {
+        // "X is a ...", "X, is a ..." for a name opening its sentence;
+        // "X, a ..." anywhere.
+        let article = |i: usize| matches!(norm(i), "a" | "an" | "the");
+        let mut i = next;
+        if opening && matches!(norm(i), "is" | "was" | "are" | "were") {
             i += 1;
-        }
-        if !(joined(i - 1) && matches!(norm(i), "a" | "an" | "the")) {
+            if matches!(norm(i), "also" | "now" | "currently" | "formerly") && joined(i - 1) {
+                i += 1;
+            }
+            if !(joined(i - 1) && article(i)) {
+                continue;
+            }
+        } else if !(comma && article(i)) {
             continue;
         }
         // The noun phrase: up to eight words, each a space from the last,
@@ -3633,6 +3662,18 @@ mod tests {
             "In 1950 the family moved to the village of Milton Keynes, where Milton Keynes had a school.",
             "Milton Keynes",
             EntityType::Location,
+        );
+        // An appositive with an article defines a name anywhere.
+        one(
+            "The songs were written for Kavlor Dunmere, a South Korean company, in 2001, and Kavlor Dunmere sold them.",
+            "Kavlor Dunmere",
+            EntityType::Organization,
+        );
+        // The noun phrase ends at a verb: "side have a game" says nothing.
+        one(
+            "Lying three points behind Alania and two behind Dynamo Moscow, the Volgograd side have a game in hand over the leaders.",
+            "Dynamo Moscow",
+            EntityType::Organization,
         );
         // Names listed after a group are its members; a name that does not
         // open its sentence is not what the sentence defines.
