@@ -14,7 +14,8 @@
 //! in the subject of the sentence that introduces the quote with a colon or
 //! an `-ing` cue (`Clinton has since apologized: "…"`, `Sanders …, saying,
 //! "…"`), and else in a short paragraph after it that names someone after a
-//! dash (`- Bernie Sanders.`). A lower-case quote that carries on the
+//! dash (`- Bernie Sanders.`) or after a dash closing the line the quote
+//! fills (`"…" ― Sonya Herridge`). A lower-case quote that carries on the
 //! writer's clause with no cue (`Specifically, "that the …"`) is partial. A
 //! pronoun speaker ("he said") is the nearest fitting person before it: in
 //! the nearest earlier sentence naming one whose gender does not clash, the
@@ -544,12 +545,22 @@ fn dash_attribution(
     if !fills || body.len() > 120 {
         return None;
     }
-    let rest = body.trim_start_matches(['-', '–', '—']);
+    dash_name(next.start, body)
+}
+
+/// The dashes that set off an attribution (hyphen, en and em dashes, the
+/// quotation dash `―`).
+const ATTRIBUTION_DASHES: [char; 4] = ['-', '–', '—', '―'];
+
+/// The speaker of `body` (which starts at `base`): one dash or more, then
+/// capitalised words up to a comma, a full stop or the end.
+fn dash_name(base: usize, body: &str) -> Option<Attribution> {
+    let rest = body.trim_start_matches(ATTRIBUTION_DASHES);
     if rest.len() == body.len() {
         return None;
     }
     let rest = rest.trim_start_matches([' ', '\t', '\u{a0}']);
-    let start = next.start + body.len() - rest.len();
+    let start = base + body.len() - rest.len();
     let mut len = 0;
     for w in rest.split([' ', '\u{a0}']) {
         // Where the word starts in `rest` (a separator is 1 or 2 bytes).
@@ -574,6 +585,24 @@ fn dash_attribution(
         cue: String::new(),
         span,
     })
+}
+
+/// A speaker named after a dash on the line a quote fills (`"…" ― Sonya
+/// Herridge`, `“…”― Carla Sanchez.`): the round-up and epigraph style,
+/// one quote a line.
+fn line_dash_attribution(masked: &str, raw: &Raw) -> Option<Attribution> {
+    let line_start = masked.get(..raw.open)?.rfind('\n').map_or(0, |i| i + 1);
+    if !masked.get(line_start..raw.open)?.trim().is_empty() {
+        return None;
+    }
+    let after = masked.get(raw.close_end..)?;
+    let tail = &after[..after.find('\n').unwrap_or(after.len())];
+    let body = tail.trim_start_matches([' ', '\t', '\u{a0}']);
+    let end = body.trim_end();
+    if end.len() > 80 {
+        return None;
+    }
+    dash_name(raw.close_end + tail.len() - body.len(), end)
 }
 
 /// A found attribution.
@@ -2169,6 +2198,7 @@ pub(crate) fn extract(
                 span: l,
             })
             .or(after_found)
+            .or_else(|| line_dash_attribution(masked, raw))
             .or_else(|| {
                 LEAD.captures_iter(lead_text)
                     .last()
@@ -2732,6 +2762,22 @@ mod attribution_tests {
         assert_eq!(find(&qs, "We will not").speaker, "Jos\u{e9} Mart\u{ed}");
         // A heading after a dash names nobody.
         assert_eq!(find(&qs, "Our country").speaker, "");
+    }
+
+    #[test]
+    fn a_dash_and_a_name_closing_a_quotes_line_attribute_it() {
+        let qs = quotes(
+            "Readers wrote in after the debate.\n\n\
+             \u{201c}We will vote this time, all of us, every one.\u{201d} \u{2014} and so on.\n\n\
+             \u{201c}He has empowered the worst among us to speak up.\u{201d} \u{2015} Sonya Herridge\n\
+             \u{201c}He is ignorant of our culture and of our lives.\u{201d}\u{2015} Pamela Padilla \n\
+             \u{201c}Maybe we can build a wall around him instead.\u{201d} \u{2014} Steve Quinlan, Tucson.",
+        );
+        assert_eq!(find(&qs, "He has empowered").speaker, "Sonya Herridge");
+        assert_eq!(find(&qs, "He is ignorant").speaker, "Pamela Padilla");
+        assert_eq!(find(&qs, "Maybe we can").speaker, "Steve Quinlan");
+        // Lower-case words after the dash name nobody.
+        assert_eq!(find(&qs, "We will vote").speaker, "");
     }
 
     #[test]
