@@ -1692,6 +1692,23 @@ impl Recognizer for TaggerRecognizer {
                 // left MISC, the whole name, is the place.
                 etype = EntityType::Location;
             }
+            // "Ricky Martin", "Buddy Rich": a listed first name and a
+            // listed surname, taken for another named thing, are a
+            // person's (not so for places: "in Monte Carlo").
+            if etype == EntityType::Other
+                && (2..=3).contains(&(end - first))
+                && ctx.tokens.get(first..end).is_some_and(|run| {
+                    let first_mask = listed(&run[..1]);
+                    first_mask & gazetteer::list::FIRST_NAME != 0
+                        && first_mask & LISTED_PLACES == 0
+                        && listed(&run[run.len() - 1..])
+                            & (gazetteer::list::SURNAME | gazetteer::list::RARE_SURNAME)
+                            != 0
+                        && listed(run) & LISTED_PLACES == 0
+                })
+            {
+                etype = EntityType::Person;
+            }
             // "The Mad Capsule Markets is a Japanese band": what the text
             // says a name is, it is wherever the text names it.
             if !defined.is_empty()
@@ -1875,10 +1892,11 @@ fn ends_description(w: &str) -> bool {
 }
 
 /// The key under which a chunk's words are compared with a defined name:
-/// single spaced, without a leading "The".
+/// single spaced, in lower case ("CALOI is a ... manufacturer", then
+/// "Caloi"), without a leading "the".
 fn definition_key(surface: &str) -> String {
-    let s = single_spaced(surface);
-    match s.strip_prefix("The ").or_else(|| s.strip_prefix("the ")) {
+    let s = single_spaced(surface).to_lowercase();
+    match s.strip_prefix("the ") {
         Some(rest) if !rest.is_empty() => rest.to_string(),
         _ => s,
     }
@@ -3609,6 +3627,20 @@ mod tests {
         check(
             "La ligne T10 du tramway et la ligne T10 encore.",
             &[("T10", EntityType::Other, &[])],
+        );
+    }
+
+    #[test]
+    fn a_listed_first_name_and_surname_are_a_person() {
+        // The tagger alone calls this another named thing.
+        check(
+            "The Miss Stamper case went to court in Dover.",
+            &[("Miss Stamper", EntityType::Person, &[])],
+        );
+        // Places stay places.
+        check(
+            "The rally ended in Monte Carlo on Sunday.",
+            &[("Monte Carlo", EntityType::Location, &[])],
         );
     }
 
