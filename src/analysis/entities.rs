@@ -1551,11 +1551,10 @@ impl Recognizer for TaggerRecognizer {
                             ctx.text.get(tok.span.start..tok.span.end).unwrap_or(""),
                         )
                 });
-            // "Sen." / "Rep." / "Gov.": a lone title written as an
-            // abbreviation is no name (the name after it is one of its own),
-            // and neither is a lone title taken for a person ("Colonel").
+            // "Sen." / "Rep." / "Gov.", "Colonel", "Bishop": a lone title is
+            // no name, whatever the tagger took it for (the name after it is
+            // one of its own).
             let lone_title = end == first + 1
-                && (ctx.text.get(span.end..span.end + 1) == Some(".") || t == 1)
                 && ctx
                     .tokens
                     .get(first)
@@ -3493,6 +3492,10 @@ mod tests {
                 ("Nancy Pelosi", EntityType::Person, &[]),
             ],
         );
+        // Nor is a lone title the tagger takes for an organisation or cuts
+        // from its name.
+        let text = "Unknown , 27 March 1943 ; Colonel Jesse Auton , 10 April 1943 ; Brigadier General Ross G. Hoyt , 4 June 1943 ; Brigadier General Charles T. Phillips , 1944 .";
+        check_absent(text, &["Brigadier"]);
     }
 
     #[test]
