@@ -1490,7 +1490,7 @@ impl Recognizer for TaggerRecognizer {
         persons_by_surname(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
-        let defined = definitions(ctx, &chunks);
+        let (defined, hints) = definitions(ctx, &chunks);
         for (first, mut end, t) in chunks {
             // "Bridgton - southbound", "Metro system": lower-case words
             // closing a chunk are the text's, not the name's (but for a
@@ -1710,12 +1710,15 @@ impl Recognizer for TaggerRecognizer {
             }
             // "The Mad Capsule Markets is a Japanese band": what the text
             // says a name is, it is wherever the text names it.
-            if !defined.is_empty()
-                && let Some(&d) = defined.get(&definition_key(
-                    ctx.text.get(span.start..span.end).unwrap_or_default(),
-                ))
-            {
-                etype = d;
+            if !defined.is_empty() || !hints.is_empty() {
+                let key = definition_key(ctx.text.get(span.start..span.end).unwrap_or_default());
+                if let Some(&d) = defined.get(&key) {
+                    etype = d;
+                } else if let Some(&h) = hints.get(&key)
+                    && hint_fits(h, etype)
+                {
+                    etype = h;
+                }
             }
             // "and Lancaster said no": a name taken for a place that the
             // gazetteer does not know as one, right before a speech verb, is
@@ -1913,12 +1916,18 @@ fn definition_key(surface: &str) -> String {
 ///   the Volgograd side have a game" says nothing);
 /// - a name right after such a noun in a phrase opened by an article: "the
 ///   band The Newlydeads", "the South Korean company Amuseworld", and a
-///   place after one and "of": "the town of Zandvoort".
+///   place after one and "of": "the town of Zandvoort";
+/// - apart, as hints, which do not overrule a place with an organisation
+///   nor the reverse ([`hint_fits`]): a name, "is", "was" or a comma, and
+///   "founded", "formed", "established" (an organisation), "born" (a
+///   person), "located", "situated" (a place), and a parenthesis opening
+///   with "born".
 fn definitions(
     ctx: &Context<'_>,
     chunks: &[(usize, usize, usize)],
-) -> FxHashMap<String, EntityType> {
+) -> (FxHashMap<String, EntityType>, FxHashMap<String, EntityType>) {
     let mut defined = FxHashMap::default();
+    let mut hints = FxHashMap::default();
     let toks = ctx.tokens;
     let word = |i: usize| {
         toks.get(i)
@@ -1981,6 +1990,12 @@ fn definitions(
             else {
                 continue;
             };
+            // "Candie Payne ( born 1983 )".
+            if trimmed[1..close].trim_start().starts_with("born ") {
+                hints
+                    .entry(definition_key(surface))
+                    .or_insert(EntityType::Person);
+            }
             from += close + 1;
         }
         let Some(next) = (end..toks.len().min(end + 40)).find(|&i| toks[i].span.start >= from)
@@ -1997,6 +2012,28 @@ fn definitions(
         // "X is a ...", "X, is a ..." for a name opening its sentence;
         // "X, a ..." anywhere.
         let article = |i: usize| matches!(norm(i), "a" | "an" | "the");
+        // "Caloi was founded in 1898", "Nyrstar, founded in 2007,": what
+        // was founded is an organisation, who was born a person, what is
+        // located somewhere a place (hints: see [`hint_fits`]).
+        let participle = |i: usize| match norm(i) {
+            "founded" | "formed" | "established" | "incorporated" => Some(EntityType::Organization),
+            "born" => Some(EntityType::Person),
+            "located" | "situated" => Some(EntityType::Location),
+            _ => None,
+        };
+        let mut p = next;
+        if opening && matches!(norm(p), "is" | "was" | "are" | "were") && joined(p) {
+            p += 1;
+            if matches!(norm(p), "originally" | "first" | "officially") && joined(p) {
+                p += 1;
+            }
+        }
+        if (p > next || comma)
+            && let Some(t) = participle(p)
+        {
+            hints.entry(definition_key(surface)).or_insert(t);
+            continue;
+        }
         let mut i = next;
         if opening && matches!(norm(i), "is" | "was" | "are" | "were") {
             i += 1;
@@ -2035,7 +2072,18 @@ fn definitions(
             defined.entry(definition_key(surface)).or_insert(t);
         }
     }
-    defined
+    (defined, hints)
+}
+
+/// Whether a participle's hint ([`definitions`]) may overrule type `etype`:
+/// a founded thing the tagger calls a place may be a town, a located one
+/// it calls an organisation a museum.
+fn hint_fits(hint: EntityType, etype: EntityType) -> bool {
+    match hint {
+        EntityType::Organization => etype != EntityType::Location,
+        EntityType::Location => etype != EntityType::Organization,
+        _ => true,
+    }
 }
 
 /// Plural last words of names that are places or events, not teams.
@@ -3709,6 +3757,18 @@ mod tests {
             "Lying three points behind Alania and two behind Dynamo Moscow, the Volgograd side have a game in hand over the leaders.",
             "Dynamo Moscow",
             EntityType::Organization,
+        );
+        // A participle after the name hints at its type: founded, an
+        // organisation; located, a place.
+        one(
+            "The Kelmscott Foundry, founded in 1902, made bells. Kelmscott Foundry closed in 1950.",
+            "Kelmscott Foundry",
+            EntityType::Organization,
+        );
+        one(
+            "Brandwick Hall is located in Windsor. Brandwick Hall hosts concerts.",
+            "Brandwick Hall",
+            EntityType::Location,
         );
         // Names listed after a group are its members; a name that does not
         // open its sentence is not what the sentence defines.
