@@ -1775,7 +1775,11 @@ fn kind_type(before: &str, noun: &str) -> Option<EntityType> {
         }
         ("railway" | "train" | "rail" | "metro" | "subway", "station")
         | ("race" | "racing" | "motorsport", "track") => EntityType::Location,
-        (_, "station" | "track") => return None,
+        (_, "station" | "track")
+        // "China is a key player in ...": a figure of speech.
+        | ("key" | "major" | "big" | "leading" | "important" | "dominant" | "global", "player") => {
+            return None;
+        }
         (_, n) => return kind_of_noun(n),
     };
     Some(t)
@@ -2061,7 +2065,9 @@ fn definitions(
             if ends_description(norm(j))
                 || (norm(j).ends_with("ed") && kind.is_some_and(|k| kind_at(k).is_some()))
             {
-                closed = true;
+                // "Smith is a party to the lawsuit": a noun before "to" is
+                // a role, not a kind.
+                closed = norm(j) != "to";
                 break;
             }
             kind = Some(j);
@@ -3804,6 +3810,17 @@ mod tests {
             "Brandwick Hall is located in Windsor. Brandwick Hall hosts concerts.",
             "Brandwick Hall",
             EntityType::Location,
+        );
+        // A role before "to", a figure of speech: no kind.
+        one(
+            "Marcus Brenner is a party to the lawsuit. Brenner said on Monday that he would appeal.",
+            "Marcus Brenner",
+            EntityType::Person,
+        );
+        one(
+            "Nortrax Holdings is a key player in the market, and Nortrax Holdings plans to grow.",
+            "Nortrax Holdings",
+            EntityType::Organization,
         );
         // Names listed after a group are its members; a name that does not
         // open its sentence is not what the sentence defines.
