@@ -1951,7 +1951,7 @@ fn definitions(
         })
     };
     let kind_at = |k: usize| kind_type(if k > 0 { norm(k - 1) } else { "" }, norm(k));
-    for &(first, end, _) in chunks {
+    for &(first, end, tagged) in chunks {
         let (Some(head), Some(last)) = (toks.get(first), toks.get(end.wrapping_sub(1))) else {
             continue;
         };
@@ -1965,12 +1965,42 @@ fn definitions(
         } else {
             Some(first.wrapping_sub(1)).filter(|_| first >= 1 && joined(first - 1))
         };
+        // "the team Brady led", "the company Musk founded": a name the
+        // tagger calls a person right before a verb is the subject of a
+        // clause, not the name of the kind.
+        let clause_subject = || {
+            tagged == 1
+                && first.checked_sub(1).map_or("", norm) != "of"
+                && joined(end - 1)
+                && lower(end)
+                && !matches!(
+                    norm(end),
+                    "and"
+                        | "or"
+                        | "of"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "from"
+                        | "for"
+                        | "with"
+                        | "to"
+                        | "is"
+                        | "was"
+                        | "are"
+                        | "were"
+                        | "has"
+                        | "had"
+                        | "have"
+                )
+        };
         if let Some(k) = before.filter(|&k| lower(k))
             && let Some(t) = kind_at(k)
             // "the duo Ben Wolff and Andy Dean": names listed after a
             // group are its members'.
             && (t == EntityType::Person
                 || !(norm(end) == "and" && joined(end - 1) && word(end + 1).is_some_and(starts_upper)))
+            && (t == EntityType::Person || !clause_subject())
             && (k.saturating_sub(5)..k)
                 .rev()
                 .take_while(|&i| joined(i))
@@ -3810,6 +3840,12 @@ mod tests {
             "Brandwick Hall is located in Windsor. Brandwick Hall hosts concerts.",
             "Brandwick Hall",
             EntityType::Location,
+        );
+        // A person before a verb after a kind noun is a clause's subject.
+        one(
+            "The team Brady led won six titles, and Brady thanked the fans.",
+            "Brady",
+            EntityType::Person,
         );
         // A role before "to", a figure of speech: no kind.
         one(
