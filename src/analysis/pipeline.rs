@@ -518,6 +518,8 @@ mod tests {
                 "😀", "👩‍👩‍👧", "東京", "。", "مرحبا", "שלום", "e\u{301}", "\u{200d}", "$", "€", "%", "U.S.", "Mr.", "said",
                 "Rhodes", "Ben Rhodes", "Islamic State (ISIL)", "on Sunday", "September", "129 people", "he said", ":",
                 "(", ")", "-", "--", "\t", "\r\n", "Watch more coverage below:", "http://x.y/z", "a@b.co",
+                " is a ", " was the ", "the band ", "the town of ", " founded", "(born 1983)", "―", " — ",
+                ", a company", " album", "Kestrel Mab",
             ]).prop_map(str::to_string),
         ], 0..60)) {
             let text: String = parts.concat();
