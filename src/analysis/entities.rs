@@ -1973,26 +1973,7 @@ fn definitions(
                 && first.checked_sub(1).map_or("", norm) != "of"
                 && joined(end - 1)
                 && lower(end)
-                && !matches!(
-                    norm(end),
-                    "and"
-                        | "or"
-                        | "of"
-                        | "in"
-                        | "on"
-                        | "at"
-                        | "from"
-                        | "for"
-                        | "with"
-                        | "to"
-                        | "is"
-                        | "was"
-                        | "are"
-                        | "were"
-                        | "has"
-                        | "had"
-                        | "have"
-                )
+                && !is_english_stopword(norm(end))
         };
         if let Some(k) = before.filter(|&k| lower(k))
             && let Some(t) = kind_at(k)
