@@ -27,6 +27,11 @@ pub(crate) const MAGIC: &[u8; 8] = b"DSCLU1\n\0";
 /// The embedded model.
 static MODEL_BYTES: &[u8] = include_bytes!("../../models/clusters.bin");
 
+/// The embedded second table, of the same layout: the clusters of GloVe's
+/// pre-trained word vectors (Wikipedia and newswire, lower case), which
+/// know far more words than our news corpus but not how they are written.
+static GLOVE_BYTES: &[u8] = include_bytes!("../../models/glove_clusters.bin");
+
 /// A cluster table, borrowed from its encoded bytes.
 #[derive(Clone, Copy)]
 pub(crate) struct Clusters<'a> {
@@ -150,6 +155,23 @@ pub(crate) fn table() -> Option<Clusters<'static>> {
     REPLACEMENT.get().copied().or(*EMBEDDED)
 }
 
+/// The embedded GloVe table, parsed on first use.
+static EMBEDDED_GLOVE: LazyLock<Option<Clusters<'static>>> =
+    LazyLock::new(|| Clusters::parse(GLOVE_BYTES));
+
+/// A table that replaces the embedded GloVe one (`--glove-clusters FILE`).
+static REPLACEMENT_GLOVE: std::sync::OnceLock<Clusters<'static>> = std::sync::OnceLock::new();
+
+/// [`replace`] for the GloVe table.
+pub(crate) fn replace_glove(bytes: &'static [u8]) -> bool {
+    Clusters::parse(bytes).is_some_and(|c| REPLACEMENT_GLOVE.set(c).is_ok())
+}
+
+/// The GloVe table in use (see [`table`]).
+pub(crate) fn glove_table() -> Option<Clusters<'static>> {
+    REPLACEMENT_GLOVE.get().copied().or(*EMBEDDED_GLOVE)
+}
+
 /// The first `len` steps of a path, with its leading 1 bit (a path shorter
 /// than `len` is kept whole); 0 stays 0.
 pub(crate) fn prefix(path: u16, len: u32) -> u16 {
@@ -208,5 +230,24 @@ mod tests {
             assert_ne!(path(w), 0, "{w} is clustered");
         }
         assert_eq!(path("zqxjkvw"), 0);
+    }
+
+    #[test]
+    fn the_embedded_glove_table_knows_words_the_news_table_does_not() {
+        let glove = glove_table().expect("models/glove_clusters.bin parses");
+        let news = table().expect("models/clusters.bin parses");
+        let h = super::super::tagger::hash_str;
+        for w in ["the", "london", "guitarist", "sandringham"] {
+            assert_ne!(glove.path(h(w)), 0, "{w} is clustered");
+        }
+        assert_eq!(news.path(h("sandringham")), 0);
+        assert_eq!(glove.path(h("zqxjkvw")), 0);
+        // Places keep together more than a place and a verb.
+        let near = |a: &str, b: &str| {
+            (1..=12)
+                .take_while(|&n| prefix(glove.path(h(a)), n) == prefix(glove.path(h(b)), n))
+                .count()
+        };
+        assert!(near("sheffield", "leicester") > near("sheffield", "walked"));
     }
 }

@@ -305,9 +305,11 @@ struct TokInfo {
     /// holds this word ("Bowling" of "Bowling Green State University").
     doc_run_last: u64,
     doc_run_len: u64,
-    /// The clusters of the run's last word and of the word before the run.
+    /// The clusters of the run's last word and of the word before the run,
+    /// and the run's last word's GloVe cluster.
     run_last_cluster: u16,
     run_before_cluster: u16,
+    run_last_glove: u16,
     /// A word in a run: its own mask in the name lists (see
     /// [`super::gazetteer::list`]), and the mask of the listed phrase of
     /// two or more words of the run it lies in, with where: 0 none, 1
@@ -333,15 +335,12 @@ struct Looks {
     short: u64,
     /// The word's cluster path (see [`super::clusters`]), 0 when unclustered.
     cluster: u16,
+    /// Its path in the GloVe table, 0 when not in it.
+    glove: u16,
 }
 
 /// A token's [`Looks`]; `lw` is the hash of its lower-case form.
-fn looks_of(
-    text: &str,
-    tok: Option<&Tok>,
-    lw: u64,
-    clusters: Option<super::clusters::Clusters<'static>>,
-) -> Looks {
+fn looks_of(text: &str, tok: Option<&Tok>, lw: u64, clusters: Tables) -> Looks {
     let w = tok
         .and_then(|t| text.get(t.span.start..t.span.end))
         .unwrap_or_default();
@@ -349,7 +348,24 @@ fn looks_of(
     Looks {
         shape,
         short,
-        cluster: clusters.map_or(0, |c| c.path(lw)),
+        cluster: clusters.news.map_or(0, |c| c.path(lw)),
+        glove: clusters.glove.map_or(0, |c| c.path(lw)),
+    }
+}
+
+/// The two cluster tables the tagger reads (see [`super::clusters`]).
+#[derive(Clone, Copy)]
+struct Tables {
+    news: Option<super::clusters::Clusters<'static>>,
+    glove: Option<super::clusters::Clusters<'static>>,
+}
+
+impl Tables {
+    fn in_use() -> Tables {
+        Tables {
+            news: super::clusters::table(),
+            glove: super::clusters::glove_table(),
+        }
     }
 }
 
@@ -403,7 +419,7 @@ enum Owns<'a> {
         /// Forms seen in title case inside ordinary sentences, and in lower case.
         tc_seen: rustc_hash::FxHashSet<&'a str>,
         lc_seen: rustc_hash::FxHashSet<&'a str>,
-        clusters: Option<super::clusters::Clusters<'static>>,
+        clusters: Tables,
     },
 }
 
@@ -527,7 +543,7 @@ impl<'a> Doc<'a> {
                 tc_seen.insert(t.norm.as_str());
             }
         }
-        let clusters = super::clusters::table();
+        let clusters = Tables::in_use();
         let lists = super::gazetteer::lists();
         let mut toks = Vec::with_capacity(tokens.len());
         for (i, t) in tokens.iter().enumerate() {
@@ -552,6 +568,7 @@ impl<'a> Doc<'a> {
                 doc_run_len: 0,
                 run_last_cluster: 0,
                 run_before_cluster: 0,
+                run_last_glove: 0,
                 list_word: 0,
                 list_span: 0,
                 list_at: 0,
@@ -620,7 +637,8 @@ impl<'a> Doc<'a> {
                 EOS
             };
             let suf = tokens.get(j - 1).map_or(0, |t| affix(&t.norm, 3, true, 9));
-            let last_cluster = look(&toks, j - 1).cluster;
+            let last_looks = look(&toks, j - 1);
+            let (last_cluster, last_glove) = (last_looks.cluster, last_looks.glove);
             let before_cluster = i
                 .checked_sub(1)
                 .filter(|&k| same_sentence(k))
@@ -650,6 +668,7 @@ impl<'a> Doc<'a> {
                 t.run_first_name = first_name;
                 t.run_last_cluster = last_cluster;
                 t.run_before_cluster = before_cluster;
+                t.run_last_glove = last_glove;
             }
             if let Some(lists) = lists {
                 mark_listed(&mut toks[i..j], lists);
@@ -812,6 +831,7 @@ impl<'a> Doc<'a> {
         let short = |d| near(d).map_or(edge(d), |l| l.short);
         let shape = |d| near(d).map_or(edge(d), |l| l.shape);
         let cluster = |d| near(d).map_or(1, |l| l.cluster);
+        let glove = |d| near(d).map_or(1, |l| l.glove);
         let initial = i == s.first;
         let len = s.end - s.first;
         let len_bucket = match len {
@@ -900,6 +920,13 @@ impl<'a> Doc<'a> {
             f(67).val(c(me.cluster, 6)).val(t.cap).row(),
             f(68).val(c(cluster(-1), 8)).row(),
             f(69).val(c(cluster(1), 8)).row(),
+            // The same of the GloVe table.
+            f(75).val(c(me.glove, 4)).row(),
+            f(76).val(c(me.glove, 8)).row(),
+            f(77).val(c(me.glove, 12)).row(),
+            f(78).val(c(me.glove, 6)).val(t.cap).row(),
+            f(79).val(c(glove(-1), 8)).row(),
+            f(80).val(c(glove(1), 8)).row(),
         ]);
 
         // A word in a run of capitals: the run's context and head noun, and
@@ -922,6 +949,7 @@ impl<'a> Doc<'a> {
             out.extend_from_slice(&[
                 f(70).val(c(t.run_last_cluster, 8)).val(t.run_pos).row(),
                 f(71).val(c(t.run_before_cluster, 8)).val(pos).row(),
+                f(81).val(c(t.run_last_glove, 8)).val(t.run_pos).row(),
             ]);
             // The name lists: the word's own entries, and the listed
             // phrase it is part of (the last features pushed: see
@@ -1417,6 +1445,7 @@ mod tests {
             // order) are each token's own, and the tags are those of a
             // document with every token's facts computed ahead.
             let table = super::super::clusters::table();
+            let glove = super::super::clusters::glove_table();
             for i in (0..tokens.len()).rev() {
                 let w = &text[tokens[i].span.start..tokens[i].span.end];
                 let l = doc.looks(i);
@@ -1428,6 +1457,10 @@ mod tests {
                 proptest::prop_assert_eq!(
                     l.cluster,
                     table.map_or(0, |c| c.path(hash_str(&tokens[i].norm)))
+                );
+                proptest::prop_assert_eq!(
+                    l.glove,
+                    glove.map_or(0, |c| c.path(hash_str(&tokens[i].norm)))
                 );
             }
             let owned = super::super::entities::tagger_doc(&text, &tokens, &shapes).into_owned();

