@@ -1664,14 +1664,16 @@ impl Recognizer for TaggerRecognizer {
             }
             // "Fairmont State University", "Watson School of Biological
             // Sciences": a name whose head noun (its last word, or a word
-            // right before "of") names a kind of organisation is one.
+            // right before "of") names a kind of organisation is one; so is
+            // "Ministry of Defence", the head first, when it names an
+            // institution ("Band of Brothers", "School of Rock" are titles).
             if etype != EntityType::Organization
                 && end > first + 1
                 && (first..end).any(|i| {
                     ctx.tokens.get(i).is_some_and(|tok| {
-                        i > first
-                            && (i + 1 == end
-                                || ctx.tokens.get(i + 1).is_some_and(|n| n.norm == "of"))
+                        let of = ctx.tokens.get(i + 1).is_some_and(|n| n.norm == "of");
+                        ((i > first && (i + 1 == end || of))
+                            || (i == first && of && i + 2 < end && is_institution_head(&tok.norm)))
                             && is_org_head_word(&tok.norm)
                     })
                 })
@@ -2371,6 +2373,30 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
 
 /// Whether a lower-case word is the head noun of names of organisations
 /// ("... University", "... Band").
+/// The head nouns of [`is_org_head_word`] that, opening "X of Y", name an
+/// institution rather than a title's metaphor.
+fn is_institution_head(w: &str) -> bool {
+    matches!(
+        w,
+        "university"
+            | "college"
+            | "institute"
+            | "academy"
+            | "association"
+            | "federation"
+            | "council"
+            | "commission"
+            | "agency"
+            | "ministry"
+            | "department"
+            | "bank"
+            | "corporation"
+            | "committee"
+            | "foundation"
+            | "institution"
+    )
+}
+
 fn is_org_head_word(w: &str) -> bool {
     matches!(
         w,
