@@ -277,9 +277,9 @@ fn bisect(vecs: &[Sparse], dims: usize) -> (Vec<u16>, usize) {
 
 /// What a run produced.
 pub struct Built {
-    /// Texts read.
+    /// Texts read (none for vectors).
     pub texts: usize,
-    /// Tokens counted.
+    /// Tokens counted, or vectors read.
     pub tokens: usize,
     /// Words clustered.
     pub words: usize,

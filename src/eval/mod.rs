@@ -743,11 +743,14 @@ fn run_train_clusters(
     }
     match std::fs::write(out, &built.bytes) {
         Ok(()) => {
+            let read = if vectors.is_some() {
+                format!("{} vectors read", built.tokens)
+            } else {
+                format!("{} texts, {} tokens", built.texts, built.tokens)
+            };
             eprintln!(
-                "wrote {} ({} texts, {} tokens, {} words in {} clusters, {} bytes)",
+                "wrote {} ({read}, {} words in {} clusters, {} bytes)",
                 out.display(),
-                built.texts,
-                built.tokens,
                 built.words,
                 built.leaves,
                 built.bytes.len()
