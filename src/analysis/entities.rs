@@ -1555,10 +1555,10 @@ impl Recognizer for TaggerRecognizer {
             // no name, whatever the tagger took it for (the name after it is
             // one of its own).
             let lone_title = end == first + 1
-                && ctx
-                    .tokens
-                    .get(first)
-                    .is_some_and(|tok| WORDS.titles.contains(tok.norm.as_str()));
+                && ctx.tokens.get(first).is_some_and(|tok| {
+                    WORDS.titles.contains(tok.norm.as_str())
+                        || MORE_RANKS.contains(&tok.norm.as_str())
+                });
             // "Later, ...": a lone capitalised word opening its sentence before
             // a comma is an adverb or a greeting unless the text writes it
             // capitalised somewhere else too.
@@ -2373,6 +2373,11 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
 
 /// Whether a lower-case word is the head noun of names of organisations
 /// ("... University", "... Band").
+/// Military ranks that are titles too, read only by the rule that a lone
+/// title is no name: the tagger's own title list (`gazetteer`), which its
+/// model was trained with, lacks them.
+const MORE_RANKS: &[&str] = &["brigadier", "commodore", "corporal"];
+
 /// The head nouns of [`is_org_head_word`] that, opening "X of Y", name an
 /// institution rather than a title's metaphor.
 fn is_institution_head(w: &str) -> bool {
@@ -3896,6 +3901,11 @@ mod tests {
         check_absent(
             "Later the Colonel said he was tired, and he went home to sleep for a while.",
             &["Colonel"],
+        );
+        // Nor a rank the tagger's title list lacks.
+        check_absent(
+            "In 1952 he was promoted to Brigadier and took command of the wing.",
+            &["Brigadier"],
         );
         check(
             "Two years later the band opened for The Rolling Stones on their tour of the country.",
