@@ -135,41 +135,58 @@ pub(crate) fn encode_with(words: &[(u64, u16)], magic: &[u8; 8]) -> Vec<u8> {
     out
 }
 
-/// The embedded table, parsed on first use; `None` if it does not parse.
-static EMBEDDED: LazyLock<Option<Clusters<'static>>> =
-    LazyLock::new(|| Clusters::parse(MODEL_BYTES));
+/// An embedded table, parsed on first use (`None` if it does not parse),
+/// and a table that may replace it for the whole process (set by
+/// `--clusters FILE` / `--glove-clusters FILE` of `docsift train ner` and
+/// `docsift eval ner`).
+struct Slot {
+    embedded: LazyLock<Option<Clusters<'static>>>,
+    replacement: std::sync::OnceLock<Clusters<'static>>,
+}
 
-/// A table that replaces the embedded one for the whole process (set by
-/// `--clusters FILE` of `docsift train ner` and `docsift eval ner`).
-static REPLACEMENT: std::sync::OnceLock<Clusters<'static>> = std::sync::OnceLock::new();
+impl Slot {
+    /// Makes the table encoded in `bytes` the one in use. Returns `false`,
+    /// changing nothing, when the bytes are not a table or a replacement is
+    /// already in place.
+    fn replace(&self, bytes: &'static [u8]) -> bool {
+        Clusters::parse(bytes).is_some_and(|c| self.replacement.set(c).is_ok())
+    }
 
-/// Makes the tagger use the table encoded in `bytes` instead of the embedded
-/// one. Returns `false`, changing nothing, when the bytes are not a table or
-/// a replacement is already in place.
+    /// The table in use: the replacement if one was set, else the embedded one.
+    fn get(&self) -> Option<Clusters<'static>> {
+        self.replacement.get().copied().or(*self.embedded)
+    }
+}
+
+static NEWS: Slot = Slot {
+    embedded: LazyLock::new(|| Clusters::parse(MODEL_BYTES)),
+    replacement: std::sync::OnceLock::new(),
+};
+
+static GLOVE: Slot = Slot {
+    embedded: LazyLock::new(|| Clusters::parse(GLOVE_BYTES)),
+    replacement: std::sync::OnceLock::new(),
+};
+
+/// Makes the tagger use the news table encoded in `bytes` instead of the
+/// embedded one (see [`Slot::replace`]).
 pub(crate) fn replace(bytes: &'static [u8]) -> bool {
-    Clusters::parse(bytes).is_some_and(|c| REPLACEMENT.set(c).is_ok())
+    NEWS.replace(bytes)
 }
 
-/// The table in use: the replacement if one was set, else the embedded one.
+/// The news table in use.
 pub(crate) fn table() -> Option<Clusters<'static>> {
-    REPLACEMENT.get().copied().or(*EMBEDDED)
+    NEWS.get()
 }
-
-/// The embedded GloVe table, parsed on first use.
-static EMBEDDED_GLOVE: LazyLock<Option<Clusters<'static>>> =
-    LazyLock::new(|| Clusters::parse(GLOVE_BYTES));
-
-/// A table that replaces the embedded GloVe one (`--glove-clusters FILE`).
-static REPLACEMENT_GLOVE: std::sync::OnceLock<Clusters<'static>> = std::sync::OnceLock::new();
 
 /// [`replace`] for the GloVe table.
 pub(crate) fn replace_glove(bytes: &'static [u8]) -> bool {
-    Clusters::parse(bytes).is_some_and(|c| REPLACEMENT_GLOVE.set(c).is_ok())
+    GLOVE.replace(bytes)
 }
 
-/// The GloVe table in use (see [`table`]).
+/// The GloVe table in use.
 pub(crate) fn glove_table() -> Option<Clusters<'static>> {
-    REPLACEMENT_GLOVE.get().copied().or(*EMBEDDED_GLOVE)
+    GLOVE.get()
 }
 
 /// The first `len` steps of a path, with its leading 1 bit (a path shorter

@@ -159,6 +159,16 @@ pub(crate) struct Scores {
 }
 
 impl Scores {
+    /// No score yet, for a model of `languages` languages.
+    fn empty(languages: usize) -> Scores {
+        Scores {
+            sums: [0; 256],
+            languages,
+            ngrams: 0,
+            chars: 0,
+        }
+    }
+
     /// The best and second-best language indices with their sums; `None`
     /// when no n-gram of the text is in the model.
     pub fn top2(&self) -> Option<((usize, u32), u32)> {
@@ -354,18 +364,8 @@ impl<'a> Model<'a> {
     /// against a language, unless the text has [`RAW_WORDS`] words or fewer.
     pub fn score(&self, text: &str, max_chars: usize) -> Scores {
         let settled = (SETTLED_NATS / self.step.max(f32::MIN_POSITIVE)) as u32;
-        let mut scores = Scores {
-            sums: [0; 256],
-            languages: self.languages.len(),
-            ngrams: 0,
-            chars: 0,
-        };
-        let mut raw = Scores {
-            sums: [0; 256],
-            languages: self.languages.len(),
-            ngrams: 0,
-            chars: 0,
-        };
+        let mut scores = Scores::empty(self.languages.len());
+        let mut raw = Scores::empty(self.languages.len());
         let mut words = 0;
         // The current word, lower-cased, and where each of its chars starts.
         let mut word: Vec<u8> = Vec::with_capacity(64);
@@ -416,12 +416,7 @@ impl<'a> Model<'a> {
     ) {
         let clip = (WORD_CLIP_NATS / self.step.max(f32::MIN_POSITIVE)) as u32;
         if word.len() > WORD_CACHE_MAX_BYTES || self.languages.is_empty() {
-            let mut own = Scores {
-                sums: [0; 256],
-                languages: self.languages.len(),
-                ngrams: 0,
-                chars: 0,
-            };
+            let mut own = Scores::empty(self.languages.len());
             self.score_word_ngrams(word, bounds, &mut own);
             scores.ngrams += own.ngrams;
             raw.ngrams += own.ngrams;
@@ -452,12 +447,7 @@ impl<'a> Model<'a> {
                 add_word(w, scores, raw, clip);
                 return;
             }
-            let mut own = Scores {
-                sums: [0; 256],
-                languages: self.languages.len(),
-                ngrams: 0,
-                chars: 0,
-            };
+            let mut own = Scores::empty(self.languages.len());
             self.score_word_ngrams(word, bounds, &mut own);
             if words.len() >= WORD_CACHE_WORDS {
                 words.clear();
@@ -528,12 +518,7 @@ mod tests {
     }
 
     fn fresh(model: &Model) -> Scores {
-        Scores {
-            sums: [0; 256],
-            languages: model.languages.len(),
-            ngrams: 0,
-            chars: 0,
-        }
+        Scores::empty(model.languages.len())
     }
 
     /// Lower-cased words with their char starts, as `score` hands them on.
