@@ -2371,8 +2371,6 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
             || !matches!(last.norm.as_str(), "hill" | "hills" | "beach" | "lane"))
 }
 
-/// Whether a lower-case word is the head noun of names of organisations
-/// ("... University", "... Band").
 /// Military ranks that are titles too, read only by the rule that a lone
 /// title is no name: the tagger's own title list (`gazetteer`), which its
 /// model was trained with, lacks them.
@@ -2402,6 +2400,8 @@ fn is_institution_head(w: &str) -> bool {
     )
 }
 
+/// Whether a lower-case word is the head noun of names of organisations
+/// ("... University", "... Band").
 fn is_org_head_word(w: &str) -> bool {
     matches!(
         w,
