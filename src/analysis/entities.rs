@@ -1672,9 +1672,8 @@ impl Recognizer for TaggerRecognizer {
                 && (first..end).any(|i| {
                     ctx.tokens.get(i).is_some_and(|tok| {
                         let of = ctx.tokens.get(i + 1).is_some_and(|n| n.norm == "of");
-                        ((i > first && (i + 1 == end || of))
-                            || (i == first && of && i + 2 < end && is_institution_head(&tok.norm)))
-                            && is_org_head_word(&tok.norm)
+                        (i > first && (i + 1 == end || of) && is_org_head_word(&tok.norm))
+                            || (i == first && of && i + 2 < end && is_institution_head(&tok.norm))
                     })
                 })
             {
@@ -2376,8 +2375,9 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
 /// model was trained with, lacks them.
 const MORE_RANKS: &[&str] = &["brigadier", "commodore", "corporal"];
 
-/// The head nouns of [`is_org_head_word`] that, opening "X of Y", name an
-/// institution rather than a title's metaphor.
+/// The head nouns of organisations' names that, opening "X of Y", name an
+/// institution rather than a title's metaphor ("Ministry of Defence"; not
+/// "Band of Brothers"); [`is_org_head_word`] holds them and the others.
 fn is_institution_head(w: &str) -> bool {
     matches!(
         w,
@@ -2401,62 +2401,47 @@ fn is_institution_head(w: &str) -> bool {
 }
 
 /// Whether a lower-case word is the head noun of names of organisations
-/// ("... University", "... Band").
+/// ("... University", "... Band"): an institution's, or another kind's.
 fn is_org_head_word(w: &str) -> bool {
-    matches!(
-        w,
-        "university"
-            | "college"
-            | "school"
-            | "institute"
-            | "academy"
-            | "association"
-            | "society"
-            | "federation"
-            | "council"
-            | "commission"
-            | "agency"
-            | "ministry"
-            | "department"
-            | "bank"
-            | "company"
-            | "corporation"
-            | "records"
-            | "band"
-            | "orchestra"
-            | "club"
-            | "party"
-            | "committee"
-            | "foundation"
-            | "works"
-            | "airlines"
-            | "airways"
-            | "inc"
-            | "ltd"
-            | "corp"
-            | "group"
-            | "trust"
-            | "institution"
-            | "seminary"
-            | "conservatory"
-            | "polytechnic"
-            | "army"
-            | "navy"
-            | "force"
-            | "corps"
-            | "brigade"
-            | "squadron"
-            | "wing"
-            | "fleet"
-            | "regiment"
-            | "battalion"
-            | "police"
-            | "service"
-            | "office"
-            | "court"
-            | "radio"
-            | "network"
-    )
+    is_institution_head(w)
+        || matches!(
+            w,
+            "school"
+                | "society"
+                | "company"
+                | "records"
+                | "band"
+                | "orchestra"
+                | "club"
+                | "party"
+                | "works"
+                | "airlines"
+                | "airways"
+                | "inc"
+                | "ltd"
+                | "corp"
+                | "group"
+                | "trust"
+                | "seminary"
+                | "conservatory"
+                | "polytechnic"
+                | "army"
+                | "navy"
+                | "force"
+                | "corps"
+                | "brigade"
+                | "squadron"
+                | "wing"
+                | "fleet"
+                | "regiment"
+                | "battalion"
+                | "police"
+                | "service"
+                | "office"
+                | "court"
+                | "radio"
+                | "network"
+        )
 }
 
 /// Whether a lower-case noun names a kind of organisation ("firm",
