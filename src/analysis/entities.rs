@@ -3816,8 +3816,8 @@ mod tests {
         );
         // The noun phrase ends at a verb: "side have a game" says nothing.
         one(
-            "Lying three points behind Alania and two behind Dynamo Moscow, the Volgograd side have a game in hand over the leaders.",
-            "Dynamo Moscow",
+            "Lying three points behind Leeds and two behind Manchester United, the Manchester side have a game in hand over the leaders.",
+            "Manchester United",
             EntityType::Organization,
         );
         // A participle after the name hints at its type: founded, an

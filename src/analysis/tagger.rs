@@ -22,6 +22,10 @@
 //! names and surnames) give a word of a run what it is listed as, the
 //! longest listed phrase of the run it is part of ("[New York] Times") and
 //! what the run's first and last words are listed as ("[Mary] [Smith]").
+//! A word that may open a name (alone or first in its run) also reads
+//! what the tagger made of the same word earlier in the document: the
+//! type given most often, and whether always ("prediction history":
+//! "Cardinals" taken for a team once is likelier a team again).
 //! A model also carries the tags' priors (the weights of the feature every
 //! token has), which `train ner --misc-prior` can shift.
 //! Feature hashes come from [`Hasher`], a fixed FNV-1a/mixer, so a
@@ -60,7 +64,7 @@ pub(crate) const N: usize = LABELS.len();
 pub(crate) const HASH_BITS: u32 = 20;
 
 /// Bumped whenever the features change, so that an old model is refused.
-pub(crate) const FEATURE_VERSION: u32 = 5;
+pub(crate) const FEATURE_VERSION: u32 = 6;
 
 const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
 const FORMAT_VERSION: u32 = 1;
@@ -988,8 +992,17 @@ impl<'a> Doc<'a> {
         })
     }
 
-    /// Appends the rows of the features of the previous two tags.
-    pub(crate) fn tag_features(&self, i: usize, prev: usize, prev2: usize, out: &mut Vec<u32>) {
+    /// Appends the rows of the features of the previous two tags, and of
+    /// the types the document's earlier occurrences of the word were given
+    /// (`history`).
+    pub(crate) fn tag_features(
+        &self,
+        i: usize,
+        prev: usize,
+        prev2: usize,
+        recalled: Option<(usize, bool)>,
+        out: &mut Vec<u32>,
+    ) {
         let Some(t) = self.toks.get(i) else { return };
         let me = self.looks(i);
         let (p, p2) = (prev as u64, prev2 as u64);
@@ -999,6 +1012,43 @@ impl<'a> Doc<'a> {
             Hasher::new(62).val(p).val(t.lw).row(),
             Hasher::new(63).val(p).val(me.short).row(),
         ]);
+        // Only where a name may open (a word alone or first in its run):
+        // inside a run the previous tag already says what the run is.
+        if let Some((ty, pure)) = recalled.filter(|_| t.run_pos <= 2) {
+            let ty = ty as u64;
+            out.extend_from_slice(&[
+                Hasher::new(82).val(ty).val(u64::from(pure)).row(),
+                Hasher::new(83).val(ty).val(t.run_pos.min(2)).val(p).row(),
+            ]);
+        }
+    }
+
+    /// What `history` holds of token `i`'s word: the type its earlier
+    /// occurrences were given most often, and whether always (a plain
+    /// token has none: it never opens a name).
+    pub(crate) fn recalled(&self, i: usize, history: &History) -> Option<(usize, bool)> {
+        let t = self.toks.get(i).filter(|t| !t.plain)?;
+        history.of(t.lw)
+    }
+
+    /// Notes in `history` the tag token `i` was given.
+    pub(crate) fn remember(&self, i: usize, tag: usize, history: &mut History) {
+        if let Some(t) = self.toks.get(i).filter(|t| !t.plain) {
+            history.add(t.lw, tag_parts(tag).0);
+        }
+    }
+
+    /// What each token recalls when the document's tags are `tags`, as
+    /// [`Model::tag`] sees it token by token.
+    pub(crate) fn recalls(&self, tags: &[usize]) -> Vec<Option<(usize, bool)>> {
+        let mut history = History::default();
+        (0..self.len())
+            .map(|i| {
+                let r = self.recalled(i, &history);
+                self.remember(i, tags.get(i).copied().unwrap_or(0), &mut history);
+                r
+            })
+            .collect()
     }
 }
 
@@ -1057,6 +1107,32 @@ enum Storage {
         /// The rows with a weight, in order, `N` little-endian i16 each.
         weights: Cow<'static, [u8]>,
     },
+}
+
+/// The entity types the tagger gave each capitalised word so far in a
+/// document ("prediction history"): a later "Bowling" or "Cardinals" reads
+/// what the earlier ones were taken for.
+#[derive(Default)]
+pub(crate) struct History {
+    counts: rustc_hash::FxHashMap<u64, [u16; 5]>,
+}
+
+impl History {
+    fn add(&mut self, lw: u64, ty: usize) {
+        let c = self.counts.entry(lw).or_default();
+        if let Some(n) = c.get_mut(ty) {
+            *n = n.saturating_add(1);
+        }
+    }
+
+    /// The type the word was given most often (the first of a tie), and
+    /// whether it was given no other.
+    fn of(&self, lw: u64) -> Option<(usize, bool)> {
+        let c = self.counts.get(&lw)?;
+        let total: u32 = c.iter().map(|&n| u32::from(n)).sum();
+        let (ty, &most) = c.iter().enumerate().rev().max_by_key(|(_, n)| **n)?;
+        (total > 0).then_some((ty, u32::from(most) == total))
+    }
 }
 
 /// The previous tag as the features see it: the sentence start is tag `N`.
@@ -1136,6 +1212,7 @@ impl Model {
     pub(crate) fn tag(&self, doc: &Doc) -> Vec<usize> {
         let mut tags = vec![0usize; doc.len()];
         let mut feats = Vec::with_capacity(64);
+        let mut history = History::default();
         for s in doc.sentences() {
             let (mut prev, mut prev2) = (START, START);
             for i in s {
@@ -1148,7 +1225,7 @@ impl Model {
                 }
                 feats.clear();
                 doc.static_features(i, &mut feats);
-                doc.tag_features(i, prev, prev2, &mut feats);
+                doc.tag_features(i, prev, prev2, doc.recalled(i, &history), &mut feats);
                 let mut scores = [0i32; N];
                 self.add(&feats, &mut scores);
                 let mut best = 0;
@@ -1160,6 +1237,7 @@ impl Model {
                 if let Some(t) = tags.get_mut(i) {
                     *t = best;
                 }
+                doc.remember(i, best, &mut history);
                 prev2 = prev;
                 prev = best;
             }
@@ -1535,6 +1613,53 @@ mod tests {
         assert_eq!((tulsa.run_pos, tulsa.doc_run_len), (1, 0));
         assert_eq!(tulsa.run_after, EOS);
         assert_eq!(at("met", 0).run_pos, 0);
+    }
+
+    #[test]
+    fn a_word_recalls_what_its_earlier_occurrences_were_tagged() {
+        let text = "Jordan met Smith.\nJordan Smith left.\nWe saw Jordan.";
+        let sentences = super::super::segment::sentences(text);
+        let tokens = super::super::segment::tokens(text, &sentences, "en");
+        let shapes = super::super::segment::shapes(text, &sentences, &tokens);
+        let doc = super::super::entities::tagger_doc(text, &tokens, &shapes);
+        let at = |word: &str, nth: usize| {
+            tokens
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| &text[t.span.start..t.span.end] == word)
+                .nth(nth)
+                .map(|(i, _)| i)
+                .expect("word in text")
+        };
+        let tag = |name: &str| LABELS.iter().position(|l| *l == name).unwrap_or(0);
+        let mut tags = vec![0; doc.len()];
+        tags[at("Jordan", 0)] = tag("B-PER");
+        tags[at("Smith", 0)] = tag("B-PER");
+        tags[at("Jordan", 1)] = tag("B-LOC");
+        tags[at("Smith", 1)] = tag("I-LOC");
+        let recalls = doc.recalls(&tags);
+        // The first of each word recalls nothing, nor does a plain word.
+        assert_eq!(recalls[at("Jordan", 0)], None);
+        assert_eq!(recalls[at("met", 0)], None);
+        // Once a person: the person, always.
+        assert_eq!(recalls[at("Jordan", 1)], Some((1, true)));
+        assert_eq!(recalls[at("Smith", 1)], Some((1, true)));
+        // Once a person, once a place: the tie goes to the first type.
+        assert_eq!(recalls[at("Jordan", 2)], Some((1, false)));
+        // "We" opening a sentence was never tagged before.
+        assert_eq!(recalls[at("We", 0)], None);
+
+        // The recall adds two features to a word that may open a name, none
+        // to a word inside a run.
+        let count = |i: usize, recalled| {
+            let mut out = Vec::new();
+            doc.tag_features(i, 0, 0, recalled, &mut out);
+            out.len()
+        };
+        let lone = at("Jordan", 2);
+        assert_eq!(count(lone, Some((1, false))), count(lone, None) + 2);
+        let inside = at("Smith", 1);
+        assert_eq!(count(inside, Some((1, true))), count(inside, None));
     }
 
     #[test]

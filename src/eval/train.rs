@@ -241,6 +241,11 @@ const WORD_IDENTITY: [usize; 6] = [1, 2, 15, 16, 19, 23];
 /// above 0, a token with name list features is, with that probability,
 /// seen without them, so that a name missing from the lists still looks
 /// like a name.
+///
+/// Sentences are visited in a shuffled order, so what a word recalls of its
+/// earlier occurrences in the document (see [`tagger::History`]) comes from
+/// the model of the previous epoch, which tags every training document
+/// after each epoch as the tagger would; the first epoch recalls nothing.
 pub fn train(
     train: &[Prepared],
     dev: &[Vec<Prepared>],
@@ -275,6 +280,10 @@ pub fn train(
     let mut feats: Vec<u32> = Vec::with_capacity(64);
     let start = N;
     let mut bytes = Vec::new();
+    // What each token recalls of its word's earlier tags in its document,
+    // as the model of the previous epoch tagged it (none in the first).
+    let mut recalls: Vec<Vec<Option<(usize, bool)>>> =
+        train.iter().map(|p| vec![None; p.doc.len()]).collect();
     for epoch in 1..=epochs {
         rng.shuffle(&mut order);
         let mut errors = 0;
@@ -296,7 +305,8 @@ pub fn train(
                         }
                     }
                 }
-                p.doc.tag_features(i, prev, prev2, &mut feats);
+                let recalled = recalls[*d].get(i).copied().flatten();
+                p.doc.tag_features(i, prev, prev2, recalled, &mut feats);
                 let scores = weights.scores(&feats);
                 let mut best = 0;
                 for k in 1..N {
@@ -320,6 +330,11 @@ pub fn train(
         let Some(model) = Model::from_rows(rows) else {
             break;
         };
+        if epoch < epochs {
+            for (r, p) in recalls.iter_mut().zip(train) {
+                *r = p.doc.recalls(&model.tag(&p.doc));
+            }
+        }
         let dev_f1 = dev
             .iter()
             .map(|docs| score(&model, docs).micro(&super::ner::MICRO_TYPES).f1())
