@@ -1487,6 +1487,7 @@ impl Recognizer for TaggerRecognizer {
         let mut chunks = tagger::chunks(&doc, &tags);
         split_chunks(ctx, &mut chunks);
         join_ampersands(ctx, &mut chunks);
+        join_abbreviated_heads(ctx, &mut chunks);
         persons_by_surname(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
@@ -2614,6 +2615,45 @@ fn join_ampersands(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
             }
             Some(_) if t != 4 => out.push((first, end, 2)),
             _ => out.push((first, end, t)),
+        }
+    }
+    *chunks = out;
+}
+
+/// "St. James Street", "Mt. Kenya", "Ft. Worth": a capitalised "St",
+/// "Ste", "Mt" or "Ft" and its period open the name right after them (the
+/// period ends the tagger's run of capitals, so it sees two names, or the
+/// abbreviation as none). The name keeps the type of its words after the
+/// abbreviation.
+fn join_abbreviated_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let head = |i: usize| {
+        ctx.tokens
+            .get(i)
+            .zip(ctx.tokens.get(i + 1))
+            .is_some_and(|(a, b)| {
+                a.sentence == b.sentence
+                    && matches!(a.norm.as_str(), "st" | "ste" | "mt" | "ft")
+                    && ctx
+                        .text
+                        .get(a.span.start..a.span.end)
+                        .is_some_and(starts_upper)
+                    && ctx.text.get(a.span.end..b.span.start) == Some(". ")
+            })
+    };
+    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(chunks.len());
+    for &(first, end, t) in chunks.iter() {
+        if first == 0 || !head(first - 1) {
+            out.push((first, end, t));
+            continue;
+        }
+        // The abbreviation as a chunk of its own gives way.
+        if out.last().is_some_and(|l| l.0 == first - 1 && l.1 == first) {
+            out.pop();
+        }
+        if out.last().is_some_and(|l| l.1 > first - 1) {
+            out.push((first, end, t));
+        } else {
+            out.push((first - 1, end, t));
         }
     }
     *chunks = out;
@@ -4007,6 +4047,21 @@ mod tests {
             expected.extend(kept);
             assert_eq!(chunks, expected);
         });
+    }
+
+    #[test]
+    fn an_abbreviated_saint_or_mount_opens_the_name_after_it() {
+        check(
+            "He lived on St. James Street in Montreal for years.",
+            &[("St. James Street", EntityType::Location, &[])],
+        );
+        // The abbreviation is no name of its own either.
+        let es = run("He lived on St. James Street in Montreal for years.");
+        assert!(es.iter().all(|e| e.name != "St." && e.name != "St"));
+        check(
+            "In 1935 the club moved and became the St. Louis Eagles.",
+            &[("St. Louis Eagles", EntityType::Organization, &[])],
+        );
     }
 
     #[test]
