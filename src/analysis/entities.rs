@@ -1442,12 +1442,9 @@ fn gazetteer_codes(matches: &[(Span, usize)], tokens: &[Tok]) -> Vec<tagger::Gaz
 }
 
 /// The tagger's view of a segmented text.
-pub(crate) fn tagger_doc<'a>(
-    text: &'a str,
-    tokens: &'a [Tok],
-    shapes: &[Shape],
-) -> tagger::Doc<'a> {
-    tagger_doc_of(text, tokens, shapes, &gazetteer_matches(text))
+pub(crate) fn tagger_doc(text: &str, tokens: &[Tok], shapes: &[Shape]) -> tagger::Doc<'static> {
+    let read = tagger::possessive_stems(text, tokens);
+    tagger_doc_of(text, &read, shapes, &gazetteer_matches(text)).into_owned()
 }
 
 /// [`tagger_doc`] given the text's [`gazetteer_matches`].
@@ -1482,7 +1479,8 @@ impl Recognizer for TaggerRecognizer {
         let Some(model) = tagger::model() else {
             return;
         };
-        let doc = tagger_doc_of(ctx.text, ctx.tokens, ctx.shapes, ctx.gazetteer_matches());
+        let read = tagger::possessive_stems(ctx.text, ctx.tokens);
+        let doc = tagger_doc_of(ctx.text, &read, ctx.shapes, ctx.gazetteer_matches());
         let tags = model.tag(&doc);
         let mut chunks = tagger::chunks(&doc, &tags);
         split_chunks(ctx, &mut chunks);
@@ -1573,15 +1571,53 @@ impl Recognizer for TaggerRecognizer {
                         && ctx.text.get(tok.span.start..tok.span.end)
                             == ctx.text.get(span.start..span.end)
                 });
+            // "The President's Dilemma: How to Defeat ISIS?": in a Title Case
+            // line capitals say nothing, so a lone word there is a name only
+            // if the text also writes it capitalised inside an ordinary
+            // sentence ("ISIS" stays: the gazetteer knows it).
+            // A line of names and numbers ("Alloa 2 Clyde 1") is a table, not
+            // a headline: a headline holds a function word ("to", "Of").
+            let title_case_only = end == first + 1
+                && t == 4
+                && ctx.tokens.get(first).is_some_and(|head| {
+                    ctx.shapes
+                        .get(head.sentence)
+                        .is_some_and(|sh| sh.title_case && !sh.all_caps)
+                        && ctx
+                            .tokens
+                            .iter()
+                            .filter(|tok| tok.sentence == head.sentence)
+                            .any(|tok| tok.alpha && is_english_stopword(&tok.norm))
+                })
+                && !ctx.tokens.iter().enumerate().any(|(i, tok)| {
+                    i > 0
+                        && ctx.tokens[i - 1].sentence == tok.sentence
+                        && ctx
+                            .shapes
+                            .get(tok.sentence)
+                            .is_some_and(|sh| !sh.title_case && !sh.all_caps)
+                        && ctx.text.get(tok.span.start..tok.span.end)
+                            == ctx.text.get(span.start..span.end)
+                });
             // "a G20 summit": a name the gazetteer knows exactly as an
             // organisation is one, whatever else the tagger took it for.
-            let known_organisation = t == 4 && doc.gazetteer_agrees(first, end, 2);
+            let known_organisation = (t == 4
+                // "Islamic State (ISIL)": an organisation's other name in
+                // brackets after it.
+                || (first >= 1
+                    && doc.in_gazetteer_organisation(first - 1)
+                    && ctx
+                        .text
+                        .get(ctx.tokens[first - 1].span.end..ctx.tokens[first].span.start)
+                        .is_some_and(|g| g.trim() == "(")))
+                && doc.gazetteer_agrees(first, end, 2);
             if place_compound
                 || known_organisation
                 || doc.inside_gazetteer(first, end)
                 || function_word
                 || lone_title
                 || opener
+                || title_case_only
             {
                 continue;
             }
@@ -3425,6 +3461,12 @@ mod tests {
                 assert!(e.name != w && !e.name.starts_with("The "), "{es:#?}");
             }
         }
+        // A lone word of a Title Case line the tagger calls MISC is none
+        // unless the text also writes it capitalised in a sentence.
+        let es = run(
+            "Clearly the plan failed.\nThe President's Dilemma: How to Defeat Terror\nSeparately, officials met.",
+        );
+        assert!(es.iter().all(|e| e.name != "Dilemma"), "{es:#?}");
     }
 
     #[test]
@@ -4047,6 +4089,26 @@ mod tests {
             expected.extend(kept);
             assert_eq!(chunks, expected);
         });
+    }
+
+    #[test]
+    fn a_possessive_ends_a_name() {
+        let text = "Shares of France's Peugeot and Japan's Nippon Steel rose on Monday. \
+                    Suu Kyi's National League for Democracy won the vote.";
+        check(
+            text,
+            &[
+                ("Japan", EntityType::Location, &[]),
+                ("Nippon Steel", EntityType::Organization, &[]),
+                ("Suu Kyi", EntityType::Person, &[]),
+            ],
+        );
+        let es = run(text);
+        assert!(
+            es.iter().all(|e| !e.name.contains("'s")),
+            "{:?}",
+            es.iter().map(|e| &e.name).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -26,6 +26,11 @@
 //! what the tagger made of the same word earlier in the document: the
 //! type given most often, and whether always ("prediction history":
 //! "Cardinals" taken for a team once is likelier a team again).
+//! A possessive "'s" is cut from its word before the tagger reads it
+//! ([`possessive_stems`]: "Japan's" is read "Japan", as the labelled data
+//! writes "Japan 's"), and no name runs on across it: the word after a
+//! possessive opens a name or is none ([`Doc::prev_for_allowed`]), so
+//! "Japan's Nippon Steel" is a place and an organisation, not one name.
 //! A model also carries the tags' priors (the weights of the feature every
 //! token has), which `train ner --misc-prior` can shift.
 //! Feature hashes come from [`Hasher`], a fixed FNV-1a/mixer, so a
@@ -64,7 +69,7 @@ pub(crate) const N: usize = LABELS.len();
 pub(crate) const HASH_BITS: u32 = 20;
 
 /// Bumped whenever the features change, so that an old model is refused.
-pub(crate) const FEATURE_VERSION: u32 = 6;
+pub(crate) const FEATURE_VERSION: u32 = 7;
 
 const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
 const FORMAT_VERSION: u32 = 1;
@@ -327,6 +332,9 @@ struct TokInfo {
     /// All lower case, or no letter or digit at all ("said", ",", "--"):
     /// such a token does not open an entity (see [`Model::tag`]).
     plain: bool,
+    /// The word before ends in a possessive "'s" ("Japan's [Nippon]
+    /// Steel"): no name runs on across it, so the token opens one or none.
+    after_possessive: bool,
 }
 
 /// Per-token facts the features of the token and of its neighbours read,
@@ -578,6 +586,12 @@ impl<'a> Doc<'a> {
                 list_at: 0,
                 list_ends: (0, 0),
                 plain: cap == 0 || !w.chars().any(char::is_alphanumeric),
+                after_possessive: i
+                    .checked_sub(1)
+                    .and_then(|j| tokens.get(j))
+                    .filter(|p| p.sentence == t.sentence)
+                    .and_then(|p| text.get(p.span.end..t.span.start))
+                    .is_some_and(|g| g.starts_with("'s") || g.starts_with("’s")),
             });
         }
         let looks: Vec<Cell<Option<Looks>>> = vec![Cell::new(None); tokens.len()];
@@ -786,6 +800,13 @@ impl<'a> Doc<'a> {
             && code(first) % 2 == 0
             && (first + 1..end).all(|i| code(i) != 0 && code(i) % 2 == 1)
             && !(code(end) != 0 && code(end) % 2 == 1)
+    }
+
+    /// Whether token `i` is part of a gazetteer match of an organisation.
+    pub(crate) fn in_gazetteer_organisation(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.gaz != 0 && t.gaz / 2 == 3)
     }
 
     /// Whether tokens `first..end` lie inside one gazetteer match that is
@@ -1023,6 +1044,16 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// The previous tag as [`allowed`] should see it for token `i`: none
+    /// after a possessive, so that no name runs on across "'s".
+    pub(crate) fn prev_for_allowed(&self, i: usize, prev: usize) -> usize {
+        if self.toks.get(i).is_some_and(|t| t.after_possessive) {
+            0
+        } else {
+            prev
+        }
+    }
+
     /// What `history` holds of token `i`'s word: the type its earlier
     /// occurrences were given most often, and whether always (a plain
     /// token has none: it never opens a name).
@@ -1107,6 +1138,46 @@ enum Storage {
         /// The rows with a weight, in order, `N` little-endian i16 each.
         weights: Cow<'static, [u8]>,
     },
+}
+
+/// The tokens as the tagger reads them: a possessive's "'s" cut off
+/// ("Japan's" is read as "Japan", with "'s" in the gap to the next word),
+/// as in the labelled data, where "'s" is a token of its own. The tokens
+/// are borrowed when none is possessive; spans only shrink, so a token's
+/// index is the same in both.
+pub(crate) fn possessive_stems<'t>(text: &str, tokens: &'t [Tok]) -> Cow<'t, [Tok]> {
+    let cut = |t: &Tok| -> Option<usize> {
+        let w = text.get(t.span.start..t.span.end)?;
+        let suffix = ["'s", "’s", "'S", "’S"]
+            .into_iter()
+            .find(|s| w.ends_with(s))?;
+        let stem = &w[..w.len() - suffix.len()];
+        stem.chars()
+            .last()
+            .is_some_and(char::is_alphanumeric)
+            .then_some(suffix.len())
+    };
+    if !tokens.iter().any(|t| cut(t).is_some()) {
+        return Cow::Borrowed(tokens);
+    }
+    Cow::Owned(
+        tokens
+            .iter()
+            .map(|t| match cut(t) {
+                Some(n) => {
+                    let mut t = t.clone();
+                    t.span.end -= n;
+                    let norm = t.norm.as_str();
+                    let keep = norm.len().saturating_sub(2);
+                    if norm.is_char_boundary(keep) && norm.ends_with("'s") {
+                        t.norm = norm[..keep].into();
+                    }
+                    t
+                }
+                None => t.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// The entity types the tagger gave each capitalised word so far in a
@@ -1229,8 +1300,9 @@ impl Model {
                 let mut scores = [0i32; N];
                 self.add(&feats, &mut scores);
                 let mut best = 0;
+                let before = doc.prev_for_allowed(i, prev);
                 for k in 1..N {
-                    if allowed(prev, k) && scores[k] > scores[best] {
+                    if allowed(before, k) && scores[k] > scores[best] {
                         best = k;
                     }
                 }
@@ -1613,6 +1685,32 @@ mod tests {
         assert_eq!((tulsa.run_pos, tulsa.doc_run_len), (1, 0));
         assert_eq!(tulsa.run_after, EOS);
         assert_eq!(at("met", 0).run_pos, 0);
+    }
+
+    #[test]
+    fn the_tagger_reads_a_possessive_without_its_s() {
+        let text = "Japan's Nippon Steel and the firm’s chief met at Ford.";
+        let sentences = super::super::segment::sentences(text);
+        let tokens = super::super::segment::tokens(text, &sentences, "en");
+        let read = possessive_stems(text, &tokens);
+        assert_eq!(read.len(), tokens.len());
+        let words: Vec<(&str, &str)> = read
+            .iter()
+            .map(|t| (&text[t.span.start..t.span.end], t.norm.as_str()))
+            .collect();
+        assert!(words.contains(&("Japan", "japan")), "{words:?}");
+        assert!(words.contains(&("firm", "firm")), "{words:?}");
+        assert!(words.contains(&("Nippon", "nippon")), "{words:?}");
+        // Nothing to cut: the tokens themselves.
+        let plain = "Nippon Steel met Ford.";
+        let s2 = super::super::segment::sentences(plain);
+        let t2 = super::super::segment::tokens(plain, &s2, "en");
+        assert!(matches!(possessive_stems(plain, &t2), Cow::Borrowed(_)));
+        // After a possessive no name runs on: "Nippon" may open one only.
+        let doc = super::super::entities::tagger_doc(text, &tokens, &[]);
+        let nippon = words.iter().position(|w| w.0 == "Nippon").unwrap_or(0);
+        assert_eq!(doc.prev_for_allowed(nippon, 3), 0);
+        assert_eq!(doc.prev_for_allowed(nippon + 1, 3), 3);
     }
 
     #[test]

@@ -131,8 +131,9 @@ impl Document {
         self.sentences.iter().map(Vec::len).sum()
     }
 
-    /// The document's text (tokens joined by one space, one sentence a line)
-    /// and the byte range of each token in it.
+    /// The document's text (tokens joined by one space, but a possessive
+    /// "'s" joined to the word before it; one sentence a line) and the byte
+    /// range of each token in it.
     pub fn text(&self) -> (String, Vec<Range<usize>>) {
         let mut text = String::new();
         let mut spans = Vec::with_capacity(self.token_count());
@@ -141,7 +142,10 @@ impl Document {
                 text.push('\n');
             }
             for (ti, t) in s.iter().enumerate() {
-                if ti > 0 {
+                // "Japan 's" is written "Japan's", as running text has it.
+                let possessive = matches!(t.text.as_str(), "'s" | "'S")
+                    && text.chars().last().is_some_and(char::is_alphanumeric);
+                if ti > 0 && !possessive {
                     text.push(' ');
                 }
                 let start = text.len();
@@ -184,6 +188,16 @@ mod tests {
         let (text, spans) = docs[0].text();
         assert_eq!(text, "EU rejects German call .\nPeter Blackburn");
         assert_eq!(&text[spans[5].clone()], "Peter");
+    }
+
+    #[test]
+    fn a_possessive_is_written_joined_to_its_word() {
+        let docs =
+            parse("Japan NNP B-NP B-LOC\n's POS B-NP O\nNippon NNP I-NP B-ORG\n\n's POS B-NP O\n");
+        let (text, spans) = docs[0].text();
+        assert_eq!(text, "Japan's Nippon\n's");
+        assert_eq!(&text[spans[1].clone()], "'s");
+        assert_eq!(&text[spans[2].clone()], "Nippon");
     }
 
     #[test]

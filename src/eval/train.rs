@@ -69,7 +69,13 @@ pub fn prepare(d: &Document) -> Prepared {
             let first_piece = k == 0 || conll_token.get(k - 1) != Some(&ci);
             let prev = gold.last().copied().unwrap_or(0);
             let new_sentence = k == 0 || tokens[k - 1].sentence != t.sentence;
-            if (opens && first_piece) || new_sentence || tagger::tag_parts(prev).0 != ty {
+            // No name runs on across a possessive (see `Doc::prev_for_allowed`).
+            let after_possessive = doc.prev_for_allowed(k, 1) == 0;
+            if (opens && first_piece)
+                || new_sentence
+                || after_possessive
+                || tagger::tag_parts(prev).0 != ty
+            {
                 2 * ty - 1
             } else {
                 2 * ty
@@ -309,8 +315,9 @@ pub fn train(
                 p.doc.tag_features(i, prev, prev2, recalled, &mut feats);
                 let scores = weights.scores(&feats);
                 let mut best = 0;
+                let before = p.doc.prev_for_allowed(i, prev);
                 for k in 1..N {
-                    if tagger::allowed(prev, k) && scores[k] > scores[best] {
+                    if tagger::allowed(before, k) && scores[k] > scores[best] {
                         best = k;
                     }
                 }
