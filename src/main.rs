@@ -77,10 +77,7 @@ fn main() -> ExitCode {
         Command::Train(args) => docsift::eval::run_train(args),
         Command::Keys(KeysCommand::Create { tenant, scopes, id }) => {
             match create_key(&tenant, &scopes, id) {
-                Ok(text) => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
+                Ok(text) => docsift::client::print_out(&text),
                 Err(message) => {
                     eprintln!("docsift: {message}");
                     ExitCode::from(2)

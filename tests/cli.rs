@@ -869,3 +869,31 @@ fn import_help_names_what_cannot_be_restored() {
         assert!(help.contains(words), "{words:?} in {help}");
     }
 }
+
+/// A report piped into a reader that has gone (`docsift eval ner ... |
+/// head -1`) ends the command quietly, as a closed pipe should, instead of
+/// a panic and exit code 101.
+#[test]
+fn a_closed_stdout_ends_an_eval_quietly() {
+    let dir = temp_dir("closed-pipe");
+    let conll = dir.join("tiny.conll");
+    let mut text = String::new();
+    for _ in 0..200 {
+        text.push_str("Peter B-PER\nBlackburn I-PER\nvisited O\nParis B-LOC\n. O\n\n");
+    }
+    std::fs::write(&conll, text).expect("write the CoNLL file");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docsift"))
+        .args(["eval", "ner", "--json", "--conll"])
+        .arg(&conll)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the docsift binary");
+    // Close the reading end before the report is written.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait for docsift");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {err}", output.status);
+    assert!(!err.contains("panicked"), "{err}");
+    std::fs::remove_dir_all(dir).ok();
+}

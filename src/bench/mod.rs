@@ -183,10 +183,12 @@ pub fn run(args: BenchArgs) -> ExitCode {
         Some(BenchCommand::Pipeline(p)) => run_pipeline(&p),
         Some(BenchCommand::Index(i)) => run_index(&i),
         Some(BenchCommand::Queries(q)) => corpus::load(&q.corpus, q.limit).map(|docs| {
+            let mut text = String::new();
             for query in queries::derive(&docs, q.count) {
-                println!("{query}");
+                text.push_str(&query);
+                text.push('\n');
             }
-            ExitCode::SUCCESS
+            crate::client::print_out(&text)
         }),
         None => run_load(args.load),
     };
@@ -201,8 +203,15 @@ pub fn run(args: BenchArgs) -> ExitCode {
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
     let text = serde_json::to_string(value).map_err(|e| format!("cannot encode JSON: {e}"))?;
-    println!("{text}");
-    Ok(())
+    print_text(&format!("{text}\n"))
+}
+
+/// Writes a report to stdout; a closed pipe (`| head`) is no error.
+fn print_text(text: &str) -> Result<(), String> {
+    match crate::client::emit(text) {
+        Ok(()) | Err(crate::client::Failure::Closed) => Ok(()),
+        Err(crate::client::Failure::Usage(m) | crate::client::Failure::Failed(m)) => Err(m),
+    }
 }
 
 fn run_pipeline(args: &PipelineArgs) -> Result<ExitCode, String> {
@@ -211,7 +220,7 @@ fn run_pipeline(args: &PipelineArgs) -> Result<ExitCode, String> {
     if args.json {
         print_json(&report)?;
     } else {
-        print!("{}", report.table());
+        print_text(&report.table())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -227,7 +236,7 @@ fn run_index(args: &IndexArgs) -> Result<ExitCode, String> {
     if args.json {
         print_json(&report)?;
     } else {
-        print!("{}", report.table());
+        print_text(&report.table())?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -311,7 +320,7 @@ fn run_load(args: LoadArgs) -> Result<ExitCode, String> {
     if args.json {
         print_json(&report)?;
     } else {
-        print!("{}", report.table());
+        print_text(&report.table())?;
     }
     let failed_all = report.requests > 0 && report.error_count() == report.requests;
     Ok(if failed_all {

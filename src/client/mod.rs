@@ -101,6 +101,19 @@ pub fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Writes `text` to stdout for a command that is not a client call: a
+/// closed pipe (`docsift eval ner ... | head`) ends it quietly with success,
+/// another write error is reported on stderr and fails it.
+pub fn print_out(text: &str) -> ExitCode {
+    match emit(text) {
+        Ok(()) | Err(Failure::Closed) => ExitCode::SUCCESS,
+        Err(Failure::Usage(m) | Failure::Failed(m)) => {
+            eprintln!("docsift: {m}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// What a command returns: success, or a failure to print.
 pub type Outcome = Result<ExitCode, Failure>;
 

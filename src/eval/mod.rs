@@ -476,11 +476,12 @@ fn run_train_sentiment(args: TrainSentimentArgs) -> ExitCode {
         eprintln!("docsift: cannot write {}: {e}", args.out.display());
         return ExitCode::from(2);
     }
+    let mut text = String::new();
     for (set, n) in &trained.trained {
-        println!("trained on {n} snippets of {set}");
+        text.push_str(&format!("trained on {n} snippets of {set}\n"));
     }
-    println!(
-        "{} held out of {}: pearson r {:.4} (rated lexicon alone {:.4}); {} learned valences, {} bytes written to {}",
+    text.push_str(&format!(
+        "{} held out of {}: pearson r {:.4} (rated lexicon alone {:.4}); {} learned valences, {} bytes written to {}\n",
         trained.held_out,
         args.news,
         trained.held_out_pearson,
@@ -488,8 +489,8 @@ fn run_train_sentiment(args: TrainSentimentArgs) -> ExitCode {
         trained.words,
         trained.bytes.len(),
         args.out.display()
-    );
-    ExitCode::SUCCESS
+    ));
+    crate::client::print_out(&text)
 }
 
 /// Runs `docsift train`.
@@ -795,16 +796,15 @@ fn run_train_df(corpus: &std::path::Path, out: &std::path::Path) -> ExitCode {
 fn print_report<R: serde::Serialize>(report: &R, json: bool, table: fn(&R) -> String) -> ExitCode {
     if json {
         match serde_json::to_string_pretty(report) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => crate::client::print_out(&format!("{s}\n")),
             Err(e) => {
                 eprintln!("docsift: {e}");
-                return ExitCode::FAILURE;
+                ExitCode::FAILURE
             }
         }
     } else {
-        print!("{}", table(report));
+        crate::client::print_out(&table(report))
     }
-    ExitCode::SUCCESS
 }
 
 /// Reads a JSON-lines file (one value a line, blank lines skipped); a line
