@@ -1489,6 +1489,7 @@ impl Recognizer for TaggerRecognizer {
         persons_by_surname(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
+        extend_to_known_names(ctx, &mut chunks);
         let (defined, hints) = definitions(ctx, &chunks);
         for (first, mut end, t) in chunks {
             // "Bridgton - southbound", "Metro system": lower-case words
@@ -2693,6 +2694,69 @@ fn join_abbreviated_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
         }
     }
     *chunks = out;
+}
+
+/// "Helix Sensors GmbH agreed. … Bringing [Helix] Sensors into …": a
+/// chunk that opens a longer chunk elsewhere in the document, and that the
+/// text carries on with that name's next words (capitalised, a space
+/// apart, in the same sentence and in no other chunk), is extended over
+/// them: a name written again in part keeps as much of its full form as
+/// the text repeats. The chunk keeps its type.
+fn extend_to_known_names(ctx: &Context<'_>, chunks: &mut [(usize, usize, usize)]) {
+    let toks = ctx.tokens;
+    // The longer chunks by their first word, each word sequence once.
+    let mut longer: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
+    let mut seen: rustc_hash::FxHashSet<Vec<&str>> = rustc_hash::FxHashSet::default();
+    for &(c, d, _) in chunks.iter() {
+        if d >= c + 2
+            && d <= toks.len()
+            && seen.insert(toks[c..d].iter().map(|t| t.norm.as_str()).collect())
+        {
+            longer
+                .entry(toks[c].norm.as_str())
+                .or_default()
+                .push((c, d));
+        }
+    }
+    if longer.is_empty() {
+        return;
+    }
+    let carries_on = |prev: usize, i: usize| {
+        toks[i].sentence == toks[prev].sentence
+            && ctx.text.get(toks[prev].span.end..toks[i].span.start) == Some(" ")
+            && ctx
+                .text
+                .get(toks[i].span.start..toks[i].span.end)
+                .is_some_and(starts_upper)
+    };
+    for ci in 0..chunks.len() {
+        let (a, b, _) = chunks[ci];
+        if b <= a || b > toks.len() {
+            continue;
+        }
+        let Some(known) = longer.get(toks[a].norm.as_str()) else {
+            continue;
+        };
+        let limit = chunks
+            .get(ci + 1)
+            .map_or(toks.len(), |n| n.0.min(toks.len()));
+        let mut best = b;
+        for &(c, d) in known {
+            if d - c <= b - a || !(1..b - a).all(|k| toks[a + k].norm == toks[c + k].norm) {
+                continue;
+            }
+            let mut e = b;
+            while e < limit
+                && c + (e - a) < d
+                && carries_on(e - 1, e)
+                && toks[e].norm == toks[c + (e - a)].norm
+            {
+                e += 1;
+            }
+            best = best.max(e);
+        }
+        chunks[ci].1 = best;
+    }
 }
 
 /// Whether tokens `first..end` are two one-word names joined by "and"
@@ -3916,7 +3980,7 @@ mod tests {
         );
         // A person before a verb after a kind noun is a clause's subject.
         one(
-            "The team Brady led won six titles, and Brady thanked the fans.",
+            "The team Brady coached won six titles, and Brady thanked the fans.",
             "Brady",
             EntityType::Person,
         );

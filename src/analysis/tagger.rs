@@ -8,7 +8,8 @@
 //! person titles and legal suffixes around it, the two previous tags, and
 //! document features for headlines in capitals and sports tables: whether
 //! the sentence is all capitals, whether the word is seen elsewhere in the
-//! document in title case or in lower case, whether the line is mostly
+//! document in title case (a function word, "that The Protocols …", is no
+//! evidence) or in lower case, whether the line is mostly
 //! numbers. A word in a run of capitalised words also sees the run: its
 //! position and length, its first and last words, the last word's ending
 //! (a name's head noun: "...Hall", "...University"), the words just before
@@ -69,7 +70,7 @@ pub(crate) const N: usize = LABELS.len();
 pub(crate) const HASH_BITS: u32 = 20;
 
 /// Bumped whenever the features change, so that an old model is refused.
-pub(crate) const FEATURE_VERSION: u32 = 7;
+pub(crate) const FEATURE_VERSION: u32 = 8;
 
 const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
 const FORMAT_VERSION: u32 = 1;
@@ -332,6 +333,10 @@ struct TokInfo {
     /// All lower case, or no letter or digit at all ("said", ",", "--"):
     /// such a token does not open an entity (see [`Model::tag`]).
     plain: bool,
+    /// A function word written in title case ("The", "In", "May"): it
+    /// keeps no prediction history, so that one "The" taken into a name
+    /// does not make every sentence-opening "The" of the document one.
+    function: bool,
     /// The word before ends in a possessive "'s" ("Japan's [Nippon]
     /// Steel"): no name runs on across it, so the token opens one or none.
     after_possessive: bool,
@@ -551,7 +556,14 @@ impl<'a> Doc<'a> {
             }
             if w == t.norm {
                 lc_seen.insert(t.norm.as_str());
-            } else if !caps_sentence && !initial && cap_class(w) == 1 {
+            } else if !caps_sentence
+                && !initial
+                && cap_class(w) == 1
+                // "that The Protocols of …": a function word in capitals
+                // inside a sentence opens a title, and says nothing of the
+                // sentence-opening "The" elsewhere.
+                && !super::segment::is_english_stopword(&t.norm)
+            {
                 tc_seen.insert(t.norm.as_str());
             }
         }
@@ -586,6 +598,7 @@ impl<'a> Doc<'a> {
                 list_at: 0,
                 list_ends: (0, 0),
                 plain: cap == 0 || !w.chars().any(char::is_alphanumeric),
+                function: cap == 1 && super::segment::is_english_stopword(&t.norm),
                 after_possessive: i
                     .checked_sub(1)
                     .and_then(|j| tokens.get(j))
@@ -1056,15 +1069,16 @@ impl<'a> Doc<'a> {
 
     /// What `history` holds of token `i`'s word: the type its earlier
     /// occurrences were given most often, and whether always (a plain
-    /// token has none: it never opens a name).
+    /// token has none: it never opens a name; nor has a title-case
+    /// function word, see `TokInfo::function`).
     pub(crate) fn recalled(&self, i: usize, history: &History) -> Option<(usize, bool)> {
-        let t = self.toks.get(i).filter(|t| !t.plain)?;
+        let t = self.toks.get(i).filter(|t| !t.plain && !t.function)?;
         history.of(t.lw)
     }
 
     /// Notes in `history` the tag token `i` was given.
     pub(crate) fn remember(&self, i: usize, tag: usize, history: &mut History) {
-        if let Some(t) = self.toks.get(i).filter(|t| !t.plain) {
+        if let Some(t) = self.toks.get(i).filter(|t| !t.plain && !t.function) {
             history.add(t.lw, tag_parts(tag).0);
         }
     }
@@ -1569,7 +1583,7 @@ mod tests {
             ..proptest::prelude::ProptestConfig::default()
         })]
         #[test]
-        fn any_text_tags_into_valid_spans(text in "\\PC{0,160}|[A-Z][a-z]{0,6}( [A-Z]{1,6}| [a-z]{1,5}|\\.|\n|,| [0-9]{1,3}| John| Mary| Paris){0,30}") {
+        fn any_text_tags_into_valid_spans(text in "\\PC{0,160}|[A-Z][a-z]{0,6}( [A-Z]{1,6}| [a-z]{1,5}|'s|’s|\\.|\n|,| [0-9]{1,3}| John| Mary| Paris){0,30}") {
             let sentences = super::super::segment::sentences(&text);
             let tokens = super::super::segment::tokens(&text, &sentences, "en");
             let shapes = super::super::segment::shapes(&text, &sentences, &tokens);
@@ -1592,12 +1606,15 @@ mod tests {
                 proptest::prop_assert!(text.get(span.start..span.end).is_some());
             }
             // The looks computed on demand (here, after tagging, in reverse
-            // order) are each token's own, and the tags are those of a
-            // document with every token's facts computed ahead.
+            // order) are each token's own (as the tagger reads it, without
+            // a possessive "'s"), and the tags are those of a document with
+            // every token's facts computed ahead.
             let table = super::super::clusters::table();
             let glove = super::super::clusters::glove_table();
+            let read = possessive_stems(&text, &tokens);
+            proptest::prop_assert_eq!(read.len(), tokens.len());
             for i in (0..tokens.len()).rev() {
-                let w = &text[tokens[i].span.start..tokens[i].span.end];
+                let w = &text[read[i].span.start..read[i].span.end];
                 let l = doc.looks(i);
                 proptest::prop_assert_eq!((l.shape, l.short), shapes_of(w));
                 proptest::prop_assert_eq!(
@@ -1606,11 +1623,11 @@ mod tests {
                 );
                 proptest::prop_assert_eq!(
                     l.cluster,
-                    table.map_or(0, |c| c.path(hash_str(&tokens[i].norm)))
+                    table.map_or(0, |c| c.path(hash_str(&read[i].norm)))
                 );
                 proptest::prop_assert_eq!(
                     l.glove,
-                    glove.map_or(0, |c| c.path(hash_str(&tokens[i].norm)))
+                    glove.map_or(0, |c| c.path(hash_str(&read[i].norm)))
                 );
             }
             let owned = super::super::entities::tagger_doc(&text, &tokens, &shapes).into_owned();
@@ -1646,6 +1663,35 @@ mod tests {
         assert_eq!(cap_class("ÉLAN"), 2);
         assert_eq!(cap_class("McDonald"), 3);
         assert_eq!(cap_class("1990s"), 0);
+    }
+
+    #[test]
+    fn a_capitalised_function_word_inside_a_sentence_says_nothing_of_the_others() {
+        let text = "The League grew.\nIt says that The Protocols of Zion is real.\nThe League met Smith.\nWe saw Smith there.";
+        let sentences = super::super::segment::sentences(text);
+        let tokens = super::super::segment::tokens(text, &sentences, "en");
+        let shapes = super::super::segment::shapes(text, &sentences, &tokens);
+        let doc = super::super::entities::tagger_doc(text, &tokens, &shapes);
+        let index = |word: &str, nth: usize| {
+            tokens
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| &text[t.span.start..t.span.end] == word)
+                .nth(nth)
+                .map(|(i, _)| i)
+                .expect("word in text")
+        };
+        // "that The Protocols" does not make every opening "The" a word
+        // the document writes capitalised inside sentences; "Smith" is one.
+        assert!(!doc.own(index("The", 0)).doc_tc);
+        assert!(!doc.own(index("The", 2)).doc_tc);
+        assert!(doc.own(index("Smith", 0)).doc_tc);
+        // Nor does a title-case function word keep a prediction history.
+        let mut history = History::default();
+        doc.remember(index("The", 0), 3, &mut history);
+        doc.remember(index("League", 0), 4, &mut history);
+        assert_eq!(doc.recalled(index("The", 2), &history), None);
+        assert_eq!(doc.recalled(index("League", 1), &history), Some((2, true)));
     }
 
     #[test]
