@@ -605,6 +605,21 @@ fn line_dash_attribution(masked: &str, raw: &Raw) -> Option<Attribution> {
     dash_name(raw.close_end + tail.len() - body.len(), end)
 }
 
+/// Whether a cue found in a quote's lead is one: "goes on" and "went on"
+/// speak only before a comma, a colon, "to" or the quote itself (`he went
+/// on: "…"`, `goes on to say`), not in `once the Senate goes on recess,
+/// "…"`.
+fn speaks_on(lead: &str, caps: &regex::Captures<'_>) -> bool {
+    let Some(verb) = caps.name("verb") else {
+        return false;
+    };
+    if !matches!(verb.as_str(), "goes on" | "went on") {
+        return true;
+    }
+    let after = lead[verb.end()..].trim_start();
+    after.is_empty() || after.starts_with([',', ':', '"', '“', '—']) || after.starts_with("to ")
+}
+
 /// A found attribution.
 struct Attribution {
     name: Option<Span>,
@@ -1025,6 +1040,10 @@ fn before_attribution(before: &str, base: usize) -> Option<Attribution> {
     let mut at = 0;
     for _ in 0..3 {
         let c = BEFORE.captures_at(before, at)?;
+        if !speaks_on(before, &c) {
+            at = c.get(0).map_or(before.len(), |m| m.end());
+            continue;
+        }
         if let Some(name) = c.name("name") {
             let object = before[..name.start()]
                 .split_whitespace()
@@ -1557,7 +1576,9 @@ fn lead_subject(
         let mut n = 0;
         for (i, (_, w)) in subject_words.iter().enumerate() {
             let bare = w.trim_end_matches(',');
-            if i > 0 && (NOT_DESCRIPTION.contains(&bare) || bare.ends_with("ly")) {
+            // An adverb in lower case: "the Daily News" is a name.
+            let adverb = bare.ends_with("ly") && bare.starts_with(|c: char| c.is_lowercase());
+            if i > 0 && (NOT_DESCRIPTION.contains(&bare) || adverb) {
                 break;
             }
             n = i + 1;
@@ -2201,6 +2222,7 @@ pub(crate) fn extract(
             .or_else(|| line_dash_attribution(masked, raw))
             .or_else(|| {
                 LEAD.captures_iter(lead_text)
+                    .filter(|c| speaks_on(lead_text, c))
                     .last()
                     .and_then(|c| attribution_from(&c, lead_start))
                     .or_else(|| {
@@ -2213,6 +2235,7 @@ pub(crate) fn extract(
                         }
                         LEAD_NOMINAL
                             .captures_iter(lead_text)
+                            .filter(|c| speaks_on(lead_text, c))
                             .filter_map(|c| attribution_from(&c, lead_start))
                             .last()
                     })
@@ -2864,6 +2887,18 @@ mod attribution_tests {
             "Signs of a shift:\n\n\"Data collected by our firm helps confirm both issues.\"",
         );
         assert_eq!(find(&qs, "Data collected").speaker, "");
+        // A name ending in "ly" is no adverb that ends the noun phrase.
+        let qs = quotes(
+            "In an attempt to make its point, the Daily News focuses on the spree:              \"In taking 129 lives in half an hour, the attackers showed how deadly they were.\"",
+        );
+        assert_eq!(find(&qs, "In taking").speaker, "the Daily News");
+        // "goes on" before a noun is no cue: the speaker is the one who said.
+        let qs = quotes(
+            "Cruz declined to comment. By contrast, Sen. Marco Rubio said that once the Senate goes on recess,              \"I intend to do as much as I can, wherever I can be helpful.\"",
+        );
+        assert_eq!(find(&qs, "I intend").cue, "said");
+        assert_eq!(find(&qs, "I intend").speaker, "Marco Rubio");
+        assert_eq!(find(&qs, "I intend").cue, "said");
     }
 
     #[test]
