@@ -1665,22 +1665,31 @@ mod tests {
         assert_eq!(cap_class("1990s"), 0);
     }
 
-    #[test]
-    fn a_capitalised_function_word_inside_a_sentence_says_nothing_of_the_others() {
-        let text = "The League grew.\nIt says that The Protocols of Zion is real.\nThe League met Smith.\nWe saw Smith there.";
+    /// A text's tokens and the tagger's view of them.
+    fn doc_of(text: &str) -> (Vec<Tok>, Doc<'static>) {
         let sentences = super::super::segment::sentences(text);
         let tokens = super::super::segment::tokens(text, &sentences, "en");
         let shapes = super::super::segment::shapes(text, &sentences, &tokens);
         let doc = super::super::entities::tagger_doc(text, &tokens, &shapes);
-        let index = |word: &str, nth: usize| {
-            tokens
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| &text[t.span.start..t.span.end] == word)
-                .nth(nth)
-                .map(|(i, _)| i)
-                .expect("word in text")
-        };
+        (tokens, doc)
+    }
+
+    /// The index of the `nth` token written `word`.
+    fn nth_token(text: &str, tokens: &[Tok], word: &str, nth: usize) -> usize {
+        tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| &text[t.span.start..t.span.end] == word)
+            .nth(nth)
+            .map(|(i, _)| i)
+            .expect("word in text")
+    }
+
+    #[test]
+    fn a_capitalised_function_word_inside_a_sentence_says_nothing_of_the_others() {
+        let text = "The League grew.\nIt says that The Protocols of Zion is real.\nThe League met Smith.\nWe saw Smith there.";
+        let (tokens, doc) = doc_of(text);
+        let index = |word: &str, nth: usize| nth_token(text, &tokens, word, nth);
         // "that The Protocols" does not make every opening "The" a word
         // the document writes capitalised inside sentences; "Smith" is one.
         assert!(!doc.own(index("The", 0)).doc_tc);
@@ -1762,19 +1771,8 @@ mod tests {
     #[test]
     fn a_word_recalls_what_its_earlier_occurrences_were_tagged() {
         let text = "Jordan met Smith.\nJordan Smith left.\nWe saw Jordan.";
-        let sentences = super::super::segment::sentences(text);
-        let tokens = super::super::segment::tokens(text, &sentences, "en");
-        let shapes = super::super::segment::shapes(text, &sentences, &tokens);
-        let doc = super::super::entities::tagger_doc(text, &tokens, &shapes);
-        let at = |word: &str, nth: usize| {
-            tokens
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| &text[t.span.start..t.span.end] == word)
-                .nth(nth)
-                .map(|(i, _)| i)
-                .expect("word in text")
-        };
+        let (tokens, doc) = doc_of(text);
+        let at = |word: &str, nth: usize| nth_token(text, &tokens, word, nth);
         let tag = |name: &str| LABELS.iter().position(|l| *l == name).unwrap_or(0);
         let mut tags = vec![0; doc.len()];
         tags[at("Jordan", 0)] = tag("B-PER");
