@@ -1491,6 +1491,28 @@ impl Recognizer for TaggerRecognizer {
         join_organisation_heads(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
         let (defined, hints) = definitions(ctx, &chunks);
+        // Each word the text writes inside a sentence (not opening it), and
+        // whether once inside an ordinary one (neither Title Case nor
+        // capitals): built on first use, read by the rules below.
+        let inside_words: std::cell::OnceCell<FxHashMap<&str, bool>> = std::cell::OnceCell::new();
+        let inside = || {
+            inside_words.get_or_init(|| {
+                let mut words: FxHashMap<&str, bool> = FxHashMap::default();
+                for (prev, tok) in ctx.tokens.iter().zip(ctx.tokens.iter().skip(1)) {
+                    if prev.sentence != tok.sentence {
+                        continue;
+                    }
+                    let ordinary = ctx
+                        .shapes
+                        .get(tok.sentence)
+                        .is_some_and(|sh| !sh.title_case && !sh.all_caps);
+                    if let Some(w) = ctx.text.get(tok.span.start..tok.span.end) {
+                        *words.entry(w).or_default() |= ordinary;
+                    }
+                }
+                words
+            })
+        };
         for (first, mut end, t) in chunks {
             // "Bridgton - southbound", "Metro system": lower-case words
             // closing a chunk are the text's, not the name's (but for a
@@ -1566,12 +1588,10 @@ impl Recognizer for TaggerRecognizer {
                 && (first == 0 || ctx.tokens[first - 1].sentence != ctx.tokens[first].sentence)
                 && ctx.text.get(span.end..span.end + 1) == Some(",")
                 && !is_first_name(ctx.text.get(span.start..span.end).unwrap_or_default())
-                && !ctx.tokens.iter().enumerate().any(|(i, tok)| {
-                    i != first
-                        && (i > 0 && ctx.tokens[i - 1].sentence == tok.sentence)
-                        && ctx.text.get(tok.span.start..tok.span.end)
-                            == ctx.text.get(span.start..span.end)
-                });
+                && !ctx
+                    .text
+                    .get(span.start..span.end)
+                    .is_some_and(|w| inside().contains_key(w));
             // "The President's Dilemma: How to Defeat ISIS?": in a Title Case
             // line capitals say nothing, so a lone word there is a name only
             // if the text also writes it capitalised inside an ordinary
@@ -1581,25 +1601,20 @@ impl Recognizer for TaggerRecognizer {
             let title_case_only = end == first + 1
                 && t == 4
                 && ctx.tokens.get(first).is_some_and(|head| {
+                    let s = head.sentence;
+                    let line = ctx.tokens.partition_point(|tok| tok.sentence < s)
+                        ..ctx.tokens.partition_point(|tok| tok.sentence <= s);
                     ctx.shapes
-                        .get(head.sentence)
+                        .get(s)
                         .is_some_and(|sh| sh.title_case && !sh.all_caps)
-                        && ctx
-                            .tokens
+                        && ctx.tokens[line]
                             .iter()
-                            .filter(|tok| tok.sentence == head.sentence)
                             .any(|tok| tok.alpha && is_english_stopword(&tok.norm))
                 })
-                && !ctx.tokens.iter().enumerate().any(|(i, tok)| {
-                    i > 0
-                        && ctx.tokens[i - 1].sentence == tok.sentence
-                        && ctx
-                            .shapes
-                            .get(tok.sentence)
-                            .is_some_and(|sh| !sh.title_case && !sh.all_caps)
-                        && ctx.text.get(tok.span.start..tok.span.end)
-                            == ctx.text.get(span.start..span.end)
-                });
+                && !ctx
+                    .text
+                    .get(span.start..span.end)
+                    .is_some_and(|w| inside().get(w).copied().unwrap_or(false));
             // "a G20 summit": a name the gazetteer knows exactly as an
             // organisation is one, whatever else the tagger took it for.
             let known_organisation = (t == 4
