@@ -454,15 +454,23 @@ fn is_partial(lead: &str) -> bool {
 /// said "it gets me mad" every time…`, `"a two-man race" between Cruz and
 /// Trump`), so the quote is a fragment of that sentence. `attributed_after`
 /// tells an attribution there (`"…" he said`) from a running sentence; a
-/// quote the lead introduces with a colon or a comma (`tweeted, "Thank you
-/// Ohio" on Friday`) stands as a clause all the same.
+/// quote the lead introduces with a colon, or with a comma and a capital
+/// (`tweeted, "Thank you Ohio" on Friday`), stands as a clause all the
+/// same, but not one opening in lower case after a comma (`while she had
+/// been careless, "no reasonable prosecutor" would bring the case`).
 fn runs_on(masked: &str, raw: &Raw, lead: &str, attributed_after: bool) -> bool {
-    if attributed_after || lead.trim_end().ends_with([':', ',', '—', '–']) {
-        return false;
-    }
     let Some(inner) = masked.get(raw.inner.start..raw.close_end) else {
         return false;
     };
+    let lower_start = inner
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_lowercase);
+    let lead = lead.trim_end();
+    if attributed_after || lead.ends_with([':', '—', '–']) || (lead.ends_with(',') && !lower_start)
+    {
+        return false;
+    }
     let words = inner.trim_end_matches(['"', '”', '“', '»', ' ', '\u{a0}']);
     if words.len() == inner.len()
         || words.ends_with(['.', ',', '!', '?', ';', ':', '…', '—', '–', '-'])
@@ -3361,6 +3369,15 @@ mod speaker_tests {
         assert_eq!(find(&qs, "Nobody will").kind, QuoteKind::Direct);
         let qs = quotes("Ames tweeted, \"Thank you Ohio #Win\" on Friday night.");
         assert_eq!(find(&qs, "Thank you Ohio").kind, QuoteKind::Direct);
+        // After a comma, a fragment in lower case the sentence runs on from.
+        let qs = quotes(
+            "Comey said that while her aides had been careless with the files, \
+             \"no reasonable prosecutor\" would bring the case.",
+        );
+        assert_eq!(
+            find(&qs, "no reasonable prosecutor").kind,
+            QuoteKind::Partial
+        );
     }
 
     #[test]
