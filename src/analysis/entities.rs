@@ -1491,27 +1491,49 @@ impl Recognizer for TaggerRecognizer {
         join_organisation_heads(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
         let (defined, hints) = definitions(ctx, &chunks);
-        // Each word the text writes inside a sentence (not opening it), and
-        // whether once inside an ordinary one (neither Title Case nor
-        // capitals): built on first use, read by the rules below.
+        // Each capitalised word the text writes inside a sentence (not
+        // opening it), and whether once inside an ordinary one (neither
+        // Title Case nor capitals): built on first use, read by the rules
+        // below, which ask only of chunks (a word opening in lower case,
+        // "eBay", is looked for token by token).
         let inside_words: std::cell::OnceCell<FxHashMap<&str, bool>> = std::cell::OnceCell::new();
-        let inside = || {
-            inside_words.get_or_init(|| {
-                let mut words: FxHashMap<&str, bool> = FxHashMap::default();
-                for (prev, tok) in ctx.tokens.iter().zip(ctx.tokens.iter().skip(1)) {
-                    if prev.sentence != tok.sentence {
-                        continue;
-                    }
-                    let ordinary = ctx
-                        .shapes
-                        .get(tok.sentence)
-                        .is_some_and(|sh| !sh.title_case && !sh.all_caps);
-                    if let Some(w) = ctx.text.get(tok.span.start..tok.span.end) {
-                        *words.entry(w).or_default() |= ordinary;
+        let inside = |w: &str| -> Option<bool> {
+            let mut inside_tokens = ctx
+                .tokens
+                .iter()
+                .zip(ctx.tokens.iter().skip(1))
+                .filter(|(prev, tok)| prev.sentence == tok.sentence)
+                .map(|(_, tok)| tok);
+            let ordinary = |tok: &Tok| {
+                ctx.shapes
+                    .get(tok.sentence)
+                    .is_some_and(|sh| !sh.title_case && !sh.all_caps)
+            };
+            if !w.chars().next().is_some_and(char::is_uppercase) {
+                let mut seen = None;
+                for tok in inside_tokens.by_ref() {
+                    if ctx.text.get(tok.span.start..tok.span.end) == Some(w) {
+                        let o = ordinary(tok);
+                        seen = Some(seen.unwrap_or(false) | o);
                     }
                 }
-                words
-            })
+                return seen;
+            }
+            inside_words
+                .get_or_init(|| {
+                    let mut words: FxHashMap<&str, bool> = FxHashMap::default();
+                    for tok in inside_tokens {
+                        let Some(w) = ctx.text.get(tok.span.start..tok.span.end) else {
+                            continue;
+                        };
+                        if w.chars().next().is_some_and(char::is_uppercase) {
+                            *words.entry(w).or_default() |= ordinary(tok);
+                        }
+                    }
+                    words
+                })
+                .get(w)
+                .copied()
         };
         for (first, mut end, t) in chunks {
             // "Bridgton - southbound", "Metro system": lower-case words
@@ -1588,10 +1610,10 @@ impl Recognizer for TaggerRecognizer {
                 && (first == 0 || ctx.tokens[first - 1].sentence != ctx.tokens[first].sentence)
                 && ctx.text.get(span.end..span.end + 1) == Some(",")
                 && !is_first_name(ctx.text.get(span.start..span.end).unwrap_or_default())
-                && !ctx
+                && ctx
                     .text
                     .get(span.start..span.end)
-                    .is_some_and(|w| inside().contains_key(w));
+                    .is_none_or(|w| inside(w).is_none());
             // "The President's Dilemma: How to Defeat ISIS?": in a Title Case
             // line capitals say nothing, so a lone word there is a name only
             // if the text also writes it capitalised inside an ordinary
@@ -1614,7 +1636,7 @@ impl Recognizer for TaggerRecognizer {
                 && !ctx
                     .text
                     .get(span.start..span.end)
-                    .is_some_and(|w| inside().get(w).copied().unwrap_or(false));
+                    .is_some_and(|w| inside(w).unwrap_or(false));
             // "a G20 summit": a name the gazetteer knows exactly as an
             // organisation is one, whatever else the tagger took it for.
             let known_organisation = (t == 4
