@@ -1498,7 +1498,7 @@ impl Recognizer for TaggerRecognizer {
         // "eBay", is looked for token by token).
         let inside_words: std::cell::OnceCell<FxHashMap<&str, bool>> = std::cell::OnceCell::new();
         let inside = |w: &str| -> Option<bool> {
-            let mut inside_tokens = ctx
+            let inside_tokens = ctx
                 .tokens
                 .iter()
                 .zip(ctx.tokens.iter().skip(1))
@@ -1510,14 +1510,10 @@ impl Recognizer for TaggerRecognizer {
                     .is_some_and(|sh| !sh.title_case && !sh.all_caps)
             };
             if !w.chars().next().is_some_and(char::is_uppercase) {
-                let mut seen = None;
-                for tok in inside_tokens.by_ref() {
-                    if ctx.text.get(tok.span.start..tok.span.end) == Some(w) {
-                        let o = ordinary(tok);
-                        seen = Some(seen.unwrap_or(false) | o);
-                    }
-                }
-                return seen;
+                return inside_tokens
+                    .filter(|tok| ctx.text.get(tok.span.start..tok.span.end) == Some(w))
+                    .map(ordinary)
+                    .reduce(|a, b| a | b);
             }
             inside_words
                 .get_or_init(|| {

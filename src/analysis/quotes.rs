@@ -449,6 +449,15 @@ fn is_partial(lead: &str) -> bool {
     !words.next().is_some_and(|w| w == "told" || w == "tells")
 }
 
+/// Whether a quote's first letter is lower case (`"no reasonable
+/// prosecutor"`, `"…that the working class"`).
+fn opens_in_lower_case(inner: &str) -> bool {
+    inner
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(char::is_lowercase)
+}
+
 /// Whether the writer's sentence runs on through a quote: its words end
 /// in no punctuation and a lower-case word follows the closing mark (`Obama
 /// said "it gets me mad" every time…`, `"a two-man race" between Cruz and
@@ -462,12 +471,10 @@ fn runs_on(masked: &str, raw: &Raw, lead: &str, attributed_after: bool) -> bool 
     let Some(inner) = masked.get(raw.inner.start..raw.close_end) else {
         return false;
     };
-    let lower_start = inner
-        .chars()
-        .find(|c| c.is_alphabetic())
-        .is_some_and(char::is_lowercase);
     let lead = lead.trim_end();
-    if attributed_after || lead.ends_with([':', '—', '–']) || (lead.ends_with(',') && !lower_start)
+    if attributed_after
+        || lead.ends_with([':', '—', '–'])
+        || (lead.ends_with(',') && !opens_in_lower_case(inner))
     {
         return false;
     }
@@ -503,12 +510,7 @@ fn continues_clause(masked: &str, raw: &Raw, lead: &str, attributed_after: bool)
         return false;
     };
     let words = inner.trim_end_matches(['"', '”', '“', '»', ' ', '\u{a0}']);
-    if words.ends_with(',')
-        || !inner
-            .chars()
-            .find(|c| c.is_alphabetic())
-            .is_some_and(char::is_lowercase)
-    {
+    if words.ends_with(',') || !opens_in_lower_case(inner) {
         return false;
     }
     let mut any = false;
