@@ -2033,15 +2033,21 @@ fn cued_name(
     if OPENERS.contains(&name) || name == "I" || pronoun_gender(name).is_some() {
         return None;
     }
-    let span = Span::new(lo + start, lo + start + name.len());
     let last = name.split_whitespace().last().unwrap_or(name);
+    // The last word: the name's head, which a mention of the entity stage
+    // covers even when the name holds a word the mention does not (`The
+    // International Monetary Fund (IMF) said`).
+    let head = Span::new(
+        lo + start + name.len() - last.len(),
+        lo + start + name.len(),
+    );
     let entity = index.named(name).or_else(|| index.named(last));
     let (speaker, id) = match entity {
         Some(e) => (speaker_name(&e.name), Some(e.id.clone())),
         // A name the entity stage does not know as a person's
         // (`…, Henson said`), unless it tagged it as a place or an
         // organisation.
-        None if index.at(span).is_none() => (single_spaced(name), None),
+        None if index.at(head).is_none() => (single_spaced(name), None),
         None => return None,
     };
     if !fits(want, name_gender(&speaker)) {
@@ -3243,6 +3249,13 @@ mod speaker_tests {
              \"Nobody knows the answer yet,\" he said.",
         );
         assert_eq!(speaker_of(&qs, "Nobody knows"), "Ben Rhodes");
+        // An organisation named with "The" before it is no person.
+        let qs = quotes(
+            "\"We are not going to stop,\" Senator Elizabeth Warren told reporters.\n\n\
+             The International Monetary Fund (IMF) said on Tuesday that growth would slow.\n\n\
+             \"It's a disaster,\" she said.",
+        );
+        assert_eq!(speaker_of(&qs, "It's a disaster"), "Elizabeth Warren");
     }
 
     #[test]
