@@ -25,8 +25,14 @@
 //! without attribution inherits the speaker of the previous quote when
 //! that one is in the same or the immediately preceding paragraph. Quotes
 //! carried by CMS shortcodes (a `…-quote="…"` attribute with `author="…"`)
-//! are reported too, and reported speech of the form `Rhodes said (that) …`
-//! is an INDIRECT quote.
+//! are reported too. Reported speech in a writer's sentence without
+//! quotation marks is an INDIRECT quote: the speaker and cue first
+//! (`Rhodes said (on Tuesday) (that) …`, `Warren, a Democrat, told reporters
+//! …`), closing the sentence (`…, the fund said in its report.`, `…, said
+//! Rhodes.`) or `According to X, …` / `…, according to X.`; without `that`
+//! the words after the cue must read as a clause (a subject pronoun, or a
+//! finite verb: `said the plan would fail`, not `claimed the prize`). A
+//! pronoun speaker is resolved as for direct quotes.
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
@@ -194,9 +200,32 @@ static LEAD_NOMINAL: LazyLock<Dual> = LazyLock::new(|| {
         r"(?P<nom>\b(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,4}}?)[ \t\xA0]+{AUX}(?P<verb>{VERBS})\b"
     ))
 });
-static INDIRECT: LazyLock<Dual> = LazyLock::new(|| {
+/// The cues of reported speech (see [`reported`]).
+const REPORT_VERBS: &str = "said|says|say|told|tells|added|adds|noted|notes|argued|argues|claimed|claims|warned|warns|insisted|insists|stressed|stresses|announced|announces|acknowledged|acknowledges|explained|explains|wrote|writes|reported|reports|predicted|predicts|suggested|suggests|contended|contends|maintained|maintains|conceded|concedes|admitted|admits|testified|confirmed|confirms|estimated|estimates|emphasized|emphasizes|reiterated|reiterates|promised|promises|vowed|vows|asserted|asserts|declared|declares|revealed|reveals|recalled|recalls|complained|complains|denied|denies|agreed|agrees";
+/// A phrase the subject of reported speech may be: a pronoun, a name, or
+/// a noun phrase a determiner opens (checked by [`nominal`]).
+const REPORT_SUBJECT: &str = r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|(?:de|van|von|al|bin)\b))*)(?:[ \t\xA0]*\([^()\n]{1,30}\))?|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{L}0-9][\p{L}0-9'’.\-]*){1,5}?))(?:,[^,\n]{1,120}?,)?";
+/// Reported speech with its speaker first: `Rhodes said (on Tuesday) (that)
+/// …`, `The company, which …, told reporters that …`; an opener with a
+/// comma may come first (`However, …`). The clause is read after the cue
+/// by [`reported_clause`].
+static REPORTED_LEAD: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"^(?:\p{{Lu}}\p{{Ll}}+,[ \t\xA0]+)?(?:(?P<pron>He|She|They)|(?P<name>{NAME}))[ \t\xA0]+(?P<verb>said|says|told[ \t\xA0]+\p{{Ll}}+|added|warned|noted|argued|claimed|insisted|believes|stressed)[ \t\xA0]+(?:that[ \t\xA0]+)?(?P<clause>[^\n]+?)[.!?]?$"
+        r"^[ \t\xA0]*(?:\p{{Lu}}\p{{Ll}}+,[ \t\xA0]+)?{REPORT_SUBJECT}[ \t\xA0]+{AUX}(?P<verb>{REPORT_VERBS})\b"
+    ))
+});
+/// Reported speech with its speaker after it, closing the sentence: `The
+/// plan will fail, Rhodes said (on Tuesday).`, `…, said Rhodes, a White
+/// House aide.`, `…, according to the report.`
+static REPORTED_TAIL: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r",[ \t\xA0]+(?:{REPORT_SUBJECT}[ \t\xA0]+{AUX}(?P<verb>said|says|added|adds|noted|notes|argued|argues|warned|warns|wrote|writes|reported|reports|explained|explains|told[ \t\xA0]+(?:reporters|him|her|them|us|me|\p{{Lu}}[\p{{L}}.\-]*(?:[ \t\xA0]+\p{{Lu}}[\p{{L}}.\-]*){{0,3}})|insisted|claimed|acknowledged|predicted|estimated|stressed|conceded|recalled)|(?P<verb2>said|says|added|according[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name2>{NAME}){TAG}|(?P<nom2>(?:the|a|an)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,6}}?))(?:,[^,\n]{{1,120}})?)(?:[ \t\xA0]+(?:on|in|at|during|last|this|late|early|earlier|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,\n]{{0,60}})?[ \t\xA0]*[.!?]?[ \t\xA0]*$"
+    ))
+});
+/// `According to the report, …`: the speaker, then the reported clause.
+static REPORTED_ACCORDING: LazyLock<Dual> = LazyLock::new(|| {
+    Dual::new(&format!(
+        r"^[ \t\xA0]*(?P<verb>According[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name>{NAME}){TAG}|(?P<nom>(?:the|a|an)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,6}}?))[ \t\xA0]*,[ \t\xA0]+"
     ))
 });
 
@@ -1190,12 +1219,19 @@ fn resolve(
     let name = text.get(name_span.start..name_span.end).unwrap_or_default();
     // An OTHER entity named as a speaker is a person the recogniser missed;
     // the pipeline retypes it.
-    let covering = index.at(name_span).filter(|e| {
-        matches!(
-            e.entity_type,
-            EntityType::Person | EntityType::Organization | EntityType::Other
-        )
-    });
+    // "The International Monetary Fund": the mention may leave out "The".
+    let without_the = name
+        .strip_prefix("The ")
+        .map(|rest| Span::new(name_span.end - rest.len(), name_span.end));
+    let covering = index
+        .at(name_span)
+        .or_else(|| without_the.and_then(|s| index.at(s)))
+        .filter(|e| {
+            matches!(
+                e.entity_type,
+                EntityType::Person | EntityType::Organization | EntityType::Other
+            )
+        });
     // A noun phrase ("the former aide to President Bush") is given as
     // written: the name inside it is not the speaker.
     let determiner = name.split_whitespace().next().is_some_and(|w| {
@@ -2423,23 +2459,19 @@ pub(crate) fn extract(
         let Some(body) = masked.get(s.start..s.end) else {
             continue;
         };
-        if body.contains(['"', '“', '”', '«', '»', '„']) {
+        if body.contains(['"', '“', '”', '«', '»', '„', '‘']) || body.contains("''") {
             continue;
         }
-        let Some(c) = INDIRECT.captures(body) else {
+        let Some((clause_span, a)) = reported(body, s.start) else {
             continue;
         };
-        let Some(clause) = c.name("clause") else {
-            continue;
+        let referent = match (a.pronoun, a.gender) {
+            (true, Some(g @ (Gender::Male | Gender::Female))) => {
+                pronoun_referent(masked, sentences, &index, &quoted, &spoken, a.span.start, g)
+            }
+            _ => None,
         };
-        let clause_span = Span::new(s.start + clause.start(), s.start + clause.end());
-        if word_count(masked, clause_span) < MIN_WORDS {
-            continue;
-        }
-        let Some(a) = attribution_from(&c, s.start) else {
-            continue;
-        };
-        let (speaker, id) = resolve(text, &mut index, &a, s.start);
+        let (speaker, id) = referent.unwrap_or_else(|| resolve(text, &mut index, &a, s.start));
         quotes.push((
             clause_span.start,
             Quote {
@@ -2460,8 +2492,259 @@ pub(crate) fn extract(
     quotes.into_iter().map(|(_, q)| q).collect()
 }
 
+/// Words that open where or when something was said, between a cue and
+/// its `that` (`said on Tuesday that`, `said in a statement that`).
+const SETTING_START: &[&str] = &[
+    "on",
+    "in",
+    "at",
+    "during",
+    "last",
+    "this",
+    "earlier",
+    "late",
+    "early",
+    "yesterday",
+    "today",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "after",
+    "before",
+    "while",
+    "when",
+    "repeatedly",
+    "privately",
+    "publicly",
+];
+
+/// Who `told` may be told, when no `that` follows (`told reporters he
+/// would …`).
+const TOLD_OBJECTS: &[&str] = &["reporters", "him", "her", "them", "us", "me", "supporters"];
+
+/// Words that open no reported clause after a cue (`said nothing`, `said
+/// so`, `told him to leave`).
+const NOT_CLAUSE_OPENERS: &[&str] = &[
+    "so", "nothing", "yes", "no", "little", "much", "goodbye", "hello", "to", "as", "it.", "this.",
+];
+
+/// Words that make a clause of the words after a cue without `that`: a
+/// subject pronoun opening them, or a finite verb among them (`said the
+/// plan would fail`; not `claimed the prize`).
+const CLAUSE_WORDS: &[&str] = &[
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "i",
+    "there",
+    "is",
+    "was",
+    "were",
+    "are",
+    "will",
+    "would",
+    "had",
+    "has",
+    "have",
+    "could",
+    "should",
+    "can",
+    "may",
+    "might",
+    "must",
+    "did",
+    "does",
+    "do",
+    "won't",
+    "wouldn't",
+    "isn't",
+    "wasn't",
+    "aren't",
+    "weren't",
+    "didn't",
+    "doesn't",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "couldn't",
+    "shouldn't",
+    "can't",
+];
+
+/// Irregular past tenses: with the words in `-ed`, the verbs of a clause
+/// after a cue without `that` (`said the economy grew`).
+const PAST_TENSE: &[&str] = &[
+    "grew", "rose", "fell", "won", "lost", "made", "took", "gave", "went", "came", "saw", "knew",
+    "thought", "got", "became", "left", "paid", "sold", "told", "said", "found", "held", "kept",
+    "led", "met", "ran", "sent", "spent", "stood", "wrote", "meant", "felt", "brought", "bought",
+    "built", "caught", "fought", "sought", "began", "broke", "chose", "drove", "hit", "put", "set",
+    "shut", "struck", "threw", "wore", "beat", "bore", "cut", "fled", "hid", "hurt", "let", "quit",
+    "rang", "sank", "shot", "slid", "spoke", "stole", "swore", "tore", "woke",
+];
+
+/// Whether word `w` (lower case), the `i`-th after a cue without `that`,
+/// shows the words are a clause: a subject pronoun first, or a finite verb
+/// after the first word ([`CLAUSE_WORDS`], [`PAST_TENSE`], `-ed`).
+fn clause_word(w: &str, i: usize) -> bool {
+    if i == 0 {
+        return matches!(w, "he" | "she" | "they" | "it" | "we" | "i" | "there");
+    }
+    CLAUSE_WORDS.contains(&w) || PAST_TENSE.contains(&w) || w.len() > 4 && w.ends_with("ed")
+}
+
+/// Whether a capitalised run before a cue names no speaker: one word of
+/// [`NOT_SPEAKERS`], maybe with a contraction (`I’ve`, `He’s`).
+fn no_speaker(name: &str) -> bool {
+    let first = name.split(['’', '\'']).next().unwrap_or_default();
+    !name.contains([' ', '\t', '\u{a0}']) && NOT_SPEAKERS.contains(&first)
+}
+
+/// Capitalised words that open a sentence but name no speaker (`An
+/// estimated 200 …`, `So said …`, `I said`).
+const NOT_SPEAKERS: &[&str] = &[
+    "He", "She", "They", "A", "An", "The", "So", "Who", "That", "This", "These", "Those", "Other",
+    "Others", "You", "I", "We", "It", "One", "Some", "Many", "Most", "All", "Both", "Each", "Such",
+    "What", "Which", "There", "Here",
+];
+
+/// The reported clause in `rest`, the words after cue `verb` up to the end
+/// of the sentence, as (start, end) in `rest`: after a `that` that follows
+/// the cue, an object of `told`, or a setting (`said on Tuesday that …`),
+/// else right after `said`, `told` or `added` when the words read as a
+/// clause ([`CLAUSE_WORDS`]: `said the plan would fail`); `None` when a
+/// setting without `that` leaves its start unclear, or the clause is too
+/// short or opens with a preposition.
+fn reported_clause(rest: &str, verb: &str) -> Option<(usize, usize)> {
+    let told = matches!(verb, "told" | "tells");
+    if rest
+        .trim_start()
+        .starts_with([',', ':', ';', '.', '!', '?'])
+    {
+        return None;
+    }
+    let words: Vec<(usize, &str)> = rest
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - rest.as_ptr() as usize, w))
+        .collect();
+    let (_, first) = *words.first()?;
+    let lower = |w: &str| w.to_lowercase();
+    let that = words.iter().take(12).position(|(_, w)| *w == "that");
+    let from = match that {
+        Some(0) => 1,
+        Some(k) if told || SETTING_START.contains(&lower(first).as_str()) => k + 1,
+        _ if told => {
+            if !TOLD_OBJECTS.contains(&first) {
+                return None;
+            }
+            1
+        }
+        _ if SETTING_START.contains(&lower(first).as_str()) => return None,
+        _ => 0,
+    };
+    let (start, opener) = *words.get(from)?;
+    let opener = lower(opener);
+    if NOT_CLAUSE_OPENERS.contains(&opener.as_str())
+        || PREPOSITIONS.contains(&opener.as_str())
+        || opener.starts_with([',', '(', '‘', '\''])
+    {
+        return None;
+    }
+    // Without `that`, only before a clause.
+    if that.is_none_or(|k| k + 1 != from)
+        && !words
+            .iter()
+            .skip(from)
+            .take(10)
+            .enumerate()
+            .any(|(i, (_, w))| clause_word(&lower(w.trim_end_matches([',', ';'])), i))
+    {
+        return None;
+    }
+    let end = rest.trim_end().trim_end_matches(['.', '!', '?', ';']).len();
+    (end > start && words.len() - from >= MIN_WORDS).then_some((start, end))
+}
+
+/// Reported speech in a writer's sentence without quotation marks (`body`,
+/// at `base`): the clause's span and its attribution, when its speaker and
+/// cue come first (`Rhodes said on Tuesday that …`, [`REPORTED_LEAD`]),
+/// close it (`…, Rhodes said.`, [`REPORTED_TAIL`]) or open it with
+/// `According to` ([`REPORTED_ACCORDING`]).
+fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
+    let content = body.trim_end().trim_end_matches(['.', '!', '?', ';']);
+    let words = |t: &str| t.split_whitespace().count();
+    if let Some(c) = REPORTED_LEAD.captures(body) {
+        let verb = c.name("verb")?;
+        let rest = body.get(verb.end()..)?;
+        let (from, to) = reported_clause(rest, verb.as_str())?;
+        // `told reporters`, `told him`: the cue with its object, as for
+        // direct quotes.
+        let object = rest
+            .split_whitespace()
+            .next()
+            .filter(|w| matches!(verb.as_str(), "told" | "tells") && TOLD_OBJECTS.contains(w));
+        if c.name("name").is_some_and(|n| no_speaker(n.as_str())) {
+            return None;
+        }
+        let mut a = attribution_from(&c, base)?;
+        if let Some(o) = object {
+            a.cue = format!("{} {o}", a.cue);
+        }
+        let start = verb.end() + from;
+        return Some((Span::new(base + start, base + verb.end() + to), a));
+    }
+    if let Some(c) = REPORTED_ACCORDING.captures(body) {
+        let whole = c.get(0)?;
+        let clause = content.get(whole.end()..)?;
+        if words(clause) < MIN_WORDS {
+            return None;
+        }
+        let a = attribution_from(&c, base)?;
+        return Some((Span::new(base + whole.end(), base + content.len()), a));
+    }
+    let c = REPORTED_TAIL.captures(body)?;
+    let comma = c.get(0)?.start();
+    let clause = body.get(..comma)?;
+    let lead = clause.len() - clause.trim_start().len();
+    let opener = clause.split_whitespace().next().unwrap_or_default();
+    let finite = clause
+        .split_whitespace()
+        .any(|w| CLAUSE_WORDS.contains(&w.trim_end_matches([',', ';']).to_lowercase().as_str()));
+    let named = c.name("name").or_else(|| c.name("name2"));
+    if words(clause) < MIN_WORDS + 1
+        || SETTING_OPENERS.contains(&opener.trim_end_matches(','))
+        || !finite
+        || named.is_some_and(|n| no_speaker(n.as_str()))
+    {
+        return None;
+    }
+    let a = match c.name("verb2") {
+        Some(verb) => {
+            let who = c.name("name2").or_else(|| c.name("nom2"))?;
+            if c.name("nom2").is_some() && !nominal(who.as_str()) {
+                return None;
+            }
+            Attribution {
+                name: Some(Span::new(base + who.start(), base + who.end())),
+                pronoun: false,
+                gender: None,
+                cue: cue_text(verb.as_str()),
+                span: Span::new(base + verb.start(), base + who.end()),
+            }
+        }
+        None => attribution_from(&c, base)?,
+    };
+    Some((Span::new(base + lead, base + comma), a))
+}
+
 /// Every attribution regex.
-static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 14] = [
+static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 16] = [
     &AFTER_NAME_VERB,
     &CUE_SENTENCE,
     &AFTER_BARE,
@@ -2474,7 +2757,9 @@ static ATTRIBUTION_REGEXES: [&LazyLock<Dual>; 14] = [
     &INVERTED,
     &LEAD,
     &LEAD_NOMINAL,
-    &INDIRECT,
+    &REPORTED_LEAD,
+    &REPORTED_TAIL,
+    &REPORTED_ACCORDING,
     &CUED_NAME,
 ];
 
@@ -2582,7 +2867,7 @@ mod tests {
             "a",
             "Z",
         ];
-        let regexes: [&Dual; 14] = ATTRIBUTION_REGEXES.map(|re| &**re);
+        let regexes: [&Dual; 16] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
             c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()
         };
@@ -2701,6 +2986,56 @@ mod tests {
         assert_eq!(qs[1].kind, QuoteKind::Indirect);
         assert_eq!(qs[1].text, "the group has the aspiration to attack");
         assert_eq!(qs[1].cue, "told reporters");
+    }
+
+    #[test]
+    fn reported_speech_with_its_speaker_before_after_or_according_to() {
+        let text = "Senator Elizabeth Warren spoke in Boston on Monday.\n\n\
+            She said the bill would pass before the end of the year.\n\n\
+            The International Monetary Fund said on Tuesday that growth in the United States would slow.\n\n\
+            Growth will slow sharply next year, the fund said in its report.\n\n\
+            Warren, a Democrat from Massachusetts, told reporters the Federal Reserve should act.\n\n\
+            According to the report, the company lost $2 billion last year.\n\n\
+            Rubio claimed the prize for exceeding expectations.\n\n\
+            An estimated 200 officers were assigned to the parade.\n\n\
+            Trump said on Tuesday.";
+        let qs = quotes(text);
+        assert!(qs.iter().all(|q| q.kind == QuoteKind::Indirect));
+        assert_eq!(
+            summary(&qs),
+            vec![
+                (
+                    "the bill would pass before the end of the year",
+                    "Elizabeth Warren",
+                    "said",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "growth in the United States would slow",
+                    "International Monetary Fund",
+                    "said",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "Growth will slow sharply next year",
+                    "the fund",
+                    "said",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "the Federal Reserve should act",
+                    "Elizabeth Warren",
+                    "told reporters",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "the company lost $2 billion last year",
+                    "the report",
+                    "according to",
+                    QuoteKind::Indirect
+                ),
+            ]
+        );
     }
 }
 

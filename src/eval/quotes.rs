@@ -24,6 +24,15 @@
 //! out of its denominator (neither right nor wrong); recall is the same.
 //! The first figure (every byte outside a gold direct quote wrong) is kept.
 //!
+//! **Indirect quotes (second table).** Every Content that is no direct
+//! quote is a gold indirect one (reported speech, mixed contents, and the
+//! beliefs, findings and wishes PolNeAR annotates as attributions too:
+//! `polls show …`, `he wants …`), scored against docsift's INDIRECT
+//! quotes by the same byte overlap and speaker rules. Recall is low by
+//! construction: docsift reports speech cues (`said`, `told`, `according
+//! to`), not every attribution; precision says how far its reports can be
+//! trusted.
+//!
 //! **Speaker.** Each gold direct quote with a Source is paired with the
 //! docsift quote that overlaps it most; quotes docsift missed are counted
 //! apart. The speaker is right when (1) a mention of docsift's speaker
@@ -196,6 +205,32 @@ pub fn gold_quotes(text: &str, events: &[Event]) -> Vec<GoldQuote> {
         });
     }
     out
+}
+
+/// The gold indirect attributions: every Content that is no direct quote
+/// (reported speech, `Rhodes said that the deal would hold`, and mixed
+/// contents), its fragments with outer whitespace and quotation marks
+/// trimmed, with its Source. See the module doc.
+pub fn gold_indirect(text: &str, events: &[Event]) -> Vec<GoldQuote> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let content = e.roles.get("Content")?;
+            if is_direct(text, &content.fragments) {
+                return None;
+            }
+            let ranges: Vec<Range<usize>> = content
+                .fragments
+                .iter()
+                .map(|r| trim_marks(text, r))
+                .filter(|r| !r.is_empty())
+                .collect();
+            (!ranges.is_empty()).then(|| GoldQuote {
+                content: ranges,
+                source: source_role(text, e).and_then(|s| source_span(text, s)),
+            })
+        })
+        .collect()
 }
 
 /// Speech cues that name no one: a Source that is only one of them, with a
@@ -591,6 +626,53 @@ impl Totals {
     }
 }
 
+/// Running totals of indirect quotes over documents: docsift's INDIRECT
+/// quotes against the Contents that are no direct quote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct IndirectTotals {
+    /// Gold indirect Contents.
+    pub gold_quotes: usize,
+    /// Docsift's indirect quotes.
+    pub predicted_quotes: usize,
+    /// Bytes of gold indirect Contents.
+    pub gold_bytes: usize,
+    /// Bytes of docsift's indirect quotes.
+    pub predicted_bytes: usize,
+    /// Bytes in both.
+    pub overlap_bytes: usize,
+    /// Gold indirect Contents that a docsift indirect quote overlaps.
+    pub gold_found: usize,
+    /// Found ones that have a Source: the speaker denominator.
+    pub speaker_scored: usize,
+    /// Of those, the ones whose speaker is right (the rules of direct quotes).
+    pub speaker_correct: usize,
+}
+
+impl IndirectTotals {
+    /// Adds one document.
+    pub fn add(&mut self, gold: &[GoldQuote], named: &[(usize, String)], predicted: &[Predicted]) {
+        self.gold_quotes += gold.len();
+        self.predicted_quotes += predicted.len();
+        let gold_ranges: Vec<Range<usize>> = gold
+            .iter()
+            .flat_map(|g| g.content.iter().cloned())
+            .collect();
+        let pred_ranges: Vec<Range<usize>> = predicted.iter().map(|p| p.span.clone()).collect();
+        self.gold_bytes += covered(&gold_ranges);
+        self.predicted_bytes += covered(&pred_ranges);
+        self.overlap_bytes += overlap(&gold_ranges, &pred_ranges);
+        for j in judge(gold, named, predicted) {
+            let Some(v) = j.verdict else { continue };
+            self.gold_found += 1;
+            let Some(v) = v else { continue };
+            self.speaker_scored += 1;
+            if v.correct {
+                self.speaker_correct += 1;
+            }
+        }
+    }
+}
+
 /// How docsift did on one gold quote's speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpeakerVerdict {
@@ -730,24 +812,35 @@ pub struct Report {
     pub speaker_accuracy: f64,
     /// The same over quotes whose Source is a pronoun.
     pub pronoun_speaker_accuracy: f64,
+    /// Indirect quotes: raw totals.
+    pub indirect: IndirectTotals,
+    /// Indirect content overlap precision, recall and F1.
+    pub indirect_precision: f64,
+    pub indirect_recall: f64,
+    pub indirect_f1: f64,
+    /// Right speakers over scored indirect quotes.
+    pub indirect_speaker_accuracy: f64,
 }
 
 impl Report {
     /// Derives the figures from the totals.
-    pub fn new(dir: String, documents: usize, totals: Totals) -> Self {
+    pub fn new(dir: String, documents: usize, totals: Totals, indirect: IndirectTotals) -> Self {
         let p = ratio(totals.overlap_bytes, totals.predicted_bytes);
         let r = ratio(totals.overlap_bytes, totals.gold_bytes);
         let pa = ratio(
             totals.overlap_bytes,
             totals.predicted_bytes.saturating_sub(totals.aside_bytes),
         );
-        let f1 = |p: f64| {
+        let f1_of = |p: f64, r: f64| {
             if p + r > 0.0 {
                 2.0 * p * r / (p + r)
             } else {
                 0.0
             }
         };
+        let f1 = |p: f64| f1_of(p, r);
+        let ip = ratio(indirect.overlap_bytes, indirect.predicted_bytes);
+        let ir = ratio(indirect.overlap_bytes, indirect.gold_bytes);
         Report {
             dir,
             documents,
@@ -759,6 +852,11 @@ impl Report {
             speaker_accuracy: ratio(totals.speaker_correct, totals.speaker_scored),
             pronoun_speaker_accuracy: ratio(totals.pronoun_correct, totals.pronoun_scored),
             totals,
+            indirect_precision: ip,
+            indirect_recall: ir,
+            indirect_f1: f1_of(ip, ir),
+            indirect_speaker_accuracy: ratio(indirect.speaker_correct, indirect.speaker_scored),
+            indirect,
         }
     }
 
@@ -770,7 +868,10 @@ impl Report {
              direct quotes: gold {}, docsift {}, gold found {}\n\
              content (byte overlap): P {:.4}  R {:.4}  F1 {:.4}\n\
              content, quoted words of mixed contents set aside: P {:.4}  F1 {:.4}\n\
-             speaker: {}/{} right = {:.4} (no speaker given: {}); pronoun sources {}/{} = {:.4}\n",
+             speaker: {}/{} right = {:.4} (no speaker given: {}); pronoun sources {}/{} = {:.4}\n\n\
+             indirect quotes (Contents that are no direct quote): gold {}, docsift {}, gold found {}\n\
+             content (byte overlap): P {:.4}  R {:.4}  F1 {:.4}\n\
+             speaker: {}/{} right = {:.4}\n",
             self.documents,
             self.dir,
             t.gold_quotes,
@@ -788,12 +889,22 @@ impl Report {
             t.pronoun_correct,
             t.pronoun_scored,
             self.pronoun_speaker_accuracy,
+            self.indirect.gold_quotes,
+            self.indirect.predicted_quotes,
+            self.indirect.gold_found,
+            self.indirect_precision,
+            self.indirect_recall,
+            self.indirect_f1,
+            self.indirect.speaker_correct,
+            self.indirect.speaker_scored,
+            self.indirect_speaker_accuracy,
         )
     }
 }
 
-/// docsift's direct quotes of a text, as the service finds them.
-pub fn predict(text: &str) -> Vec<Predicted> {
+/// docsift's quotes of a text, as the service finds them: the direct ones
+/// and the indirect ones.
+pub fn predict(text: &str) -> (Vec<Predicted>, Vec<Predicted>) {
     let mut features = Features::none();
     features.entities = true;
     features.quotes = true;
@@ -805,35 +916,41 @@ pub fn predict(text: &str) -> Vec<Predicted> {
         features,
         summary_sentences: 0,
     });
-    a.quotes
+    let (direct, other): (Vec<_>, Vec<_>) = a
+        .quotes
         .iter()
-        .filter(|q| q.kind == QuoteKind::Direct)
-        .map(|q| {
-            let entity = q
-                .speaker_entity_id
-                .as_deref()
-                .and_then(|id| a.entities.iter().find(|e| e.id == id));
-            Predicted {
-                span: q.span.start..q.span.end,
-                speaker: q.speaker.clone(),
-                speaker_mentions: entity
-                    .map(|e| {
-                        e.mentions
-                            .iter()
-                            .map(|m| m.span.start..m.span.end)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            }
-        })
-        .collect()
+        .filter(|q| matches!(q.kind, QuoteKind::Direct | QuoteKind::Indirect))
+        .partition(|q| q.kind == QuoteKind::Direct);
+    let convert = |q: &analysis::Quote| {
+        let entity = q
+            .speaker_entity_id
+            .as_deref()
+            .and_then(|id| a.entities.iter().find(|e| e.id == id));
+        Predicted {
+            span: q.span.start..q.span.end,
+            speaker: q.speaker.clone(),
+            speaker_mentions: entity
+                .map(|e| {
+                    e.mentions
+                        .iter()
+                        .map(|m| m.span.start..m.span.end)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    };
+    (
+        direct.into_iter().map(convert).collect(),
+        other.into_iter().map(convert).collect(),
+    )
 }
 
 /// What `--explain` prints for one document: docsift's quotes no gold quote
 /// overlaps (FP; `FP (mixed)` when most of one lies in the quoted words of
 /// a mixed Content, which the second precision sets aside), gold quotes none of docsift's overlaps (FN), and found
-/// quotes whose speaker is wrong (SPEAKER).
+/// quotes whose speaker is wrong (SPEAKER), each line opened by `prefix`.
 pub fn explanation(
+    prefix: &str,
     name: &str,
     text: &str,
     gold: &[GoldQuote],
@@ -857,7 +974,7 @@ pub fn explanation(
         {
             let in_mixed = 2 * overlap(mixed, std::slice::from_ref(&p.span)) > p.span.len();
             out.push_str(&format!(
-                "FP{} {name} @{} ({} bytes, speaker {:?}): {}\n",
+                "{prefix}FP{} {name} @{} ({} bytes, speaker {:?}): {}\n",
                 if in_mixed { " (mixed)" } else { "" },
                 p.span.start,
                 p.span.len(),
@@ -870,7 +987,7 @@ pub fn explanation(
         let first = g.content.first().cloned().unwrap_or_default();
         match j.verdict {
             None => out.push_str(&format!(
-                "FN {name} @{}: {}\n",
+                "{prefix}FN {name} @{}: {}\n",
                 first.start,
                 snippet(&first)
             )),
@@ -886,7 +1003,7 @@ pub fn explanation(
                     .unwrap_or_default();
                 let refers = refers.unwrap_or_default();
                 out.push_str(&format!(
-                    "SPEAKER {name} @{}: gold {source:?}{refers} ours {ours:?}: {}\n",
+                    "{prefix}SPEAKER {name} @{}: gold {source:?}{refers} ours {ours:?}: {}\n",
                     first.start,
                     snippet(&first)
                 ));
@@ -908,6 +1025,7 @@ pub fn evaluate(dir: &Path, explain: bool) -> std::io::Result<Report> {
     anns.sort();
     let mut seen = std::collections::HashSet::new();
     let mut totals = Totals::default();
+    let mut indirect = IndirectTotals::default();
     let mut documents = 0;
     for ann_path in anns {
         let Some(stem) = ann_path.file_stem().and_then(|s| s.to_str()) else {
@@ -928,17 +1046,33 @@ pub fn evaluate(dir: &Path, explain: bool) -> std::io::Result<Report> {
         let gold = gold_quotes(&text, &events);
         let named = named_sources(&text, &events);
         let mixed = mixed_quoted(&text, &events);
-        let predicted = predict(&text);
+        let (predicted, reported) = predict(&text);
+        let gold_reported = gold_indirect(&text, &events);
         if explain {
             eprint!(
-                "{}",
-                explanation(name, &text, &gold, &named, &mixed, &predicted)
+                "{}{}",
+                explanation("", name, &text, &gold, &named, &mixed, &predicted),
+                explanation(
+                    "INDIRECT ",
+                    name,
+                    &text,
+                    &gold_reported,
+                    &named,
+                    &[],
+                    &reported
+                )
             );
         }
         totals.add(&gold, &mixed, &named, &predicted);
+        indirect.add(&gold_reported, &named, &reported);
         documents += 1;
     }
-    Ok(Report::new(dir.display().to_string(), documents, totals))
+    Ok(Report::new(
+        dir.display().to_string(),
+        documents,
+        totals,
+        indirect,
+    ))
 }
 
 #[cfg(test)]
@@ -1094,7 +1228,7 @@ mod tests {
             t.aside_bytes, 15,
             "the quoted words, not the speaker's name"
         );
-        let r = Report::new(String::new(), 1, t.clone());
+        let r = Report::new(String::new(), 1, t.clone(), IndirectTotals::default());
         assert!(r.content_precision < r.content_precision_aside);
         assert_eq!(
             r.content_precision_aside,
