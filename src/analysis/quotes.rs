@@ -204,7 +204,15 @@ static LEAD_NOMINAL: LazyLock<Dual> = LazyLock::new(|| {
 const REPORT_VERBS: &str = "said|says|say|told|tells|added|adds|noted|notes|argued|argues|claimed|claims|warned|warns|insisted|insists|stressed|stresses|announced|announces|acknowledged|acknowledges|explained|explains|wrote|writes|reported|reports|predicted|predicts|suggested|suggests|contended|contends|maintained|maintains|conceded|concedes|admitted|admits|testified|confirmed|confirms|estimated|estimates|emphasized|emphasizes|reiterated|reiterates|promised|promises|vowed|vows|asserted|asserts|declared|declares|revealed|reveals|recalled|recalls|complained|complains|denied|denies|agreed|agrees";
 /// A phrase the subject of reported speech may be: a pronoun, a name, or
 /// a noun phrase a determiner opens (checked by [`nominal`]).
-const REPORT_SUBJECT: &str = r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|(?:de|van|von|al|bin)\b))*)(?:[ \t\xA0]*\([^()\n]{1,30}\))?|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{L}0-9][\p{L}0-9'’.\-]*){1,5}?))(?:,[^,\n]{1,120}?,)?";
+const REPORT_SUBJECT: &str = r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|(?:de|van|von|al|bin)\b))*)(?:[ \t\xA0]*\([^()\n]{1,30}\))?|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{L}0-9][\p{L}0-9'’.\-]*){1,5}?))(?P<app>,[^,\n]+?,)?";
+/// Every word of [`REPORT_VERBS`], and `according`: a sentence without
+/// one holds no reported speech.
+static REPORT_CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
+    REPORT_VERBS
+        .split('|')
+        .chain(["according", "According"])
+        .collect()
+});
 /// Reported speech with its speaker first: `Rhodes said (on Tuesday) (that)
 /// …`, `The company, which …, told reporters that …`; an opener with a
 /// comma may come first (`However, …`). The clause is read after the cue
@@ -219,7 +227,7 @@ static REPORTED_LEAD: LazyLock<Dual> = LazyLock::new(|| {
 /// House aide.`, `…, according to the report.`
 static REPORTED_TAIL: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r",[ \t\xA0]+(?:{REPORT_SUBJECT}[ \t\xA0]+{AUX}(?P<verb>said|says|added|adds|noted|notes|argued|argues|warned|warns|wrote|writes|reported|reports|explained|explains|told[ \t\xA0]+(?:reporters|him|her|them|us|me|\p{{Lu}}[\p{{L}}.\-]*(?:[ \t\xA0]+\p{{Lu}}[\p{{L}}.\-]*){{0,3}})|insisted|claimed|acknowledged|predicted|estimated|stressed|conceded|recalled)|(?P<verb2>said|says|added|according[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name2>{NAME}){TAG}|(?P<nom2>(?:the|a|an)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,6}}?))(?:,[^,\n]{{1,120}})?)(?:[ \t\xA0]+(?:on|in|at|during|last|this|late|early|earlier|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,\n]{{0,60}})?[ \t\xA0]*[.!?]?[ \t\xA0]*$"
+        r"^,[ \t\xA0]+(?:{REPORT_SUBJECT}[ \t\xA0]+{AUX}(?P<verb>said|says|added|adds|noted|notes|argued|argues|warned|warns|wrote|writes|reported|reports|explained|explains|told[ \t\xA0]+(?:reporters|him|her|them|us|me|\p{{Lu}}[\p{{L}}.\-]*(?:[ \t\xA0]+\p{{Lu}}[\p{{L}}.\-]*){{0,3}})|insisted|claimed|acknowledged|predicted|estimated|stressed|conceded|recalled)|(?P<verb2>said|says|added|according[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name2>{NAME}){TAG}|(?P<nom2>(?:the|a|an)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,6}}?))(?P<app2>,[^,\n]+)?)(?:[ \t\xA0]+(?:on|in|at|during|last|this|late|early|earlier|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?P<set>[^,\n]*))?[ \t\xA0]*[.!?]?[ \t\xA0]*$"
     ))
 });
 /// `According to the report, …`: the speaker, then the reported clause.
@@ -2522,6 +2530,11 @@ const SETTING_START: &[&str] = &[
     "publicly",
 ];
 
+/// Cues that, after `but` or `and`, open the same speaker's next report.
+const SECOND_CUES: &[&str] = &[
+    "said", "says", "added", "noted", "told", "warned", "insisted",
+];
+
 /// Who `told` may be told, when no `that` follows (`told reporters he
 /// would …`).
 const TOLD_OBJECTS: &[&str] = &["reporters", "him", "her", "them", "us", "me", "supporters"];
@@ -2661,14 +2674,42 @@ fn reported_clause(rest: &str, verb: &str) -> Option<(usize, usize)> {
         && !words
             .iter()
             .skip(from)
-            .take(10)
+            .take(30)
             .enumerate()
             .any(|(i, (_, w))| clause_word(&lower(w.trim_end_matches([',', ';'])), i))
     {
         return None;
     }
-    let end = rest.trim_end().trim_end_matches(['.', '!', '?', ';']).len();
+    // A second cue of the same speaker ends the clause (`… has the
+    // aspiration to attack but said there was no threat`, `…, adding …`).
+    let second_cue = words.windows(2).skip(from + 1).find_map(|pair| {
+        let [(at, w), (next_at, next)] = pair else {
+            return None;
+        };
+        if matches!(*w, "but" | "and") && SECOND_CUES.contains(next) {
+            Some(*at)
+        } else if w.ends_with(',') && matches!(*next, "adding" | "saying") {
+            Some(*next_at)
+        } else {
+            None
+        }
+    });
+    let end = rest
+        .get(..second_cue.unwrap_or(rest.len()))
+        .unwrap_or(rest)
+        .trim_end()
+        .trim_end_matches(['.', '!', '?', ';', ','])
+        .len();
     (end > start && words.len() - from >= MIN_WORDS).then_some((start, end))
+}
+
+/// Whether an apposition or a setting of a reported-speech match is longer
+/// than the patterns let it be (`, … ,` of 120 bytes, a setting after the
+/// closing cue of 60): the patterns leave them unbounded, as bounded
+/// repetitions made their automata far larger.
+fn too_long(c: &regex::Captures<'_>) -> bool {
+    let len = |g: &str| c.name(g).map_or(0, |m| m.len());
+    len("app") > 122 || len("app2") > 121 || len("set") > 60
 }
 
 /// Reported speech in a writer's sentence without quotation marks (`body`,
@@ -2677,11 +2718,28 @@ fn reported_clause(rest: &str, verb: &str) -> Option<(usize, usize)> {
 /// close it (`…, Rhodes said.`, [`REPORTED_TAIL`]) or open it with
 /// `According to` ([`REPORTED_ACCORDING`]).
 fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
+    // Most sentences hold no cue: a set lookup per word rules them out
+    // before any pattern runs.
+    // (Where the first and the last cue words start.)
+    let mut cues = body
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| REPORT_CUE_WORDS.contains(w))
+        .map(|w| w.as_ptr() as usize - body.as_ptr() as usize);
+    let first_cue = cues.next()?;
+    let last_cue = cues.next_back().unwrap_or(first_cue);
     let content = body.trim_end().trim_end_matches(['.', '!', '?', ';']);
     let words = |t: &str| t.split_whitespace().count();
-    if let Some(c) = REPORTED_LEAD.captures(body) {
+    // The speaker and cue first: the cue within the subject, an
+    // apposition and two adverbs of the sentence's start.
+    if let Some(c) = (first_cue <= 240)
+        .then(|| REPORTED_LEAD.captures(body))
+        .flatten()
+    {
         let verb = c.name("verb")?;
         let rest = body.get(verb.end()..)?;
+        if too_long(&c) {
+            return None;
+        }
         let (from, to) = reported_clause(rest, verb.as_str())?;
         // `told reporters`, `told him`: the cue with its object, as for
         // direct quotes.
@@ -2695,11 +2753,18 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
         let mut a = attribution_from(&c, base)?;
         if let Some(o) = object {
             a.cue = format!("{} {o}", a.cue);
+            let o_end = verb.end() + (o.as_ptr() as usize - rest.as_ptr() as usize) + o.len();
+            a.span = Span::new(a.span.start, base + o_end);
         }
         let start = verb.end() + from;
         return Some((Span::new(base + start, base + verb.end() + to), a));
     }
-    if let Some(c) = REPORTED_ACCORDING.captures(body) {
+    if let Some(c) = body
+        .trim_start()
+        .starts_with("According")
+        .then(|| REPORTED_ACCORDING.captures(body))
+        .flatten()
+    {
         let whole = c.get(0)?;
         let clause = content.get(whole.end()..)?;
         if words(clause) < MIN_WORDS {
@@ -2708,8 +2773,27 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
         let a = attribution_from(&c, base)?;
         return Some((Span::new(base + whole.end(), base + content.len()), a));
     }
-    let c = REPORTED_TAIL.captures(body)?;
-    let comma = c.get(0)?.start();
+    // The attribution closing the sentence opens at one of its last
+    // commas: each is tried, first to last, with the pattern anchored there.
+    // A cue closing the sentence ends within a setting or an apposition of
+    // its end, a speaker and an apposition after the comma.
+    if body.len() - last_cue > 200 {
+        return None;
+    }
+    let commas: Vec<usize> = body
+        .rmatch_indices(',')
+        .map(|(i, _)| i)
+        .filter(|&i| i < last_cue)
+        .take_while(|&i| last_cue - i <= 220)
+        .take(4)
+        .collect();
+    let (comma, c) = commas
+        .iter()
+        .rev()
+        .find_map(|&i| Some((i, REPORTED_TAIL.captures(body.get(i..)?)?)))?;
+    if too_long(&c) {
+        return None;
+    }
     let clause = body.get(..comma)?;
     let lead = clause.len() - clause.trim_start().len();
     let opener = clause.split_whitespace().next().unwrap_or_default();
@@ -2730,15 +2814,16 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
             if c.name("nom2").is_some() && !nominal(who.as_str()) {
                 return None;
             }
+            let at = base + comma;
             Attribution {
-                name: Some(Span::new(base + who.start(), base + who.end())),
+                name: Some(Span::new(at + who.start(), at + who.end())),
                 pronoun: false,
                 gender: None,
                 cue: cue_text(verb.as_str()),
-                span: Span::new(base + verb.start(), base + who.end()),
+                span: Span::new(at + verb.start(), at + who.end()),
             }
         }
-        None => attribution_from(&c, base)?,
+        None => attribution_from(&c, base + comma)?,
     };
     Some((Span::new(base + lead, base + comma), a))
 }
@@ -2769,6 +2854,7 @@ pub(crate) fn warm_up() {
         LazyLock::force(re);
     }
     LazyLock::force(&CUE_WORDS);
+    LazyLock::force(&REPORT_CUE_WORDS);
     LazyLock::force(&NAME_GENDERS);
 }
 
@@ -2986,6 +3072,8 @@ mod tests {
         assert_eq!(qs[1].kind, QuoteKind::Indirect);
         assert_eq!(qs[1].text, "the group has the aspiration to attack");
         assert_eq!(qs[1].cue, "told reporters");
+        let a = qs[1].attribution_span.unwrap();
+        assert_eq!(&text[a.start..a.end], "Rhodes told reporters");
     }
 
     #[test]
@@ -2998,7 +3086,8 @@ mod tests {
             According to the report, the company lost $2 billion last year.\n\n\
             Rubio claimed the prize for exceeding expectations.\n\n\
             An estimated 200 officers were assigned to the parade.\n\n\
-            Trump said on Tuesday.";
+            Trump said on Tuesday.\n\n\
+            Pelosi said the vote would be close, adding that she had the numbers.";
         let qs = quotes(text);
         assert!(qs.iter().all(|q| q.kind == QuoteKind::Indirect));
         assert_eq!(
@@ -3032,6 +3121,12 @@ mod tests {
                     "the company lost $2 billion last year",
                     "the report",
                     "according to",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "the vote would be close",
+                    "Pelosi",
+                    "said",
                     QuoteKind::Indirect
                 ),
             ]
