@@ -550,7 +550,9 @@ pub struct Predicted {
     pub speaker_mentions: Vec<Range<usize>>,
 }
 
-/// Running totals over documents.
+/// Running totals over documents: of direct quotes, as the fields say, or
+/// of indirect ones (see [`Report::indirect`]), against the Contents that are
+/// no direct quote.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
     /// Gold direct quotes.
@@ -621,53 +623,6 @@ impl Totals {
                 if v.pronoun {
                     self.pronoun_correct += 1;
                 }
-            }
-        }
-    }
-}
-
-/// Running totals of indirect quotes over documents: docsift's INDIRECT
-/// quotes against the Contents that are no direct quote.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct IndirectTotals {
-    /// Gold indirect Contents.
-    pub gold_quotes: usize,
-    /// Docsift's indirect quotes.
-    pub predicted_quotes: usize,
-    /// Bytes of gold indirect Contents.
-    pub gold_bytes: usize,
-    /// Bytes of docsift's indirect quotes.
-    pub predicted_bytes: usize,
-    /// Bytes in both.
-    pub overlap_bytes: usize,
-    /// Gold indirect Contents that a docsift indirect quote overlaps.
-    pub gold_found: usize,
-    /// Found ones that have a Source: the speaker denominator.
-    pub speaker_scored: usize,
-    /// Of those, the ones whose speaker is right (the rules of direct quotes).
-    pub speaker_correct: usize,
-}
-
-impl IndirectTotals {
-    /// Adds one document.
-    pub fn add(&mut self, gold: &[GoldQuote], named: &[(usize, String)], predicted: &[Predicted]) {
-        self.gold_quotes += gold.len();
-        self.predicted_quotes += predicted.len();
-        let gold_ranges: Vec<Range<usize>> = gold
-            .iter()
-            .flat_map(|g| g.content.iter().cloned())
-            .collect();
-        let pred_ranges: Vec<Range<usize>> = predicted.iter().map(|p| p.span.clone()).collect();
-        self.gold_bytes += covered(&gold_ranges);
-        self.predicted_bytes += covered(&pred_ranges);
-        self.overlap_bytes += overlap(&gold_ranges, &pred_ranges);
-        for j in judge(gold, named, predicted) {
-            let Some(v) = j.verdict else { continue };
-            self.gold_found += 1;
-            let Some(v) = v else { continue };
-            self.speaker_scored += 1;
-            if v.correct {
-                self.speaker_correct += 1;
             }
         }
     }
@@ -812,8 +767,9 @@ pub struct Report {
     pub speaker_accuracy: f64,
     /// The same over quotes whose Source is a pronoun.
     pub pronoun_speaker_accuracy: f64,
-    /// Indirect quotes: raw totals.
-    pub indirect: IndirectTotals,
+    /// Indirect quotes: raw totals (docsift's INDIRECT quotes against the
+    /// Contents that are no direct quote; nothing is set aside).
+    pub indirect: Totals,
     /// Indirect content overlap precision, recall and F1.
     pub indirect_precision: f64,
     pub indirect_recall: f64,
@@ -824,7 +780,7 @@ pub struct Report {
 
 impl Report {
     /// Derives the figures from the totals.
-    pub fn new(dir: String, documents: usize, totals: Totals, indirect: IndirectTotals) -> Self {
+    pub fn new(dir: String, documents: usize, totals: Totals, indirect: Totals) -> Self {
         let p = ratio(totals.overlap_bytes, totals.predicted_bytes);
         let r = ratio(totals.overlap_bytes, totals.gold_bytes);
         let pa = ratio(
@@ -1025,7 +981,7 @@ pub fn evaluate(dir: &Path, explain: bool) -> std::io::Result<Report> {
     anns.sort();
     let mut seen = std::collections::HashSet::new();
     let mut totals = Totals::default();
-    let mut indirect = IndirectTotals::default();
+    let mut indirect = Totals::default();
     let mut documents = 0;
     for ann_path in anns {
         let Some(stem) = ann_path.file_stem().and_then(|s| s.to_str()) else {
@@ -1064,7 +1020,7 @@ pub fn evaluate(dir: &Path, explain: bool) -> std::io::Result<Report> {
             );
         }
         totals.add(&gold, &mixed, &named, &predicted);
-        indirect.add(&gold_reported, &named, &reported);
+        indirect.add(&gold_reported, &[], &named, &reported);
         documents += 1;
     }
     Ok(Report::new(
@@ -1228,7 +1184,7 @@ mod tests {
             t.aside_bytes, 15,
             "the quoted words, not the speaker's name"
         );
-        let r = Report::new(String::new(), 1, t.clone(), IndirectTotals::default());
+        let r = Report::new(String::new(), 1, t.clone(), Totals::default());
         assert!(r.content_precision < r.content_precision_aside);
         assert_eq!(
             r.content_precision_aside,
