@@ -181,42 +181,25 @@ pub fn mixed_quoted(text: &str, events: &[Event]) -> Vec<Range<usize>> {
 
 /// The gold direct quotes among a document's attributions.
 pub fn gold_quotes(text: &str, events: &[Event]) -> Vec<GoldQuote> {
-    let mut out = Vec::new();
-    for e in events {
-        let Some(content) = e.roles.get("Content") else {
-            continue;
-        };
-        if !is_direct(text, &content.fragments) {
-            continue;
-        }
-        let ranges: Vec<Range<usize>> = content
-            .fragments
-            .iter()
-            .map(|r| trim_marks(text, r))
-            .filter(|r| !r.is_empty())
-            .collect();
-        if ranges.is_empty() {
-            continue;
-        }
-        let source = source_role(text, e).and_then(|s| source_span(text, s));
-        out.push(GoldQuote {
-            content: ranges,
-            source,
-        });
-    }
-    out
+    gold_of(text, events, true)
 }
 
 /// The gold indirect attributions: every Content that is no direct quote
 /// (reported speech, `Rhodes said that the deal would hold`, and mixed
-/// contents), its fragments with outer whitespace and quotation marks
-/// trimmed, with its Source. See the module doc.
+/// contents). See the module doc.
 pub fn gold_indirect(text: &str, events: &[Event]) -> Vec<GoldQuote> {
+    gold_of(text, events, false)
+}
+
+/// The Contents that are direct quotes (`direct`) or are none, each with
+/// its fragments' outer whitespace and quotation marks trimmed, and its
+/// Source.
+fn gold_of(text: &str, events: &[Event], direct: bool) -> Vec<GoldQuote> {
     events
         .iter()
         .filter_map(|e| {
             let content = e.roles.get("Content")?;
-            if is_direct(text, &content.fragments) {
+            if is_direct(text, &content.fragments) != direct {
                 return None;
             }
             let ranges: Vec<Range<usize>> = content
