@@ -202,9 +202,14 @@ static LEAD_NOMINAL: LazyLock<Dual> = LazyLock::new(|| {
 });
 /// The cues of reported speech (see [`reported`]).
 const REPORT_VERBS: &str = "said|says|say|told|tells|added|adds|noted|notes|argued|argues|claimed|claims|warned|warns|insisted|insists|stressed|stresses|announced|announces|acknowledged|acknowledges|explained|explains|wrote|writes|reported|reports|predicted|predicts|suggested|suggests|contended|contends|maintained|maintains|conceded|concedes|admitted|admits|testified|confirmed|confirms|estimated|estimates|emphasized|emphasizes|reiterated|reiterates|promised|promises|vowed|vows|asserted|asserts|declared|declares|revealed|reveals|recalled|recalls|complained|complains|denied|denies|agreed|agrees";
-/// A phrase the subject of reported speech may be: a pronoun, a name, or
-/// a noun phrase a determiner opens (checked by [`nominal`]).
-const REPORT_SUBJECT: &str = r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>(?:\p{Lu}[\p{L}'’.\-]*)(?:[ \t\xA0]+(?:\p{Lu}[\p{L}'’.\-]*|(?:de|van|von|al|bin)\b))*)(?:[ \t\xA0]*\([^()\n]{1,30}\))?|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{L}0-9][\p{L}0-9'’.\-]*){1,5}?))(?P<app>,[^,\n]+?,)?";
+/// The pattern of a phrase the subject of reported speech may be: a
+/// pronoun, a name ([`NAME`], [`TAG`]), or a noun phrase a determiner opens
+/// (checked by [`nominal`]), with an apposition after it.
+fn report_subject() -> String {
+    format!(
+        r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}){TAG}|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,5}}?))(?P<app>,[^,\n]+?,)?"
+    )
+}
 /// Every word of [`REPORT_VERBS`], and `according`: a sentence without
 /// one holds no reported speech.
 static REPORT_CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
@@ -219,7 +224,8 @@ static REPORT_CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLoc
 /// by [`reported_clause`].
 static REPORTED_LEAD: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"^[ \t\xA0]*(?:\p{{Lu}}\p{{Ll}}+,[ \t\xA0]+)?{REPORT_SUBJECT}[ \t\xA0]+{AUX}(?P<verb>{REPORT_VERBS})\b"
+        r"^[ \t\xA0]*(?:\p{{Lu}}\p{{Ll}}+,[ \t\xA0]+)?{subject}[ \t\xA0]+{AUX}(?P<verb>{REPORT_VERBS})\b",
+        subject = report_subject()
     ))
 });
 /// Reported speech with its speaker after it, closing the sentence: `The
@@ -227,7 +233,8 @@ static REPORTED_LEAD: LazyLock<Dual> = LazyLock::new(|| {
 /// House aide.`, `…, according to the report.`
 static REPORTED_TAIL: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"^,[ \t\xA0]+(?:{REPORT_SUBJECT}[ \t\xA0]+{AUX}(?P<verb>said|says|added|adds|noted|notes|argued|argues|warned|warns|wrote|writes|reported|reports|explained|explains|told[ \t\xA0]+(?:reporters|him|her|them|us|me|\p{{Lu}}[\p{{L}}.\-]*(?:[ \t\xA0]+\p{{Lu}}[\p{{L}}.\-]*){{0,3}})|insisted|claimed|acknowledged|predicted|estimated|stressed|conceded|recalled)|(?P<verb2>said|says|added|according[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name2>{NAME}){TAG}|(?P<nom2>(?:the|a|an)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,6}}?))(?P<app2>,[^,\n]+)?)(?:[ \t\xA0]+(?:on|in|at|during|last|this|late|early|earlier|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?P<set>[^,\n]*))?[ \t\xA0]*[.!?]?[ \t\xA0]*$"
+        r"^,[ \t\xA0]+(?:{subject}[ \t\xA0]+{AUX}(?P<verb>said|says|added|adds|noted|notes|argued|argues|warned|warns|wrote|writes|reported|reports|explained|explains|told[ \t\xA0]+(?:reporters|him|her|them|us|me|\p{{Lu}}[\p{{L}}.\-]*(?:[ \t\xA0]+\p{{Lu}}[\p{{L}}.\-]*){{0,3}})|insisted|claimed|acknowledged|predicted|estimated|stressed|conceded|recalled)|(?P<verb2>said|says|added|according[ \t\xA0]+to)[ \t\xA0]+(?:(?P<name2>{NAME}){TAG}|(?P<nom2>(?:the|a|an)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,6}}?))(?P<app2>,[^,\n]+)?)(?:[ \t\xA0]+(?:on|in|at|during|last|this|late|early|earlier|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?P<set>[^,\n]*))?[ \t\xA0]*[.!?]?[ \t\xA0]*$",
+        subject = report_subject()
     ))
 });
 /// `According to the report, …`: the speaker, then the reported clause.
