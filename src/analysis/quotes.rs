@@ -2547,22 +2547,19 @@ const SECOND_CUES: &[&str] = &[
 const TOLD_OBJECTS: &[&str] = &["reporters", "him", "her", "them", "us", "me", "supporters"];
 
 /// Words that open no reported clause after a cue (`said nothing`, `said
-/// so`, `told him to leave`).
+/// so`); prepositions ([`PREPOSITIONS`]) open none either (`told him to
+/// leave`).
 const NOT_CLAUSE_OPENERS: &[&str] = &[
-    "so", "nothing", "yes", "no", "little", "much", "goodbye", "hello", "to", "as", "it.", "this.",
+    "so", "nothing", "yes", "no", "little", "much", "goodbye", "hello", "as",
 ];
 
-/// Words that make a clause of the words after a cue without `that`: a
-/// subject pronoun opening them, or a finite verb among them (`said the
-/// plan would fail`; not `claimed the prize`).
-const CLAUSE_WORDS: &[&str] = &[
-    "he",
-    "she",
-    "they",
-    "it",
-    "we",
-    "i",
-    "there",
+/// Subject pronouns: opening the words after a cue without `that`, they
+/// make a clause of them (`said he would run`).
+const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "there"];
+
+/// Finite auxiliaries: among the words after a cue without `that`, they make
+/// a clause of them (`said the plan would fail`; not `claimed the prize`).
+const AUXILIARIES: &[&str] = &[
     "is",
     "was",
     "were",
@@ -2610,13 +2607,15 @@ const PAST_TENSE: &[&str] = &[
 ];
 
 /// Whether word `w` (lower case), the `i`-th after a cue without `that`,
-/// shows the words are a clause: a subject pronoun first, or a finite verb
-/// after the first word ([`CLAUSE_WORDS`], [`PAST_TENSE`], `-ed`).
+/// shows the words are a clause: a subject pronoun ([`SUBJECT_PRONOUNS`]),
+/// or a finite verb after the first word ([`AUXILIARIES`], [`PAST_TENSE`],
+/// `-ed`).
 fn clause_word(w: &str, i: usize) -> bool {
-    if i == 0 {
-        return matches!(w, "he" | "she" | "they" | "it" | "we" | "i" | "there");
-    }
-    CLAUSE_WORDS.contains(&w) || PAST_TENSE.contains(&w) || w.len() > 4 && w.ends_with("ed")
+    SUBJECT_PRONOUNS.contains(&w)
+        || i > 0
+            && (AUXILIARIES.contains(&w)
+                || PAST_TENSE.contains(&w)
+                || w.len() > 4 && w.ends_with("ed"))
 }
 
 /// Whether a capitalised run before a cue names no speaker: one word of
@@ -2638,7 +2637,7 @@ const NOT_SPEAKERS: &[&str] = &[
 /// of the sentence, as (start, end) in `rest`: after a `that` that follows
 /// the cue, an object of `told`, or a setting (`said on Tuesday that …`),
 /// else right after `said`, `told` or `added` when the words read as a
-/// clause ([`CLAUSE_WORDS`]: `said the plan would fail`); `None` when a
+/// clause ([`clause_word`]: `said the plan would fail`); `None` when a
 /// setting without `that` leaves its start unclear, or the clause is too
 /// short or opens with a preposition.
 fn reported_clause(rest: &str, verb: &str) -> Option<(usize, usize)> {
@@ -2804,9 +2803,10 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
     let clause = body.get(..comma)?;
     let lead = clause.len() - clause.trim_start().len();
     let opener = clause.split_whitespace().next().unwrap_or_default();
-    let finite = clause
-        .split_whitespace()
-        .any(|w| CLAUSE_WORDS.contains(&w.trim_end_matches([',', ';']).to_lowercase().as_str()));
+    let finite = clause.split_whitespace().any(|w| {
+        let w = w.trim_end_matches([',', ';']).to_lowercase();
+        SUBJECT_PRONOUNS.contains(&w.as_str()) || AUXILIARIES.contains(&w.as_str())
+    });
     let named = c.name("name").or_else(|| c.name("name2"));
     if words(clause) < MIN_WORDS + 1
         || SETTING_OPENERS.contains(&opener.trim_end_matches(','))
