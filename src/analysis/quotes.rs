@@ -78,6 +78,10 @@ impl Dual {
         self.pick(haystack).is_match(haystack)
     }
 
+    fn find<'h>(&self, haystack: &'h str) -> Option<regex::Match<'h>> {
+        self.pick(haystack).find(haystack)
+    }
+
     fn captures<'h>(&self, haystack: &'h str) -> Option<regex::Captures<'h>> {
         self.pick(haystack).captures(haystack)
     }
@@ -91,13 +95,36 @@ impl Dual {
     }
 }
 
-/// The ASCII narrowing of a pattern (see [`Dual`]).
+/// The ASCII narrowing of a pattern (see [`Dual`]): besides the letter
+/// classes, `\s` becomes `[[:space:]]`, `[ \t\xA0]` becomes `[ \t]` and
+/// each negated class `[^…]` (none of which holds a bracket) is cut to
+/// ASCII. A negated class matches any other character, which the NFA
+/// spells out as UTF-8 sequences: [`TAG`]'s thirty copies of `[^()\n]`
+/// took 260 of the 941 states of [`REPORTED_LEAD`]'s NFA; narrowed, the
+/// sixteen attribution patterns' NFAs hold 14,309 states, not 22,505
+/// (fewer for the lazy DFA's state sets and the backtracker's bits).
 fn ascii_pattern(pattern: &str) -> String {
-    pattern
+    let narrow = pattern
         .replace(r"\p{Lu}", "[A-Z]")
         .replace(r"\p{Ll}", "[a-z]")
         .replace(r"\p{L}", "[A-Za-z]")
         .replace(r"\b", r"(?-u:\b)")
+        .replace(r"\s", "[[:space:]]")
+        .replace(r"[ \t\xA0]", r"[ \t]");
+    let mut out = String::with_capacity(narrow.len() + 64);
+    let mut rest = narrow.as_str();
+    while let Some(open) = rest.find("[^") {
+        let Some(close) = rest[open..].find(']').map(|k| open + k) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str(r"[\x00-\x7F&&");
+        out.push_str(&rest[open..=close]);
+        out.push(']');
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The fewest words a quote must have; shorter ones are scare quotes or titles.
@@ -2718,6 +2745,41 @@ fn too_long(c: &regex::Captures<'_>) -> bool {
     len("app") > 122 || len("app2") > 121 || len("set") > 60
 }
 
+/// Where the first and the last word of [`REPORT_CUE_WORDS`] in `body`
+/// start (words: runs of letters), or `None` without one. An ASCII body is
+/// read a byte at a time, as decoding and classifying each character cost
+/// about three times as much.
+fn cue_bounds(body: &str) -> Option<(usize, usize)> {
+    let mut first = None;
+    let mut last = 0;
+    let mut note = |at: usize, to: usize| {
+        let w = body.get(at..to).unwrap_or_default();
+        if REPORT_CUE_WORDS.contains(w) {
+            first.get_or_insert(at);
+            last = at;
+        }
+    };
+    if body.is_ascii() {
+        let mut start = None;
+        for (i, b) in body.bytes().enumerate() {
+            if b.is_ascii_alphabetic() {
+                start.get_or_insert(i);
+            } else if let Some(at) = start.take() {
+                note(at, i);
+            }
+        }
+        if let Some(at) = start {
+            note(at, body.len());
+        }
+    } else {
+        for w in body.split(|c: char| !c.is_alphabetic()) {
+            let at = w.as_ptr() as usize - body.as_ptr() as usize;
+            note(at, at + w.len());
+        }
+    }
+    first.map(|f| (f, last))
+}
+
 /// Reported speech in a writer's sentence without quotation marks (`body`,
 /// at `base`): the clause's span and its attribution, when its speaker and
 /// cue come first (`Rhodes said on Tuesday that …`, [`REPORTED_LEAD`]),
@@ -2726,27 +2788,27 @@ fn too_long(c: &regex::Captures<'_>) -> bool {
 fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
     // Most sentences hold no cue: a set lookup per word rules them out
     // before any pattern runs.
-    // (Where the first and the last cue words start.)
-    let mut cues = body
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| REPORT_CUE_WORDS.contains(w))
-        .map(|w| w.as_ptr() as usize - body.as_ptr() as usize);
-    let first_cue = cues.next()?;
-    let last_cue = cues.next_back().unwrap_or(first_cue);
+    let (first_cue, last_cue) = cue_bounds(body)?;
     let content = body.trim_end().trim_end_matches(['.', '!', '?', ';']);
     let words = |t: &str| t.split_whitespace().count();
     // The speaker and cue first: the cue within the subject, an
     // apposition and two adverbs of the sentence's start.
-    if let Some(c) = (first_cue <= 240)
-        .then(|| REPORTED_LEAD.captures(body))
+    // The match alone (its end is the cue's) finds whether a clause
+    // follows; only then are its groups resolved, which costs several
+    // times as much as the search.
+    if let Some(m) = (first_cue <= 240)
+        .then(|| REPORTED_LEAD.find(body))
         .flatten()
     {
+        let cue = m.as_str();
+        let cue = &cue[cue.trim_end_matches(char::is_alphabetic).len()..];
+        let (from, to) = reported_clause(body.get(m.end()..)?, cue)?;
+        let c = REPORTED_LEAD.captures(body)?;
         let verb = c.name("verb")?;
         let rest = body.get(verb.end()..)?;
         if too_long(&c) {
             return None;
         }
-        let (from, to) = reported_clause(rest, verb.as_str())?;
         // `told reporters`, `told him`: the cue with its object, as for
         // direct quotes.
         let object = rest
@@ -2793,13 +2855,12 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
         .take_while(|&i| last_cue - i <= 220)
         .take(4)
         .collect();
-    let (comma, c) = commas
+    // The comma is found by the search alone; the groups are resolved
+    // once the clause before it qualifies.
+    let comma = *commas
         .iter()
         .rev()
-        .find_map(|&i| Some((i, REPORTED_TAIL.captures(body.get(i..)?)?)))?;
-    if too_long(&c) {
-        return None;
-    }
+        .find(|&&i| body.get(i..).is_some_and(|t| REPORTED_TAIL.is_match(t)))?;
     let clause = body.get(..comma)?;
     let lead = clause.len() - clause.trim_start().len();
     let opener = clause.split_whitespace().next().unwrap_or_default();
@@ -2807,12 +2868,15 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
         let w = w.trim_end_matches([',', ';']).to_lowercase();
         SUBJECT_PRONOUNS.contains(&w.as_str()) || AUXILIARIES.contains(&w.as_str())
     });
-    let named = c.name("name").or_else(|| c.name("name2"));
     if words(clause) < MIN_WORDS + 1
         || SETTING_OPENERS.contains(&opener.trim_end_matches(','))
         || !finite
-        || named.is_some_and(|n| no_speaker(n.as_str()))
     {
+        return None;
+    }
+    let c = REPORTED_TAIL.captures(body.get(comma..)?)?;
+    let named = c.name("name").or_else(|| c.name("name2"));
+    if too_long(&c) || named.is_some_and(|n| no_speaker(n.as_str())) {
         return None;
     }
     let a = match c.name("verb2") {
@@ -2959,6 +3023,12 @@ mod tests {
             "42",
             "a",
             "Z",
+            "(R-Fla.)",
+            "(",
+            ")",
+            "(a long aside of more than thirty letters)",
+            "\u{b}",
+            "\u{c}",
         ];
         let regexes: [&Dual; 16] = ATTRIBUTION_REGEXES.map(|re| &**re);
         let spans = |c: &regex::Captures<'_>| -> Vec<Option<(usize, usize)>> {
