@@ -2639,10 +2639,21 @@ const PAST_TENSE: &[&str] = &[
 /// `-ed`).
 fn clause_word(w: &str, i: usize) -> bool {
     SUBJECT_PRONOUNS.contains(&w)
-        || i > 0
-            && (AUXILIARIES.contains(&w)
-                || PAST_TENSE.contains(&w)
-                || w.len() > 4 && w.ends_with("ed"))
+        || i > 0 && (FINITE_WORDS.contains(w) || w.len() > 4 && w.ends_with("ed"))
+}
+
+/// [`AUXILIARIES`] and [`PAST_TENSE`] in one set: [`clause_word`] looks up
+/// as many as thirty words a cue.
+static FINITE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    LazyLock::new(|| AUXILIARIES.iter().chain(PAST_TENSE).copied().collect());
+
+/// `w` in lower case, copied only when it has a capital.
+fn lower_case(w: &str) -> std::borrow::Cow<'_, str> {
+    if w.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(w.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(w)
+    }
 }
 
 /// Whether a capitalised run before a cue names no speaker: one word of
@@ -2709,7 +2720,7 @@ fn reported_clause(rest: &str, verb: &str) -> Option<(usize, usize)> {
             .skip(from)
             .take(30)
             .enumerate()
-            .any(|(i, (_, w))| clause_word(&lower(w.trim_end_matches([',', ';'])), i))
+            .any(|(i, (_, w))| clause_word(&lower_case(w.trim_end_matches([',', ';'])), i))
     {
         return None;
     }
@@ -2745,6 +2756,33 @@ fn too_long(c: &regex::Captures<'_>) -> bool {
     len("app") > 122 || len("app2") > 121 || len("set") > 60
 }
 
+/// The shapes of [`REPORT_CUE_WORDS`]: for each first letter (in lower
+/// case) and last letter, a bit for each length. Most words of a sentence
+/// have no cue's shape and are ruled out without hashing.
+static CUE_SHAPES: LazyLock<[u32; 26 * 26]> = LazyLock::new(|| {
+    let mut shapes = [0u32; 26 * 26];
+    for w in REPORT_CUE_WORDS.iter() {
+        if let Some(at) = shape_index(w) {
+            shapes[at] |= 1 << w.len();
+        }
+    }
+    shapes
+});
+
+/// The index in [`CUE_SHAPES`] of a word of ASCII letters shorter than 32
+/// bytes, by its first and last letters.
+fn shape_index(w: &str) -> Option<usize> {
+    let b = w.as_bytes();
+    let (first, last) = (b.first()?.to_ascii_lowercase(), *b.last()?);
+    (b.len() < 32 && first.is_ascii_lowercase() && last.is_ascii_lowercase())
+        .then(|| usize::from(first - b'a') * 26 + usize::from(last - b'a'))
+}
+
+/// Whether `w` has the shape of a cue word ([`CUE_SHAPES`]).
+fn may_be_cue(w: &str) -> bool {
+    shape_index(w).is_some_and(|at| CUE_SHAPES[at] & (1 << w.len()) != 0)
+}
+
 /// Where the first and the last word of [`REPORT_CUE_WORDS`] in `body`
 /// start (words: runs of letters), or `None` without one. An ASCII body is
 /// read a byte at a time, as decoding and classifying each character cost
@@ -2754,7 +2792,7 @@ fn cue_bounds(body: &str) -> Option<(usize, usize)> {
     let mut last = 0;
     let mut note = |at: usize, to: usize| {
         let w = body.get(at..to).unwrap_or_default();
-        if REPORT_CUE_WORDS.contains(w) {
+        if may_be_cue(w) && REPORT_CUE_WORDS.contains(w) {
             first.get_or_insert(at);
             last = at;
         }
@@ -2865,8 +2903,8 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
     let lead = clause.len() - clause.trim_start().len();
     let opener = clause.split_whitespace().next().unwrap_or_default();
     let finite = clause.split_whitespace().any(|w| {
-        let w = w.trim_end_matches([',', ';']).to_lowercase();
-        SUBJECT_PRONOUNS.contains(&w.as_str()) || AUXILIARIES.contains(&w.as_str())
+        let w = lower_case(w.trim_end_matches([',', ';']));
+        SUBJECT_PRONOUNS.contains(&&*w) || AUXILIARIES.contains(&&*w)
     });
     if words(clause) < MIN_WORDS + 1
         || SETTING_OPENERS.contains(&opener.trim_end_matches(','))
@@ -2926,6 +2964,8 @@ pub(crate) fn warm_up() {
     }
     LazyLock::force(&CUE_WORDS);
     LazyLock::force(&REPORT_CUE_WORDS);
+    LazyLock::force(&CUE_SHAPES);
+    LazyLock::force(&FINITE_WORDS);
     LazyLock::force(&NAME_GENDERS);
 }
 
@@ -3151,6 +3191,22 @@ mod tests {
         assert_eq!(qs[1].cue, "told reporters");
         let a = qs[1].attribution_span.unwrap();
         assert_eq!(&text[a.start..a.end], "Rhodes told reporters");
+    }
+
+    #[test]
+    fn every_cue_word_has_a_cue_shape_and_most_words_do_not() {
+        for w in REPORT_CUE_WORDS.iter() {
+            assert!(may_be_cue(w), "{w}");
+        }
+        assert_eq!(
+            cue_bounds("According to the minister, the plan said to fail"),
+            Some((0, 36))
+        );
+        assert_eq!(cue_bounds("Élise a dit: the words told"), Some((24, 24)));
+        assert_eq!(cue_bounds("The tax rose sharply"), None);
+        let words = "the of and to in a is that for on was with he it as at by from";
+        assert!(words.split(' ').all(|w| !may_be_cue(w)));
+        assert!(!may_be_cue("saidé") && !may_be_cue(""));
     }
 
     #[test]
