@@ -366,12 +366,28 @@ fn founding_article_curly() -> String {
     out
 }
 
+/// The founding article with its quotation marks typed as two apostrophes,
+/// as the New York Times' archive writes them (`''…,'' Rhodes said`).
+fn founding_article_typewriter() -> String {
+    founding_article()
+        .split_inclusive('\n')
+        .map(|line| {
+            if line.starts_with('%') {
+                line.to_string()
+            } else {
+                line.replace('"', "''")
+            }
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn founding_article_quotes_in_every_offset_unit() {
     let server = TestServer::start().await;
     for (variant, text) in [
         ("straight", founding_article()),
         ("curly", founding_article_curly()),
+        ("typewriter", founding_article_typewriter()),
     ] {
         let utf8 = analysis_in(&server, &text, pb::OffsetUnit::Utf8).await;
         let rhodes = entity(&utf8, "Ben Rhodes").id.clone();

@@ -303,6 +303,53 @@ struct Raw {
     paragraph: usize,
 }
 
+/// `text` with the typewriter's double quotation marks written as `"`: two
+/// apostrophes (`''It felt right,'' he said`: the New York Times' text
+/// writes every double quotation mark so, the Penn Treebank its closing
+/// ones) and two backticks (the Treebank's opening mark). Each keeps its two bytes, so
+/// every offset stays true: an opening mark (at the text's start or after
+/// a space or an opening bracket) becomes `"` and a space, a closing one a
+/// space and `"`, the spaces falling outside the quoted words once they
+/// are trimmed. Three apostrophes are a single mark and a double one
+/// (`the word 'old-school,'''`): the double one last when closing, first
+/// when opening; a longer run is left as written. Borrowed when the text
+/// has neither.
+pub(crate) fn typewriter_marks(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("''") && !text.contains("``") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c != b'\'' && c != b'`' {
+            i += 1;
+            continue;
+        }
+        let run = b[i..].iter().take_while(|&&x| x == c).count();
+        let opening = c == b'`'
+            || i == 0
+            || b[i - 1].is_ascii_whitespace()
+            || matches!(b[i - 1], b'(' | b'[');
+        // Where the double mark starts, if the run holds one.
+        let at = match (run, opening) {
+            (2, _) => Some(i),
+            (3, true) if c == b'\'' => Some(i),
+            (3, false) if c == b'\'' => Some(i + 1),
+            _ => None,
+        };
+        if let Some(at) = at {
+            let (first, second) = if opening { (b'"', b' ') } else { (b' ', b'"') };
+            out[at] = first;
+            out[at + 1] = second;
+        }
+        i += run;
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
 /// Byte ranges of paragraphs: blocks of non-blank lines.
 fn paragraphs(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
@@ -2249,6 +2296,8 @@ pub(crate) fn extract(
     entities: &[Entity],
     shortcodes: &[Shortcode],
 ) -> Vec<Quote> {
+    let marked = typewriter_marks(masked);
+    let masked = &*marked;
     let paras = paragraphs(masked);
     let raws = find_raw(masked);
     let mut index = Index::new(entities);
@@ -3176,6 +3225,41 @@ mod tests {
                 ("Ce n'est pas fini du tout", "", "", QuoteKind::Direct),
             ]
         );
+    }
+
+    #[test]
+    fn typewriter_marks_are_quotation_marks() {
+        let text = "''It felt right,'' he said of the word 'old-school,''' and ``so on.''";
+        let marked = typewriter_marks(text);
+        assert_eq!(marked.len(), text.len());
+        assert_eq!(
+            marked,
+            "\" It felt right, \" he said of the word 'old-school,' \" and \" so on. \""
+        );
+        assert!(matches!(
+            typewriter_marks("It's Jones' car."),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(typewriter_marks("a '''' b"), "a '''' b");
+        let text = "Former aide Jim Rogan spoke on Monday.\n\n''It felt like he and I had kind of patched it up,'' Mr. Rogan said. ''We talked for an hour.''\n\nHe said ''nothing'' more.";
+        let qs = quotes(text);
+        assert_eq!(
+            summary(&qs),
+            vec![
+                (
+                    "It felt like he and I had kind of patched it up",
+                    "Jim Rogan",
+                    "said",
+                    QuoteKind::Direct
+                ),
+                ("We talked for an hour.", "Jim Rogan", "", QuoteKind::Direct),
+            ]
+        );
+        // As with straight marks.
+        let straight = text.replace("''", "\"");
+        assert_eq!(summary(&quotes(&straight)), summary(&qs));
+        // The offsets are the text's own.
+        assert_eq!(&text[qs[0].span.start..qs[0].span.start + 7], "It felt");
     }
 
     #[test]
