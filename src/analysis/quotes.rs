@@ -1,7 +1,8 @@
 //! Quotes and their speakers.
 //!
 //! Direct quotes are text between straight (`"…"`), curly (`“…”`), French
-//! (`«…»`) or German (`„…“`) quotation marks, of at least three words (or
+//! (`«…»`), German (`„…“`) or typewriter (`''…''`, ``` ``…'' ```: see
+//! [`typewriter_marks`]) quotation marks, of at least three words (or
 //! fewer when a speaker and cue follow: `"It's fine," Trump said`). Mixed
 //! marks pair (`"…”`), and a left mark right after closing punctuation is a
 //! mistyped right one (`“…,“ said Noble`). A quote left open at the end of a
