@@ -2555,7 +2555,14 @@ pub(crate) fn extract(
         let Some(body) = masked.get(s.start..s.end) else {
             continue;
         };
-        if body.contains(['"', '“', '”', '«', '»', '„', '‘']) || body.contains("''") {
+        // A sentence holding a direct quote is that quote's; one whose
+        // quotation marks hold only a partial quote or a scare quote
+        // (`Sanders said the system was "rigged."`) is the writer's.
+        if body.contains('‘')
+            || quotes.iter().any(|(_, q)| {
+                q.kind == QuoteKind::Direct && q.span.start < s.end && s.start < q.span.end
+            })
+        {
             continue;
         }
         let Some((clause_span, a)) = reported(body, s.start) else {
@@ -3296,6 +3303,44 @@ mod tests {
         let words = "the of and to in a is that for on was with he it as at by from";
         assert!(words.split(' ').all(|w| !may_be_cue(w)));
         assert!(!may_be_cue("saidé") && !may_be_cue(""));
+    }
+
+    #[test]
+    fn reported_speech_around_a_partial_quote_but_not_a_direct_one() {
+        let text = "Senator Bernie Sanders spoke in Iowa on Monday.\n\n\
+            Sanders said the financial system was \"corrupt\" and had to be broken up.\n\n\
+            \"We will break up the big banks,\" Sanders said of the plan on Monday.\n\n\
+            Sanders said the banks had \"crashed the economy\" in 2008.";
+        let qs = quotes(text);
+        assert_eq!(
+            summary(&qs),
+            vec![
+                (
+                    "the financial system was \"corrupt\" and had to be broken up",
+                    "Bernie Sanders",
+                    "said",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "We will break up the big banks",
+                    "Bernie Sanders",
+                    "said",
+                    QuoteKind::Direct
+                ),
+                (
+                    "the banks had \"crashed the economy\" in 2008",
+                    "Bernie Sanders",
+                    "said",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "crashed the economy",
+                    "Bernie Sanders",
+                    "said",
+                    QuoteKind::Partial
+                ),
+            ]
+        );
     }
 
     #[test]
