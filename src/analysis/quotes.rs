@@ -235,11 +235,14 @@ static LEAD_NOMINAL: LazyLock<Dual> = LazyLock::new(|| {
 /// The cues of reported speech (see [`reported`]).
 const REPORT_VERBS: &str = "said|says|say|told|tells|added|adds|noted|notes|argued|argues|claimed|claims|warned|warns|insisted|insists|stressed|stresses|announced|announces|acknowledged|acknowledges|explained|explains|wrote|writes|reported|reports|predicted|predicts|suggested|suggests|contended|contends|maintained|maintains|conceded|concedes|admitted|admits|testified|confirmed|confirms|estimated|estimates|emphasized|emphasizes|reiterated|reiterates|promised|promises|vowed|vows|asserted|asserts|declared|declares|revealed|reveals|recalled|recalls|complained|complains|denied|denies|agreed|agrees";
 /// The pattern of a phrase the subject of reported speech may be: a
-/// pronoun, a name ([`NAME`], [`TAG`]), or a noun phrase a determiner opens
-/// (checked by [`nominal`]), with an apposition after it.
+/// pronoun, a name ([`NAME`], [`TAG`]), a noun phrase a determiner opens
+/// (checked by [`nominal`]), or one without a determiner whose head is a
+/// plural or owned by a possessive name (`Abortion rights advocates`,
+/// `Sanders's top advisers`, `Trump's campaign`: checked by
+/// [`lead_bare_nominal`]), with an apposition after it.
 fn report_subject() -> String {
     format!(
-        r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}){TAG}|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,5}}?))(?P<app>,[^,\n]+?,)?"
+        r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}){TAG}|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,5}}?)|(?P<bare>(?:(?:\p{{Lu}}[\p{{L}}.\-]*[ \t\xA0]+){{0,3}}\p{{Lu}}[\p{{L}}.\-]*['’]s?[ \t\xA0]+)?(?:[\p{{L}}\-]+[ \t\xA0]+){{0,2}}?[\p{{Ll}}\-]+))(?P<app>,[^,\n]+?,)?"
     )
 }
 /// Every word of [`REPORT_VERBS`], and `according`: a sentence without
@@ -771,6 +774,12 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
     if nom.is_some_and(|m| !nominal(m.as_str())) {
         return None;
     }
+    // One without a determiner (the reported-speech patterns' `bare`).
+    let bare = caps.name("bare");
+    if bare.is_some_and(|m| !lead_bare_nominal(m.as_str())) {
+        return None;
+    }
+    let nom = nom.or(bare);
     let name = caps.name("name").or(nom);
     let who = name.or_else(|| caps.name("pron"));
     let name = name.map(|m| {
@@ -859,6 +868,34 @@ fn nominal_with(phrase: &str, and: bool) -> bool {
             let w = w.to_lowercase();
             CLAUSE.contains(&w.as_str()) && !(and && w == "and")
         })
+}
+
+/// Whether a noun phrase without a determiner that opens a sentence or
+/// follows its comma before a cue of reported speech ([`report_subject`]'s
+/// `bare`) names a speaker: a name's possessive owns its head (`Trump's
+/// campaign`) or the head is a plural (`Abortion rights advocates`,
+/// `several Clinton supporters`), its first word no pronoun, preposition or
+/// conjunction (`In Ohio`, `But officials`), and no clause inside.
+fn lead_bare_nominal(phrase: &str) -> bool {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let Some((&head, owners)) = words.split_last() else {
+        return false;
+    };
+    let possessive = owners.iter().any(|w| {
+        w.ends_with("'s") || w.ends_with("’s") || w.ends_with("s'") || w.ends_with("s’")
+    });
+    let plural = head.len() > 3
+        && head.ends_with('s')
+        && !head.ends_with("ss")
+        && !head.ends_with("us")
+        && !head.ends_with("is")
+        && !CUE_WORDS.contains(head);
+    let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
+    (possessive || plural)
+        && !PREPOSITIONS.contains(&first.as_str())
+        && !NOT_SPEAKERS.iter().any(|n| n.eq_ignore_ascii_case(&first))
+        && !matches!(first.as_str(), "and" | "but" | "or" | "so" | "yet" | "if" | "when")
+        && nominal(phrase)
 }
 
 /// Whether a noun phrase without a determiner before a cue ([`AFTER_BARE`])
