@@ -242,7 +242,7 @@ const REPORT_VERBS: &str = "said|says|say|told|tells|added|adds|noted|notes|argu
 /// [`lead_bare_nominal`]), with an apposition after it.
 fn report_subject() -> String {
     format!(
-        r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<name>{NAME}){TAG}|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,5}}?)|(?P<bare>(?:(?:\p{{Lu}}[\p{{L}}.\-]*[ \t\xA0]+){{0,3}}\p{{Lu}}[\p{{L}}.\-]*['’]s?[ \t\xA0]+)?(?:[\p{{L}}\-]+[ \t\xA0]+){{0,2}}?[\p{{Ll}}\-]+))(?P<app>,[^,\n]+?,)?"
+        r"(?:(?P<pron>[Hh]e|[Ss]he|[Tt]hey)|(?P<pre>(?:[\p{{L}}.\-'’]+[ \t\xA0]+){{0,4}}?)(?P<name>{NAME}){TAG}|(?P<nom>(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)(?:[ \t\xA0]+[\p{{L}}0-9][\p{{L}}0-9'’.\-]*){{1,5}}?)|(?P<bare>(?:(?:\p{{Lu}}[\p{{L}}.\-]*[ \t\xA0]+){{0,3}}\p{{Lu}}[\p{{L}}.\-]*['’]s?[ \t\xA0]+)?(?:[\p{{L}}\-]+[ \t\xA0]+){{0,2}}?[\p{{Ll}}\-]+))(?P<app>,[^,\n]+?,)?"
     )
 }
 /// Every word of [`REPORT_VERBS`], and `according`: a sentence without
@@ -774,6 +774,20 @@ fn attribution_from(caps: &regex::Captures<'_>, base: usize) -> Option<Attributi
     if nom.is_some_and(|m| !nominal(m.as_str())) {
         return None;
     }
+    // Words that describe a name before it (the reported-speech patterns'
+    // `pre`: `Former federal prosecutor Glen Kopp said`), no clause, no
+    // preposition (`Many voters in Ohio said`).
+    if caps.name("pre").is_some_and(|m| {
+        !m.as_str().is_empty()
+            && (!nominal(m.as_str())
+                || m.as_str().split_whitespace().any(|w| {
+                    let w = w.to_lowercase();
+                    PREPOSITIONS.contains(&w.as_str())
+                        || NOT_SPEAKERS.iter().any(|n| n.eq_ignore_ascii_case(&w))
+                }))
+    }) {
+        return None;
+    }
     // One without a determiner (the reported-speech patterns' `bare`).
     let bare = caps.name("bare");
     if bare.is_some_and(|m| !lead_bare_nominal(m.as_str())) {
@@ -881,9 +895,9 @@ fn lead_bare_nominal(phrase: &str) -> bool {
     let Some((&head, owners)) = words.split_last() else {
         return false;
     };
-    let possessive = owners.iter().any(|w| {
-        w.ends_with("'s") || w.ends_with("’s") || w.ends_with("s'") || w.ends_with("s’")
-    });
+    let possessive = owners
+        .iter()
+        .any(|w| w.ends_with("'s") || w.ends_with("’s") || w.ends_with("s'") || w.ends_with("s’"));
     let plural = head.len() > 3
         && head.ends_with('s')
         && !head.ends_with("ss")
@@ -894,7 +908,10 @@ fn lead_bare_nominal(phrase: &str) -> bool {
     (possessive || plural)
         && !PREPOSITIONS.contains(&first.as_str())
         && !NOT_SPEAKERS.iter().any(|n| n.eq_ignore_ascii_case(&first))
-        && !matches!(first.as_str(), "and" | "but" | "or" | "so" | "yet" | "if" | "when")
+        && !matches!(
+            first.as_str(),
+            "and" | "but" | "or" | "so" | "yet" | "if" | "when"
+        )
         && nominal(phrase)
 }
 
@@ -3375,6 +3392,40 @@ mod tests {
                     "Bernie Sanders",
                     "said",
                     QuoteKind::Partial
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn reported_speech_of_described_names_and_bare_plurals() {
+        let text = "Agents met on Monday.\n\n\
+            Former federal prosecutor Glen Kopp said the agents would want to interview her aides.\n\n\
+            Abortion rights advocates said the ruling had made the fight more critical.\n\n\
+            Sanders's top advisers said the campaign would not accept any declaration.\n\n\
+            Many voters in Ohio said they would stay at home.\n\n\
+            The bill Obama said would pass.";
+        let qs = quotes(text);
+        assert_eq!(
+            summary(&qs),
+            vec![
+                (
+                    "the agents would want to interview her aides",
+                    "Glen Kopp",
+                    "said",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "the ruling had made the fight more critical",
+                    "Abortion rights advocates",
+                    "said",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "the campaign would not accept any declaration",
+                    "Sanders's top advisers",
+                    "said",
+                    QuoteKind::Indirect
                 ),
             ]
         );
