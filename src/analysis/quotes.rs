@@ -254,12 +254,13 @@ static REPORT_CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLoc
         .collect()
 });
 /// Reported speech with its speaker first: `Rhodes said (on Tuesday) (that)
-/// …`, `The company, which …, told reporters that …`; an opener with a
-/// comma may come first (`However, …`). The clause is read after the cue
-/// by [`reported_clause`].
+/// …`, `The company, which …, told reporters that …`; an opener up to a
+/// comma may come first (`However, …`, `In an interview with Time
+/// magazine, Khan said …`). The clause is read after the cue by
+/// [`reported_clause`].
 static REPORTED_LEAD: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
-        r"^[ \t\xA0]*(?:\p{{Lu}}\p{{Ll}}+,[ \t\xA0]+)?{subject}[ \t\xA0]+{AUX}(?P<verb>{REPORT_VERBS})\b",
+        r"^[ \t\xA0]*(?P<opener>\p{{Lu}}[^,\n\x22“”]*?,[ \t\xA0]+)?{subject}[ \t\xA0]+{AUX}(?P<verb>{REPORT_VERBS})\b",
         subject = report_subject()
     ))
 });
@@ -2862,13 +2863,13 @@ fn reported_clause(rest: &str, verb: &str) -> Option<(usize, usize)> {
     (end > start && words.len() - from >= MIN_WORDS).then_some((start, end))
 }
 
-/// Whether an apposition or a setting of a reported-speech match is longer
-/// than the patterns let it be (`, … ,` of 120 bytes, a setting after the
-/// closing cue of 60): the patterns leave them unbounded, as bounded
-/// repetitions made their automata far larger.
+/// Whether an apposition, a setting or an opener of a reported-speech match
+/// is longer than the patterns let it be (`, … ,` of 120 bytes, a setting
+/// after the closing cue of 60, an opener of 80): the patterns leave them
+/// unbounded, as bounded repetitions made their automata far larger.
 fn too_long(c: &regex::Captures<'_>) -> bool {
     let len = |g: &str| c.name(g).map_or(0, |m| m.len());
-    len("app") > 122 || len("app2") > 121 || len("set") > 60
+    len("app") > 122 || len("app2") > 121 || len("set") > 60 || len("opener") > 80
 }
 
 /// The shapes of [`REPORT_CUE_WORDS`]: for each first letter (in lower
@@ -2953,32 +2954,15 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
         .then(|| REPORTED_LEAD.find(body))
         .flatten()
     {
-        let cue = m.as_str();
-        let cue = &cue[cue.trim_end_matches(char::is_alphabetic).len()..];
-        let (from, to) = reported_clause(body.get(m.end()..)?, cue)?;
-        let c = REPORTED_LEAD.captures(body)?;
-        let verb = c.name("verb")?;
-        let rest = body.get(verb.end()..)?;
-        if too_long(&c) {
+        if let Some(found) = reported_lead(body, base, m) {
+            return Some(found);
+        }
+        // Only a match with a comma in it may have taken a clause for an
+        // opener (`Growth will slow next year, the fund said in its
+        // report.`): that sentence closes with its attribution.
+        if !m.as_str().contains(',') {
             return None;
         }
-        // `told reporters`, `told him`: the cue with its object, as for
-        // direct quotes.
-        let object = rest
-            .split_whitespace()
-            .next()
-            .filter(|w| matches!(verb.as_str(), "told" | "tells") && TOLD_OBJECTS.contains(w));
-        if c.name("name").is_some_and(|n| no_speaker(n.as_str())) {
-            return None;
-        }
-        let mut a = attribution_from(&c, base)?;
-        if let Some(o) = object {
-            a.cue = format!("{} {o}", a.cue);
-            let o_end = verb.end() + (o.as_ptr() as usize - rest.as_ptr() as usize) + o.len();
-            a.span = Span::new(a.span.start, base + o_end);
-        }
-        let start = verb.end() + from;
-        return Some((Span::new(base + start, base + verb.end() + to), a));
     }
     if let Some(c) = body
         .trim_start()
@@ -3050,6 +3034,49 @@ fn reported(body: &str, base: usize) -> Option<(Span, Attribution)> {
         None => attribution_from(&c, base + comma)?,
     };
     Some((Span::new(base + lead, base + comma), a))
+}
+
+/// Reported speech with its speaker first, from the match `m` of
+/// [`REPORTED_LEAD`] in `body` (at `base`): the clause after the cue
+/// ([`reported_clause`]), then the groups; `None` when no clause follows,
+/// an opener is a clause itself, or the speaker is none.
+fn reported_lead(body: &str, base: usize, m: regex::Match<'_>) -> Option<(Span, Attribution)> {
+    let cue = m.as_str();
+    let cue = &cue[cue.trim_end_matches(char::is_alphabetic).len()..];
+    let (from, to) = reported_clause(body.get(m.end()..)?, cue)?;
+    let c = REPORTED_LEAD.captures(body)?;
+    let verb = c.name("verb")?;
+    let rest = body.get(verb.end()..)?;
+    if too_long(&c) {
+        return None;
+    }
+    // An opener is no clause: `Growth will slow next year, the fund said
+    // …` is the attribution closing its sentence.
+    if c.name("opener").is_some_and(|o| {
+        o.as_str().split_whitespace().any(|w| {
+            let w = w.trim_end_matches(',').to_lowercase();
+            SUBJECT_PRONOUNS.contains(&w.as_str()) || FINITE_WORDS.contains(w.as_str())
+        })
+    }) {
+        return None;
+    }
+    // `told reporters`, `told him`: the cue with its object, as for
+    // direct quotes.
+    let object = rest
+        .split_whitespace()
+        .next()
+        .filter(|w| matches!(verb.as_str(), "told" | "tells") && TOLD_OBJECTS.contains(w));
+    if c.name("name").is_some_and(|n| no_speaker(n.as_str())) {
+        return None;
+    }
+    let mut a = attribution_from(&c, base)?;
+    if let Some(o) = object {
+        a.cue = format!("{} {o}", a.cue);
+        let o_end = verb.end() + (o.as_ptr() as usize - rest.as_ptr() as usize) + o.len();
+        a.span = Span::new(a.span.start, base + o_end);
+    }
+    let start = verb.end() + from;
+    Some((Span::new(base + start, base + verb.end() + to), a))
 }
 
 /// Every attribution regex.
@@ -3404,7 +3431,8 @@ mod tests {
             Abortion rights advocates said the ruling had made the fight more critical.\n\n\
             Sanders's top advisers said the campaign would not accept any declaration.\n\n\
             Many voters in Ohio said they would stay at home.\n\n\
-            The bill Obama said would pass.";
+            The bill Obama said would pass.\n\n\
+            In an interview with Time magazine on Monday, Mayor Sadiq Khan said he would visit New York.";
         let qs = quotes(text);
         assert_eq!(
             summary(&qs),
@@ -3424,6 +3452,12 @@ mod tests {
                 (
                     "the campaign would not accept any declaration",
                     "Sanders's top advisers",
+                    "said",
+                    QuoteKind::Indirect
+                ),
+                (
+                    "he would visit New York",
+                    "Sadiq Khan",
                     "said",
                     QuoteKind::Indirect
                 ),
