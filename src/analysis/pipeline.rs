@@ -120,8 +120,14 @@ pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> 
         };
         let mut found = entities::extract(&ctx);
         if f.quotes {
-            out.quotes =
-                quotes::extract(text, masked, &sentence_spans, &found, &cleaned.shortcodes);
+            out.quotes = quotes::extract(
+                text,
+                masked,
+                &sentence_spans,
+                &found,
+                &cleaned.shortcodes,
+                &tokens,
+            );
             // Whoever the quotes name as a speaker is a person, when the
             // recogniser could not tell; ids and salience stay as they are.
             let speakers: FxHashSet<&str> = out
