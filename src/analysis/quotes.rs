@@ -886,14 +886,8 @@ fn lead_bare_nominal(phrase: &str) -> bool {
     let possessive = owners
         .iter()
         .any(|w| w.ends_with("'s") || w.ends_with("’s") || w.ends_with("s'") || w.ends_with("s’"));
-    let plural = head.len() > 3
-        && head.ends_with('s')
-        && !head.ends_with("ss")
-        && !head.ends_with("us")
-        && !head.ends_with("is")
-        && !CUE_WORDS.contains(head);
     let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
-    (possessive || plural)
+    (possessive || plural_head(head))
         && !PREPOSITIONS.contains(&first.as_str())
         && !NOT_SPEAKERS.iter().any(|n| n.eq_ignore_ascii_case(&first))
         && !matches!(
@@ -914,13 +908,18 @@ fn bare_nominal(phrase: &str) -> bool {
         .first()
         .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
     let head = words.last().copied().unwrap_or_default();
-    let plural = head.len() > 3
+    (possessive || plural_head(head)) && nominal(phrase)
+}
+
+/// Whether a noun phrase's last word reads as a plural (`advocates`,
+/// `officials`; not `press`, `status`, `crisis`, nor a cue, `says`).
+fn plural_head(head: &str) -> bool {
+    head.len() > 3
         && head.ends_with('s')
         && !head.ends_with("ss")
         && !head.ends_with("us")
         && !head.ends_with("is")
-        && !CUE_WORDS.contains(head);
-    (possessive || plural) && nominal(phrase)
+        && !CUE_WORDS.contains(head)
 }
 
 /// Title abbreviations a full stop does not end a sentence after.
