@@ -257,7 +257,8 @@ static REPORT_CUE_WORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLoc
 /// …`, `The company, which …, told reporters that …`; an opener with a
 /// comma may come first (`However, …`; a longer one, `In an interview with
 /// Time magazine, Khan said …`, is passed over by [`reported`], as an
-/// opener of any length made the pattern's lazy DFA thirty times slower).
+/// opener of any length inside the pattern made its search 17 times slower:
+/// 295 against 18 ms over 3,000 Reuters sentences).
 /// The clause is read after the cue by [`reported_clause`].
 static REPORTED_LEAD: LazyLock<Dual> = LazyLock::new(|| {
     Dual::new(&format!(
@@ -2606,8 +2607,7 @@ pub(crate) fn extract(
         };
         if may_be_cue(w) && REPORT_CUE_WORDS.contains(w) {
             let at = t.span.start.saturating_sub(s.start);
-            let (first, _) = slot.get_or_insert((at, at));
-            *slot = Some((*first, at));
+            *slot = Some((slot.map_or(at, |(first, _)| first), at));
         }
     }
     for (s, cue) in sentences.iter().zip(cues) {
@@ -2814,24 +2814,23 @@ fn reported_clause(rest: &str, verb: &str) -> Option<(usize, usize)> {
         .map(|w| (w.as_ptr() as usize - rest.as_ptr() as usize, w))
         .collect();
     let (_, first) = *words.first()?;
-    let lower = |w: &str| w.to_lowercase();
     let that = words.iter().take(12).position(|(_, w)| *w == "that");
     let from = match that {
         Some(0) => 1,
-        Some(k) if told || SETTING_START.contains(&lower(first).as_str()) => k + 1,
+        Some(k) if told || SETTING_START.contains(&&*lower_case(first)) => k + 1,
         _ if told => {
             if !TOLD_OBJECTS.contains(&first) {
                 return None;
             }
             1
         }
-        _ if SETTING_START.contains(&lower(first).as_str()) => return None,
+        _ if SETTING_START.contains(&&*lower_case(first)) => return None,
         _ => 0,
     };
     let (start, opener) = *words.get(from)?;
-    let opener = lower(opener);
-    if NOT_CLAUSE_OPENERS.contains(&opener.as_str())
-        || PREPOSITIONS.contains(&opener.as_str())
+    let opener = lower_case(opener);
+    if NOT_CLAUSE_OPENERS.contains(&&*opener)
+        || PREPOSITIONS.contains(&&*opener)
         || opener.starts_with([',', '(', '‘', '\''])
     {
         return None;
