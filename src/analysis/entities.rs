@@ -917,14 +917,14 @@ impl CapitalisationRecognizer {
     /// Whether a sentence-initial word is a common word rather than the start
     /// of a name: seen in lower case elsewhere in the text, a stopword, or a
     /// gerund ("Revenue for Q4", "Bringing Helix Sensors", "About Northwind").
-    fn is_common(ctx: &Context<'_>, word: &Word<'_>, lower_seen: &FxHashSet<&str>) -> bool {
+    fn is_common(ctx: &Context<'_>, word: &Word<'_>, lower_seen: &FxHashSet<u64>) -> bool {
         let Some(tok) = ctx.tokens.get(word.token) else {
             return false;
         };
         if is_first_name(word.text) || word.text.chars().skip(1).any(char::is_uppercase) {
             return false;
         }
-        lower_seen.contains(tok.norm.as_str())
+        lower_seen.contains(&tok.key)
             || tok.stop
             || (tok.norm.ends_with("ing") && tok.norm.chars().count() >= 5)
     }
@@ -1022,10 +1022,11 @@ impl CapitalisationRecognizer {
 }
 
 /// The words seen in lower case somewhere in the text (evidence that a
-/// capitalised form at a sentence start is a common word). Words inside
-/// URLs, e-mail addresses and other taken spans, or glued to one by a dot,
-/// slash or hyphen ("northwind-robotics.example.com"), are no evidence.
-fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> FxHashSet<&'a str> {
+/// capitalised form at a sentence start is a common word), by the keys of
+/// their normalised forms (`Tok::key`). Words inside URLs, e-mail addresses
+/// and other taken spans, or glued to one by a dot, slash or hyphen
+/// ("northwind-robotics.example.com"), are no evidence.
+fn lower_case_words(ctx: &Context<'_>, taken: &Taken) -> FxHashSet<u64> {
     let glued = |c: Option<char>| c.is_some_and(|c| matches!(c, '.' | '@' | '/' | '-' | '_'));
     let mut taken_spans = taken.walk();
     let mut seen = FxHashSet::with_capacity_and_hasher(
@@ -1050,7 +1051,7 @@ fn lower_case_words<'a>(ctx: &Context<'a>, taken: &Taken) -> FxHashSet<&'a str> 
                 )
                 && !glued(ctx.text.get(t.span.end..).and_then(|a| a.chars().next()))
         })
-        .map(|t| t.norm.as_str());
+        .map(|t| t.key);
     seen.extend(words);
     seen
 }
@@ -2253,9 +2254,7 @@ fn is_listed_full_name(tokens: &[Tok], first: usize, end: usize) -> bool {
 /// [`gazetteer::list`] mask; 0 when unlisted or without lists).
 fn listed(run: &[Tok]) -> u16 {
     gazetteer::lists().map_or(0, |lists| {
-        lists.path(tagger::phrase_hash(
-            run.iter().map(|t| tagger::hash_str(&t.norm)),
-        ))
+        lists.path(tagger::phrase_hash(run.iter().map(|t| t.key)))
     })
 }
 
@@ -3055,7 +3054,7 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
             let distinctive = first.chars().count() >= 3
                 && starts_upper(first)
                 && first.chars().all(|ch| ch.is_alphanumeric() || ch == '-')
-                && !lower_seen.contains(lower.as_str())
+                && !lower_seen.contains(&tagger::hash_str(&lower))
                 && !is_english_stopword(&lower)
                 && !is_first_name(first)
                 && !WORDS.not_names.contains(first)

@@ -192,7 +192,7 @@ fn extract_numbered(
     let mut stem_ids: FxHashMap<&str, u32> =
         FxHashMap::with_capacity_and_hasher(tokens.len().min(1 << 14), rustc_hash::FxBuildHasher);
     // The stems by number - 1.
-    let mut stems: Vec<&str> = Vec::new();
+    let mut stems: Vec<&str> = Vec::with_capacity(tokens.len());
     let mut ids = vec![0u32; tokens.len()];
     let mut weights = vec![0f32; tokens.len()];
     for (k, t) in tokens.iter().enumerate() {
@@ -220,10 +220,14 @@ fn extract_numbered(
     // topic ("said", "would").
     let edge_ok = |k: usize| weights[k] >= 0.5;
 
-    let mut by_key: FxHashMap<u128, usize> = FxHashMap::default();
-    let mut candidates: Vec<Candidate> = Vec::new();
+    // At most `MAX_WORDS` n-grams start at each usable token: sized for
+    // that, so that none of these grows.
+    let most = ids.iter().filter(|&&id| id != 0).count() * MAX_WORDS;
+    let mut by_key: FxHashMap<u128, usize> =
+        FxHashMap::with_capacity_and_hasher(most, rustc_hash::FxBuildHasher);
+    let mut candidates: Vec<Candidate> = Vec::with_capacity(most);
     // Each counted n-gram as (first token, phrase), in the order found.
-    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut found: Vec<(usize, usize)> = Vec::with_capacity(most);
     // For the n-gram of `len` tokens at `start`, at `start * MAX_WORDS + len
     // - 1`: its phrase + 1 while not every token of it is covered, else 0.
     let mut open = vec![0usize; tokens.len() * MAX_WORDS];
@@ -706,6 +710,8 @@ mod tests {
                 stop,
                 alpha,
                 syllables: 1,
+                valence: None,
+                key: 0,
                 sentence,
             });
         }
@@ -753,6 +759,8 @@ mod tests {
             stop: false,
             alpha: true,
             syllables: 1,
+            valence: None,
+            key: 0,
             sentence: 0,
         };
         let tokens = vec![

@@ -423,9 +423,11 @@ fn word_count(text: &str, span: Span) -> usize {
     })
 }
 
-fn find_raw(masked: &str) -> Vec<Raw> {
+/// The quotations of `masked`, paragraph by paragraph (`paras`, its
+/// [`paragraphs`]).
+fn find_raw(masked: &str, paras: &[Span]) -> Vec<Raw> {
     let mut out = Vec::new();
-    for (p, para) in paragraphs(masked).into_iter().enumerate() {
+    for (p, &para) in paras.iter().enumerate() {
         let Some(body) = masked.get(para.start..para.end) else {
             continue;
         };
@@ -2343,7 +2345,7 @@ pub(crate) fn extract(
     let marked = typewriter_marks(masked);
     let masked = &*marked;
     let paras = paragraphs(masked);
-    let raws = find_raw(masked);
+    let raws = find_raw(masked, &paras);
     let mut index = Index::new(entities);
     let mut quotes: Vec<(usize, Quote)> = Vec::new();
     let mut previous: Option<(usize, String, Option<String>)> = None;

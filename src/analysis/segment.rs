@@ -113,6 +113,12 @@ pub(crate) struct Tok {
     pub alpha: bool,
     /// The syllables [`super::stats::syllables`] counts in `norm`.
     pub syllables: u32,
+    /// `norm`'s place in the sentiment lexicon, if it is in it.
+    pub valence: Option<super::sentiment::Valence>,
+    /// The hash of `norm` ([`super::tagger::hash_str`]): the key the
+    /// tagger's features and the stages' sets of words read, so that a
+    /// word met again is neither hashed nor compared as text.
+    pub key: u64,
     /// The index of the sentence that holds it.
     pub sentence: usize,
 }
@@ -485,6 +491,8 @@ struct Known {
     stem: Word,
     stop: bool,
     syllables: u32,
+    valence: Option<super::sentiment::Valence>,
+    key: u64,
 }
 
 thread_local! {
@@ -509,6 +517,8 @@ fn known(norm: &str, lang: &str, stemmer: Option<&Stemmer>) -> Known {
     let stem = stem.unwrap_or_else(|| norm.clone());
     let syllables = u32::try_from(super::stats::syllables(&norm)).unwrap_or(u32::MAX);
     Known {
+        valence: super::sentiment::valence_of(&norm),
+        key: super::tagger::hash_str(&norm),
         norm,
         stem,
         stop,
@@ -813,6 +823,8 @@ fn tokens_with(
             stem,
             stop,
             syllables,
+            valence,
+            key,
         } = known_of(norm);
         let alpha = word.chars().any(char::is_alphabetic);
         out.push(Tok {
@@ -822,6 +834,8 @@ fn tokens_with(
             stop,
             alpha,
             syllables,
+            valence,
+            key,
             sentence,
         });
     }
@@ -1461,7 +1475,8 @@ mod tests {
     }
 
     /// Each token as computed without the cache: the normalised form, its
-    /// stem by the language's stemmer and the stopword flag.
+    /// stem by the language's stemmer, the stopword flag, its place in the
+    /// sentiment lexicon and its key.
     fn uncached(text: &str, sentences: &[Span], lang: &str) -> Vec<Tok> {
         let stemmer = algorithm_for(lang).map(Stemmer::create);
         tokens_with(text, sentences, |norm| {
@@ -1472,6 +1487,8 @@ mod tests {
             Known {
                 stop: is_stopword(norm, lang),
                 syllables: u32::try_from(super::super::stats::syllables(norm)).unwrap_or(u32::MAX),
+                valence: super::super::sentiment::valence_of(norm),
+                key: super::super::tagger::hash_str(norm),
                 norm: Word::from(norm),
                 stem: Word::from(stem),
             }
@@ -1526,5 +1543,32 @@ mod tests {
         let fr = tokens(text, &s, "fr");
         assert!(fr[3].stop);
         assert_eq!(&text[fr[4].span.start..fr[4].span.end], "grèves");
+    }
+
+    #[test]
+    fn tokens_carry_their_forms_key_and_place_in_the_sentiment_lexicon() {
+        // Met first and again (the second time from the cache), in both
+        // spellings of the apostrophe, and in a language with no stemmer.
+        let text = "Great news. It isn’t great, it isn't GREAT. Terrible! Great zzqx.";
+        let s = sentences(text);
+        for lang in ["en", "xx"] {
+            let t = tokens(text, &s, lang);
+            for tok in &t {
+                assert_eq!(tok.key, super::super::tagger::hash_str(&tok.norm));
+                assert_eq!(
+                    tok.valence,
+                    super::super::sentiment::valence_of(&tok.norm),
+                    "{lang} {:?}",
+                    tok.norm
+                );
+            }
+            let rated = |w: &str| {
+                t.iter()
+                    .filter(|k| k.norm == w && k.valence.is_some())
+                    .count()
+            };
+            assert_eq!((rated("great"), rated("terrible")), (4, 1), "{lang}");
+            assert!(t.iter().any(|k| k.norm == "zzqx" && k.valence.is_none()));
+        }
     }
 }

@@ -255,7 +255,30 @@ struct Entry {
 static SCALES: LazyLock<(f32, f32)> =
     LazyLock::new(|| Learned::parse(MODEL).map_or((1.0, 1.0), |m| (m.pos_scale, m.neg_scale)));
 
-static VALENCES: LazyLock<FxHashMap<&'static str, Entry>> = LazyLock::new(|| {
+/// The lexicon: every word's [`Entry`], and each word's place among them.
+struct Valences {
+    places: FxHashMap<&'static str, u32>,
+    entries: Vec<Entry>,
+}
+
+impl Valences {
+    fn get(&self, word: &str) -> Option<&Entry> {
+        self.entries.get(*self.places.get(word)? as usize)
+    }
+}
+
+/// A word's place in the lexicon, found once per word form by the
+/// segmenter (see [`valence_of`]) and carried by its tokens, so that
+/// scoring a sentence looks up no word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Valence(u32);
+
+/// The place of `word` (a normalised form) in the lexicon, if it is in it.
+pub(crate) fn valence_of(word: &str) -> Option<Valence> {
+    VALENCES.places.get(word).map(|&p| Valence(p))
+}
+
+static VALENCES: LazyLock<Valences> = LazyLock::new(|| {
     let vader: &'static std::collections::HashMap<_, f64> = &vader_sentiment::LEXICON;
     let learned = Learned::parse(MODEL);
     let mut map: FxHashMap<&'static str, Entry> = FxHashMap::default();
@@ -284,7 +307,14 @@ static VALENCES: LazyLock<FxHashMap<&'static str, Entry>> = LazyLock::new(|| {
     for &(word, b) in BOOSTERS {
         map.entry(word).or_default().boost = Some(b);
     }
-    map
+    let mut places = FxHashMap::default();
+    places.reserve(map.len());
+    let mut entries = Vec::with_capacity(map.len());
+    for (word, entry) in map {
+        places.insert(word, u32::try_from(entries.len()).unwrap_or(u32::MAX));
+        entries.push(entry);
+    }
+    Valences { places, entries }
 });
 
 /// The boost of an intensifier.
@@ -386,7 +416,13 @@ pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: b
     let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
     let negations: Vec<bool> = words.iter().map(|w| is_negation(w)).collect();
     // Each word's lexicon entry, looked up once.
-    let entries: Vec<Option<&Entry>> = words.iter().map(|w| VALENCES.get(w)).collect();
+    let entries: Vec<Option<&Entry>> = tokens
+        .iter()
+        .map(|t| {
+            t.valence
+                .and_then(|Valence(p)| VALENCES.entries.get(p as usize))
+        })
+        .collect();
     let written: Vec<&str> = tokens
         .iter()
         .map(|t| text.get(t.span.start..t.span.end).unwrap_or_default())

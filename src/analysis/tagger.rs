@@ -433,9 +433,10 @@ enum Owns<'a> {
         text: &'a str,
         tokens: &'a [Tok],
         lex: Lexicon,
-        /// Forms seen in title case inside ordinary sentences, and in lower case.
-        tc_seen: rustc_hash::FxHashSet<&'a str>,
-        lc_seen: rustc_hash::FxHashSet<&'a str>,
+        /// Forms seen in title case inside ordinary sentences, and in lower
+        /// case, by their keys (`Tok::key`).
+        tc_seen: rustc_hash::FxHashSet<u64>,
+        lc_seen: rustc_hash::FxHashSet<u64>,
         clusters: Tables,
     },
 }
@@ -469,8 +470,8 @@ fn own_of(
     text: &str,
     tokens: &[Tok],
     lex: Lexicon,
-    tc_seen: &rustc_hash::FxHashSet<&str>,
-    lc_seen: &rustc_hash::FxHashSet<&str>,
+    tc_seen: &rustc_hash::FxHashSet<u64>,
+    lc_seen: &rustc_hash::FxHashSet<u64>,
     i: usize,
     first_name: Option<bool>,
 ) -> Own {
@@ -495,8 +496,8 @@ fn own_of(
         legal: next_tok.is_some_and(|n| (lex.legal)(&n.norm)),
         gap_before: prev_tok.map_or(BOS, |p| gap_hash(text, p.span.end, t.span.start)),
         gap_after: next_tok.map_or(EOS, |n| gap_hash(text, t.span.end, n.span.start)),
-        doc_tc: tc_seen.contains(t.norm.as_str()),
-        doc_lc: lc_seen.contains(t.norm.as_str()),
+        doc_tc: tc_seen.contains(&t.key),
+        doc_lc: lc_seen.contains(&t.key),
     }
 }
 
@@ -555,7 +556,7 @@ impl<'a> Doc<'a> {
                 continue;
             }
             if w == t.norm {
-                lc_seen.insert(t.norm.as_str());
+                lc_seen.insert(t.key);
             } else if !caps_sentence
                 && !initial
                 && cap_class(w) == 1
@@ -564,7 +565,7 @@ impl<'a> Doc<'a> {
                 // sentence-opening "The" elsewhere.
                 && !super::segment::is_english_stopword(&t.norm)
             {
-                tc_seen.insert(t.norm.as_str());
+                tc_seen.insert(t.key);
             }
         }
         let clusters = Tables::in_use();
@@ -573,7 +574,7 @@ impl<'a> Doc<'a> {
         for (i, t) in tokens.iter().enumerate() {
             let w = text.get(t.span.start..t.span.end).unwrap_or_default();
             let cap = cap_class(w);
-            let lw = hash_str(&t.norm);
+            let lw = t.key;
             toks.push(TokInfo {
                 lw,
                 cap,
@@ -1185,6 +1186,7 @@ pub(crate) fn possessive_stems<'t>(text: &str, tokens: &'t [Tok]) -> Cow<'t, [To
                     let keep = norm.len().saturating_sub(2);
                     if norm.is_char_boundary(keep) && norm.ends_with("'s") {
                         t.norm = norm[..keep].into();
+                        t.key = hash_str(&t.norm);
                     }
                     t
                 }
@@ -1276,16 +1278,36 @@ impl Model {
                     }
                 }
             }
-            Storage::Sparse { .. } => {
-                for &r in rows {
-                    // A row is exactly `N` little-endian i16: as an array, the
-                    // loop below has no bounds to check and is unrolled.
-                    if let Some(w) = self
-                        .sparse_row(r as usize)
-                        .and_then(|w| <&[u8; 2 * N]>::try_from(w).ok())
-                    {
-                        for (k, s) in scores.iter_mut().enumerate() {
-                            *s += i32::from(i16::from_le_bytes([w[2 * k], w[2 * k + 1]]));
+            Storage::Sparse {
+                bitmap,
+                ranks,
+                weights,
+            } => {
+                // The weights are megabytes read at random: most rows miss
+                // the cache. Their places are found first, in a loop of
+                // their own, so that the loads of the sum below depend on
+                // nothing and the processor has many of them under way at
+                // once instead of one row's chain of three at a time.
+                let mut places = [0usize; 32];
+                for chunk in rows.chunks(places.len()) {
+                    let mut found = 0;
+                    for &r in chunk {
+                        if let Some(rank) = row_rank(bitmap, ranks, r as usize) {
+                            places[found] = rank * N * 2;
+                            found += 1;
+                        }
+                    }
+                    for &at in &places[..found] {
+                        // A row is exactly `N` little-endian i16: as an
+                        // array, the loop below has no bounds to check and
+                        // is unrolled.
+                        if let Some(w) = weights
+                            .get(at..at + N * 2)
+                            .and_then(|w| <&[u8; 2 * N]>::try_from(w).ok())
+                        {
+                            for (k, s) in scores.iter_mut().enumerate() {
+                                *s += i32::from(i16::from_le_bytes([w[2 * k], w[2 * k + 1]]));
+                            }
                         }
                     }
                 }
