@@ -7,7 +7,11 @@
 //! (skipping `.,;:!?`) is one); mixed contents such as `that she would "fight"` are indirect and
 //! left out. Two apostrophes are a quotation mark too (`''It felt right,''
 //! he said`: the New York Times articles write every double quotation mark
-//! so), as the quote stage reads them (`typewriter_marks`). Its extent is its fragments with outer whitespace and quotation
+//! so), as the quote stage reads them (`typewriter_marks`). So is a turn
+//! of a quoted transcript, whose mark opens its line before the speaker's
+//! label (`"WALLACE: Let's start …`, the next turn's mark ending it): the
+//! annotators mark the turn as a Content of the label's Source. Its extent
+//! is its fragments with outer whitespace and quotation
 //! marks trimmed, the way docsift reports a quote.
 //!
 //! **Content overlap.** Precision is the share of the bytes of docsift's
@@ -104,11 +108,35 @@ fn is_direct(text: &str, fragments: &[Range<usize>]) -> bool {
             .chars()
             .next()
     });
-    let opens = head.chars().next().is_some_and(is_open_mark) || before.is_some_and(is_open_mark);
+    let opens = head.chars().next().is_some_and(is_open_mark)
+        || before.is_some_and(is_open_mark)
+        || opens_a_quoted_turn(text, first.start);
     let tail = tail.trim_end_matches(['.', ',', ';', ':', '!', '?']);
     let closes =
         tail.chars().next_back().is_some_and(is_close_mark) || after.is_some_and(is_close_mark);
     opens && closes
+}
+
+/// Whether the line up to byte `at` is an opening quotation mark and a
+/// speaker's label in capitals with its colon: the words at `at` are a
+/// quoted transcript turn (`"WALLACE: Let's start …`), inside the
+/// quotation the mark opens.
+fn opens_a_quoted_turn(text: &str, at: usize) -> bool {
+    let Some(before) = text.get(..at) else {
+        return false;
+    };
+    let line = before.rsplit('\n').next().unwrap_or_default().trim();
+    let Some(label) = line
+        .strip_suffix(':')
+        .and_then(|l| l.strip_prefix(is_open_mark))
+    else {
+        return false;
+    };
+    label.chars().next().is_some_and(|c| c.is_uppercase())
+        && label.chars().any(char::is_alphabetic)
+        && label
+            .chars()
+            .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | '\'' | '’' | '-'))
 }
 
 /// A byte range with outer whitespace and quotation marks trimmed.
@@ -1131,6 +1159,25 @@ mod tests {
             "we will win,",
             "marks and spaces are trimmed, inner punctuation kept"
         );
+    }
+
+    #[test]
+    fn quoted_transcript_turns_are_direct() {
+        // Each turn of a quoted transcript opens with a mark before its
+        // label and runs on to the next turn's mark (no closing mark).
+        let text = "Partial transcript:\n\n\"WALLACE: Why would Trump do that?\n\n\"PENCE: Well, look, it’s serious.\n\n\"PENCE said: Well.\n\n\"Mr. Pence: Yes.\n\n\"";
+        let turn = |from: &str, to: &str| {
+            let start = text.find(from).unwrap_or(0);
+            start..start + text[start..].find(to).unwrap_or(0) + to.len()
+        };
+        assert!(is_direct(text, &[turn("Why", "that?")]));
+        assert!(is_direct(text, &[turn("Well, look", "serious.")]));
+        // A label is a name in capitals and its colon, nothing else.
+        assert!(!is_direct(text, &[turn("Well.", "Well.")]));
+        assert!(!is_direct(text, &[turn("Yes.", "Yes.")]));
+        // Without the mark before the label, no quotation is open.
+        let bare = "WALLACE: Why would Trump do that?\n\n\"PENCE: Well.";
+        assert!(!is_direct(bare, &[9..33]));
     }
 
     #[test]
