@@ -703,15 +703,16 @@ mod tests {
             let (word, stem, stop, alpha) = WORDS[rng.below(WORDS.len())];
             let start = text.len();
             text.push_str(word);
+            let norm = word.to_lowercase();
             tokens.push(Tok {
                 span: Span::new(start, text.len()),
-                norm: word.to_lowercase().into(),
+                valence: crate::analysis::sentiment::valence_of(&norm),
+                key: crate::analysis::tagger::hash_str(&norm),
+                norm: norm.into(),
                 stem: stem.into(),
                 stop,
                 alpha,
                 syllables: 1,
-                valence: None,
-                key: 0,
                 sentence,
             });
         }
@@ -759,8 +760,8 @@ mod tests {
             stop: false,
             alpha: true,
             syllables: 1,
-            valence: None,
-            key: 0,
+            valence: crate::analysis::sentiment::valence_of(&text[start..end]),
+            key: crate::analysis::tagger::hash_str(&text[start..end]),
             sentence: 0,
         };
         let tokens = vec![

@@ -415,7 +415,7 @@ pub(crate) fn score_with(text: &str, sentence: Span, tokens: &[&Tok], learned: b
     };
     let words: Vec<&str> = tokens.iter().map(|t| t.norm.as_str()).collect();
     let negations: Vec<bool> = words.iter().map(|w| is_negation(w)).collect();
-    // Each word's lexicon entry, looked up once.
+    // Each word's lexicon entry, from the place its token carries.
     let entries: Vec<Option<&Entry>> = tokens
         .iter()
         .map(|t| {
