@@ -1445,14 +1445,19 @@ const NOT_SPEAKER_LABELS: &[&str] = &[
     "APPLAUSE",
 ];
 
-/// The speaker label opening a quoted transcript turn: one to three words
-/// in capitals, at least one of two letters or more, right before a colon
-/// and a space (`PENCE: Well, …`, `JAKE TAPPER: …`), and none of
-/// [`NOT_SPEAKER_LABELS`].
+/// The speaker label opening a quoted transcript turn: a
+/// [`speaker_label`] right before a colon and a space (`PENCE: Well, …`,
+/// `JAKE TAPPER: …`).
 fn transcript_label(masked: &str, inner: Span) -> Option<Span> {
     let body = masked.get(inner.start..inner.end)?;
     let colon = body.get(..body.len().min(40))?.find(": ")?;
-    let label = &body[..colon];
+    speaker_label(&body[..colon]).then(|| Span::new(inner.start, inner.start + colon))
+}
+
+/// Whether `label` names a speaker as a transcript does: one to three
+/// words in capitals, at least one of two letters or more, and none of
+/// [`NOT_SPEAKER_LABELS`] (`PENCE`, `JAKE TAPPER`; not `VIDEO`).
+pub(crate) fn speaker_label(label: &str) -> bool {
     let words = label.split(' ').count();
     let capitals = label
         .chars()
@@ -1460,8 +1465,7 @@ fn transcript_label(masked: &str, inner: Span) -> Option<Span> {
         && label
             .split(' ')
             .any(|w| w.chars().filter(|c| c.is_uppercase()).count() >= 2);
-    (capitals && (1..=3).contains(&words) && !NOT_SPEAKER_LABELS.contains(&label))
-        .then(|| Span::new(inner.start, inner.start + colon))
+    capitals && (1..=3).contains(&words) && !NOT_SPEAKER_LABELS.contains(&label)
 }
 
 /// Participles that hand the sentence over to a quote: `Sanders compared

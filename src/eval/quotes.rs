@@ -118,25 +118,17 @@ fn is_direct(text: &str, fragments: &[Range<usize>]) -> bool {
 }
 
 /// Whether the line up to byte `at` is an opening quotation mark and a
-/// speaker's label in capitals with its colon: the words at `at` are a
-/// quoted transcript turn (`"WALLACE: Let's start …`), inside the
-/// quotation the mark opens.
+/// speaker's label with its colon, as the quote stage reads one
+/// (`quotes::speaker_label`): the words at `at` are a quoted transcript
+/// turn (`"WALLACE: Let's start …`), inside the quotation the mark opens.
 fn opens_a_quoted_turn(text: &str, at: usize) -> bool {
     let Some(before) = text.get(..at) else {
         return false;
     };
     let line = before.rsplit('\n').next().unwrap_or_default().trim();
-    let Some(label) = line
-        .strip_suffix(':')
+    line.strip_suffix(':')
         .and_then(|l| l.strip_prefix(is_open_mark))
-    else {
-        return false;
-    };
-    label.chars().next().is_some_and(|c| c.is_uppercase())
-        && label.chars().any(char::is_alphabetic)
-        && label
-            .chars()
-            .all(|c| c.is_uppercase() || matches!(c, ' ' | '.' | '\'' | '’' | '-'))
+        .is_some_and(analysis::quotes::speaker_label)
 }
 
 /// A byte range with outer whitespace and quotation marks trimmed.
