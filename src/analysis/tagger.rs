@@ -70,7 +70,7 @@ pub(crate) const N: usize = LABELS.len();
 pub(crate) const HASH_BITS: u32 = 20;
 
 /// Bumped whenever the features change, so that an old model is refused.
-pub(crate) const FEATURE_VERSION: u32 = 8;
+pub(crate) const FEATURE_VERSION: u32 = 9;
 
 const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
 const FORMAT_VERSION: u32 = 1;
@@ -422,7 +422,152 @@ pub(crate) struct Doc<'a> {
     /// Each token's [`Looks`], once computed (all of them in training).
     looks: Vec<Cell<Option<Looks>>>,
     own: Owns<'a>,
+    /// The document's topics: bit `k` is set when the text holds at least
+    /// [`TOPIC_MIN_COUNT`] words of [`TOPICS`]`[k]`.
+    topics: u8,
 }
+
+/// Words that say what a document is about, one list a topic: music,
+/// sport, the military, politics, business, works (film, television,
+/// books) and places. A name's type often follows the topic (a band or a
+/// team is an organisation, an album or a film a MISC), so a word of a run
+/// of capitals reads the document's topics with its cluster, shape and the
+/// run's last word.
+pub(crate) const TOPICS: [&[&str]; 7] = [
+    &[
+        "album",
+        "albums",
+        "band",
+        "song",
+        "songs",
+        "singer",
+        "guitar",
+        "guitarist",
+        "bassist",
+        "drummer",
+        "vocals",
+        "vocalist",
+        "single",
+        "singles",
+        "lyrics",
+        "chart",
+        "recorded",
+        "tour",
+        "music",
+        "musician",
+        "concert",
+    ],
+    &[
+        "season",
+        "league",
+        "team",
+        "teams",
+        "coach",
+        "club",
+        "match",
+        "matches",
+        "game",
+        "games",
+        "championship",
+        "tournament",
+        "player",
+        "players",
+        "scored",
+        "goals",
+        "cup",
+        "playoffs",
+        "draft",
+        "finals",
+        "race",
+        "racing",
+        "driver",
+        "football",
+        "baseball",
+        "hockey",
+        "soccer",
+    ],
+    &[
+        "squadron",
+        "regiment",
+        "army",
+        "battalion",
+        "brigade",
+        "troops",
+        "war",
+        "battle",
+        "forces",
+        "aircraft",
+        "fighter",
+        "military",
+        "navy",
+        "air",
+    ],
+    &[
+        "party",
+        "election",
+        "elected",
+        "parliament",
+        "minister",
+        "government",
+        "president",
+        "senate",
+        "vote",
+        "votes",
+        "seats",
+        "council",
+        "political",
+        "candidate",
+    ],
+    &[
+        "company", "shares", "market", "percent", "profit", "revenue", "products", "firm", "sales",
+        "billion", "million", "bank", "stock", "business",
+    ],
+    &[
+        "film",
+        "episode",
+        "series",
+        "novel",
+        "book",
+        "character",
+        "television",
+        "show",
+        "published",
+        "directed",
+        "game",
+        "magazine",
+        "story",
+    ],
+    &[
+        "village",
+        "town",
+        "city",
+        "river",
+        "county",
+        "district",
+        "population",
+        "located",
+        "municipality",
+        "area",
+        "region",
+        "province",
+        "situated",
+    ],
+];
+
+/// How many words of a topic's list a document needs to be about it.
+const TOPIC_MIN_COUNT: u16 = 2;
+
+/// Each topic word's key ([`hash_str`] of its lower-case form) and the
+/// topics it belongs to, as bits.
+static TOPIC_KEYS: LazyLock<rustc_hash::FxHashMap<u64, u8>> = LazyLock::new(|| {
+    let mut m = rustc_hash::FxHashMap::default();
+    for (k, words) in TOPICS.iter().enumerate() {
+        for w in *words {
+            *m.entry(hash_str(w)).or_insert(0) |= 1 << k;
+        }
+    }
+    m
+});
 
 /// Where a token's [`Own`] facts come from.
 enum Owns<'a> {
@@ -548,7 +693,15 @@ impl<'a> Doc<'a> {
             tokens.len().min(1 << 14),
             rustc_hash::FxBuildHasher,
         );
+        let mut topic_counts = [0u16; TOPICS.len()];
         for (i, t) in tokens.iter().enumerate() {
+            if let Some(&bits) = TOPIC_KEYS.get(&t.key) {
+                for (k, c) in topic_counts.iter_mut().enumerate() {
+                    if bits & (1 << k) != 0 {
+                        *c += 1;
+                    }
+                }
+            }
             let w = text.get(t.span.start..t.span.end).unwrap_or_default();
             let caps_sentence = sents.get(t.sentence).is_none_or(|s| s.all_caps);
             let initial = sents.get(t.sentence).is_none_or(|s| s.first == i);
@@ -713,10 +866,16 @@ impl<'a> Doc<'a> {
                 t.doc_run_len = len.min(5) as u64;
             }
         }
+        let topics = topic_counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c >= TOPIC_MIN_COUNT)
+            .fold(0u8, |m, (k, _)| m | 1 << k);
         Doc {
             toks,
             sents,
             looks,
+            topics,
             own: Owns::OnDemand {
                 text,
                 tokens,
@@ -739,6 +898,7 @@ impl<'a> Doc<'a> {
             toks: self.toks,
             sents: self.sents,
             looks: self.looks,
+            topics: self.topics,
             own: Owns::All(own),
         }
     }
@@ -990,6 +1150,21 @@ impl<'a> Doc<'a> {
                 f(71).val(c(t.run_before_cluster, 8)).val(pos).row(),
                 f(81).val(c(t.run_last_glove, 8)).val(t.run_pos).row(),
             ]);
+            for k in 0..TOPICS.len() {
+                if self.topics & (1 << k) != 0 {
+                    let k = k as u64;
+                    out.extend_from_slice(&[
+                        f(84).val(k).val(c(me.glove, 6)).val(pos).row(),
+                        f(85)
+                            .val(k)
+                            .val(c(t.run_last_glove, 8))
+                            .val(t.run_pos)
+                            .row(),
+                        f(86).val(k).val(t.run_last).row(),
+                        f(87).val(k).val(me.short).val(t.run_pos).row(),
+                    ]);
+                }
+            }
             // The name lists: the word's own entries, and the listed
             // phrase it is part of (the last features pushed: see
             // [`Doc::list_feature_count`]).
@@ -1723,6 +1898,37 @@ mod tests {
         doc.remember(index("League", 0), 4, &mut history);
         assert_eq!(doc.recalled(index("The", 2), &history), None);
         assert_eq!(doc.recalled(index("League", 1), &history), Some((2, true)));
+    }
+
+    #[test]
+    fn a_document_is_about_the_topics_two_of_its_words_name() {
+        // "album" and "band" make the first text about music; one word of a
+        // topic makes no topic.
+        let (_, music) = doc_of("Smith sang.\nThe album and the band sold well.");
+        let (_, none) = doc_of("Smith sang.\nThe album and the dog sold well.");
+        assert_eq!(music.topics, 1);
+        assert_eq!(none.topics, 0);
+        let (_, both) = doc_of("The team's album won the league season.\nThe band sang.");
+        assert_eq!(both.topics, 0b11, "music and sport");
+        // A word of a run of capitals reads each topic with four features.
+        let features = |doc: &Doc| {
+            let mut out = Vec::new();
+            doc.static_features(0, &mut out);
+            out
+        };
+        let (with, without) = (features(&music), features(&none));
+        assert_eq!(with.len(), without.len() + 4);
+        assert!(
+            with.contains(
+                &Hasher::new(87)
+                    .val(0)
+                    .val(music.looks(0).short)
+                    .val(1)
+                    .row()
+            )
+        );
+        let added: Vec<&u32> = with.iter().filter(|r| !without.contains(r)).collect();
+        assert_eq!(added.len(), 4, "only the topic features differ");
     }
 
     #[test]
