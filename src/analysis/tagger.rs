@@ -424,16 +424,17 @@ pub(crate) struct Doc<'a> {
     own: Owns<'a>,
     /// The document's topics: bit `k` is set when the text holds at least
     /// [`TOPIC_MIN_COUNT`] words of [`TOPICS`]`[k]`.
-    topics: u8,
+    topics: u16,
 }
 
 /// Words that say what a document is about, one list a topic: music,
 /// sport, the military, politics, business, works (film, television,
-/// books) and places. A name's type often follows the topic (a band or a
+/// books), places, the law, the media, religion, education and science,
+/// and transport. A name's type often follows the topic (a band or a
 /// team is an organisation, an album or a film a MISC), so a word of a run
 /// of capitals reads the document's topics with its cluster, shape and the
 /// run's last word.
-pub(crate) const TOPICS: [&[&str]; 7] = [
+pub(crate) const TOPICS: [&[&str]; 12] = [
     &[
         "album",
         "albums",
@@ -552,14 +553,86 @@ pub(crate) const TOPICS: [&[&str]; 7] = [
         "province",
         "situated",
     ],
+    &[
+        "court",
+        "judge",
+        "trial",
+        "police",
+        "lawyer",
+        "prison",
+        "charged",
+        "law",
+        "case",
+        "sentenced",
+        "arrested",
+        "crime",
+    ],
+    &[
+        "radio",
+        "newspaper",
+        "channel",
+        "broadcast",
+        "network",
+        "station",
+        "magazine",
+        "broadcasting",
+        "programme",
+        "program",
+        "media",
+    ],
+    &[
+        "church",
+        "bishop",
+        "diocese",
+        "religious",
+        "catholic",
+        "priest",
+        "god",
+        "saint",
+        "christian",
+        "religion",
+        "temple",
+        "monastery",
+    ],
+    &[
+        "university",
+        "college",
+        "school",
+        "research",
+        "professor",
+        "students",
+        "science",
+        "scientific",
+        "institute",
+        "species",
+        "study",
+        "studies",
+    ],
+    &[
+        "railway",
+        "station",
+        "line",
+        "train",
+        "trains",
+        "route",
+        "bus",
+        "buses",
+        "airport",
+        "rail",
+        "service",
+        "services",
+        "transport",
+    ],
 ];
+
+const _: () = assert!(TOPICS.len() <= 16, "a document's topics are 16 bits");
 
 /// How many words of a topic's list a document needs to be about it.
 const TOPIC_MIN_COUNT: u16 = 2;
 
 /// Each topic word's key ([`hash_str`] of its lower-case form) and the
 /// topics it belongs to, as bits.
-static TOPIC_KEYS: LazyLock<rustc_hash::FxHashMap<u64, u8>> = LazyLock::new(|| {
+static TOPIC_KEYS: LazyLock<rustc_hash::FxHashMap<u64, u16>> = LazyLock::new(|| {
     let mut m = rustc_hash::FxHashMap::default();
     for (k, words) in TOPICS.iter().enumerate() {
         for w in *words {
@@ -870,7 +943,7 @@ impl<'a> Doc<'a> {
             .iter()
             .enumerate()
             .filter(|(_, c)| **c >= TOPIC_MIN_COUNT)
-            .fold(0u8, |m, (k, _)| m | 1 << k);
+            .fold(0u16, |m, (k, _)| m | 1 << k);
         Doc {
             toks,
             sents,
