@@ -1622,7 +1622,7 @@ impl Recognizer for TaggerRecognizer {
             let title_case_only = end == first + 1
                 && (t == 4
                     || (t == 1
-                        && listed(&ctx.tokens[first..end])
+                        && ctx.tokens.get(first..end).map_or(0, listed)
                             & (gazetteer::list::FIRST_NAME
                                 | gazetteer::list::SURNAME
                                 | gazetteer::list::RARE_SURNAME)

@@ -611,7 +611,7 @@ impl<'a> Doc<'a> {
             if let Some(&bits) = topic_keys.get(&t.key) {
                 for (k, c) in topic_counts.iter_mut().enumerate() {
                     if bits & (1 << k) != 0 {
-                        *c += 1;
+                        *c = c.saturating_add(1);
                     }
                 }
             }
@@ -1823,6 +1823,10 @@ mod tests {
         assert_eq!(none.topics, 0);
         let (_, both) = doc_of("The team's album won the league season.\nThe band sang.");
         assert_eq!(both.topics, 0b11, "music and sport");
+        // More topic words than a count of 16 bits holds: still the topic,
+        // no overflow.
+        let (_, many) = doc_of(&"album ".repeat(70_000));
+        assert_eq!(many.topics, 1);
         // A word of a run of capitals reads each topic with four features.
         let features = |doc: &Doc| {
             let mut out = Vec::new();
