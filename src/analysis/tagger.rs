@@ -1,5 +1,5 @@
-//! The learned named-entity tagger: an averaged perceptron over hashed
-//! features, decoding greedily left to right with BIO tags for PER, ORG, LOC
+//! The learned named-entity tagger: averaged linear weights over hashed
+//! features (trained with passive-aggressive updates, `eval::train`), decoding greedily left to right with BIO tags for PER, ORG, LOC
 //! and MISC (the CoNLL-2003 types).
 //!
 //! Features per token: the word, its lower-case form, its shape and short
@@ -894,6 +894,19 @@ impl<'a> Doc<'a> {
         self.toks
             .get(i)
             .is_some_and(|t| t.gaz != 0 && t.gaz / 2 == 3)
+    }
+
+    /// Whether token `i` is part of a gazetteer match.
+    pub(crate) fn in_gazetteer(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.gaz != 0)
+    }
+
+    /// Whether token `i` is part of a gazetteer match of a place or an
+    /// organisation.
+    pub(crate) fn in_gazetteer_place_or_organisation(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.gaz != 0 && matches!(t.gaz / 2, 1 | 3))
     }
 
     /// Whether tokens `first..end` lie inside one gazetteer match that is

@@ -355,7 +355,8 @@ struct TrainNerArgs {
     /// Name lists to train with instead of the embedded `models/names.bin`.
     #[arg(long)]
     names: Option<PathBuf>,
-    /// Added to the trained prior of B-MISC (in weight units): a name the
+    /// Added to the trained prior of B-MISC (in units of the training
+    /// margin, which a gold tag must win by): a name the
     /// news never taught a type of (a film, an album, an event) is then
     /// more often left MISC than taken for a person, organisation or place.
     #[arg(long, default_value_t = 0.0)]

@@ -1,5 +1,12 @@
-//! `docsift train ner`: trains the entity tagger (an averaged perceptron,
+//! `docsift train ner`: trains the entity tagger (averaged linear weights,
 //! see `analysis::tagger`) on CoNLL files and writes `models/ner.bin`.
+//!
+//! The weights are learned online, token by token, with passive-aggressive
+//! updates (Crammer et al., "Online Passive-Aggressive Algorithms", 2006):
+//! when the best-scoring wrong tag is not beaten by a margin, the gold
+//! tag's and its weights move by the smallest step after which it would be
+//! (a perceptron moves by a fixed step, and only on a mistake), and the
+//! weights are averaged over all steps as a perceptron's are.
 //!
 //! Each document is rebuilt as `docsift eval ner` rebuilds it, cleaned and
 //! segmented exactly as the pipeline does, so the tagger learns on the
@@ -136,7 +143,7 @@ impl SplitMix {
     }
 }
 
-/// Averaged-perceptron weights with lazy averaging.
+/// Averaged weights with lazy averaging.
 struct Weights {
     w: Vec<[f32; N]>,
     total: Vec<[f64; N]>,
@@ -210,6 +217,11 @@ impl Weights {
         (rows, scale)
     }
 }
+
+/// By how much the gold tag must outscore every other allowed tag before a
+/// token stops moving the weights. Linear weights only compare scores, so
+/// its size sets only the units of the weights and of `--misc-prior`.
+const MARGIN: f32 = 1.0;
 
 /// The shares of token visits during which features are hidden (0 to 1).
 #[derive(Clone, Copy, Default)]
@@ -326,8 +338,20 @@ pub fn train(
                 seen += 1;
                 if best != gold {
                     errors += 1;
-                    weights.update(&feats, gold, 1.0);
-                    weights.update(&feats, best, -1.0);
+                }
+                // The best-scoring tag other than the gold one: when it is
+                // not beaten by the margin, both move, by the smallest step
+                // after which it would be.
+                let rival = (0..N)
+                    .filter(|&k| k != gold && tagger::allowed(before, k))
+                    .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)));
+                if let Some(rival) = rival {
+                    let short = MARGIN - (scores[gold] - scores[rival]);
+                    if short > 0.0 {
+                        let step = short / (2 * feats.len().max(1)) as f32;
+                        weights.update(&feats, gold, step);
+                        weights.update(&feats, rival, -step);
+                    }
                 }
                 prev2 = prev;
                 prev = best;
