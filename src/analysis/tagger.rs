@@ -1,6 +1,7 @@
 //! The learned named-entity tagger: averaged linear weights over hashed
-//! features (trained with passive-aggressive updates, `eval::train`), decoding greedily left to right with BIO tags for PER, ORG, LOC
-//! and MISC (the CoNLL-2003 types).
+//! features (learned with passive-aggressive updates, `eval::train`),
+//! decoding greedily left to right with BIO tags for PER, ORG, LOC and MISC
+//! (the CoNLL-2003 types).
 //!
 //! Features per token: the word, its lower-case form, its shape and short
 //! shape, prefixes and suffixes, neighbours within two tokens, punctuation
