@@ -1617,6 +1617,29 @@ impl Recognizer for TaggerRecognizer {
                     WORDS.titles.contains(tok.norm.as_str())
                         || MORE_TITLES.contains(&tok.norm.as_str())
                 });
+            // "U.S. Deputy National security adviser": a lone MISC word
+            // between a title and a lower-case word is the rest of a job
+            // title, unless the gazetteer knows it ("Deputy French foreign
+            // minister").
+            let in_job_title = t == 4
+                && end == first + 1
+                && first > 0
+                && !doc.in_gazetteer(first)
+                && ctx.tokens.get(first - 1).is_some_and(|prev| {
+                    prev.sentence == ctx.tokens[first].sentence
+                        && (WORDS.titles.contains(prev.norm.as_str())
+                            || MORE_TITLES.contains(&prev.norm.as_str()))
+                        && ctx.text.get(prev.span.end..span.start) == Some(" ")
+                })
+                && ctx.tokens.get(end).is_some_and(|next| {
+                    next.sentence == ctx.tokens[first].sentence
+                        && ctx.text.get(span.end..next.span.start) == Some(" ")
+                        && ctx
+                            .text
+                            .get(next.span.start..next.span.end)
+                            .and_then(|w| w.chars().next())
+                            .is_some_and(char::is_lowercase)
+                });
             // "Later, ...": a lone capitalised word opening its sentence before
             // a comma is an adverb or a greeting unless the text writes it
             // capitalised somewhere else too.
@@ -1702,6 +1725,7 @@ impl Recognizer for TaggerRecognizer {
                 || doc.inside_gazetteer(first, end)
                 || function_word
                 || lone_title
+                || in_job_title
                 || opener
                 || title_case_only
                 || title_case_around_known
@@ -4034,6 +4058,14 @@ mod tests {
             check(text, &[("Paul Ryan", EntityType::Person, &[])]);
             check_absent(text, &["Wis", "Speaker"]);
         }
+    }
+
+    #[test]
+    fn the_rest_of_a_job_title_is_no_name() {
+        // The tagger took "National" for a MISC name.
+        let text = "U.S. Deputy National security adviser Ben Rhodes said on Sunday that the Deputy French foreign minister agreed.";
+        check_absent(text, &["National"]);
+        check(text, &[("Ben Rhodes", EntityType::Person, &[])]);
     }
 
     #[test]
