@@ -824,10 +824,7 @@ impl CapitalisationRecognizer {
         while i < toks.len() {
             let t = &toks[i];
             // "(R-Wis.)": a party tag is no name.
-            if t.span.start > 0
-                && text.get(t.span.start - 1..t.span.start) == Some("(")
-                && is_party_tag(ctx, i)
-            {
+            if is_party_tag(ctx, i) {
                 if !current.is_empty() {
                     runs.push(std::mem::take(&mut current));
                 }
@@ -1612,11 +1609,8 @@ impl Recognizer for TaggerRecognizer {
             // "Sen." / "Rep." / "Gov.", "Colonel", "Bishop": a lone title is
             // no name, whatever the tagger took it for (the name after it is
             // one of its own).
-            let lone_title = end == first + 1
-                && ctx.tokens.get(first).is_some_and(|tok| {
-                    WORDS.titles.contains(tok.norm.as_str())
-                        || MORE_TITLES.contains(&tok.norm.as_str())
-                });
+            let lone_title =
+                end == first + 1 && ctx.tokens.get(first).is_some_and(|tok| is_title(&tok.norm));
             // "U.S. Deputy National security adviser": a lone MISC word
             // between a title and a lower-case word is the rest of a job
             // title, unless the gazetteer knows it ("Deputy French foreign
@@ -1627,8 +1621,7 @@ impl Recognizer for TaggerRecognizer {
                 && !doc.in_gazetteer(first)
                 && ctx.tokens.get(first - 1).is_some_and(|prev| {
                     prev.sentence == ctx.tokens[first].sentence
-                        && (WORDS.titles.contains(prev.norm.as_str())
-                            || MORE_TITLES.contains(&prev.norm.as_str()))
+                        && is_title(&prev.norm)
                         && ctx.text.get(prev.span.end..span.start) == Some(" ")
                 })
                 && ctx.tokens.get(end).is_some_and(|next| {
@@ -1716,9 +1709,7 @@ impl Recognizer for TaggerRecognizer {
                         .is_some_and(|g| g.trim() == "(")))
                 && doc.gazetteer_agrees(first, end, 2);
             // "(R-Wis.)": a party tag is none either.
-            let party_tag = span.start > 0
-                && ctx.text.get(span.start - 1..span.start) == Some("(")
-                && is_party_tag(ctx, first);
+            let party_tag = is_party_tag(ctx, first);
             if place_compound
                 || party_tag
                 || known_organisation
@@ -1739,8 +1730,7 @@ impl Recognizer for TaggerRecognizer {
                 // said": the full name is then a person's, below).
                 Some([title, next, ..])
                     if (t == 1 || (t == 4 && is_listed_full_name(ctx.tokens, first + 1, end)))
-                        && (WORDS.titles.contains(title.norm.as_str())
-                            || MORE_TITLES.contains(&title.norm.as_str())) =>
+                        && is_title(&title.norm) =>
                 {
                     (first + 1, Span::new(next.span.start, span.end))
                 }
@@ -2529,6 +2519,12 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
 /// lacks them.
 const MORE_TITLES: &[&str] = &["brigadier", "commodore", "corporal", "speaker"];
 
+/// Whether a lower-case word is a person's title, on the tagger's list or
+/// [`MORE_TITLES`].
+fn is_title(norm: &str) -> bool {
+    WORDS.titles.contains(norm) || MORE_TITLES.contains(&norm)
+}
+
 /// The head nouns of organisations' names that, opening "X of Y", name an
 /// institution rather than a title's metaphor ("Ministry of Defence"; not
 /// "Band of Brothers"); [`is_org_head_word`] holds them and the others.
@@ -2722,7 +2718,7 @@ fn split_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
             }
             // "Paul Ryan (R-Wis.)": no name runs on into a party tag, which
             // is none ("Buducnost (V)", a club and its town, stays whole).
-            if i > start && g.contains('(') && is_party_tag(ctx, i) {
+            if i > start && is_party_tag(ctx, i) {
                 out.push((start, i, t));
                 start = end;
                 break;
@@ -2752,8 +2748,8 @@ fn split_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     *chunks = out;
 }
 
-/// Whether token `i` opens a US politician's party tag: "R" / "D" / "I",
-/// a hyphen and more ("R-Wis.", "D-N.Y.").
+/// Whether token `i` opens a US politician's party tag in brackets: "(",
+/// "R" / "D" / "I", a hyphen and more ("(R-Wis.)", "(D-N.Y.)").
 fn is_party_tag(ctx: &Context<'_>, i: usize) -> bool {
     ctx.tokens
         .get(i)
@@ -2762,7 +2758,9 @@ fn is_party_tag(ctx: &Context<'_>, i: usize) -> bool {
             matches!(
                 ctx.text.get(tok.span.start..tok.span.end),
                 Some("R" | "D" | "I")
-            ) && ctx.text.get(tok.span.end..next.span.start) == Some("-")
+            ) && tok.span.start > 0
+                && ctx.text.get(tok.span.start - 1..tok.span.start) == Some("(")
+                && ctx.text.get(tok.span.end..next.span.start) == Some("-")
         })
 }
 
