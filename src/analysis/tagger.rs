@@ -71,7 +71,7 @@ pub(crate) const N: usize = LABELS.len();
 pub(crate) const HASH_BITS: u32 = 20;
 
 /// Bumped whenever the features change, so that an old model is refused.
-pub(crate) const FEATURE_VERSION: u32 = 9;
+pub(crate) const FEATURE_VERSION: u32 = 10;
 
 const MAGIC: &[u8; 8] = b"DSNER\0\0\0";
 const FORMAT_VERSION: u32 = 1;
@@ -426,6 +426,11 @@ pub(crate) struct Doc<'a> {
     /// The document's topics: bit `k` is set when the text holds at least
     /// [`TOPIC_MIN_COUNT`] words of [`TOPICS`]`[k]`.
     topics: u16,
+    /// Whether the document reads as prose rather than as a wire story of
+    /// the 1990s (it has no line in capitals): each feature of a
+    /// prose token comes twice, shared and prose-only (see
+    /// [`Doc::genre_copies`]).
+    prose: bool,
 }
 
 /// Words that say what a document is about, one list a topic: music,
@@ -510,6 +515,10 @@ pub(crate) struct Lexicon {
     /// Whether a lower-case word is a legal or organisation suffix.
     pub legal: fn(&str) -> bool,
 }
+
+/// The template of the prose-only copy of a feature (see
+/// [`Doc::genre_copies`]).
+const PROSE_TEMPLATE: u8 = 90;
 
 const BOS: u64 = 0x5157_1a2b_3c4d_5e6f;
 const EOS: u64 = 0x6e4f_2a1b_9c8d_7e3f;
@@ -780,6 +789,10 @@ impl<'a> Doc<'a> {
                 t.doc_run_len = len.min(5) as u64;
             }
         }
+        // A wire story in the style of the 1990s (most of the CoNLL data)
+        // has a line in capitals, its headline; a text without one is
+        // prose.
+        let prose = !sents.iter().any(|s| s.all_caps && s.end > s.first);
         let topics = topic_counts
             .iter()
             .enumerate()
@@ -790,6 +803,7 @@ impl<'a> Doc<'a> {
             sents,
             looks,
             topics,
+            prose,
             own: Owns::OnDemand {
                 text,
                 tokens,
@@ -813,6 +827,7 @@ impl<'a> Doc<'a> {
             sents: self.sents,
             looks: self.looks,
             topics: self.topics,
+            prose: self.prose,
             own: Owns::All(own),
         }
     }
@@ -933,6 +948,7 @@ impl<'a> Doc<'a> {
 
     /// Appends the rows of the features that do not depend on tags.
     pub(crate) fn static_features(&self, i: usize, out: &mut Vec<u32>) {
+        let start = out.len();
         let Some(t) = self.toks.get(i) else { return };
         let o = self.own(i);
         let Some(s) = self.sents.get(t.sentence) else {
@@ -1092,9 +1108,11 @@ impl<'a> Doc<'a> {
                     ]);
                 }
             }
+            self.genre_copies(start, out);
+            let lists_from = out.len();
             // The name lists: the word's own entries, and the listed
-            // phrase it is part of (the last features pushed: see
-            // [`Doc::list_feature_count`]).
+            // phrase it is part of (the last features pushed, with their
+            // prose copies: see [`Doc::list_feature_count`]).
             if t.list_word != 0 {
                 out.push(f(72).val(u64::from(t.list_word)).val(pos).row());
             }
@@ -1115,6 +1133,25 @@ impl<'a> Doc<'a> {
                         .row(),
                 );
             }
+            self.genre_copies(lists_from, out);
+        } else {
+            self.genre_copies(start, out);
+        }
+    }
+
+    /// In a prose document, a copy of each feature row pushed since `from`,
+    /// hashed apart: the prose-only weights (Daumé III, "Frustratingly
+    /// Easy Domain Adaptation", 2007). Wire stories and prose share the
+    /// original rows, so what the news teaches carries over, while the
+    /// copies learn where prose differs (wikigold writes a league, a team
+    /// or "Confederate" ORG, CoNLL's wire writes them MISC).
+    fn genre_copies(&self, from: usize, out: &mut Vec<u32>) {
+        if !self.prose {
+            return;
+        }
+        for k in from..out.len() {
+            let r = out[k];
+            out.push(Hasher::new(PROSE_TEMPLATE).val(u64::from(r)).row());
         }
     }
 
@@ -1123,9 +1160,10 @@ impl<'a> Doc<'a> {
     /// that the model does not learn that an unlisted name is no name).
     pub(crate) fn list_feature_count(&self, i: usize) -> usize {
         self.toks.get(i).filter(|t| t.run_pos != 0).map_or(0, |t| {
-            usize::from(t.list_word != 0)
+            (usize::from(t.list_word != 0)
                 + usize::from(t.list_at != 0)
-                + usize::from(t.list_ends != (0, 0))
+                + usize::from(t.list_ends != (0, 0)))
+                * (1 + usize::from(self.prose))
         })
     }
 
@@ -1141,6 +1179,7 @@ impl<'a> Doc<'a> {
         out: &mut Vec<u32>,
     ) {
         let Some(t) = self.toks.get(i) else { return };
+        let start = out.len();
         let me = self.looks(i);
         let (p, p2) = (prev as u64, prev2 as u64);
         out.extend_from_slice(&[
@@ -1158,6 +1197,7 @@ impl<'a> Doc<'a> {
                 Hasher::new(83).val(ty).val(t.run_pos.min(2)).val(p).row(),
             ]);
         }
+        self.genre_copies(start, out);
     }
 
     /// The previous tag as [`allowed`] should see it for token `i`: none
@@ -1848,7 +1888,10 @@ mod tests {
             out
         };
         let (with, without) = (features(&music), features(&none));
-        assert_eq!(with.len(), without.len() + 4);
+        // (Both are prose: each feature comes twice, see
+        // `prose_features_come_twice_and_a_wire_story_s_once`.)
+        assert!(music.prose && none.prose);
+        assert_eq!(with.len(), without.len() + 8);
         assert!(
             with.contains(
                 &Hasher::new(87)
@@ -1859,7 +1902,48 @@ mod tests {
             )
         );
         let added: Vec<&u32> = with.iter().filter(|r| !without.contains(r)).collect();
-        assert_eq!(added.len(), 4, "only the topic features differ");
+        assert_eq!(added.len(), 8, "only the topic features differ");
+    }
+
+    #[test]
+    fn prose_features_come_twice_and_a_wire_story_s_once() {
+        let body = "Mary Smith met John Brown in Paris.\nThey spoke.";
+        let (tp, prose) = doc_of(body);
+        let caps = format!("SMITH MEETS BROWN\n{body}");
+        let (tc, headline) = doc_of(&caps);
+        let titled = format!("Smith Meets Brown\n{body}");
+        let (tt, title_case) = doc_of(&titled);
+        assert!(prose.prose);
+        assert!(!headline.prose, "a line in capitals makes a wire story");
+        assert!(title_case.prose, "a headline in title case does not");
+        let features = |doc: &Doc, i: usize| {
+            let mut out = Vec::new();
+            doc.static_features(i, &mut out);
+            doc.tag_features(i, 1, 0, Some((1, true)), &mut out);
+            out
+        };
+        let mary = |text: &str, tokens: &[Tok]| nth_token(text, tokens, "Mary", 0);
+        let (p, w) = (mary(body, &tp), mary(&caps, &tc));
+        let (prose_rows, wire_rows) = (features(&prose, p), features(&headline, w));
+        assert_eq!(prose_rows.len(), 2 * wire_rows.len());
+        assert_eq!(
+            features(&title_case, mary(&titled, &tt)).len(),
+            prose_rows.len()
+        );
+        // Half the rows are the prose copies of the other half.
+        let copies = prose_rows
+            .iter()
+            .filter(|&&r| {
+                let copy = Hasher::new(PROSE_TEMPLATE).val(u64::from(r)).row();
+                prose_rows.contains(&copy)
+            })
+            .count();
+        assert_eq!(copies, prose_rows.len() / 2);
+        // "Mary" is listed: its name list features and their copies are
+        // the last pushed, which training hides together.
+        let lists = headline.list_feature_count(w);
+        assert!(lists > 0);
+        assert_eq!(prose.list_feature_count(p), 2 * lists);
     }
 
     #[test]
@@ -1950,15 +2034,16 @@ mod tests {
         // "We" opening a sentence was never tagged before.
         assert_eq!(recalls[at("We", 0)], None);
 
-        // The recall adds two features to a word that may open a name, none
-        // to a word inside a run.
+        // The recall adds two features to a word that may open a name (and
+        // their copies in prose), none to a word inside a run.
         let count = |i: usize, recalled| {
             let mut out = Vec::new();
             doc.tag_features(i, 0, 0, recalled, &mut out);
             out.len()
         };
         let lone = at("Jordan", 2);
-        assert_eq!(count(lone, Some((1, false))), count(lone, None) + 2);
+        assert!(doc.prose);
+        assert_eq!(count(lone, Some((1, false))), count(lone, None) + 4);
         let inside = at("Smith", 1);
         assert_eq!(count(inside, Some((1, true))), count(inside, None));
     }
