@@ -3032,6 +3032,10 @@ fn persons_by_surname(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>
 /// "Republican Christine Todd Whitman": a known first name written
 /// capitalised right before a person's chunk (one space between) belongs to
 /// the person, taken from the end of the chunk before it or from no chunk.
+/// So does a word no name list knows ("Jeb Bush", "Rand Paul") when the
+/// person is one word, no chunk holds it, and it reads as a name: Title
+/// Case, three letters or more, no function word or title, and never
+/// written in lower case in the text.
 fn first_names_join_persons(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     for k in 0..chunks.len() {
         let (first, end, t) = chunks[k];
@@ -3045,9 +3049,24 @@ fn first_names_join_persons(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, u
         if prev.sentence != tok.sentence
             || ctx.text.get(prev.span.end..tok.span.start) != Some(" ")
             || !starts_upper(word)
-            || !is_first_name(word)
         {
             continue;
+        }
+        if !is_first_name(word) {
+            let free = k.checked_sub(1).is_none_or(|j| chunks[j].1 < first);
+            let unlisted_name = free
+                && end == first + 1
+                && word.len() >= 3
+                && word.chars().skip(1).all(char::is_lowercase)
+                && !is_english_stopword(&prev.norm)
+                && !is_title(&prev.norm)
+                && ctx.tokens.iter().all(|o| {
+                    o.norm != prev.norm
+                        || ctx.text.get(o.span.start..o.span.end) != Some(prev.norm.as_str())
+                });
+            if !unlisted_name {
+                continue;
+            }
         }
         match k.checked_sub(1).map(|j| chunks[j]) {
             // The chunk before ends with the first name: it gives it up.
@@ -4071,6 +4090,21 @@ mod tests {
         let text = "U.S. Deputy National security adviser Ben Rhodes said on Sunday that the Deputy French foreign minister agreed.";
         check_absent(text, &["National"]);
         check(text, &[("Ben Rhodes", EntityType::Person, &[])]);
+    }
+
+    #[test]
+    fn an_unlisted_name_before_a_one_word_person_is_the_persons() {
+        // The tagger left "Jeb" and "Rand" out; no name list knows them.
+        check(
+            "He met Jeb Bush on Monday, and Rand Paul disagreed.",
+            &[
+                ("Jeb Bush", EntityType::Person, &[]),
+                ("Rand Paul", EntityType::Person, &[]),
+            ],
+        );
+        // Not a word the text writes in lower case, nor a title.
+        check_absent("Striker Smith scored, and the striker left.", &["Striker"]);
+        check_absent("Coach Smith said so.", &["Coach"]);
     }
 
     #[test]
