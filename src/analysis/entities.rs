@@ -3037,6 +3037,8 @@ fn persons_by_surname(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>
 /// Case, three letters or more, no function word or title, and never
 /// written in lower case in the text.
 fn first_names_join_persons(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    // The words the text writes in lower case, built on first use.
+    let lower: std::cell::OnceCell<FxHashSet<&str>> = std::cell::OnceCell::new();
     for k in 0..chunks.len() {
         let (first, end, t) = chunks[k];
         if t != 1 || first == 0 {
@@ -3060,10 +3062,17 @@ fn first_names_join_persons(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, u
                 && word.chars().skip(1).all(char::is_lowercase)
                 && !is_english_stopword(&prev.norm)
                 && !is_title(&prev.norm)
-                && ctx.tokens.iter().all(|o| {
-                    o.norm != prev.norm
-                        || ctx.text.get(o.span.start..o.span.end) != Some(prev.norm.as_str())
-                });
+                && !lower
+                    .get_or_init(|| {
+                        ctx.tokens
+                            .iter()
+                            .filter(|o| {
+                                ctx.text.get(o.span.start..o.span.end) == Some(o.norm.as_str())
+                            })
+                            .map(|o| o.norm.as_str())
+                            .collect()
+                    })
+                    .contains(prev.norm.as_str());
             if !unlisted_name {
                 continue;
             }
