@@ -1708,9 +1708,9 @@ impl Recognizer for TaggerRecognizer {
                         .get(ctx.tokens[first - 1].span.end..ctx.tokens[first].span.start)
                         .is_some_and(|g| g.trim() == "(")))
                 && doc.gazetteer_agrees(first, end, 2);
-            // "The United States": a sentence's "The" before a place the
-            // gazetteer knows whole is no part of a name, and the place is
-            // the gazetteer's.
+            // "The United States": a chunk of "The" and a place the
+            // gazetteer knows whole is no name; the place is the
+            // gazetteer's.
             let the_before_place = end > first + 1
                 && ctx.tokens.get(first).is_some_and(|tok| tok.norm == "the")
                 && doc.gazetteer_agrees(first + 1, end, 3);
