@@ -836,6 +836,19 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// Makes the document a wire story whatever its lines: a training copy
+    /// of one whose headline in capitals was rewritten in Title Case (see
+    /// `docsift train ner --title-case-copies`).
+    pub(crate) fn set_wire(&mut self) {
+        self.prose = false;
+    }
+
+    /// Whether the document reads as prose (see [`Doc::genre_copies`]).
+    #[cfg(test)]
+    pub(crate) fn is_prose(&self) -> bool {
+        self.prose
+    }
+
     /// Token `i`'s own facts.
     fn own(&self, i: usize) -> Own {
         match &self.own {

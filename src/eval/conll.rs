@@ -20,6 +20,11 @@ pub struct TaggedToken {
 pub struct Document {
     /// Sentences in order, none empty.
     pub sentences: Vec<Vec<TaggedToken>>,
+    /// In a copy whose lines in capitals were rewritten in Title Case (see
+    /// [`Document::with_title_case_headlines`]), the indices of those
+    /// sentences; empty in a document as read. Such a copy is a wire story
+    /// still, though it no longer has a line in capitals.
+    pub rewritten_headlines: Vec<usize>,
 }
 
 /// A gold or predicted entity: a range of token indices in the document
@@ -71,6 +76,13 @@ pub fn parse(text: &str) -> Vec<Document> {
     }
     docs
 }
+
+/// The words a Title Case headline writes in lower case after its first
+/// word (articles, conjunctions and short prepositions).
+const HEADLINE_LOWER: [&str; 22] = [
+    "a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "for", "by", "with",
+    "from", "as", "into", "via", "vs", "up", "off",
+];
 
 /// Splits a tag into its prefix (`B`, `I` or `O`) and type.
 fn split_tag(tag: &str) -> (char, &str) {
@@ -124,6 +136,91 @@ impl Document {
             base += s.len();
         }
         out
+    }
+
+    /// The document with each line in capitals written as today's
+    /// headlines are, in Title Case ("EU REJECTS GERMAN CALL TO BOYCOTT
+    /// BRITISH LAMB ." becomes "EU Rejects German Call to Boycott British
+    /// Lamb ."), or `None` when it has no such line. A word the rest of the
+    /// document writes capitalised inside a sentence keeps that form
+    /// ("EU", "McDonald"); a short function word after the first is lower
+    /// case; any other word has its first letter, and that of each part
+    /// after a hyphen, in capitals and the rest in lower case. The tags are
+    /// unchanged, and a closing full stop tagged O is dropped (today's
+    /// headlines have none). `docsift eval ner --title-case-headlines`
+    /// scores such copies; `docsift train ner --title-case-copies` trains
+    /// on them too.
+    pub fn with_title_case_headlines(&self) -> Option<Document> {
+        let caps = |s: &[TaggedToken]| {
+            s.iter()
+                .filter(|t| t.text.chars().any(char::is_alphabetic))
+                .count()
+                >= 2
+                && !s.iter().any(|t| t.text.chars().any(char::is_lowercase))
+        };
+        if !self.sentences.iter().any(|s| caps(s)) {
+            return None;
+        }
+        // How the other sentences write a word capitalised, after their
+        // first word: the first form seen.
+        let mut written: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+        for s in self.sentences.iter().filter(|s| !caps(s)) {
+            for t in s.iter().skip(1) {
+                if t.text.chars().next().is_some_and(char::is_uppercase) {
+                    written.entry(t.text.to_lowercase()).or_insert(&t.text);
+                }
+            }
+        }
+        let rewritten_headlines = (0..self.sentences.len())
+            .filter(|&k| caps(&self.sentences[k]))
+            .collect();
+        let sentences = self
+            .sentences
+            .iter()
+            .map(|s| {
+                if !caps(s) {
+                    return s.clone();
+                }
+                let keep = if s.last().is_some_and(|t| t.text == "." && t.tag == "O") {
+                    s.len() - 1
+                } else {
+                    s.len()
+                };
+                s[..keep]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, t)| {
+                        let lower = t.text.to_lowercase();
+                        let text = if !t.text.chars().any(char::is_alphabetic) {
+                            t.text.clone()
+                        } else if let Some(form) = written.get(&lower) {
+                            (*form).to_string()
+                        } else if k > 0 && HEADLINE_LOWER.contains(&lower.as_str()) {
+                            lower
+                        } else {
+                            lower
+                                .split('-')
+                                .map(|part| {
+                                    let mut cs = part.chars();
+                                    cs.next().map_or(String::new(), |c| {
+                                        c.to_uppercase().chain(cs).collect()
+                                    })
+                                })
+                                .collect::<Vec<_>>()
+                                .join("-")
+                        };
+                        TaggedToken {
+                            text,
+                            tag: t.tag.clone(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(Document {
+            sentences,
+            rewritten_headlines,
+        })
     }
 
     /// The number of tokens.
@@ -198,6 +295,39 @@ mod tests {
         assert_eq!(text, "Japan's Nippon\n's");
         assert_eq!(&text[spans[1].clone()], "'s");
         assert_eq!(&text[spans[2].clone()], "Nippon");
+    }
+
+    #[test]
+    fn lines_in_capitals_are_written_as_title_case_headlines() {
+        let docs = parse(
+            "-DOCSTART- O\n\nEU B-ORG\nREJECTS O\nGERMAN B-MISC\nCALL O\nTO O\nBOYCOTT O\nMCDONALD B-ORG\n'S O\nANTI-EU O\nLAMB O\n.\n\nBRUSSELS B-LOC\n1996-08-22 O\n\nThe O\nEU B-ORG\nand O\nMcDonald B-ORG\nsaid O\n.\n",
+        );
+        let tc = docs[0]
+            .with_title_case_headlines()
+            .expect("a line in capitals");
+        let words: Vec<&str> = tc.sentences[0].iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "EU", "Rejects", "German", "Call", "to", "Boycott", "McDonald", "'s", "Anti-Eu",
+                "Lamb"
+            ]
+        );
+        // The tags, and the other sentences (a one-word dateline is no
+        // headline), are unchanged; the closing full stop is dropped.
+        let tags = |s: &[TaggedToken]| s.iter().map(|t| t.tag.clone()).collect::<Vec<_>>();
+        let headline = &docs[0].sentences[0];
+        assert_eq!(
+            tags(&tc.sentences[0]),
+            tags(&headline[..headline.len() - 1])
+        );
+        assert_eq!(tc.rewritten_headlines, [0]);
+        assert_eq!(tc.sentences[1..], docs[0].sentences[1..]);
+        assert_eq!(
+            tc.with_title_case_headlines(),
+            None,
+            "no line in capitals left"
+        );
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct Prepared {
     /// Per docsift token, the CoNLL token it lies in.
     conll_token: Vec<usize>,
     gold_chunks: Vec<Chunk>,
+    /// Per docsift sentence, whether training visits it: in a copy with
+    /// its headline rewritten in Title Case only that headline (the rest
+    /// is the original's, already visited), else every sentence.
+    visit: Vec<bool>,
 }
 
 fn type_index(label: &str) -> usize {
@@ -53,7 +57,10 @@ pub fn prepare(d: &Document) -> Prepared {
     let sentences = segment::sentences(masked);
     let tokens = segment::tokens(masked, &sentences, "en");
     let shapes = segment::shapes(masked, &sentences, &tokens);
-    let doc = entities::tagger_doc(masked, &tokens, &shapes).into_owned();
+    let mut doc = entities::tagger_doc(masked, &tokens, &shapes).into_owned();
+    if !d.rewritten_headlines.is_empty() {
+        doc.set_wire();
+    }
     let gold_chunks = d.gold_chunks();
     // Per CoNLL token: its entity type and whether it opens the entity.
     let mut per_conll = vec![(0usize, false); spans.len()];
@@ -90,11 +97,31 @@ pub fn prepare(d: &Document) -> Prepared {
         };
         gold.push(tag);
     }
+    // Which CoNLL sentence each CoNLL token is in.
+    let conll_sentence: Vec<usize> = d
+        .sentences
+        .iter()
+        .enumerate()
+        .flat_map(|(k, s)| std::iter::repeat_n(k, s.len()))
+        .collect();
+    let mut visit = vec![d.rewritten_headlines.is_empty(); sentences.len()];
+    if !d.rewritten_headlines.is_empty() {
+        for (t, &ci) in tokens.iter().zip(&conll_token) {
+            if conll_sentence
+                .get(ci)
+                .is_some_and(|k| d.rewritten_headlines.contains(k))
+                && let Some(v) = visit.get_mut(t.sentence)
+            {
+                *v = true;
+            }
+        }
+    }
     Prepared {
         doc,
         gold,
         conll_token,
         gold_chunks,
+        visit,
     }
 }
 
@@ -290,7 +317,13 @@ pub fn train(
     let mut order: Vec<(usize, Range<usize>)> = train
         .iter()
         .enumerate()
-        .flat_map(|(d, p)| p.doc.sentences().map(move |s| (d, s)))
+        .flat_map(|(d, p)| {
+            p.doc
+                .sentences()
+                .enumerate()
+                .filter(|(k, _)| p.visit.get(*k).copied().unwrap_or(true))
+                .map(move |(_, s)| (d, s))
+        })
         .filter(|(_, s)| !s.is_empty())
         .collect();
     let mut rng = SplitMix(seed);
@@ -432,6 +465,26 @@ mod tests {
         assert_eq!((kept.len(), held.len()), (8, 2));
         assert_eq!(held[0].sentences[0][0].text, "w4");
         assert_eq!(held[1].sentences[0][0].text, "w9");
+    }
+
+    #[test]
+    fn a_copy_with_its_headline_in_title_case_trains_as_a_wire_story() {
+        let docs = conll::parse(
+            "-DOCSTART- O\n\nEU B-ORG\nREJECTS O\nGERMAN B-MISC\nCALL O\n.\n\nThe O\nEU B-ORG\nsaid O\nno O\n.\n",
+        );
+        assert!(!prepare(&docs[0]).doc.is_prose(), "a line in capitals");
+        let copy = docs[0].with_title_case_headlines().expect("a headline");
+        let prepared = prepare(&copy);
+        assert!(!prepared.doc.is_prose(), "still a wire story");
+        assert_eq!(prepared.visit, [true, false], "only the headline");
+        assert_eq!(prepare(&docs[0]).visit, [true, true]);
+        // The same text read fresh (as the service reads today's news) is
+        // prose: it has no line in capitals.
+        let plain = conll::Document {
+            rewritten_headlines: Vec::new(),
+            ..copy
+        };
+        assert!(prepare(&plain).doc.is_prose());
     }
 
     #[test]
