@@ -1478,6 +1478,100 @@ fn tagger_doc_of<'a>(
     tagger::Doc::new(text, tokens, shapes, &gaz, lex)
 }
 
+/// The chunks of a headline in Title Case, the text's first line, cut to
+/// the names the rest of the text gives ("Hillary Clinton Was" to
+/// "Hillary Clinton", "Standard Clinton And Trump Face" to "Clinton" and
+/// "Trump", "Clinton Camp" to "Clinton"), each of the type the tagger gave
+/// it there (a chunk the text repeats whole keeps its own); a chunk no part of which the text names again is kept as it
+/// is. Today's headlines capitalise every word, and the tagger learned from
+/// news whose headlines are in capitals and from Wikipedia, which has none,
+/// so it runs names on into the line's other words; the article's own
+/// sentences say where its names end.
+fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let toks = ctx.tokens;
+    // The first line, standing as a paragraph of its own.
+    let Some(line_end) = ctx.text.find('\n') else {
+        return;
+    };
+    let blank_after = ctx.text.get(line_end + 1..).is_some_and(|rest| {
+        rest.trim_start_matches([' ', '\t', '\r', '\u{a0}'])
+            .starts_with('\n')
+    });
+    if !blank_after {
+        return;
+    }
+    let in_line = toks.partition_point(|t| t.span.end <= line_end);
+    // Title Case: every word of substance of the line capitalised (three
+    // or more; "Donald Trump spoke on Monday." is a sentence), and some
+    // letter in lower case (not a line in capitals).
+    let (mut words, mut caps) = (0usize, 0usize);
+    for t in &toks[..in_line] {
+        if !t.alpha || (t.stop && t.norm.chars().count() <= 4) {
+            continue;
+        }
+        words += 1;
+        caps += usize::from(
+            ctx.text
+                .get(t.span.start..t.span.end)
+                .is_some_and(starts_upper),
+        );
+    }
+    let lower_case = ctx
+        .text
+        .get(..line_end)
+        .is_some_and(|l| l.chars().any(char::is_lowercase));
+    if words < 3 || caps < words || !lower_case || in_line == 0 {
+        return;
+    }
+    // A chunk's words, without a possessive ("Ava DuVernay's").
+    let text_of = |a: usize, b: usize| {
+        let w = tagger::chunk_span(toks, a, b).and_then(|sp| ctx.text.get(sp.start..sp.end))?;
+        Some(
+            ["'s", "’s"]
+                .iter()
+                .find_map(|p| w.strip_suffix(p))
+                .unwrap_or(w),
+        )
+    };
+    // The names the rest of the text gives.
+    let body: FxHashMap<&str, usize> = chunks
+        .iter()
+        .filter(|c| c.0 >= in_line)
+        .filter_map(|&(a, b, t)| Some((text_of(a, b)?, t)))
+        .collect();
+    if body.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(chunks.len());
+    for &(a, b, t) in chunks.iter() {
+        if a >= in_line || b > in_line || text_of(a, b).is_some_and(|w| body.contains_key(w)) {
+            out.push((a, b, t));
+            continue;
+        }
+        // Left to right, the longest part the text names again.
+        let mut parts = Vec::new();
+        let mut i = a;
+        while i < b {
+            let found = (i + 1..=b)
+                .rev()
+                .find_map(|j| Some((j, *body.get(text_of(i, j)?)?)));
+            match found {
+                Some((j, ty)) => {
+                    parts.push((i, j, ty));
+                    i = j;
+                }
+                None => i += 1,
+            }
+        }
+        if parts.is_empty() {
+            out.push((a, b, t));
+        } else {
+            out.extend(parts);
+        }
+    }
+    *chunks = out;
+}
+
 /// ", a maker of drones": the noun of an appositive after a name.
 static APPOSITIVE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^,[ \t]+(?:a|an|the)[ \t]+(\p{Ll}+(?:[ \t]+\p{Ll}+)?)").expect("static regex")
@@ -1505,6 +1599,7 @@ impl Recognizer for TaggerRecognizer {
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
+        anchor_headline_chunks(ctx, &mut chunks);
         let (defined, hints) = definitions(ctx, &chunks);
         // Each capitalised word the text writes inside a sentence (not
         // opening it), and whether once inside an ordinary one (neither
@@ -3697,6 +3792,70 @@ mod tests {
         assert_eq!(
             find(&es, "Acme Holdings").entity_type,
             EntityType::Organization
+        );
+    }
+
+    #[test]
+    fn a_title_case_headline_names_what_the_article_names() {
+        // The headline's names, by what the tagger alone makes of them:
+        // "Obama Seeks More Refugees" (ORG), "Clinton Plan" (PER); "Sanders
+        // Vows" (ORG), "Standard Clinton And Trump Face Off" (ORG).
+        let headline_names = |text: &str| -> Vec<(String, EntityType)> {
+            let line = text.find('\n').unwrap_or(text.len());
+            let mut out: Vec<(String, EntityType)> = run(text)
+                .iter()
+                .flat_map(|e| {
+                    e.mentions
+                        .iter()
+                        .filter(|m| m.span.end <= line)
+                        .map(move |m| (m.text.clone(), e.entity_type))
+                })
+                .collect();
+            out.sort();
+            out
+        };
+        let person = |n: &str| (n.to_string(), EntityType::Person);
+        assert_eq!(
+            headline_names(
+                "Obama Seeks More Refugees as Clinton Plan for Taxes Stalls\n\n\
+                 President Barack Obama asked Congress on Monday for more money. Obama said \
+                 the plan would help. Hillary Clinton said her tax plan was ready. Clinton \
+                 spoke in Iowa."
+            ),
+            [person("Clinton"), person("Obama")]
+        );
+        let names = headline_names(
+            "Sanders Vows to Fight On as Standard Clinton And Trump Face Off\n\n\
+             Bernie Sanders said on Tuesday he would stay in the race. Sanders spoke in \
+             Vermont. Hillary Clinton and Donald Trump will debate on Monday. Clinton and \
+             Trump declined to comment.",
+        );
+        for n in ["Sanders", "Clinton", "Trump"] {
+            assert!(names.contains(&person(n)), "{names:?}");
+        }
+        assert!(
+            names
+                .iter()
+                .all(|(n, _)| !n.contains(" Vows") && !n.contains(" Face")),
+            "{names:?}"
+        );
+        // The rule alone: "Hillary Clinton Was" of the first line is cut to
+        // the name the next sentence gives, but only when the line stands
+        // as a paragraph of its own.
+        let anchored = |text: &str| {
+            with_context(text, |ctx| {
+                let mut chunks = vec![(0, 3, 1), (6, 8, 1)];
+                anchor_headline_chunks(ctx, &mut chunks);
+                chunks
+            })
+        };
+        assert_eq!(
+            anchored("Hillary Clinton Was Taken to Hospital\n\nHillary Clinton was taken there."),
+            [(0, 2, 1), (6, 8, 1)]
+        );
+        assert_eq!(
+            anchored("Hillary Clinton Was Taken to Hospital\nHillary Clinton was taken there."),
+            [(0, 3, 1), (6, 8, 1)]
         );
     }
 

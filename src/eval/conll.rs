@@ -229,7 +229,8 @@ impl Document {
     }
 
     /// The document's text (tokens joined by one space, but a possessive
-    /// "'s" joined to the word before it; one sentence a line) and the byte
+    /// "'s" joined to the word before it; one sentence a line, and a blank
+    /// line after a headline rewritten in Title Case) and the byte
     /// range of each token in it.
     pub fn text(&self) -> (String, Vec<Range<usize>>) {
         let mut text = String::new();
@@ -237,6 +238,11 @@ impl Document {
         for (si, s) in self.sentences.iter().enumerate() {
             if si > 0 {
                 text.push('\n');
+                // A headline rewritten in Title Case stands as a paragraph
+                // of its own, as headlines do.
+                if self.rewritten_headlines.contains(&(si - 1)) {
+                    text.push('\n');
+                }
             }
             for (ti, t) in s.iter().enumerate() {
                 // "Japan 's" is written "Japan's", as running text has it.
