@@ -1478,15 +1478,18 @@ fn tagger_doc_of<'a>(
     tagger::Doc::new(text, tokens, shapes, &gaz, lex)
 }
 
-/// The chunks of a headline in Title Case, the text's first line, cut to
-/// the names the rest of the text gives ("Hillary Clinton Was" to
-/// "Hillary Clinton", "Standard Clinton And Trump Face" to "Clinton" and
-/// "Trump", "Clinton Camp" to "Clinton"), each of the type the tagger gave
-/// it there (a chunk the text repeats whole keeps its own); a chunk no part of which the text names again is kept as it
-/// is. Today's headlines capitalise every word, and the tagger learned from
-/// news whose headlines are in capitals and from Wikipedia, which has none,
-/// so it runs names on into the line's other words; the article's own
-/// sentences say where its names end.
+/// The chunks of a headline in Title Case (the text's first line, standing
+/// as a paragraph of its own) cut to the names the rest of the text gives:
+/// "Hillary Clinton Was" to "Hillary Clinton", "Standard Clinton And Trump
+/// Face" to "Clinton" and "Trump", "Clinton Camp" to "Clinton", each part of
+/// the type the tagger gave it in the rest of the text; a chunk the text
+/// repeats whole stays as it is. A chunk no part of which the text names
+/// again stays too, unless each of its words is one the text writes in lower
+/// case and never capitalised inside a sentence ("Debate", "Hospital").
+/// Today's headlines capitalise every word, and the tagger learned from news
+/// whose headlines are in capitals and from Wikipedia, which has none, so it
+/// runs names on into the line's other words; the article's own sentences
+/// say where its names end.
 fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     let toks = ctx.tokens;
     // The first line, standing as a paragraph of its own.
@@ -1542,6 +1545,25 @@ fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
     if body.is_empty() {
         return;
     }
+    // The words the rest of the text writes in lower case, and those it
+    // writes capitalised inside a sentence.
+    let (mut lower, mut capitalised) = (FxHashSet::default(), FxHashSet::default());
+    for (k, t) in toks.iter().enumerate().skip(in_line) {
+        let Some(w) = ctx.text.get(t.span.start..t.span.end) else {
+            continue;
+        };
+        if w.chars().next().is_some_and(char::is_lowercase) {
+            lower.insert(t.key);
+        } else if k > in_line && toks[k - 1].sentence == t.sentence {
+            capitalised.insert(t.key);
+        }
+    }
+    // A word of the line that is no name's: the text writes it in lower
+    // case and never capitalised inside a sentence.
+    let ordinary = |k: usize| {
+        toks.get(k)
+            .is_some_and(|t| lower.contains(&t.key) && !capitalised.contains(&t.key))
+    };
     let mut out = Vec::with_capacity(chunks.len());
     for &(a, b, t) in chunks.iter() {
         if a >= in_line || b > in_line || text_of(a, b).is_some_and(|w| body.contains_key(w)) {
@@ -1563,10 +1585,10 @@ fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
                 None => i += 1,
             }
         }
-        if parts.is_empty() {
-            out.push((a, b, t));
-        } else {
+        if !parts.is_empty() {
             out.extend(parts);
+        } else if !(a..b).all(ordinary) {
+            out.push((a, b, t));
         }
     }
     *chunks = out;
@@ -3857,6 +3879,17 @@ mod tests {
             anchored("Hillary Clinton Was Taken to Hospital\nHillary Clinton was taken there."),
             [(0, 3, 1), (6, 8, 1)]
         );
+        // A name the article never gives, all of whose words it writes in
+        // lower case, is none ("Hospital"); "Taken" is also written in
+        // capitals inside a sentence here, so "Taken to" stays.
+        let text = "Hillary Clinton Was Taken to Hospital\n\nHillary Clinton was taken to a \
+                    hospital. She read Taken to bed.";
+        let kept = with_context(text, |ctx| {
+            let mut chunks = vec![(3, 5, 2), (5, 6, 3), (6, 8, 1)];
+            anchor_headline_chunks(ctx, &mut chunks);
+            chunks
+        });
+        assert_eq!(kept, [(3, 5, 2), (6, 8, 1)]);
     }
 
     #[test]
