@@ -1594,6 +1594,61 @@ fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
     *chunks = out;
 }
 
+/// Whether a lower-case word is the head of a compound a name opens
+/// ("Trump-led", "Obama-era", "Paris-based"): the compound is an adjective.
+fn is_compound_head(w: &str) -> bool {
+    matches!(
+        w,
+        "led"
+            | "era"
+            | "run"
+            | "age"
+            | "born"
+            | "made"
+            | "like"
+            | "type"
+            | "wide"
+            | "free"
+            | "held"
+            | "style"
+            | "based"
+            | "backed"
+            | "owned"
+            | "funded"
+            | "linked"
+            | "related"
+            | "bound"
+            | "allied"
+            | "aligned"
+            | "controlled"
+            | "dominated"
+            | "sponsored"
+            | "inspired"
+            | "supported"
+            | "friendly"
+            | "specific"
+            | "ordered"
+            | "brokered"
+            | "imposed"
+            | "affiliated"
+            | "leaning"
+            | "centric"
+            | "approved"
+            | "endorsed"
+            | "designated"
+            | "produced"
+            | "driven"
+            | "focused"
+            | "ruled"
+            | "occupied"
+            | "operated"
+            | "appointed"
+            | "built"
+            | "listed"
+            | "registered"
+    )
+}
+
 /// ", a maker of drones": the noun of an appositive after a name.
 static APPOSITIVE_NOUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^,[ \t]+(?:a|an|the)[ \t]+(\p{Ll}+(?:[ \t]+\p{Ll}+)?)").expect("static regex")
@@ -1663,7 +1718,69 @@ impl Recognizer for TaggerRecognizer {
                 .get(w)
                 .copied()
         };
-        for (first, mut end, t) in chunks {
+        // The type of each chunk's words (a name "Trump-led" leaves to the
+        // document's own "Trump"), built on first use.
+        let named: std::cell::OnceCell<FxHashMap<&str, usize>> = std::cell::OnceCell::new();
+        let glued_by_hyphen = |k: usize| {
+            k > 0
+                && ctx.tokens.get(k).is_some_and(|tok| {
+                    tok.sentence == ctx.tokens[k - 1].sentence
+                        && tok.alpha
+                        && ctx.text.get(ctx.tokens[k - 1].span.end..tok.span.start) == Some("-")
+                        && ctx
+                            .text
+                            .get(tok.span.start..tok.span.end)
+                            .is_some_and(|w| w.chars().all(char::is_lowercase))
+                })
+        };
+        for (first, mut end, mut t) in chunks.iter().copied() {
+            // "Kim Jong-un", "Ban Ki-moon", "Moon Jae-in": a person's name
+            // runs on over a hyphen into a short syllable in lower case
+            // ("Trump-led", "Obama-era" are compounds, below).
+            if t == 1
+                && end >= first + 2
+                && glued_by_hyphen(end)
+                && ctx.tokens.get(end).is_some_and(|tok| {
+                    tok.norm.chars().count() <= 4 && !is_compound_head(&tok.norm)
+                })
+                && !ctx
+                    .tokens
+                    .get(end)
+                    .and_then(|tok| ctx.text.get(tok.span.end..))
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|c| c.is_alphanumeric() || c == '-')
+            {
+                end += 1;
+            }
+            // "Trump-led", "Obama-era", "New York-based": a name and a
+            // compound's lower-case head is an adjective, no name of its
+            // own; the name is the document's, of the type the document
+            // gives it elsewhere, if it does (a place the gazetteer knows
+            // is the gazetteer's).
+            if end >= first + 2
+                && glued_by_hyphen(end - 1)
+                && is_compound_head(&ctx.tokens[end - 1].norm)
+            {
+                let types = named.get_or_init(|| {
+                    chunks
+                        .iter()
+                        .filter_map(|&(a, b, ty)| {
+                            let span = tagger::chunk_span(ctx.tokens, a, b)?;
+                            Some((ctx.text.get(span.start..span.end)?, ty))
+                        })
+                        .collect()
+                });
+                match tagger::chunk_span(ctx.tokens, first, end - 1)
+                    .and_then(|sp| ctx.text.get(sp.start..sp.end))
+                    .and_then(|w| types.get(w))
+                {
+                    Some(&ty) => {
+                        end -= 1;
+                        t = ty;
+                    }
+                    None => continue,
+                }
+            }
             // "Bridgton - southbound", "Metro system": lower-case words
             // closing a chunk are the text's, not the name's (but for a
             // compound, "U.S.-led").
@@ -3814,6 +3931,28 @@ mod tests {
         assert_eq!(
             find(&es, "Acme Holdings").entity_type,
             EntityType::Organization
+        );
+    }
+
+    #[test]
+    fn a_hyphen_joins_a_given_name_not_a_compound() {
+        let text = "North Korean leader Kim Jong-un met South Korean President Moon Jae-in on \
+                    Friday. Former president Park Geun-hye was not there. A Trump-led group met \
+                    them, and Trump spoke.";
+        check(
+            text,
+            &[
+                ("Kim Jong-un", EntityType::Person, &[]),
+                ("Moon Jae-in", EntityType::Person, &[]),
+                ("Park Geun-hye", EntityType::Person, &[]),
+            ],
+        );
+        let es = run(text);
+        assert!(es.iter().all(|e| !e.name.contains("-led")), "{es:#?}");
+        assert!(
+            es.iter()
+                .all(|e| e.mentions.iter().all(|m| !m.text.contains("-led"))),
+            "{es:#?}"
         );
     }
 
