@@ -2648,6 +2648,7 @@ fn is_common_abbreviation(w: &str) -> bool {
             | "mph"
             | "hq"
             | "iq"
+            | "it"
     )
 }
 
@@ -2832,6 +2833,7 @@ fn is_org_head_word(w: &str) -> bool {
                 | "court"
                 | "radio"
                 | "network"
+                | "church"
         )
 }
 
@@ -3932,6 +3934,25 @@ mod tests {
             find(&es, "Acme Holdings").entity_type,
             EntityType::Organization
         );
+    }
+
+    #[test]
+    fn a_church_is_an_organisation_and_it_staff_no_name() {
+        let text = "Hundreds of mourners gathered at Mayfield Memorial Missionary Baptist Church \
+                    on Sunday, and the pastor spoke. The IT staff at the State Department set up \
+                    the server, officials said.";
+        check(
+            text,
+            &[
+                (
+                    "Mayfield Memorial Missionary Baptist Church",
+                    EntityType::Organization,
+                    &[],
+                ),
+                ("State Department", EntityType::Organization, &[]),
+            ],
+        );
+        check_absent(text, &["IT"]);
     }
 
     #[test]
