@@ -3506,6 +3506,23 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
     }
 }
 
+/// The family name of a person's name written family name first, as East
+/// Asian names are: "Ban" of "Ban Ki-moon", "Kim" of "Kim Jong-un" (a given
+/// name of two syllables joined by a hyphen, the second in lower case).
+pub(crate) fn family_name_first(name: &str) -> Option<&str> {
+    let mut words = name.split_whitespace();
+    let (family, given) = (words.next()?, words.next()?);
+    (words.next().is_none()
+        && family.chars().count() >= 2
+        && family.chars().next().is_some_and(char::is_uppercase)
+        && given.split_once('-').is_some_and(|(a, b)| {
+            a.chars().next().is_some_and(char::is_uppercase)
+                && !b.is_empty()
+                && b.chars().all(char::is_lowercase)
+        }))
+    .then_some(family)
+}
+
 /// Links surnames to the full names given elsewhere in the text: single-word
 /// PERSON or OTHER mentions become SHORT_NAME mentions, and free occurrences
 /// of the surname are added.
@@ -3526,6 +3543,11 @@ fn link_surnames(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate
         {
             by_surname
                 .entry((*last).to_string())
+                .or_insert_with(|| c.key.clone());
+        }
+        if let Some(family) = family_name_first(text) {
+            by_surname
+                .entry(family.to_string())
                 .or_insert_with(|| c.key.clone());
         }
     }
@@ -3967,6 +3989,12 @@ mod tests {
                 ("Moon Jae-in", EntityType::Person, &[]),
                 ("Park Geun-hye", EntityType::Person, &[]),
             ],
+        );
+        // The family name comes first: "Ban" alone is Ban Ki-moon.
+        check(
+            "U.N. Secretary-General Ban Ki-moon spoke in Paris on Monday. Ban said the talks \
+             would go on.",
+            &[("Ban Ki-moon", EntityType::Person, &["Ban Ki-moon", "Ban/S"])],
         );
         let es = run(text);
         assert!(es.iter().all(|e| !e.name.contains("-led")), "{es:#?}");

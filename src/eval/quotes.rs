@@ -44,7 +44,8 @@
 //! apart. The speaker is right when (1) a mention of docsift's speaker
 //! entity overlaps the Source span, or (2) the last word of docsift's
 //! speaker name is a word of the Source ("Trump" for "Donald Trump", "Donald
-//! Trump" for "Mr. Trump"), or (3) the Source is a pronoun ("he", "she",
+//! Trump" for "Mr. Trump"; of a name written family name first, "Ban
+//! Ki-moon", the first word), or (3) the Source is a pronoun ("he", "she",
 //! "they", "who", "his"...) and rule 2 holds for the nearest named Source
 //! before it in the document's gold annotations (the Source of any
 //! attribution, direct or indirect), taken as what the pronoun refers to
@@ -536,12 +537,17 @@ pub fn is_pronoun(source: &str) -> bool {
 }
 
 /// Rule 2 of the module doc: the last word of the speaker's name is a word
-/// of the source.
+/// of the source; of a name written family name first ("Ban Ki-moon"), the
+/// family name must be instead.
 pub fn name_matches(speaker: &str, source: &str) -> bool {
+    let source = words(source);
+    if let Some(family) = crate::analysis::entities::family_name_first(speaker) {
+        return source.contains(&family.to_lowercase());
+    }
     let Some(last) = words(speaker).pop() else {
         return false;
     };
-    words(source).contains(&last)
+    source.contains(&last)
 }
 
 /// A docsift quote as the scorer sees it.
@@ -1235,6 +1241,11 @@ mod tests {
         ));
         assert!(!name_matches("Hillary Clinton", "Sanders"));
         assert!(!name_matches("", "Sanders"));
+        // A name written family name first.
+        assert!(name_matches("Ban Ki-moon", "Ban"));
+        assert!(name_matches("Ban Ki-moon", "Secretary-General Ban Ki-moon"));
+        assert!(!name_matches("Ban Ki-moon", "Moon Jae-in"));
+        assert!(!name_matches("Jean-Claude Juncker", "Jean"));
         assert!(is_pronoun("He"));
         assert!(is_pronoun("his"));
         assert!(!is_pronoun("Henry"));
