@@ -3564,9 +3564,31 @@ fn link_surnames(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate
             continue;
         }
         let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
-        if text.split_whitespace().count() == 1
-            && let Some(key) = by_surname.get(text)
-        {
+        if text.split_whitespace().count() != 1 {
+            continue;
+        }
+        // "PENCE: Well, look, …": a transcript's speaker label in capitals,
+        // opening its line, is the surname of the person the text names.
+        let label = || {
+            text.chars().count() >= 2
+                && text.chars().all(char::is_uppercase)
+                && ctx
+                    .text
+                    .get(c.span.end..)
+                    .is_some_and(|r| r.starts_with(':'))
+                && ctx.text.get(..c.span.start).is_some_and(|b| {
+                    let b = b.trim_end_matches([' ', '"', '“']);
+                    b.is_empty() || b.ends_with('\n')
+                })
+        };
+        let key = by_surname.get(text).or_else(|| {
+            let mut cs = text.chars();
+            let first = cs.next()?;
+            label()
+                .then(|| first.to_string() + &cs.as_str().to_lowercase())
+                .and_then(|form| by_surname.get(&form))
+        });
+        if let Some(key) = key {
             c.etype = EntityType::Person;
             c.key = key.clone();
             c.kind = MentionKind::ShortName;
@@ -3956,6 +3978,25 @@ mod tests {
             find(&es, "Acme Holdings").entity_type,
             EntityType::Organization
         );
+    }
+
+    #[test]
+    fn a_transcript_label_in_capitals_is_the_named_persons_surname() {
+        let text = "On this weekend's broadcast of Fox News Sunday, Republican vice \
+                    presidential nominee Mike Pence spoke about the debate.\n\n\
+                    \"CHRIS: Let's start with the debate story.\n\n\
+                    \"PENCE: Well, look, I think it was a distraction.\n\n\
+                    \"CHRIS: Will she be there?\n\n\
+                    \"PENCE: No, she won't be there.\n\n\
+                    \"PENCE: I think it is important.";
+        let es = run(text);
+        let pence = find(&es, "Mike Pence");
+        assert_eq!(pence.entity_type, EntityType::Person);
+        assert!(
+            pence.mentions.iter().filter(|m| m.text == "PENCE").count() >= 2,
+            "{es:#?}"
+        );
+        assert!(es.iter().all(|e| e.name != "PENCE"), "{es:#?}");
     }
 
     #[test]
