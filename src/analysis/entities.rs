@@ -1741,14 +1741,15 @@ impl Recognizer for TaggerRecognizer {
                 && end >= first + 2
                 && glued_by_hyphen(end)
                 && ctx.tokens.get(end).is_some_and(|tok| {
-                    tok.norm.chars().count() <= 4 && !is_compound_head(&tok.norm)
+                    tok.norm.chars().count() <= 4
+                        && !is_compound_head(&tok.norm)
+                        // and ends the word ("Ki-moon", not a compound "Ki-moon-era").
+                        && !ctx
+                            .text
+                            .get(tok.span.end..)
+                            .and_then(|rest| rest.chars().next())
+                            .is_some_and(|c| c.is_alphanumeric() || c == '-')
                 })
-                && !ctx
-                    .tokens
-                    .get(end)
-                    .and_then(|tok| ctx.text.get(tok.span.end..))
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(|c| c.is_alphanumeric() || c == '-')
             {
                 end += 1;
             }
