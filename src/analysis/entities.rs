@@ -3436,7 +3436,14 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
             base.pop();
             had_suffix = true;
         }
-        if !had_suffix {
+        // "The Co-founder" read as "The Co": a name of function words
+        // alone ("The") names nothing; as an alias, every "The" of the
+        // text would be the organisation.
+        if !had_suffix
+            || base
+                .iter()
+                .all(|w| is_english_stopword(&w.trim_end_matches(['.', ',']).to_lowercase()))
+        {
             continue;
         }
         let joined = base.join(" ");
@@ -4017,6 +4024,21 @@ mod tests {
             ],
         );
         check_absent(text, &["IT"]);
+    }
+
+    #[test]
+    fn a_legal_form_after_function_words_leaves_them_no_alias() {
+        // "The Co." less its legal form is "The", which names nothing: every
+        // "The" of the text had become a mention of the company.
+        let text = "Shares of The Co. rose 5 percent on Monday. The company said profit rose. \
+                    The shares closed at $12.";
+        let es = run(text);
+        assert!(
+            es.iter()
+                .flat_map(|e| e.mentions.iter())
+                .all(|m| m.text != "The"),
+            "{es:#?}"
+        );
     }
 
     #[test]
