@@ -2066,6 +2066,25 @@ impl Recognizer for TaggerRecognizer {
             {
                 etype = EntityType::Organization;
             }
+            // "Major League Baseball", "Swiss Super League": in prose a
+            // league is an organisation (the wire's sports tables call
+            // their leagues MISC, and so does the tagger), unless the name
+            // is one of its events ("League Cup").
+            if etype == EntityType::Other
+                && doc.is_prose()
+                && (first..end).any(|i| {
+                    ctx.tokens.get(i).is_some_and(|tok| {
+                        matches!(tok.norm.as_str(), "league" | "leagues")
+                            || tok.norm.ends_with("-league")
+                    })
+                })
+                && !ctx
+                    .tokens
+                    .get(end - 1)
+                    .is_some_and(|tok| is_event_word(&tok.norm))
+            {
+                etype = EntityType::Organization;
+            }
             // "The Triffids", "Fremantle Dockers": a plural name after "The"
             // or a place is a band or a team.
             if etype != EntityType::Organization && is_team_name(ctx.tokens, ctx.text, first, end) {
@@ -2836,6 +2855,34 @@ fn is_org_head_word(w: &str) -> bool {
                 | "network"
                 | "church"
         )
+}
+
+/// Whether a lower-case word names an event or a prize of a league or a
+/// sport ("League Cup", "Major League Baseball Draft"), not the body.
+fn is_event_word(w: &str) -> bool {
+    matches!(
+        w,
+        "cup"
+            | "cups"
+            | "championship"
+            | "championships"
+            | "trophy"
+            | "final"
+            | "finals"
+            | "draft"
+            | "season"
+            | "title"
+            | "game"
+            | "games"
+            | "match"
+            | "award"
+            | "awards"
+            | "series"
+            | "tour"
+            | "playoffs"
+            | "shield"
+            | "medal"
+    )
 }
 
 /// Whether a lower-case noun names a kind of organisation ("firm",
@@ -4024,6 +4071,26 @@ mod tests {
             ],
         );
         check_absent(text, &["IT"]);
+    }
+
+    #[test]
+    fn a_league_is_an_organisation_in_prose_but_not_its_cup() {
+        let text = "FC Basel won the Swiss Super League for the third year running, and \
+                    Liverpool beat Chelsea in the final of the League Cup. Major League \
+                    Baseball said on Monday it would expand.";
+        let es = run(text);
+        for name in ["Swiss Super League", "Major League Baseball"] {
+            assert_eq!(
+                find(&es, name).entity_type,
+                EntityType::Organization,
+                "{es:#?}"
+            );
+        }
+        assert!(
+            es.iter()
+                .all(|e| e.name != "League Cup" || e.entity_type != EntityType::Organization),
+            "{es:#?}"
+        );
     }
 
     #[test]

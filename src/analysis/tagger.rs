@@ -844,7 +844,6 @@ impl<'a> Doc<'a> {
     }
 
     /// Whether the document reads as prose (see [`Doc::genre_copies`]).
-    #[cfg(test)]
     pub(crate) fn is_prose(&self) -> bool {
         self.prose
     }
