@@ -35,6 +35,9 @@ pub(crate) struct Candidate {
     pub kind: MentionKind,
     /// Typed facts, unsorted.
     pub metadata: Vec<(String, String)>,
+    /// Whether the text says what the name is ("Caloi is a manufacturer of
+    /// bicycles"): its type then stands against a person's surname.
+    pub defined: bool,
 }
 
 impl Candidate {
@@ -53,6 +56,7 @@ impl Candidate {
             canonical: None,
             kind,
             metadata,
+            defined: false,
         }
     }
 }
@@ -2106,10 +2110,12 @@ impl Recognizer for TaggerRecognizer {
             }
             // "The Mad Capsule Markets is a Japanese band": what the text
             // says a name is, it is wherever the text names it.
+            let mut said = false;
             if !defined.is_empty() || !hints.is_empty() {
                 let key = definition_key(ctx.text.get(span.start..span.end).unwrap_or_default());
                 if let Some(&d) = defined.get(&key) {
                     etype = d;
+                    said = true;
                 } else if let Some(&h) = hints.get(&key)
                     && hint_fits(h, etype)
                 {
@@ -2131,13 +2137,9 @@ impl Recognizer for TaggerRecognizer {
             {
                 metadata.push(("country_code".to_string(), cc.to_string()));
             }
-            out.push(Candidate::new(
-                span,
-                etype,
-                key,
-                MentionKind::Name,
-                metadata,
-            ));
+            let mut c = Candidate::new(span, etype, key, MentionKind::Name, metadata);
+            c.defined = said;
+            out.push(c);
         }
     }
 }
@@ -3615,7 +3617,12 @@ fn link_surnames(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate
         let tagged_name = c.canonical.is_none()
             && c.kind == MentionKind::Name
             && matches!(c.etype, EntityType::Organization | EntityType::Location);
-        if !matches!(c.etype, EntityType::Person | EntityType::Other) && !tagged_name {
+        // "Caloi was founded by Luigi Caloi": a name the text says is
+        // something else ("Caloi is a manufacturer of bicycles") keeps
+        // that.
+        if (!matches!(c.etype, EntityType::Person | EntityType::Other) && !tagged_name)
+            || (c.defined && c.etype != EntityType::Person)
+        {
             continue;
         }
         let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
@@ -4091,6 +4098,18 @@ mod tests {
                 .all(|e| e.name != "League Cup" || e.entity_type != EntityType::Organization),
             "{es:#?}"
         );
+    }
+
+    #[test]
+    fn a_name_the_text_defines_as_a_company_is_no_surname() {
+        let text = "Caloi is a Brazilian manufacturer of bicycles, based in Sao Paulo. Caloi \
+                    was founded in 1898 by Italian immigrant Luigi Caloi. In 1990 Caloi opened \
+                    a plant in Florida.";
+        let es = run(text);
+        let caloi = find(&es, "Caloi");
+        assert_eq!(caloi.entity_type, EntityType::Organization, "{es:#?}");
+        assert!(caloi.mentions.len() >= 3, "{es:#?}");
+        assert_eq!(find(&es, "Luigi Caloi").entity_type, EntityType::Person);
     }
 
     #[test]
