@@ -1676,6 +1676,7 @@ impl Recognizer for TaggerRecognizer {
         split_chunks(ctx, &mut chunks);
         join_ampersands(ctx, &mut chunks);
         join_abbreviated_heads(ctx, &mut chunks);
+        join_unit_ordinals(ctx, &mut chunks);
         persons_by_surname(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
@@ -3103,6 +3104,88 @@ fn join_ampersands(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     *chunks = out;
 }
 
+/// "82nd Airborne Division", "65th Air Division", "Eighth Air Force": an
+/// ordinal right before a military unit's name is part of it, and the unit
+/// an organisation (the tagger, which learned its ordinals from sports
+/// results, leaves them out, and takes "Airborne Division" for a MISC).
+fn join_unit_ordinals(ctx: &Context<'_>, chunks: &mut [(usize, usize, usize)]) {
+    let ordinal = |w: &str| {
+        let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        (!digits.is_empty()
+            && digits.len() <= 3
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && matches!(&w[digits.len()..], "st" | "nd" | "rd" | "th" | "d"))
+            || matches!(
+                w,
+                "first"
+                    | "second"
+                    | "third"
+                    | "fourth"
+                    | "fifth"
+                    | "sixth"
+                    | "seventh"
+                    | "eighth"
+                    | "ninth"
+                    | "tenth"
+                    | "eleventh"
+                    | "twelfth"
+                    | "thirteenth"
+                    | "fourteenth"
+                    | "fifteenth"
+                    | "sixteenth"
+                    | "seventeenth"
+                    | "eighteenth"
+                    | "nineteenth"
+                    | "twentieth"
+            )
+    };
+    let mut taken_before = 0;
+    for chunk in chunks.iter_mut() {
+        let (first, end, _) = *chunk;
+        let unit = (first..end).any(|i| {
+            ctx.tokens.get(i).is_some_and(|tok| {
+                matches!(
+                    tok.norm.as_str(),
+                    "division"
+                        | "corps"
+                        | "brigade"
+                        | "regiment"
+                        | "battalion"
+                        | "squadron"
+                        | "fleet"
+                        | "army"
+                        | "force"
+                        | "forces"
+                        | "wing"
+                        | "infantry"
+                        | "cavalry"
+                        | "airborne"
+                        | "artillery"
+                        | "marines"
+                        | "volunteers"
+                )
+            })
+        });
+        if unit
+            && first > taken_before
+            && let (Some(prev), Some(tok)) = (ctx.tokens.get(first - 1), ctx.tokens.get(first))
+            && prev.sentence == tok.sentence
+            && ctx.text.get(prev.span.end..tok.span.start) == Some(" ")
+            && ordinal(&prev.norm)
+            && ctx
+                .text
+                .get(prev.span.start..prev.span.end)
+                .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit() || c.is_uppercase()))
+        {
+            *chunk = (first - 1, end, 2);
+        } else if unit && ordinal(ctx.tokens.get(first).map_or("", |t| t.norm.as_str())) {
+            // "Fifth Fleet": the tagger kept the ordinal.
+            chunk.2 = 2;
+        }
+        taken_before = chunk.1;
+    }
+}
+
 /// "St. James Street", "Mt. Kenya", "Ft. Worth": a capitalised "St",
 /// "Ste", "Mt" or "Ft" and its period open the name right after them (the
 /// period ends the tagger's run of capitals, so it sees two names, or the
@@ -4110,6 +4193,21 @@ mod tests {
         assert_eq!(caloi.entity_type, EntityType::Organization, "{es:#?}");
         assert!(caloi.mentions.len() >= 3, "{es:#?}");
         assert_eq!(find(&es, "Luigi Caloi").entity_type, EntityType::Person);
+    }
+
+    #[test]
+    fn an_ordinal_opens_a_military_unit() {
+        let text = "The 82nd Airborne Division was sent to the region on Monday, and the \
+                    Fifth Fleet stayed in Bahrain. He finished 82nd in the race.";
+        check(
+            text,
+            &[
+                ("82nd Airborne Division", EntityType::Organization, &[]),
+                ("Fifth Fleet", EntityType::Organization, &[]),
+            ],
+        );
+        let es = run(text);
+        assert!(es.iter().all(|e| e.name != "Airborne Division"), "{es:#?}");
     }
 
     #[test]
