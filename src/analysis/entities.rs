@@ -2825,6 +2825,11 @@ fn is_org_head_word(w: &str) -> bool {
                 | "society"
                 | "company"
                 | "records"
+                | "recordings"
+                | "fc"
+                | "f.c"
+                | "afc"
+                | "a.f.c"
                 | "band"
                 | "orchestra"
                 | "club"
@@ -4208,6 +4213,18 @@ mod tests {
         );
         let es = run(text);
         assert!(es.iter().all(|e| e.name != "Airborne Division"), "{es:#?}");
+    }
+
+    #[test]
+    fn a_football_club_and_a_label_are_organisations() {
+        check(
+            "The album was released by Soleilmoon Recordings in 1995. He later played \
+             for Dundee F.C. before he retired.",
+            &[
+                ("Soleilmoon Recordings", EntityType::Organization, &[]),
+                ("Dundee F.C.", EntityType::Organization, &[]),
+            ],
+        );
     }
 
     #[test]
