@@ -1144,7 +1144,18 @@ impl Recognizer for CapitalisationRecognizer {
             }
         }
         let mut absorbed: FxHashSet<usize> = FxHashSet::default();
+        // A lead-in in Title Case ("Little Relief for Refugees: …") is the
+        // tagger's to read (`anchor_headline_chunks`): its capitals say
+        // nothing.
+        let (_, title_lines) = title_case_lines(ctx);
         for run in runs {
+            if run.first().is_some_and(|w| {
+                title_lines
+                    .iter()
+                    .any(|&(a, b)| a > 0 && (a..b).contains(&w.token))
+            }) {
+                continue;
+            }
             let mut words: &[Word<'_>] = &run;
             while let Some(first) = words.first() {
                 let common_opener = Self::is_initial(ctx, first)
@@ -1482,6 +1493,97 @@ fn tagger_doc_of<'a>(
     tagger::Doc::new(text, tokens, shapes, &gaz, lex)
 }
 
+/// The token ranges of the text's lines in Title Case, where capitals say
+/// nothing: its first line standing as a paragraph of its own (a headline),
+/// first when there is one, then each paragraph's lead-in before a colon
+/// ("Little Relief for Refugees: The refugee crisis is …").
+fn title_case_lines(ctx: &Context<'_>) -> (Option<(usize, usize)>, Vec<(usize, usize)>) {
+    let toks = ctx.tokens;
+    // Title Case: every word of substance of a line capitalised (three or
+    // more; "Donald Trump spoke on Monday." is a sentence), and some letter
+    // in lower case (not a line in capitals). `a..b` are its tokens.
+    let title_case = |a: usize, b: usize, line: &str| {
+        let (mut words, mut caps) = (0usize, 0usize);
+        for t in toks.get(a..b).unwrap_or_default() {
+            if !t.alpha || (t.stop && t.norm.chars().count() <= 4) {
+                continue;
+            }
+            words += 1;
+            caps += usize::from(
+                ctx.text
+                    .get(t.span.start..t.span.end)
+                    .is_some_and(starts_upper),
+            );
+        }
+        words >= 3 && caps == words && b > a && line.chars().any(char::is_lowercase)
+    };
+    // The Title Case lines, as token ranges.
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    // The first line, standing as a paragraph of its own.
+    if let Some(line_end) = ctx.text.find('\n')
+        && ctx.text.get(line_end + 1..).is_some_and(|rest| {
+            rest.trim_start_matches([' ', '\t', '\r', '\u{a0}'])
+                .starts_with('\n')
+        })
+    {
+        let in_line = toks.partition_point(|t| t.span.end <= line_end);
+        if title_case(0, in_line, &ctx.text[..line_end]) {
+            lines.push((0, in_line));
+        }
+    }
+    // A lead-in's words after its first are words of the language, not
+    // names: at least half of them the text also writes in lower case
+    // ("Little Relief for Refugees", not "Follow Jeff Horwitz and Chad Day
+    // on Twitter").
+    let lower: std::cell::OnceCell<FxHashSet<u64>> = std::cell::OnceCell::new();
+    let mostly_ordinary = |a: usize, b: usize| {
+        let lower = lower.get_or_init(|| {
+            toks.iter()
+                .filter(|t| {
+                    ctx.text
+                        .get(t.span.start..t.span.end)
+                        .is_some_and(|w| w.starts_with(char::is_lowercase))
+                })
+                .map(|t| t.key)
+                .collect()
+        });
+        let words = toks
+            .get(a + 1..b)
+            .unwrap_or_default()
+            .iter()
+            .filter(|t| t.alpha && !(t.stop && t.norm.chars().count() <= 4));
+        let (n, ordinary) = words.fold((0, 0), |(n, o), t| {
+            (n + 1, o + usize::from(lower.contains(&t.key)))
+        });
+        n > 0 && 2 * ordinary >= n
+    };
+    // A paragraph's lead-in before a colon, at most 80 bytes long.
+    for (at, _) in ctx.text.match_indices("\n\n") {
+        let start = at + 2;
+        let Some(rest) = ctx.text.get(start..) else {
+            continue;
+        };
+        let line = rest.split('\n').next().unwrap_or_default();
+        let Some(colon) = line.get(..line.len().min(80)).and_then(|l| l.find(':')) else {
+            continue;
+        };
+        let lead = &line[..colon];
+        if lead.contains(['.', '!', '?', '"', '“', '‘']) {
+            continue;
+        }
+        let a = toks.partition_point(|t| t.span.start < start);
+        let b = toks.partition_point(|t| t.span.end <= start + colon);
+        if title_case(a, b, lead)
+            && !lines.iter().any(|&(x, y)| x < b && a < y)
+            && mostly_ordinary(a, b)
+        {
+            lines.push((a, b));
+        }
+    }
+    let headline = lines.first().copied().filter(|&(x, _)| x == 0);
+    (headline, lines)
+}
+
 /// The chunks of a headline in Title Case (the text's first line, standing
 /// as a paragraph of its own) cut to the names the rest of the text gives:
 /// "Hillary Clinton Was" to "Hillary Clinton", "Standard Clinton And Trump
@@ -1493,43 +1595,18 @@ fn tagger_doc_of<'a>(
 /// Today's headlines capitalise every word, and the tagger learned from news
 /// whose headlines are in capitals and from Wikipedia, which has none, so it
 /// runs names on into the line's other words; the article's own sentences
-/// say where its names end.
+/// say where its names end. A section's lead-in in Title Case, opening a
+/// paragraph before a colon ("Little Relief for Refugees: The refugee
+/// crisis is …"), is read the same way, except that a chunk there no part
+/// of which the text names again is dropped (it is the lead-in's wording),
+/// and one running on past the colon is split there.
 fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     let toks = ctx.tokens;
-    // The first line, standing as a paragraph of its own.
-    let Some(line_end) = ctx.text.find('\n') else {
-        return;
-    };
-    let blank_after = ctx.text.get(line_end + 1..).is_some_and(|rest| {
-        rest.trim_start_matches([' ', '\t', '\r', '\u{a0}'])
-            .starts_with('\n')
-    });
-    if !blank_after {
+    let (headline, lines) = title_case_lines(ctx);
+    if lines.is_empty() {
         return;
     }
-    let in_line = toks.partition_point(|t| t.span.end <= line_end);
-    // Title Case: every word of substance of the line capitalised (three
-    // or more; "Donald Trump spoke on Monday." is a sentence), and some
-    // letter in lower case (not a line in capitals).
-    let (mut words, mut caps) = (0usize, 0usize);
-    for t in &toks[..in_line] {
-        if !t.alpha || (t.stop && t.norm.chars().count() <= 4) {
-            continue;
-        }
-        words += 1;
-        caps += usize::from(
-            ctx.text
-                .get(t.span.start..t.span.end)
-                .is_some_and(starts_upper),
-        );
-    }
-    let lower_case = ctx
-        .text
-        .get(..line_end)
-        .is_some_and(|l| l.chars().any(char::is_lowercase));
-    if words < 3 || caps < words || !lower_case || in_line == 0 {
-        return;
-    }
+    let in_lines = |k: usize| lines.iter().any(|&(a, b)| (a..b).contains(&k));
     // A chunk's words, without a possessive ("Ava DuVernay's").
     let text_of = |a: usize, b: usize| {
         let w = tagger::chunk_span(toks, a, b).and_then(|sp| ctx.text.get(sp.start..sp.end))?;
@@ -1543,7 +1620,7 @@ fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
     // The names the rest of the text gives.
     let body: FxHashMap<&str, usize> = chunks
         .iter()
-        .filter(|c| c.0 >= in_line)
+        .filter(|c| !in_lines(c.0))
         .filter_map(|&(a, b, t)| Some((text_of(a, b)?, t)))
         .collect();
     if body.is_empty() {
@@ -1552,13 +1629,16 @@ fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
     // The words the rest of the text writes in lower case, and those it
     // writes capitalised inside a sentence.
     let (mut lower, mut capitalised) = (FxHashSet::default(), FxHashSet::default());
-    for (k, t) in toks.iter().enumerate().skip(in_line) {
+    for (k, t) in toks.iter().enumerate() {
+        if in_lines(k) {
+            continue;
+        }
         let Some(w) = ctx.text.get(t.span.start..t.span.end) else {
             continue;
         };
         if w.chars().next().is_some_and(char::is_lowercase) {
             lower.insert(t.key);
-        } else if k > in_line && toks[k - 1].sentence == t.sentence {
+        } else if k > 0 && !in_lines(k - 1) && toks[k - 1].sentence == t.sentence {
             capitalised.insert(t.key);
         }
     }
@@ -1568,9 +1648,29 @@ fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
         toks.get(k)
             .is_some_and(|t| lower.contains(&t.key) && !capitalised.contains(&t.key))
     };
-    let mut out = Vec::with_capacity(chunks.len());
+    // A chunk running on past a lead-in's colon ("Fight Terrorism: The
+    // United Nations") is two, split there.
+    let mut pieces = Vec::with_capacity(chunks.len());
     for &(a, b, t) in chunks.iter() {
-        if a >= in_line || b > in_line || text_of(a, b).is_some_and(|w| body.contains_key(w)) {
+        match lines
+            .iter()
+            .find(|&&(x, y)| x > 0 && x <= a && a < y && y < b)
+        {
+            Some(&(_, y)) => {
+                // "The" opening the sentence after the colon is no name's.
+                let after = y + usize::from(toks.get(y).is_some_and(|w| w.norm == "the"));
+                pieces.push((a, y, t));
+                if after < b {
+                    pieces.push((after, b, t));
+                }
+            }
+            None => pieces.push((a, b, t)),
+        }
+    }
+    let mut out = Vec::with_capacity(pieces.len());
+    for (a, b, t) in pieces {
+        let inside = lines.iter().any(|&(x, y)| x <= a && b <= y);
+        if !inside || text_of(a, b).is_some_and(|w| body.contains_key(w)) {
             out.push((a, b, t));
             continue;
         }
@@ -1589,9 +1689,13 @@ fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
                 None => i += 1,
             }
         }
+        // In a lead-in, a name none of whose words the text capitalises
+        // inside a sentence is the lead-in's wording ("Little Relief").
+        let in_headline = headline.is_some_and(|(_, y)| b <= y);
+        let kept = in_headline && !(a..b).all(ordinary);
         if !parts.is_empty() {
             out.extend(parts);
-        } else if !(a..b).all(ordinary) {
+        } else if kept {
             out.push((a, b, t));
         }
     }
@@ -4225,6 +4329,26 @@ mod tests {
                 ("Dundee F.C.", EntityType::Organization, &[]),
             ],
         );
+    }
+
+    #[test]
+    fn a_lead_in_in_title_case_names_nothing_the_text_does_not() {
+        let text = "The United Nations opened its annual meeting on Monday in New York.\n\n\
+                    Little Relief for Refugees: The refugee crisis is the sort of issue the \
+                    United Nations was made to tackle. Aid workers say little has changed for \
+                    refugees.\n\n\
+                    Veto Power Impedes Peace Efforts: The Security Council has the power to \
+                    stop wars, but its peace efforts stall.\n\n\
+                    Follow Jeff Horwitz and Chad Day on Twitter: https://twitter.com/JeffHorwitz";
+        let es = run(text);
+        for junk in ["Little", "Relief", "Impedes", "Veto", "Peace"] {
+            assert!(es.iter().all(|e| !e.name.contains(junk)), "{junk}: {es:#?}");
+        }
+        assert_eq!(
+            find(&es, "United Nations").entity_type,
+            EntityType::Organization
+        );
+        assert_eq!(find(&es, "Jeff Horwitz").entity_type, EntityType::Person);
     }
 
     #[test]
