@@ -1495,9 +1495,10 @@ fn tagger_doc_of<'a>(
 
 /// The token ranges of the text's lines in Title Case, where capitals say
 /// nothing: its first line standing as a paragraph of its own (a headline),
-/// first when there is one, then each paragraph's lead-in before a colon
-/// ("Little Relief for Refugees: The refugee crisis is …").
-fn title_case_lines(ctx: &Context<'_>) -> (Option<(usize, usize)>, Vec<(usize, usize)>) {
+/// first when there is one (then the flag is set), then each paragraph's
+/// lead-in before a colon ("Little Relief for Refugees: The refugee crisis
+/// is …").
+fn title_case_lines(ctx: &Context<'_>) -> (bool, Vec<(usize, usize)>) {
     let toks = ctx.tokens;
     // Title Case: every word of substance of a line capitalised (three or
     // more; "Donald Trump spoke on Monday." is a sentence), and some letter
@@ -1531,6 +1532,7 @@ fn title_case_lines(ctx: &Context<'_>) -> (Option<(usize, usize)>, Vec<(usize, u
             lines.push((0, in_line));
         }
     }
+    let headline = !lines.is_empty();
     // A lead-in's words after its first are words of the language, not
     // names: at least half of them the text also writes in lower case
     // ("Little Relief for Refugees", not "Follow Jeff Horwitz and Chad Day
@@ -1580,7 +1582,6 @@ fn title_case_lines(ctx: &Context<'_>) -> (Option<(usize, usize)>, Vec<(usize, u
             lines.push((a, b));
         }
     }
-    let headline = lines.first().copied().filter(|&(x, _)| x == 0);
     (headline, lines)
 }
 
@@ -1602,10 +1603,11 @@ fn title_case_lines(ctx: &Context<'_>) -> (Option<(usize, usize)>, Vec<(usize, u
 /// and one running on past the colon is split there.
 fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     let toks = ctx.tokens;
-    let (headline, lines) = title_case_lines(ctx);
+    let (has_headline, lines) = title_case_lines(ctx);
     if lines.is_empty() {
         return;
     }
+    let headline = lines.first().copied().filter(|_| has_headline);
     let in_lines = |k: usize| lines.iter().any(|&(a, b)| (a..b).contains(&k));
     // A chunk's words, without a possessive ("Ava DuVernay's").
     let text_of = |a: usize, b: usize| {
