@@ -1165,6 +1165,7 @@ impl Recognizer for CapitalisationRecognizer {
                     || is_connector(first.text)
                     || common_opener
                     || is_common_abbreviation_in_capitals(first.text)
+                    || is_transcript_word_in_capitals(first.text)
                 {
                     words = &words[1..];
                 } else {
@@ -1948,9 +1949,10 @@ impl Recognizer for TaggerRecognizer {
                 && ctx.tokens.get(first).is_some_and(|tok| {
                     is_english_stopword(&tok.norm)
                         || tok.norm.contains(['\'', '’'])
-                        || is_common_abbreviation_in_capitals(
-                            ctx.text.get(tok.span.start..tok.span.end).unwrap_or(""),
-                        )
+                        || ctx.text.get(tok.span.start..tok.span.end).is_some_and(|w| {
+                            is_common_abbreviation_in_capitals(w)
+                                || is_transcript_word_in_capitals(w)
+                        })
                 });
             // "Sen." / "Rep." / "Gov.", "Colonel", "Bishop": a lone title is
             // no name, whatever the tagger took it for (the name after it is
@@ -2748,6 +2750,40 @@ fn is_common_abbreviation_in_capitals(w: &str) -> bool {
         }
         std::str::from_utf8(&lower[..core.len()]).is_ok_and(is_common_abbreviation)
     }
+}
+
+/// Whether a word in capitals is a transcript's stage direction or the role
+/// of a speaker in its label, no name alone ("(CROSSTALK)", "CHRIS WALLACE,
+/// FOX NEWS ANCHOR:").
+fn is_transcript_word_in_capitals(w: &str) -> bool {
+    w.len() >= 4
+        && w.len() <= 14
+        && w.bytes().all(|b| b.is_ascii_uppercase() || b == b'-')
+        && matches!(
+            w.to_ascii_lowercase().as_str(),
+            "crosstalk"
+                | "laughter"
+                | "applause"
+                | "inaudible"
+                | "unintelligible"
+                | "cheering"
+                | "cheers"
+                | "booing"
+                | "commercial"
+                | "anchor"
+                | "co-anchor"
+                | "host"
+                | "co-host"
+                | "correspondent"
+                | "reporter"
+                | "moderator"
+                | "contributor"
+                | "analyst"
+                | "announcer"
+                | "narrator"
+                | "caller"
+                | "unidentified"
+        )
 }
 
 /// Whether a lower-case word is an abbreviation of a common noun, which
@@ -4351,6 +4387,20 @@ mod tests {
             EntityType::Organization
         );
         assert_eq!(find(&es, "Jeff Horwitz").entity_type, EntityType::Person);
+    }
+
+    #[test]
+    fn a_transcripts_stage_directions_and_roles_are_no_names() {
+        let text = "CHRIS WALLACE, FOX NEWS ANCHOR: Welcome back. Joining us now is Governor \
+                    Mike Pence.\n\nWALLACE: Governor, thank you for coming in.\n\n\
+                    PENCE: Thank you, Chris.\n\n(CROSSTALK)\n\n(LAUGHTER)\n\n\
+                    WALLACE: Let me ask you about the debate.\n";
+        let es = run(text);
+        for word in ["CROSSTALK", "LAUGHTER", "ANCHOR"] {
+            assert!(es.iter().all(|e| !e.name.contains(word)), "{word}: {es:#?}");
+        }
+        assert_eq!(find(&es, "Fox News").entity_type, EntityType::Organization);
+        assert_eq!(find(&es, "Mike Pence").entity_type, EntityType::Person);
     }
 
     #[test]
