@@ -1782,6 +1782,7 @@ impl Recognizer for TaggerRecognizer {
         let mut chunks = tagger::chunks(&doc, &tags);
         split_chunks(ctx, &mut chunks);
         join_ampersands(ctx, &mut chunks);
+        join_railway_termini(ctx, &mut chunks);
         join_abbreviated_heads(ctx, &mut chunks);
         join_unit_ordinals(ctx, &mut chunks);
         persons_by_surname(ctx, &mut chunks);
@@ -3205,6 +3206,65 @@ fn is_party_tag(ctx: &Context<'_>, i: usize) -> bool {
         })
 }
 
+/// "Portland and Ogdensburg Railroad", "Wiscasset, Waterville and
+/// Farmington Railway": the places a railway or a canal joins, listed
+/// before its last one, are part of its name, which keeps the type of its
+/// last part (the tagger sees "Portland" and "Ogdensburg Railroad").
+fn join_railway_termini(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let gap = |a: usize, b: usize| {
+        ctx.tokens
+            .get(a)
+            .zip(ctx.tokens.get(b))
+            .and_then(|(a, b)| ctx.text.get(a.span.end..b.span.start))
+    };
+    let line = |end: usize| {
+        end.checked_sub(1)
+            .and_then(|i| ctx.tokens.get(i))
+            .is_some_and(|t| {
+                matches!(
+                    t.norm.as_str(),
+                    "railway" | "railroad" | "railways" | "canal"
+                )
+            })
+    };
+    let mut k = chunks.len();
+    while k > 1 {
+        k -= 1;
+        let (first, end, t) = chunks[k];
+        if !line(end) || end < first + 2 {
+            continue;
+        }
+        // Back over "X and", then "X," as long as the list goes on.
+        let mut start = k;
+        let mut joiner_and = true;
+        while start > 0 {
+            let prev = chunks[start - 1];
+            let next_first = chunks[start].0;
+            let joined = prev.2 != 1
+                && prev.1 + usize::from(joiner_and) == next_first
+                && match joiner_and {
+                    true => {
+                        ctx.tokens.get(prev.1).is_some_and(|w| w.norm == "and")
+                            && gap(prev.1 - 1, prev.1) == Some(" ")
+                            && gap(prev.1, next_first) == Some(" ")
+                    }
+                    false => gap(prev.1 - 1, next_first) == Some(", "),
+                };
+            if !joined {
+                break;
+            }
+            start -= 1;
+            joiner_and = false;
+        }
+        if start < k {
+            let from = chunks[start].0;
+            chunks.drain(start..k);
+            k = start;
+            chunks[k] = (from, end, t);
+        }
+    }
+}
+
 /// "Douglas & Lomason", "Schroder Wertheim & Co": names joined by an
 /// ampersand are a firm's (or a band's), one organisation, but two persons'
 /// full names are two persons ("Karl Langdon & Harvey Deegan") unless a
@@ -4401,6 +4461,20 @@ mod tests {
         }
         assert_eq!(find(&es, "Fox News").entity_type, EntityType::Organization);
         assert_eq!(find(&es, "Mike Pence").entity_type, EntityType::Person);
+    }
+
+    #[test]
+    fn a_railway_keeps_the_places_it_joins() {
+        let text = "The London and South Western Railway served Portsmouth, and Smith and \
+                    Jones Railway Co. was sold.";
+        let es = run(text);
+        find(&es, "London and South Western Railway");
+        assert!(es.iter().all(|e| e.name != "London"), "{es:#?}");
+        // Persons' names are no railway's.
+        assert!(
+            es.iter().all(|e| !e.name.starts_with("Smith and")),
+            "{es:#?}"
+        );
     }
 
     #[test]
