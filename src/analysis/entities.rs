@@ -163,10 +163,16 @@ pub(crate) struct Context<'a> {
     pub gazetteer: std::cell::OnceCell<Vec<(Span, usize)>>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The gazetteer's matches in the text (see [`gazetteer_matches`]).
     fn gazetteer_matches(&self) -> &[(Span, usize)] {
         self.gazetteer.get_or_init(|| gazetteer_matches(self.text))
+    }
+
+    /// The text between the end of token `a` and the start of token `b`.
+    fn gap(&self, a: usize, b: usize) -> Option<&'a str> {
+        let (a, b) = (self.tokens.get(a)?, self.tokens.get(b)?);
+        self.text.get(a.span.end..b.span.start)
     }
 }
 
@@ -3211,12 +3217,7 @@ fn is_party_tag(ctx: &Context<'_>, i: usize) -> bool {
 /// before its last one, are part of its name, which keeps the type of its
 /// last part (the tagger sees "Portland" and "Ogdensburg Railroad").
 fn join_railway_termini(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
-    let gap = |a: usize, b: usize| {
-        ctx.tokens
-            .get(a)
-            .zip(ctx.tokens.get(b))
-            .and_then(|(a, b)| ctx.text.get(a.span.end..b.span.start))
-    };
+    let gap = |a: usize, b: usize| ctx.gap(a, b);
     let line = |end: usize| {
         end.checked_sub(1)
             .and_then(|i| ctx.tokens.get(i))
@@ -3271,13 +3272,7 @@ fn join_railway_termini(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize
 /// legal suffix closes them ("Edward D. Jones & Co"); MISC titles ("Speed &
 /// Other Liberties") keep their type.
 fn join_ampersands(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
-    let gap = |a: usize, b: usize| {
-        ctx.tokens
-            .get(a)
-            .zip(ctx.tokens.get(b))
-            .and_then(|(a, b)| ctx.text.get(a.span.end..b.span.start))
-            .unwrap_or_default()
-    };
+    let gap = |a: usize, b: usize| ctx.gap(a, b).unwrap_or_default();
     // "Lee Tate": a first name and another word are a person's name.
     let person = |first: usize, end: usize| end >= first + 2 && is_listed_first_name(ctx, first);
     // "Edward D. Jones & Co": a legal suffix makes a firm of persons' names.
