@@ -161,6 +161,10 @@ pub(crate) struct Context<'a> {
     /// (the tagger's features and the gazetteer recogniser both read them);
     /// `Default::default()` when building a context.
     pub gazetteer: std::cell::OnceCell<Vec<(Span, usize)>>,
+    /// The text's lines in Title Case (see [`title_case_lines`]), found on
+    /// first use (two recognisers read them); `Default::default()` when
+    /// building a context.
+    pub title_lines: std::cell::OnceCell<(bool, Vec<(usize, usize)>)>,
 }
 
 impl<'a> Context<'a> {
@@ -1505,7 +1509,12 @@ fn tagger_doc_of<'a>(
 /// first when there is one (then the flag is set), then each paragraph's
 /// lead-in before a colon ("Little Relief for Refugees: The refugee crisis
 /// is …").
-fn title_case_lines(ctx: &Context<'_>) -> (bool, Vec<(usize, usize)>) {
+fn title_case_lines<'c>(ctx: &'c Context<'_>) -> &'c (bool, Vec<(usize, usize)>) {
+    ctx.title_lines.get_or_init(|| find_title_case_lines(ctx))
+}
+
+/// [`title_case_lines`], computed.
+fn find_title_case_lines(ctx: &Context<'_>) -> (bool, Vec<(usize, usize)>) {
     let toks = ctx.tokens;
     // Title Case: every word of substance of a line capitalised (three or
     // more; "Donald Trump spoke on Monday." is a sentence), and some letter
@@ -1611,6 +1620,7 @@ fn title_case_lines(ctx: &Context<'_>) -> (bool, Vec<(usize, usize)>) {
 fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     let toks = ctx.tokens;
     let (has_headline, lines) = title_case_lines(ctx);
+    let has_headline = *has_headline;
     if lines.is_empty() {
         return;
     }
@@ -1789,6 +1799,7 @@ impl Recognizer for TaggerRecognizer {
         split_chunks(ctx, &mut chunks);
         join_ampersands(ctx, &mut chunks);
         join_railway_termini(ctx, &mut chunks);
+        join_particle_names(ctx, &mut chunks);
         join_abbreviated_heads(ctx, &mut chunks);
         join_unit_ordinals(ctx, &mut chunks);
         persons_by_surname(ctx, &mut chunks);
@@ -3212,6 +3223,64 @@ fn is_party_tag(ctx: &Context<'_>, i: usize) -> bool {
         })
 }
 
+/// "Lashkar-e-Taiba", "Hizb-ut-Tahrir", "Inzamam-ul-Haq": capitalised words
+/// joined by hyphens through a particle in lower case are one name (the
+/// tagger, reading the words apart, may find "Taiba" alone). Through "e",
+/// "i" or "ut" (Persian and Urdu names of parties and armed groups) the name
+/// is an organisation's unless the tagger took it for a place; through
+/// "ul" or "ud" it keeps the tagger's type (a person's, often).
+fn join_particle_names(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let particle = |i: usize| {
+        ctx.tokens
+            .get(i)
+            .filter(|t| matches!(t.norm.as_str(), "e" | "i" | "ut" | "ul" | "ud"))
+            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+            .is_some_and(|w| w.starts_with(char::is_lowercase))
+            && i > 0
+            && ctx.gap(i - 1, i) == Some("-")
+            && ctx.gap(i, i + 1) == Some("-")
+            && ctx
+                .tokens
+                .get(i + 1)
+                .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+                .is_some_and(starts_upper)
+            && ctx
+                .tokens
+                .get(i - 1)
+                .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+                .is_some_and(starts_upper)
+    };
+    let mut last_end = 0;
+    for chunk in chunks.iter_mut() {
+        let (mut first, mut end, mut t) = *chunk;
+        let mut joined = Vec::new();
+        while first >= 2 && first - 2 >= last_end && particle(first - 1) {
+            joined.push(first - 1);
+            first -= 2;
+        }
+        while particle(end) && end + 2 <= ctx.tokens.len() {
+            joined.push(end);
+            end += 2;
+        }
+        if joined
+            .iter()
+            .any(|&i| matches!(ctx.tokens[i].norm.as_str(), "e" | "i" | "ut"))
+            && t != 3
+        {
+            t = 2;
+        }
+        *chunk = (first, end, t);
+        last_end = end;
+    }
+    // A chunk the one before now runs over ("Lashkar" and "Taiba") is in it.
+    let mut reach = 0;
+    chunks.retain(|&(first, end, _)| {
+        let keep = first >= reach;
+        reach = reach.max(end);
+        keep
+    });
+}
+
 /// "Portland and Ogdensburg Railroad", "Wiscasset, Waterville and
 /// Farmington Railway": the places a railway or a canal joins, listed
 /// before its last one, are part of its name, which keeps the type of its
@@ -4133,6 +4202,7 @@ mod tests {
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
             language: "en",
             gazetteer: Default::default(),
+            title_lines: Default::default(),
         };
         // Republican0 Christine1 Todd2 Whitman3 and4 Ann5 Lee6 met7 Paul8
         // Mary9 Smith10 and11 the12 Lee13.
@@ -4201,6 +4271,7 @@ mod tests {
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
             language: &super::super::language::detect(text, None).code,
             gazetteer: Default::default(),
+            title_lines: Default::default(),
         };
         f(&ctx)
     }
@@ -4238,6 +4309,7 @@ mod tests {
                 reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
                 language: "en",
                 gazetteer: Default::default(),
+                title_lines: Default::default(),
             };
             let mut out = Vec::new();
             DatelineRecognizer.recognize(&ctx, &mut Taken::default(), &mut out);
@@ -4470,6 +4542,29 @@ mod tests {
             es.iter().all(|e| !e.name.starts_with("Smith and")),
             "{es:#?}"
         );
+    }
+
+    #[test]
+    fn a_particle_between_hyphens_joins_a_name() {
+        let text = "A leader of Lashkar-e-Taiba met Inzamam-ul-Haq in Lahore.";
+        with_context(text, |ctx| {
+            let at = |w: &str| ctx.tokens.iter().position(|t| t.norm == w).unwrap();
+            // The tagger's chunks: "Taiba" a person, "Inzamam" a person.
+            let mut chunks = vec![
+                (at("taiba"), at("taiba") + 1, 1),
+                (at("inzamam"), at("inzamam") + 1, 1),
+                (at("lahore"), at("lahore") + 1, 3),
+            ];
+            join_particle_names(ctx, &mut chunks);
+            assert_eq!(
+                chunks,
+                vec![
+                    (at("lashkar"), at("taiba") + 1, 2),
+                    (at("inzamam"), at("haq") + 1, 1),
+                    (at("lahore"), at("lahore") + 1, 3),
+                ]
+            );
+        });
     }
 
     #[test]

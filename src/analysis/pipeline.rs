@@ -117,6 +117,7 @@ pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> 
             reference_date: input.reference_date,
             language: &lang_code,
             gazetteer: Default::default(),
+            title_lines: Default::default(),
         };
         let mut found = entities::extract(&ctx);
         // A name read across a cleaned region (`W%A%𑎀`, masked `W   𑎀`)

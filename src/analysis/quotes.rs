@@ -3130,6 +3130,7 @@ mod tests_support {
             reference_date: NaiveDate::from_ymd_opt(2015, 11, 16).unwrap(),
             language: "en",
             gazetteer: Default::default(),
+            title_lines: Default::default(),
         };
         let es = entities::extract(&ctx);
         extract(text, masked, &sentences, &es, &cleaned.shortcodes, &tokens)
