@@ -2216,6 +2216,18 @@ impl Recognizer for TaggerRecognizer {
             {
                 etype = EntityType::Organization;
             }
+            // "Stanley Cup", "Rimington Trophy": a prize is no organisation.
+            if etype == EntityType::Organization
+                && end > first + 1
+                && ctx.tokens.get(end - 1).is_some_and(|tok| {
+                    matches!(
+                        tok.norm.as_str(),
+                        "cup" | "cups" | "trophy" | "award" | "awards" | "prize" | "medal"
+                    )
+                })
+            {
+                etype = EntityType::Other;
+            }
             // "The Triffids", "Fremantle Dockers": a plural name after "The"
             // or a place is a band or a team.
             if etype != EntityType::Organization && is_team_name(ctx.tokens, ctx.text, first, end) {
@@ -4565,6 +4577,24 @@ mod tests {
                 ]
             );
         });
+    }
+
+    #[test]
+    fn a_prize_is_no_organisation() {
+        let text = "The film won two Academy Awards and the Sutherland Trophy, and she took \
+                    the Milton Shulman Award in London.";
+        let es = run(text);
+        for name in [
+            "Academy Awards",
+            "Sutherland Trophy",
+            "Milton Shulman Award",
+        ] {
+            assert_ne!(
+                find(&es, name).entity_type,
+                EntityType::Organization,
+                "{es:#?}"
+            );
+        }
     }
 
     #[test]
