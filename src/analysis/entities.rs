@@ -1800,6 +1800,7 @@ impl Recognizer for TaggerRecognizer {
         join_ampersands(ctx, &mut chunks);
         join_railway_termini(ctx, &mut chunks);
         join_particle_names(ctx, &mut chunks);
+        trim_trailing_abbreviations(ctx, &mut chunks);
         join_abbreviated_heads(ctx, &mut chunks);
         join_unit_ordinals(ctx, &mut chunks);
         persons_by_surname(ctx, &mut chunks);
@@ -2767,8 +2768,11 @@ fn is_listed_place(tokens: &[Tok], first: usize, end: usize) -> bool {
 }
 
 /// [`is_common_abbreviation`] of a word written in capitals, or its plural
-/// ("CD", "KOs").
+/// ("CD", "KOs"), or "PhD".
 fn is_common_abbreviation_in_capitals(w: &str) -> bool {
+    if matches!(w, "PhD" | "PhDs") {
+        return true;
+    }
     let core = match w.strip_suffix('s') {
         Some(c) if c.len() >= 2 => c,
         _ => w,
@@ -2844,6 +2848,12 @@ fn is_common_abbreviation(w: &str) -> bool {
             | "hq"
             | "iq"
             | "it"
+            | "mpp"
+            | "mla"
+            | "msp"
+            | "mep"
+            | "ost"
+            | "phd"
     )
 }
 
@@ -3233,6 +3243,26 @@ fn is_party_tag(ctx: &Context<'_>, i: usize) -> bool {
                 && ctx.text.get(tok.span.start - 1..tok.span.start) == Some("(")
                 && ctx.text.get(tok.span.end..next.span.start) == Some("-")
         })
+}
+
+/// "Labour MEP", "SNP MSPs", "Acme CEO": a common abbreviation in capitals
+/// closing a chunk is no part of the name before it.
+fn trim_trailing_abbreviations(ctx: &Context<'_>, chunks: &mut [(usize, usize, usize)]) {
+    // "Partners LP" (a legal form) and "WOR TV" (a station) keep theirs.
+    let abbreviation = |i: usize| {
+        ctx.tokens.get(i).is_some_and(|t| {
+            !matches!(t.norm.as_str(), "lp" | "tv")
+                && ctx
+                    .text
+                    .get(t.span.start..t.span.end)
+                    .is_some_and(is_common_abbreviation_in_capitals)
+        })
+    };
+    for chunk in chunks.iter_mut() {
+        while chunk.1 > chunk.0 + 1 && abbreviation(chunk.1 - 1) {
+            chunk.1 -= 1;
+        }
+    }
 }
 
 /// "Lashkar-e-Taiba", "Hizb-ut-Tahrir", "Inzamam-ul-Haq": capitalised words
@@ -4595,6 +4625,14 @@ mod tests {
                 "{es:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_members_title_or_a_degree_in_capitals_is_no_name() {
+        check_absent(
+            "The Labour MEP and two SNP MSPs, each with a PhD, met the MPP from Ottawa.",
+            &["MEP", "MSP", "PhD", "MPP"],
+        );
     }
 
     #[test]
