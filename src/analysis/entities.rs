@@ -1157,13 +1157,13 @@ impl Recognizer for CapitalisationRecognizer {
         // A lead-in in Title Case ("Little Relief for Refugees: …") is the
         // tagger's to read (`anchor_headline_chunks`): its capitals say
         // nothing.
-        let (_, title_lines) = title_case_lines(ctx);
+        let (has_headline, title_lines) = title_case_lines(ctx);
+        let lead_ins = &title_lines[usize::from(*has_headline)..];
         for run in runs {
-            if run.first().is_some_and(|w| {
-                title_lines
-                    .iter()
-                    .any(|&(a, b)| a > 0 && (a..b).contains(&w.token))
-            }) {
+            if run
+                .first()
+                .is_some_and(|w| lead_ins.iter().any(|&(a, b)| (a..b).contains(&w.token)))
+            {
                 continue;
             }
             let mut words: &[Word<'_>] = &run;
@@ -3300,7 +3300,8 @@ fn join_particle_names(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)
             joined.push(first - 1);
             first -= 2;
         }
-        while particle(end) && end + 2 <= ctx.tokens.len() {
+        // (`particle` holds only with a word after it.)
+        while particle(end) {
             joined.push(end);
             end += 2;
         }
