@@ -1808,7 +1808,17 @@ impl Recognizer for TaggerRecognizer {
         join_organisation_heads(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
         anchor_headline_chunks(ctx, &mut chunks);
-        let (defined, hints) = definitions(ctx, &chunks);
+        let openers = definition_openers(ctx, &chunks);
+        let (defined, hints) = if openers.is_empty() {
+            definitions(ctx, &chunks)
+        } else {
+            let mut all = chunks.clone();
+            all.extend_from_slice(&openers);
+            all.sort_unstable();
+            let found = definitions(ctx, &all);
+            add_defined_openers(ctx, &openers, &found.0, &mut chunks);
+            found
+        };
         // Each capitalised word the text writes inside a sentence (not
         // opening it), and whether once inside an ordinary one (neither
         // Title Case nor capitals): built on first use, read by the rules
@@ -2293,6 +2303,7 @@ fn kind_type(before: &str, noun: &str) -> Option<EntityType> {
         ("school", "district") | ("radio" | "television" | "tv", "station") => {
             EntityType::Organization
         }
+        ("online" | "internet" | "web" | "virtual", "community") => EntityType::Organization,
         ("railway" | "train" | "rail" | "metro" | "subway", "station")
         | ("race" | "racing" | "motorsport", "track") => EntityType::Location,
         (_, "station" | "track")
@@ -2337,7 +2348,8 @@ fn kind_of_noun(noun: &str) -> Option<EntityType> {
         | "dialect" | "car" | "aircraft" | "airplane" | "locomotive" | "index" | "software"
         | "comic" | "manga" | "painting" | "sculpture" | "symphony" | "treaty" => EntityType::Other,
         "war" | "battle" | "siege" | "election" | "referendum" | "championship" | "tournament"
-        | "competition" | "race" | "festival" => EntityType::Event,
+        | "competition" | "race" | "festival" | "convention" | "conference" | "summit"
+        | "exhibition" | "expo" | "contest" => EntityType::Event,
         "singer" | "songwriter" | "singer-songwriter" | "rapper" | "musician" | "guitarist"
         | "bassist" | "drummer" | "pianist" | "composer" | "conductor" | "actor" | "actress"
         | "comedian" | "writer" | "author" | "novelist" | "poet" | "playwright" | "journalist"
@@ -2351,6 +2363,85 @@ fn kind_of_noun(noun: &str) -> Option<EntityType> {
         _ => return None,
     };
     Some(t)
+}
+
+/// Whether `w` is a finite verb or auxiliary that may follow a clause's
+/// subject ("the government has", "the team were").
+fn is_finite_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "is" | "was"
+            | "are"
+            | "were"
+            | "has"
+            | "have"
+            | "had"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+            | "may"
+            | "might"
+            | "should"
+            | "must"
+            | "do"
+            | "does"
+            | "did"
+            | "said"
+            | "says"
+    )
+}
+
+/// Whether `w` reads as a participle, which after a kind noun may end the
+/// noun phrase of a definition: "a language spoken by", "a band
+/// consisting of", "a company headquartered in" (a word in "-ing" only
+/// before a function word: see [`definitions`]).
+fn is_participle(w: &str) -> bool {
+    (w.ends_with("ed") && w.len() > 3)
+        || (w.ends_with("ing") && w.len() > 4)
+        || matches!(
+            w,
+            "spoken"
+                | "sung"
+                | "held"
+                | "run"
+                | "made"
+                | "sold"
+                | "led"
+                | "won"
+                | "shown"
+                | "seen"
+                | "given"
+                | "taken"
+                | "drawn"
+                | "grown"
+                | "kept"
+                | "begun"
+                | "chosen"
+                | "driven"
+                | "worn"
+                | "thrown"
+                | "flown"
+                | "hidden"
+                | "broken"
+                | "sworn"
+                | "brought"
+                | "bought"
+                | "taught"
+                | "fought"
+                | "told"
+                | "born"
+                | "set"
+                | "found"
+                | "meant"
+                | "spent"
+                | "lost"
+                | "paid"
+                | "sent"
+                | "built"
+                | "known"
+                | "written"
+        )
 }
 
 /// Words that end the noun phrase of a definition: its kind noun is the
@@ -2471,6 +2562,34 @@ fn definitions(
         })
     };
     let kind_at = |k: usize| kind_type(if k > 0 { norm(k - 1) } else { "" }, norm(k));
+    // A word in "-ing" after a kind noun is a participle when a function
+    // word or a number follows ("a band consisting of", "a convention
+    // topping 2,000"), and a noun's modifier otherwise ("a software
+    // training company").
+    let function_or_number = |i: usize| {
+        toks.get(i).is_some_and(|t| {
+            t.stop
+                || !t.alpha
+                || t.norm.starts_with(|c: char| c.is_ascii_digit())
+                || matches!(
+                    t.norm.as_str(),
+                    "one"
+                        | "two"
+                        | "three"
+                        | "four"
+                        | "five"
+                        | "six"
+                        | "seven"
+                        | "eight"
+                        | "nine"
+                        | "ten"
+                        | "dozens"
+                        | "hundreds"
+                        | "thousands"
+                        | "millions"
+                )
+        })
+    };
     for &(first, end, tagged) in chunks {
         let (Some(head), Some(last)) = (toks.get(first), toks.get(end.wrapping_sub(1))) else {
             continue;
@@ -2497,6 +2616,9 @@ fn definitions(
         };
         if let Some(k) = before.filter(|&k| lower(k))
             && let Some(t) = kind_at(k)
+            // "At a news conference EC Farm Commissioner …": an event's
+            // noun is followed by its setting's words, not its name.
+            && t != EntityType::Event
             // "the duo Ben Wolff and Andy Dean": names listed after a
             // group are its members'.
             && (t == EntityType::Person
@@ -2570,7 +2692,8 @@ fn definitions(
             continue;
         }
         let mut i = next;
-        if opening && matches!(norm(i), "is" | "was" | "are" | "were") {
+        let appositive = !(opening && matches!(norm(i), "is" | "was" | "are" | "were"));
+        if !appositive {
             i += 1;
             if matches!(norm(i), "also" | "now" | "currently" | "formerly") && joined(i - 1) {
                 i += 1;
@@ -2594,11 +2717,15 @@ fn definitions(
             }
             j += 1;
             if ends_description(norm(j))
-                || (norm(j).ends_with("ed") && kind.is_some_and(|k| kind_at(k).is_some()))
+                || (is_participle(norm(j))
+                    && kind.is_some_and(|k| kind_at(k).is_some())
+                    && (!norm(j).ends_with("ing") || function_or_number(j + 1)))
             {
                 // "Smith is a party to the lawsuit": a noun before "to" is
-                // a role, not a kind.
-                closed = norm(j) != "to";
+                // a role, not a kind; "Under President Chavez, the
+                // Venezuelan government has …": a phrase after a comma
+                // that a verb follows is a clause's subject, no apposition.
+                closed = norm(j) != "to" && !(appositive && is_finite_verb(norm(j)));
                 break;
             }
             kind = Some(j);
@@ -2610,6 +2737,120 @@ fn definitions(
         }
     }
     (defined, hints)
+}
+
+/// The names opening a sentence that the tagger left unread, when a
+/// definition may follow ("Dark Room Notes are a … band", "The Mad Capsule
+/// Markets is …"): a run of capitalised words from the sentence's start
+/// (after a leading "The"), joined by spaces or hyphens and by a connector
+/// in lower case ("Bank of Nova Scotia"), followed by "is", "are", "was",
+/// "were", a comma or a parenthesis, overlapping no chunk. A function word
+/// opens none ("This is a band"), nor one plain word before a comma
+/// ("Inexplicably, the team …"; "EZ2DJ, a game" does).
+fn definition_openers(
+    ctx: &Context<'_>,
+    chunks: &[(usize, usize, usize)],
+) -> Vec<(usize, usize, usize)> {
+    let toks = ctx.tokens;
+    let word = |i: usize| {
+        toks.get(i)
+            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+            .unwrap_or_default()
+    };
+    let capital =
+        |i: usize| toks.get(i).is_some_and(|t| t.alpha) && word(i).starts_with(char::is_uppercase);
+    let glued = |i: usize| {
+        toks.get(i).zip(toks.get(i + 1)).is_some_and(|(a, b)| {
+            a.sentence == b.sentence
+                && matches!(ctx.text.get(a.span.end..b.span.start), Some(" " | "-"))
+        })
+    };
+    let mut out = Vec::new();
+    let mut chunk = chunks.iter().peekable();
+    let mut i = 0;
+    while i < toks.len() {
+        let opens = i == 0 || toks[i - 1].sentence != toks[i].sentence;
+        if !opens {
+            i += 1;
+            continue;
+        }
+        let mut first = i;
+        if toks[i].norm == "the" && glued(i) {
+            first += 1;
+        }
+        let mut end = first;
+        while capital(end) {
+            end += 1;
+            if glued(end - 1) && capital(end) {
+                continue;
+            }
+            if glued(end - 1) && is_connector(word(end)) && glued(end) && capital(end + 1) {
+                end += 1;
+                continue;
+            }
+            break;
+        }
+        i = end.max(i + 1);
+        if end == first
+            || end - first > 6
+            || toks.get(first).is_none_or(|t| t.stop)
+            || !toks.get(end).is_some_and(|t| {
+                let gap = ctx
+                    .text
+                    .get(toks[end - 1].span.end..t.span.start)
+                    .unwrap_or_default()
+                    .trim_start();
+                // "Inexplicably, the team …": one common word before a
+                // comma opens a clause, not a name.
+                let one_plain_word = end == first + 1
+                    && !word(first)
+                        .chars()
+                        .skip(1)
+                        .any(|c| c.is_uppercase() || c.is_ascii_digit());
+                t.sentence == toks[first].sentence
+                    && (gap.starts_with('(')
+                        || (gap.starts_with(',') && !one_plain_word)
+                        || (gap.is_empty()
+                            && matches!(t.norm.as_str(), "is" | "are" | "was" | "were")))
+            })
+        {
+            continue;
+        }
+        while chunk.next_if(|&&(_, b, _)| b <= first).is_some() {}
+        if chunk.peek().is_some_and(|&&(a, _, _)| a < end) {
+            continue;
+        }
+        out.push((first, end, 0));
+    }
+    out
+}
+
+/// Adds to `chunks` each of `openers` ([`definition_openers`]) that the
+/// text defines, with the tag type of its definition.
+fn add_defined_openers(
+    ctx: &Context<'_>,
+    openers: &[(usize, usize, usize)],
+    defined: &FxHashMap<String, EntityType>,
+    chunks: &mut Vec<(usize, usize, usize)>,
+) {
+    let before = chunks.len();
+    for &(first, end, _) in openers {
+        let Some(span) = tagger::chunk_span(ctx.tokens, first, end) else {
+            continue;
+        };
+        let key = definition_key(ctx.text.get(span.start..span.end).unwrap_or_default());
+        let t = match defined.get(&key) {
+            Some(EntityType::Person) => 1,
+            Some(EntityType::Organization) => 2,
+            Some(EntityType::Location) => 3,
+            Some(EntityType::Other | EntityType::Event) => 4,
+            _ => continue,
+        };
+        chunks.push((first, end, t));
+    }
+    if chunks.len() > before {
+        chunks.sort_unstable();
+    }
 }
 
 /// Whether a participle's hint ([`definitions`]) may overrule type `etype`:
@@ -3810,6 +4051,25 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
     let surface =
         |c: &Candidate| single_spaced(ctx.text.get(c.span.start..c.span.end).unwrap_or_default());
     let found_here = |c: &Candidate| c.canonical.is_none() && c.kind == MentionKind::Name;
+    // What the text says a name is ("EZ2DJ is a series of music video
+    // games") holds for every mention of it, whatever the capitalisation
+    // rules made of the others (an acronym's ORG).
+    let mut said: FxHashMap<String, (EntityType, String)> = FxHashMap::default();
+    for c in cands.iter().filter(|c| c.defined && found_here(c)) {
+        said.entry(surface(c))
+            .or_insert_with(|| (c.etype, c.key.clone()));
+    }
+    if !said.is_empty() {
+        for c in cands.iter_mut().filter(|c| found_here(c)) {
+            if let Some((t, key)) = said.get(&surface(c))
+                && c.etype != *t
+            {
+                c.etype = *t;
+                c.key = key.clone();
+                c.defined = true;
+            }
+        }
+    }
     let mut best: FxHashMap<String, Option<(EntityType, String)>> = FxHashMap::default();
     for c in cands.iter().filter(|c| {
         found_here(c)
@@ -5324,6 +5584,98 @@ mod tests {
             "Massachusetts",
             EntityType::Location,
         );
+    }
+
+    /// Asserts that `text` holds one entity named `name`, of type `etype`.
+    fn only_type(text: &str, name: &str, etype: EntityType) {
+        let es = run(text);
+        let found: Vec<_> = es
+            .iter()
+            .filter(|e| e.name == name)
+            .map(|e| e.entity_type)
+            .collect();
+        assert_eq!(found, [etype], "{name} in {text:?}: {es:#?}");
+    }
+
+    #[test]
+    fn a_definition_reads_past_participles_and_holds_for_every_mention() {
+        // A kind noun before a participle: "language spoken by".
+        only_type(
+            "Tamicuro is a critically endangered indigenous American language spoken by just a \
+             pair of people in South America. As with all native languages in Peru, Tamicuro \
+             is an official language where it is spoken.",
+            "Tamicuro",
+            EntityType::Other,
+        );
+        // A word in "-ing" before a number ends the phrase too, but before a
+        // noun it modifies the kind ("a software training … company").
+        only_type(
+            "Glimcon is a large convention topping two thousand attendees. Glimcon moved \
+             to Memorial Day weekend in 1983.",
+            "Glimcon",
+            EntityType::Event,
+        );
+        only_type(
+            "Computer Horizons Corp said it purchased Kelvanto Inc, a software training \
+             education company headquartered in Dallas.",
+            "Kelvanto Inc",
+            EntityType::Organization,
+        );
+        // What the text says holds for the mentions the capitalisation rules
+        // found (an acronym's ORG) as well.
+        only_type(
+            "QX7DJ is a series of music video games created by the South Korean company \
+             Amuseworld. The first edition of QX7DJ was released in 1999. QX7DJ cabinets \
+             have ten speakers.",
+            "QX7DJ",
+            EntityType::Other,
+        );
+        // A comma, a noun phrase and a verb: a clause's subject, no
+        // apposition; nor does an event's noun name what follows it.
+        only_type(
+            "Under President Chavez, the Venezuelan government has expanded its role. \
+             Chavez said on Monday that the land would be seized.",
+            "Chavez",
+            EntityType::Person,
+        );
+        only_type(
+            "Photosig is an online community of photographers who critique each other's work.",
+            "Photosig",
+            EntityType::Organization,
+        );
+    }
+
+    #[test]
+    fn a_sentences_opening_name_may_be_what_it_defines() {
+        let text = "Dark Room Notes are a four-piece electro / synthpop band based in Dublin. \
+                    The Mad Capsule Markets is a Japanese band. This is a band. Bank of Nova \
+                    Scotia, a Canadian bank, grew. Prices are a worry. Heavy Rain was a game. \
+                    Inexplicably, the team lost. QX7DJ, a game, sold.";
+        let openers = with_context(text, |ctx| {
+            definition_openers(ctx, &[])
+                .into_iter()
+                .filter_map(|(a, b, _)| tagger::chunk_span(ctx.tokens, a, b))
+                .map(|sp| text[sp.start..sp.end].to_string())
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(
+            openers,
+            [
+                "Dark Room Notes",
+                "Mad Capsule Markets",
+                "Bank of Nova Scotia",
+                "Prices",
+                "Heavy Rain",
+                "QX7DJ"
+            ]
+        );
+        // A run the tagger already read is none.
+        let none = with_context("Heavy Rain was a game.", |ctx| {
+            definition_openers(ctx, &[(0, 2, 4)])
+        });
+        assert!(none.is_empty(), "{none:?}");
+        // Those the text defines become names of their kind.
+        only_type(text, "Dark Room Notes", EntityType::Organization);
     }
 
     #[test]
