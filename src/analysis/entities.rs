@@ -1806,6 +1806,7 @@ impl Recognizer for TaggerRecognizer {
         persons_by_surname(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
+        join_institution_of(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
         anchor_headline_chunks(ctx, &mut chunks);
         let openers = definition_openers(ctx, &chunks);
@@ -3411,6 +3412,100 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
         chunks.drain(k + 1..=last);
         chunks[k] = (first, new_end, 2);
         k += 1;
+    }
+}
+
+/// "Watson School of Biological Sciences", "Emil Touma Institute for
+/// Palestinian Studies", "American College of Obstetricians and
+/// Gynecologists": a name (no place) ending in an institution's head is an
+/// organisation's, and runs on over "of" or "for" into the capitalised words after it
+/// (joined by "and", "&" or "the" too), unless a place stands there
+/// ("Liberal Party of Nova Scotia", "Standard Oil Company of New York":
+/// the gold sets and the gazetteer read those as an organisation and a
+/// place) or the line is in Title Case or capitals, where every word is.
+fn join_institution_of(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let toks = ctx.tokens;
+    let word = |i: usize| {
+        toks.get(i)
+            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+            .unwrap_or_default()
+    };
+    let spaced = |i: usize| ctx.gap(i, i + 1) == Some(" ");
+    let capital = |i: usize| toks.get(i).is_some_and(|t| t.alpha) && starts_upper(word(i));
+    let places = |from: usize, to: usize| {
+        let (Some(a), Some(b)) = (toks.get(from), toks.get(to - 1)) else {
+            return true;
+        };
+        let gaz = &*GAZETTEER;
+        ctx.gazetteer_matches().iter().any(|&(span, pattern)| {
+            span.start < b.span.end
+                && a.span.start < span.end
+                && gaz
+                    .entries
+                    .get(pattern)
+                    .is_some_and(|e| e.etype == EntityType::Location)
+        }) || (from..to).any(|i| {
+            toks.get(i)
+                .is_some_and(|t| listed(std::slice::from_ref(t)) & LISTED_PLACES != 0)
+        })
+    };
+    let mut k = 0;
+    while k < chunks.len() {
+        let (first, end, t) = chunks[k];
+        k += 1;
+        let plain_line = toks.get(first).is_some_and(|tok| {
+            ctx.shapes
+                .get(tok.sentence)
+                .is_some_and(|sh| !sh.title_case && !sh.all_caps)
+        });
+        // (The tagger may take "Watson School" for a person: its head
+        // makes it an organisation whatever the type.)
+        if t == 3
+            || !plain_line
+            || !toks.get(end - 1).is_some_and(|h| {
+                is_institution_head(&h.norm)
+                    || matches!(
+                        h.norm.as_str(),
+                        "school" | "society" | "seminary" | "conservatory" | "centre" | "center"
+                    )
+            })
+            || !matches!(toks.get(end).map(|t| t.norm.as_str()), Some("of" | "for"))
+            || !spaced(end - 1)
+            || !spaced(end)
+            || !capital(end + 1)
+            || toks
+                .get(end + 1)
+                .is_none_or(|t| t.sentence != toks[first].sentence)
+        {
+            continue;
+        }
+        // The capitalised words after "of": "Biological Sciences",
+        // "Obstetricians and Gynecologists".
+        let mut stop = end + 2;
+        while stop < end + 7 && spaced(stop - 1) {
+            if capital(stop) {
+                stop += 1;
+            } else if matches!(word(stop), "and" | "&" | "the") && spaced(stop) && capital(stop + 1)
+            {
+                stop += 2;
+            } else {
+                break;
+            }
+        }
+        if places(end + 1, stop) {
+            continue;
+        }
+        // The chunks it swallows must lie wholly inside it, and none be a
+        // place or a person.
+        let mut last = k - 1;
+        while chunks.get(last + 1).is_some_and(|c| c.0 < stop) {
+            last += 1;
+        }
+        if chunks[last].1 > stop || chunks[k..=last].iter().any(|c| matches!(c.2, 1 | 3)) {
+            continue;
+        }
+        chunks.drain(k..=last);
+        chunks[k - 1] = (first, stop, 2);
     }
 }
 
