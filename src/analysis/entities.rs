@@ -2563,6 +2563,17 @@ fn definitions(
         })
     };
     let kind_at = |k: usize| kind_type(if k > 0 { norm(k - 1) } else { "" }, norm(k));
+    // Whether only spaces and quotation marks stand between tokens `i` and
+    // `i + 1` of one sentence ("called "Squirrell"").
+    let quoted_gap = |i: usize| {
+        toks.get(i).zip(toks.get(i + 1)).is_some_and(|(a, b)| {
+            a.sentence == b.sentence
+                && ctx
+                    .text
+                    .get(a.span.end..b.span.start)
+                    .is_some_and(|g| g.chars().all(|c| matches!(c, ' ' | '"' | '“' | '‘' | '\'')))
+        })
+    };
     // A word in "-ing" after a kind noun is a participle when a function
     // word or a number follows ("a band consisting of", "a convention
     // topping 2,000"), and a noun's modifier otherwise ("a software
@@ -2599,9 +2610,21 @@ fn definitions(
             .text
             .get(head.span.start..last.span.end)
             .unwrap_or_default();
-        // "the band The Newlydeads", "the town of Zandvoort".
+        // "the band The Newlydeads", "the town of Zandvoort", "a band
+        // called "Squirrell"", "a village known as Hope".
+        let called =
+            first >= 2 && matches!(norm(first - 1), "called" | "named") && quoted_gap(first - 1);
+        let known_as = first >= 3
+            && norm(first - 1) == "as"
+            && norm(first - 2) == "known"
+            && joined(first - 2)
+            && quoted_gap(first - 1);
         let before = if first >= 2 && norm(first - 1) == "of" && joined(first - 2) {
             Some(first - 2).filter(|&k| kind_at(k) == Some(EntityType::Location))
+        } else if called && joined(first - 2) {
+            Some(first - 2)
+        } else if known_as && joined(first - 3) {
+            Some(first - 3)
         } else {
             Some(first.wrapping_sub(1)).filter(|_| first >= 1 && joined(first - 1))
         };
@@ -5737,6 +5760,71 @@ mod tests {
             "Photosig is an online community of photographers who critique each other's work.",
             "Photosig",
             EntityType::Organization,
+        );
+    }
+
+    #[test]
+    fn a_kind_noun_then_called_or_known_as_defines_the_name() {
+        only_type(
+            "In his early years he established a band called \"Squirrell\" which was popular. \
+             Squirrell split in 1990.",
+            "Squirrell",
+            EntityType::Organization,
+        );
+        only_type(
+            "The unit was sold to a previously unknown firm called Baikal Finance Group. \
+             Baikal Finance Group was later bought.",
+            "Baikal Finance Group",
+            EntityType::Organization,
+        );
+        only_type(
+            "The attacks were attributed to a shadowy group known as Meibion Glyndwr, and \
+             Meibion Glyndwr stopped in 1990.",
+            "Meibion Glyndwr",
+            EntityType::Organization,
+        );
+    }
+
+    #[test]
+    fn an_institution_runs_on_over_of_but_not_into_a_place() {
+        let text = "He oversaw the founding of the Watson School of Biological Sciences in \
+                    1998, and joined the American College of Obstetricians and Gynecologists. \
+                    Later he led the Liberal Party of Nova Scotia.";
+        let spans = with_context(text, |ctx| {
+            let mut chunks = Vec::new();
+            for name in [
+                "Watson School",
+                "Biological Sciences",
+                "American College",
+                "Liberal Party",
+            ] {
+                let at = text.find(name).unwrap();
+                let first = ctx.tokens.iter().position(|t| t.span.start == at).unwrap();
+                let n = name.split(' ').count();
+                let t = match name {
+                    "Watson School" => 1,
+                    "Biological Sciences" => 4,
+                    _ => 2,
+                };
+                chunks.push((first, first + n, t));
+            }
+            join_institution_of(ctx, &mut chunks);
+            chunks
+                .iter()
+                .filter_map(|&(a, b, t)| {
+                    let sp = tagger::chunk_span(ctx.tokens, a, b)?;
+                    Some((text[sp.start..sp.end].to_string(), t))
+                })
+                .collect::<Vec<_>>()
+        });
+        let names: Vec<_> = spans.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Watson School of Biological Sciences", 2),
+                ("American College of Obstetricians and Gynecologists", 2),
+                ("Liberal Party", 2),
+            ]
         );
     }
 
