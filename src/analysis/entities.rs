@@ -38,6 +38,9 @@ pub(crate) struct Candidate {
     /// Whether the text says what the name is ("Caloi is a manufacturer of
     /// bicycles"): its type then stands against a person's surname.
     pub defined: bool,
+    /// Whether the mention is a lone word read without its possessive
+    /// ("Obama's plan"): the type a bare mention of it got is surer.
+    pub possessive: bool,
 }
 
 impl Candidate {
@@ -57,6 +60,7 @@ impl Candidate {
             kind,
             metadata,
             defined: false,
+            possessive: false,
         }
     }
 }
@@ -805,6 +809,119 @@ fn strip_possessive(text: &str, span: Span) -> (Span, &str, bool) {
         }
     }
     (span, text, false)
+}
+
+/// Adds a chunk for each word of [`names_with_their_s`] that no chunk
+/// holds ("Thalhimer's became Hecht's in 1992": the tagger, reading the
+/// stems, sees a sentence's first word and a possessive).
+fn add_shop_names(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    if !ctx.text.contains(['\'', '’']) {
+        return;
+    }
+    let names = names_with_their_s(ctx);
+    if names.is_empty() {
+        return;
+    }
+    let mut added = Vec::new();
+    let mut held = chunks.iter().peekable();
+    for (i, t) in ctx.tokens.iter().enumerate() {
+        while held.next_if(|c| c.1 <= i).is_some() {}
+        if held.peek().is_some_and(|c| c.0 <= i) {
+            continue;
+        }
+        let raw = ctx.text.get(t.span.start..t.span.end).unwrap_or_default();
+        let (_, stem, possessive) = strip_possessive(raw, t.span);
+        if possessive && names.contains(stem) {
+            added.push((i, i + 1, 2));
+        }
+    }
+    if !added.is_empty() {
+        chunks.extend(added);
+        chunks.sort_unstable();
+    }
+}
+
+/// The capitalised words the text writes only with a possessive "'s",
+/// at least once standing alone: before punctuation, the text's end, or a
+/// verb or function word ("Macy's said", "at Miller's, the bar", "shares in
+/// Sainsbury's and Tesco"), not only before a noun ("Obama's plan"). Each
+/// is named by its stem ("Macy"): a shop's or a firm's name, "'s" and all.
+fn names_with_their_s<'a>(ctx: &Context<'a>) -> FxHashSet<&'a str> {
+    let toks = ctx.tokens;
+    let mut alone: FxHashSet<&'a str> = FxHashSet::default();
+    let mut bare: FxHashSet<&'a str> = FxHashSet::default();
+    for (i, t) in toks.iter().enumerate() {
+        let Some(raw) = ctx.text.get(t.span.start..t.span.end) else {
+            continue;
+        };
+        if !starts_upper(raw) {
+            continue;
+        }
+        let (_, stem, possessive) = strip_possessive(raw, t.span);
+        if !possessive {
+            bare.insert(stem);
+            continue;
+        }
+        let next = toks.get(i + 1).filter(|n| n.sentence == t.sentence);
+        let stands_alone = match next {
+            None => true,
+            Some(n) => {
+                let gap = ctx.text.get(t.span.end..n.span.start).unwrap_or_default();
+                !gap.trim().is_empty()
+                    || matches!(
+                        n.norm.as_str(),
+                        "has"
+                            | "had"
+                            | "have"
+                            | "is"
+                            | "are"
+                            | "was"
+                            | "were"
+                            | "will"
+                            | "would"
+                            | "said"
+                            | "says"
+                            | "to"
+                            | "for"
+                            | "in"
+                            | "at"
+                            | "on"
+                            | "and"
+                            | "or"
+                            | "with"
+                            | "from"
+                            | "by"
+                            | "announced"
+                            | "reported"
+                            | "which"
+                            | "who"
+                            | "also"
+                            | "became"
+                            | "opened"
+                            | "closed"
+                            | "bought"
+                            | "sold"
+                            | "acquired"
+                            | "merged"
+                            | "remained"
+                            | "owns"
+                            | "owned"
+                            | "operates"
+                            | "agreed"
+                            | "declined"
+                            | "rose"
+                            | "fell"
+                            | "posted"
+                            | "plans"
+                    )
+            }
+        };
+        if stands_alone {
+            alone.insert(stem);
+        }
+    }
+    alone.retain(|w| !bare.contains(w));
+    alone
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -1809,6 +1926,7 @@ impl Recognizer for TaggerRecognizer {
         join_institution_of(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
         anchor_headline_chunks(ctx, &mut chunks);
+        add_shop_names(ctx, &mut chunks);
         let openers = definition_openers(ctx, &chunks);
         let (defined, hints) = if openers.is_empty() {
             definitions(ctx, &chunks)
@@ -1875,6 +1993,7 @@ impl Recognizer for TaggerRecognizer {
                             .is_some_and(|w| w.chars().all(char::is_lowercase))
                 })
         };
+        let possessive_names = std::cell::OnceCell::new();
         for (first, mut end, mut t) in chunks.iter().copied() {
             // "Kim Jong-un", "Ban Ki-moon", "Moon Jae-in": a person's name
             // runs on over a hyphen into a short syllable in lower case
@@ -1973,12 +2092,19 @@ impl Recognizer for TaggerRecognizer {
                         .text
                         .get(ctx.tokens[first + 1].span.start..ctx.tokens[first + 1].span.end)
                         .unwrap_or_default();
-            // A lone function word or contraction ("Against", "They're") is
-            // no name.
+            // A lone function word or contraction ("Against", "They're",
+            // "It's") is no name; a possessive is ("Obama's plan").
             let function_word = end == first + 1
                 && ctx.tokens.get(first).is_some_and(|tok| {
+                    let (_, stem, possessive) = strip_possessive(&tok.norm, tok.span);
                     is_english_stopword(&tok.norm)
-                        || tok.norm.contains(['\'', '’'])
+                        || (tok.norm.contains(['\'', '’'])
+                            && !(possessive
+                                && !stem.contains(['\'', '’'])
+                                && !is_english_stopword(stem)
+                                // "the Corp's board", "the Bank's".
+                                && !WORDS.legal_suffixes.contains(stem)
+                                && !is_org_head_word(stem)))
                         || ctx.text.get(tok.span.start..tok.span.end).is_some_and(|w| {
                             is_common_abbreviation_in_capitals(w)
                                 || is_transcript_word_in_capitals(w)
@@ -2109,6 +2235,7 @@ impl Recognizer for TaggerRecognizer {
                 continue;
             }
             // "Mr. Rhodes": a person's title is not part of the name.
+            let chunk_first = first;
             let (first, span) = match ctx.tokens.get(first..end) {
                 // So is it of one the tagger took for a MISC when a listed
                 // first name and surname follow ("Speaker Paul Ryan (R-Wis.)
@@ -2121,8 +2248,34 @@ impl Recognizer for TaggerRecognizer {
                 }
                 _ => (first, span),
             };
+            let titled = first > chunk_first
+                || first.checked_sub(1).is_some_and(|p| {
+                    ctx.tokens.get(p).is_some_and(|prev| {
+                        is_title(&prev.norm)
+                            && prev.sentence == ctx.tokens[first].sentence
+                            && ctx
+                                .gap(p, first)
+                                .is_some_and(|g| g.chars().all(|c| c == ' ' || c == '.'))
+                    })
+                });
             let surface = ctx.text.get(span.start..span.end).unwrap_or_default();
-            let (mut span, _, _) = strip_possessive(surface, span);
+            let (mut span, stem, possessive) = strip_possessive(surface, span);
+            // "Macy's", "Sainsbury's": a name the text never writes without
+            // its "'s", standing alone ("at Miller's, the bar"), is a
+            // shop's or a firm's, "'s" and all.
+            // One word not in capitals ("SDR's" is a possessive), or one
+            // after "&" ("Standard & Poor's").
+            let last_word = stem.rsplit(' ').next().unwrap_or_default();
+            let shop = possessive
+                && t != 3
+                && (end == first + 1 || stem.ends_with(&format!("& {last_word}")))
+                && last_word.chars().any(char::is_lowercase)
+                && possessive_names
+                    .get_or_init(|| names_with_their_s(ctx))
+                    .contains(last_word);
+            if shop {
+                span.end += surface.len() - stem.len();
+            }
             // "Inc.", "U.S.", "J.": the period of an abbreviation is part of
             // the name (tokens hold no punctuation).
             let last = ctx.tokens.get(end - 1).map_or("", |t| t.norm.as_str());
@@ -2148,6 +2301,7 @@ impl Recognizer for TaggerRecognizer {
                 {
                     EntityType::Organization
                 }
+                _ if shop => EntityType::Organization,
                 1 => EntityType::Person,
                 2 => EntityType::Organization,
                 3 => EntityType::Location,
@@ -2275,7 +2429,50 @@ impl Recognizer for TaggerRecognizer {
             }
             // A name the gazetteer knows exactly, as the same kind of thing,
             // is left to it: it knows the canonical name and the country.
-            let exact_gazetteer = doc.gazetteer_agrees(first, end, t);
+            // A lone possessive the tagger calls a place that no list
+            // knows as one is a person's when the name lists know the word
+            // as a name ("Shakespeare's plays"), and else no name
+            // ("Labour's plans": the stems it reads look alike).
+            // ("President Reagan's": a title says whose it is.)
+            let lone_possessive = possessive && !shop && !titled && end == first + 1;
+            if possessive && titled && end == first + 1 {
+                etype = EntityType::Person;
+            }
+            if lone_possessive
+                && etype == EntityType::Location
+                && !doc.in_gazetteer(first)
+                && ctx.tokens.get(first).is_some_and(|tok| {
+                    let stem = Tok {
+                        key: tagger::hash_str(strip_possessive(&tok.norm, tok.span).1),
+                        ..tok.clone()
+                    };
+                    listed(std::slice::from_ref(&stem)) & LISTED_PLACES == 0
+                })
+            {
+                let named = ctx.tokens.get(first).is_some_and(|tok| {
+                    let stem = Tok {
+                        key: tagger::hash_str(strip_possessive(&tok.norm, tok.span).1),
+                        ..tok.clone()
+                    };
+                    listed(std::slice::from_ref(&stem))
+                        & (gazetteer::list::FIRST_NAME | gazetteer::list::SURNAME)
+                        != 0
+                });
+                if !named {
+                    continue;
+                }
+                etype = EntityType::Person;
+            }
+            // So is, in prose, a place's possessive the tagger calls an
+            // organisation ("Perth's only commercial talkback station",
+            // "Hawaii's"; a wire story's "Perth's 3-0 win" is the team's).
+            let exact_gazetteer = doc.gazetteer_agrees(first, end, t)
+                || (possessive
+                    && !shop
+                    && doc.is_prose()
+                    && end == first + 1
+                    && etype == EntityType::Organization
+                    && doc.gazetteer_agrees(first, end, 3));
             if exact_gazetteer || !taken.try_take(span) {
                 continue;
             }
@@ -2290,6 +2487,7 @@ impl Recognizer for TaggerRecognizer {
             }
             let mut c = Candidate::new(span, etype, key, MentionKind::Name, metadata);
             c.defined = said;
+            c.possessive = lone_possessive;
             out.push(c);
         }
     }
@@ -4188,28 +4386,38 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
             }
         }
     }
+    // The types of the bare mentions first; the possessives' ("Rover's")
+    // only for a surface no bare mention has a type for.
     let mut best: FxHashMap<String, Option<(EntityType, String)>> = FxHashMap::default();
-    for c in cands.iter().filter(|c| {
-        found_here(c)
-            && matches!(
-                c.etype,
-                EntityType::Person | EntityType::Organization | EntityType::Location
-            )
-    }) {
-        best.entry(surface(c))
-            .and_modify(|b| {
-                if b.as_ref().is_some_and(|(t, _)| *t != c.etype) {
-                    *b = None;
-                }
-            })
-            .or_insert_with(|| Some((c.etype, c.key.clone())));
+    for possessives in [false, true] {
+        let mut found: FxHashMap<String, Option<(EntityType, String)>> = FxHashMap::default();
+        for c in cands.iter().filter(|c| {
+            found_here(c)
+                && c.possessive == possessives
+                && matches!(
+                    c.etype,
+                    EntityType::Person | EntityType::Organization | EntityType::Location
+                )
+        }) {
+            found
+                .entry(surface(c))
+                .and_modify(|b| {
+                    if b.as_ref().is_some_and(|(t, _)| *t != c.etype) {
+                        *b = None;
+                    }
+                })
+                .or_insert_with(|| Some((c.etype, c.key.clone())));
+        }
+        for (k, v) in found {
+            best.entry(k).or_insert(v);
+        }
     }
     if best.is_empty() {
         return;
     }
     for c in cands
         .iter_mut()
-        .filter(|c| found_here(c) && c.etype == EntityType::Other)
+        .filter(|c| found_here(c) && (c.etype == EntityType::Other || c.possessive))
     {
         if let Some(Some((t, key))) = best.get(&surface(c)) {
             c.etype = *t;
@@ -5760,6 +5968,49 @@ mod tests {
             "Photosig is an online community of photographers who critique each other's work.",
             "Photosig",
             EntityType::Organization,
+        );
+    }
+
+    #[test]
+    fn a_possessive_is_a_name_and_a_shops_name_keeps_it() {
+        // A lone word with its "'s" had been taken for a contraction.
+        let text = "He said that Obama's plan failed, and Merkel's aides agreed.";
+        let es = run(text);
+        assert_eq!(
+            find(&es, "Obama").entity_type,
+            EntityType::Person,
+            "{es:#?}"
+        );
+        assert_eq!(
+            find(&es, "Merkel").entity_type,
+            EntityType::Person,
+            "{es:#?}"
+        );
+        // A name the text never writes without its "'s", standing alone,
+        // is a shop's or a firm's, "'s" and all.
+        let text = "Shares of Macy's rose 3% on Monday. Macy's said sales fell, and \
+                    Dillard's reported a loss. Moody's said it cut its rating.";
+        let es = run(text);
+        for name in ["Macy's", "Dillard's", "Moody's"] {
+            let e = find(&es, name);
+            assert_eq!(e.entity_type, EntityType::Organization, "{name}: {es:#?}");
+        }
+        assert_eq!(find(&es, "Macy's").mentions.len(), 2, "{es:#?}");
+        // A legal form or an institution's head alone is no name.
+        let es = run("Acme Corp said on Monday that the Corp's board and the Bank's staff met.");
+        assert!(
+            es.iter().all(|e| e.name != "Corp" && e.name != "Bank"),
+            "{es:#?}"
+        );
+        // A title says whose it is.
+        let es = run(
+            "President Reagan's budget was sent to Congress. The Reagan administration \
+             defended it on Monday.",
+        );
+        assert!(
+            es.iter()
+                .any(|e| e.name == "Reagan" && e.entity_type == EntityType::Person),
+            "{es:#?}"
         );
     }
 
