@@ -2527,7 +2527,7 @@ fn kind_of_noun(noun: &str) -> Option<EntityType> {
         | "charity" | "agency" | "authority" | "council" | "committee" | "commission"
         | "ministry" | "body" | "university" | "college" | "school" | "academy" | "hospital"
         | "museum" | "newspaper" | "magazine" | "broadcaster" | "network" | "studio"
-        | "developer" | "provider" | "cooperative" | "consortium" | "army" | "navy"
+        | "developer" | "provider" | "cooperative" | "consortium" | "army" | "navy" | "airport"
         | "regiment" | "battalion" | "brigade" | "squadron" | "militia" | "gang" | "government"
         | "parliament" | "legislature" | "court" | "tribunal" | "mall" => EntityType::Organization,
         "city" | "town" | "village" | "hamlet" | "municipality" | "commune" | "borough"
@@ -2539,8 +2539,8 @@ fn kind_of_noun(noun: &str) -> Option<EntityType> {
         | "valley" | "canyon" | "desert" | "forest" | "plateau" | "cave" | "waterfall"
         | "beach" | "coast" | "park" | "settlement" | "locality" | "community" | "capital"
         | "metropolis" | "street" | "road" | "avenue" | "highway" | "motorway" | "square"
-        | "airport" | "circuit" | "constituency" | "ward" | "dock" | "harbour" | "harbor"
-        | "port" | "canal" | "halt" => EntityType::Location,
+        | "circuit" | "constituency" | "ward" | "dock" | "harbour" | "harbor" | "port"
+        | "canal" | "halt" => EntityType::Location,
         "album" | "single" | "song" | "film" | "movie" | "documentary" | "novel" | "book"
         | "poem" | "play" | "musical" | "opera" | "episode" | "series" | "show" | "sitcom"
         | "programme" | "program" | "game" | "anthem" | "award" | "prize" | "language"
@@ -3507,6 +3507,11 @@ fn is_org_head_word(w: &str) -> bool {
                 | "radio"
                 | "network"
                 | "church"
+                | "publishing"
+                | "publishers"
+                | "pictures"
+                | "studios"
+                | "airport"
         )
 }
 
@@ -3605,9 +3610,35 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
                 break;
             };
             let surface = ctx.text.get(tok.span.start..tok.span.end).unwrap_or("");
+            // "Chicago's Midway Airport", "Harold Wilson's Labour Party": a
+            // listed place's or a person's full name's possessive ends a
+            // name ("Moody's Investors Service", "Guy's Hospital" go on).
+            let after_possessive = ctx
+                .text
+                .get(prev.span.start..prev.span.end)
+                .is_some_and(|w| strip_possessive(w, prev.span).2)
+                && (j > end
+                    || (t == 1 && end > first + 1)
+                    || is_listed_place(
+                        &[Tok {
+                            key: tagger::hash_str(strip_possessive(&prev.norm, prev.span).1),
+                            ..prev.clone()
+                        }],
+                        0,
+                        1,
+                    )
+                    || ctx.gazetteer_matches().iter().any(|&(span, pattern)| {
+                        span.start == prev.span.start
+                            && span.end + 2 == prev.span.end
+                            && GAZETTEER
+                                .entries
+                                .get(pattern)
+                                .is_some_and(|e| e.etype == EntityType::Location)
+                    }));
             if tok.sentence != prev.sentence
                 || ctx.text.get(prev.span.end..tok.span.start) != Some(" ")
                 || !starts_upper(surface)
+                || after_possessive
             {
                 break;
             }
@@ -6010,6 +6041,31 @@ mod tests {
         assert!(
             es.iter()
                 .any(|e| e.name == "Reagan" && e.entity_type == EntityType::Person),
+            "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn a_places_possessive_ends_an_organisations_name() {
+        let es = run(
+            "A spokesman for the UK's Foreign Office said on Monday that flights \
+                      from Heathrow Airport and Moody's Investors Service Inc were delayed.",
+        );
+        assert_eq!(
+            find(&es, "Foreign Office").entity_type,
+            EntityType::Organization,
+            "{es:#?}"
+        );
+        assert!(es.iter().all(|e| !e.name.contains("UK's")), "{es:#?}");
+        // Both gold sets write an airport as an organisation.
+        assert_eq!(
+            find(&es, "Heathrow Airport").entity_type,
+            EntityType::Organization,
+            "{es:#?}"
+        );
+        assert_eq!(
+            find(&es, "Moody's Investors Service Inc").entity_type,
+            EntityType::Organization,
             "{es:#?}"
         );
     }
