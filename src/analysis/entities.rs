@@ -814,11 +814,11 @@ fn strip_possessive(text: &str, span: Span) -> (Span, &str, bool) {
 /// Adds a chunk for each word of [`names_with_their_s`] that no chunk
 /// holds ("Thalhimer's became Hecht's in 1992": the tagger, reading the
 /// stems, sees a sentence's first word and a possessive).
-fn add_shop_names(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
-    if !ctx.text.contains(['\'', '’']) {
-        return;
-    }
-    let names = names_with_their_s(ctx);
+fn add_shop_names(
+    ctx: &Context<'_>,
+    names: &FxHashSet<&str>,
+    chunks: &mut Vec<(usize, usize, usize)>,
+) {
     if names.is_empty() {
         return;
     }
@@ -1926,7 +1926,14 @@ impl Recognizer for TaggerRecognizer {
         join_institution_of(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
         anchor_headline_chunks(ctx, &mut chunks);
-        add_shop_names(ctx, &mut chunks);
+        // Names the text writes only with their "'s" ("Macy's"): read by the
+        // pass below and the chunk loop.
+        let possessive_names = if ctx.text.contains(['\'', '’']) {
+            names_with_their_s(ctx)
+        } else {
+            FxHashSet::default()
+        };
+        add_shop_names(ctx, &possessive_names, &mut chunks);
         let openers = definition_openers(ctx, &chunks);
         let (defined, hints) = if openers.is_empty() {
             definitions(ctx, &chunks)
@@ -1993,7 +2000,6 @@ impl Recognizer for TaggerRecognizer {
                             .is_some_and(|w| w.chars().all(char::is_lowercase))
                 })
         };
-        let possessive_names = std::cell::OnceCell::new();
         for (first, mut end, mut t) in chunks.iter().copied() {
             // "Kim Jong-un", "Ban Ki-moon", "Moon Jae-in": a person's name
             // runs on over a hyphen into a short syllable in lower case
@@ -2270,9 +2276,7 @@ impl Recognizer for TaggerRecognizer {
                 && t != 3
                 && (end == first + 1 || stem.ends_with(&format!("& {last_word}")))
                 && last_word.chars().any(char::is_lowercase)
-                && possessive_names
-                    .get_or_init(|| names_with_their_s(ctx))
-                    .contains(last_word);
+                && possessive_names.contains(last_word);
             if shop {
                 span.end += surface.len() - stem.len();
             }
