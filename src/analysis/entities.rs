@@ -848,18 +848,17 @@ fn add_shop_names(
 /// is named by its stem ("Macy"): a shop's or a firm's name, "'s" and all.
 fn names_with_their_s<'a>(ctx: &Context<'a>) -> FxHashSet<&'a str> {
     let toks = ctx.tokens;
+    let raw = |t: &Tok| ctx.text.get(t.span.start..t.span.end).unwrap_or_default();
+    // The possessives standing alone first (few texts have any), then the
+    // bare words, looked up only.
     let mut alone: FxHashSet<&'a str> = FxHashSet::default();
-    let mut bare: FxHashSet<&'a str> = FxHashSet::default();
     for (i, t) in toks.iter().enumerate() {
-        let Some(raw) = ctx.text.get(t.span.start..t.span.end) else {
-            continue;
-        };
-        if !starts_upper(raw) {
+        let w = raw(t);
+        if !(w.ends_with('s') || w.ends_with('S')) || !starts_upper(w) {
             continue;
         }
-        let (_, stem, possessive) = strip_possessive(raw, t.span);
+        let (_, stem, possessive) = strip_possessive(w, t.span);
         if !possessive {
-            bare.insert(stem);
             continue;
         }
         let next = toks.get(i + 1).filter(|n| n.sentence == t.sentence);
@@ -870,49 +869,13 @@ fn names_with_their_s<'a>(ctx: &Context<'a>) -> FxHashSet<&'a str> {
                 !gap.trim().is_empty()
                     || matches!(
                         n.norm.as_str(),
-                        "has"
-                            | "had"
-                            | "have"
-                            | "is"
-                            | "are"
-                            | "was"
-                            | "were"
-                            | "will"
-                            | "would"
-                            | "said"
-                            | "says"
-                            | "to"
-                            | "for"
-                            | "in"
-                            | "at"
-                            | "on"
-                            | "and"
-                            | "or"
-                            | "with"
-                            | "from"
-                            | "by"
-                            | "announced"
-                            | "reported"
-                            | "which"
-                            | "who"
-                            | "also"
-                            | "became"
-                            | "opened"
-                            | "closed"
-                            | "bought"
-                            | "sold"
-                            | "acquired"
-                            | "merged"
-                            | "remained"
-                            | "owns"
-                            | "owned"
-                            | "operates"
-                            | "agreed"
-                            | "declined"
-                            | "rose"
-                            | "fell"
-                            | "posted"
-                            | "plans"
+                        "has" | "had" | "have" | "is" | "are" | "was" | "were" | "will"
+                            | "would" | "said" | "says" | "to" | "for" | "in" | "at" | "on"
+                            | "and" | "or" | "with" | "from" | "by" | "announced"
+                            | "reported" | "which" | "who" | "also" | "became" | "opened"
+                            | "closed" | "bought" | "sold" | "acquired" | "merged" | "remained"
+                            | "owns" | "owned" | "operates" | "agreed" | "declined" | "rose"
+                            | "fell" | "posted" | "plans"
                     )
             }
         };
@@ -920,7 +883,14 @@ fn names_with_their_s<'a>(ctx: &Context<'a>) -> FxHashSet<&'a str> {
             alone.insert(stem);
         }
     }
-    alone.retain(|w| !bare.contains(w));
+    if !alone.is_empty() {
+        for t in toks {
+            let w = raw(t);
+            if starts_upper(w) && !strip_possessive(w, t.span).2 {
+                alone.remove(w);
+            }
+        }
+    }
     alone
 }
 
