@@ -2280,7 +2280,10 @@ impl Recognizer for TaggerRecognizer {
             let last_word = stem.rsplit(' ').next().unwrap_or_default();
             let shop = possessive
                 && t != 3
-                && (end == first + 1 || stem.ends_with(&format!("& {last_word}")))
+                && (end == first + 1
+                    || stem
+                        .strip_suffix(last_word)
+                        .is_some_and(|rest| rest.ends_with("& ")))
                 && last_word.chars().any(char::is_lowercase)
                 && possessive_names.contains(last_word);
             if shop {
@@ -2451,22 +2454,13 @@ impl Recognizer for TaggerRecognizer {
             if lone_possessive
                 && etype == EntityType::Location
                 && !doc.in_gazetteer(first)
-                && ctx.tokens.get(first).is_some_and(|tok| {
-                    let stem = Tok {
-                        key: tagger::hash_str(strip_possessive(&tok.norm, tok.span).1),
-                        ..tok.clone()
-                    };
-                    listed(std::slice::from_ref(&stem)) & LISTED_PLACES == 0
-                })
+                && ctx
+                    .tokens
+                    .get(first)
+                    .is_some_and(|tok| listed_stem(tok) & LISTED_PLACES == 0)
             {
                 let named = ctx.tokens.get(first).is_some_and(|tok| {
-                    let stem = Tok {
-                        key: tagger::hash_str(strip_possessive(&tok.norm, tok.span).1),
-                        ..tok.clone()
-                    };
-                    listed(std::slice::from_ref(&stem))
-                        & (gazetteer::list::FIRST_NAME | gazetteer::list::SURNAME)
-                        != 0
+                    listed_stem(tok) & (gazetteer::list::FIRST_NAME | gazetteer::list::SURNAME) != 0
                 });
                 if !named {
                     continue;
@@ -2692,29 +2686,9 @@ fn ends_description(w: &str) -> bool {
             | "directed"
             | "produced"
             | "built"
-            | "is"
-            | "was"
-            | "are"
-            | "were"
             | "be"
             | "been"
-            | "has"
-            | "have"
-            | "had"
-            | "will"
-            | "would"
-            | "can"
-            | "could"
-            | "may"
-            | "might"
-            | "should"
-            | "must"
-            | "do"
-            | "does"
-            | "did"
-            | "said"
-            | "says"
-    )
+    ) || is_finite_verb(w)
 }
 
 /// The key under which a chunk's words are compared with a defined name:
@@ -3233,11 +3207,24 @@ fn is_listed_place(tokens: &[Tok], first: usize, end: usize) -> bool {
     let Some(run) = tokens.get(first..end) else {
         return false;
     };
+    is_listed_place_mask(listed(run))
+}
+
+/// [`is_listed_place`] of the name lists' mask of a name.
+fn is_listed_place_mask(mask: u16) -> bool {
     use gazetteer::list;
-    let mask = listed(run);
     mask & (list::BIG_CITY | list::COUNTRY) != 0
         || (mask & list::REGION != 0
             && mask & (list::FIRST_NAME | list::SURNAME | list::RARE_SURNAME) == 0)
+}
+
+/// The name lists' mask of a word read without its possessive ("Spain's":
+/// "Spain").
+fn listed_stem(tok: &Tok) -> u16 {
+    let stem = strip_possessive(&tok.norm, tok.span).1;
+    gazetteer::lists().map_or(0, |lists| {
+        lists.path(tagger::phrase_hash([tagger::hash_str(stem)]))
+    })
 }
 
 /// [`is_common_abbreviation`] of a word written in capitals, or its plural
@@ -3629,14 +3616,7 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
                 .is_some_and(|w| strip_possessive(w, prev.span).2)
                 && (j > end
                     || (t == 1 && end > first + 1)
-                    || is_listed_place(
-                        &[Tok {
-                            key: tagger::hash_str(strip_possessive(&prev.norm, prev.span).1),
-                            ..prev.clone()
-                        }],
-                        0,
-                        1,
-                    )
+                    || is_listed_place_mask(listed_stem(prev))
                     || ctx.gazetteer_matches().iter().any(|&(span, pattern)| {
                         span.start == prev.span.start
                             && span.end + 2 == prev.span.end
