@@ -5826,15 +5826,7 @@ mod tests {
         // Each name is one entity of the type its definition gives it; the
         // tagger alone takes these for persons, or a second mention for
         // another type.
-        let one = |text: &str, name: &str, etype: EntityType| {
-            let es = run(text);
-            let found: Vec<_> = es
-                .iter()
-                .filter(|e| e.name == name)
-                .map(|e| e.entity_type)
-                .collect();
-            assert_eq!(found, [etype], "{name} in {text:?}");
-        };
+        let one = only_type;
         // "is" / "are", an article and a kind noun.
         one(
             "Vostrel Dabb are an English punk rock / garage rock band from Leicester. In 1990 Vostrel Dabb toured Europe.",
@@ -5933,6 +5925,11 @@ mod tests {
         );
     }
 
+    /// Asserts that `es` holds an entity named `name`, of type `etype`.
+    fn assert_is(es: &[Entity], name: &str, etype: EntityType) {
+        assert_eq!(find(es, name).entity_type, etype, "{name}: {es:#?}");
+    }
+
     /// Asserts that `text` holds one entity named `name`, of type `etype`.
     fn only_type(text: &str, name: &str, etype: EntityType) {
         let es = run(text);
@@ -5997,16 +5994,8 @@ mod tests {
         // A lone word with its "'s" had been taken for a contraction.
         let text = "He said that Obama's plan failed, and Merkel's aides agreed.";
         let es = run(text);
-        assert_eq!(
-            find(&es, "Obama").entity_type,
-            EntityType::Person,
-            "{es:#?}"
-        );
-        assert_eq!(
-            find(&es, "Merkel").entity_type,
-            EntityType::Person,
-            "{es:#?}"
-        );
+        assert_is(&es, "Obama", EntityType::Person);
+        assert_is(&es, "Merkel", EntityType::Person);
         // A name the text never writes without its "'s", standing alone,
         // is a shop's or a firm's, "'s" and all.
         let text = "Shares of Macy's rose 3% on Monday. Macy's said sales fell, and \
@@ -6041,22 +6030,14 @@ mod tests {
             "A spokesman for the UK's Foreign Office said on Monday that flights \
                       from Heathrow Airport and Moody's Investors Service Inc were delayed.",
         );
-        assert_eq!(
-            find(&es, "Foreign Office").entity_type,
-            EntityType::Organization,
-            "{es:#?}"
-        );
+        assert_is(&es, "Foreign Office", EntityType::Organization);
         assert!(es.iter().all(|e| !e.name.contains("UK's")), "{es:#?}");
         // Both gold sets write an airport as an organisation.
-        assert_eq!(
-            find(&es, "Heathrow Airport").entity_type,
+        assert_is(&es, "Heathrow Airport", EntityType::Organization);
+        assert_is(
+            &es,
+            "Moody's Investors Service Inc",
             EntityType::Organization,
-            "{es:#?}"
-        );
-        assert_eq!(
-            find(&es, "Moody's Investors Service Inc").entity_type,
-            EntityType::Organization,
-            "{es:#?}"
         );
     }
 
