@@ -2369,7 +2369,12 @@ impl Recognizer for TaggerRecognizer {
                 && (first..end).any(|i| {
                     ctx.tokens.get(i).is_some_and(|tok| {
                         let of = ctx.tokens.get(i + 1).is_some_and(|n| n.norm == "of");
-                        (i > first && (i + 1 == end || of) && is_org_head_word(&tok.norm))
+                        let school_district = tok.norm == "district"
+                            && i > 0
+                            && ctx.tokens.get(i - 1).is_some_and(|p| p.norm == "school");
+                        (i > first
+                            && (i + 1 == end || of)
+                            && (is_org_head_word(&tok.norm) || school_district))
                             || (i == first && of && i + 2 < end && is_institution_head(&tok.norm))
                     })
                 })
@@ -3632,7 +3637,8 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
             {
                 break;
             }
-            if is_org_head_word(&tok.norm) {
+            // ("Dover Area School District": a school district is one.)
+            if is_org_head_word(&tok.norm) || (tok.norm == "district" && prev.norm == "school") {
                 head_end = Some(j + 1);
             }
             j += 1;
@@ -6039,6 +6045,21 @@ mod tests {
             "Moody's Investors Service Inc",
             EntityType::Organization,
         );
+        // A school district is an organisation's name: the head joins the
+        // chunk before it.
+        let text = "He taught in the Coronado Unified School District until 1990.";
+        let joined = with_context(text, |ctx| {
+            let first = ctx
+                .tokens
+                .iter()
+                .position(|t| t.norm == "coronado")
+                .unwrap();
+            let mut chunks = vec![(first, first + 3, 2)];
+            join_organisation_heads(ctx, &mut chunks);
+            chunks
+        });
+        assert_eq!(joined.len(), 1, "{joined:?}");
+        assert_eq!(joined[0].1 - joined[0].0, 4, "{joined:?}");
     }
 
     #[test]
