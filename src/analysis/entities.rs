@@ -3615,16 +3615,17 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
             // "Chicago's Midway Airport", "Harold Wilson's Labour Party": a
             // listed place's or a person's full name's possessive ends a
             // name ("Moody's Investors Service", "Guy's Hospital" go on).
-            let after_possessive = ctx
-                .text
-                .get(prev.span.start..prev.span.end)
-                .is_some_and(|w| strip_possessive(w, prev.span).2)
+            let (stem, _, possessive) = strip_possessive(
+                ctx.text.get(prev.span.start..prev.span.end).unwrap_or(""),
+                prev.span,
+            );
+            let after_possessive = possessive
                 && (j > end
                     || (t == 1 && end > first + 1)
                     || is_listed_place_mask(listed_stem(prev))
+                    // (the stem's span: "’s" is longer than "'s").
                     || ctx.gazetteer_matches().iter().any(|&(span, pattern)| {
-                        span.start == prev.span.start
-                            && span.end + 2 == prev.span.end
+                        span == stem
                             && GAZETTEER
                                 .entries
                                 .get(pattern)
@@ -6038,6 +6039,10 @@ mod tests {
         );
         assert_is(&es, "Foreign Office", EntityType::Organization);
         assert!(es.iter().all(|e| !e.name.contains("UK's")), "{es:#?}");
+        // With a typographic apostrophe too.
+        let curly =
+            run("A spokesman for the UK’s Foreign Office said on Monday that talks had ended.");
+        assert_is(&curly, "Foreign Office", EntityType::Organization);
         // Both gold sets write an airport as an organisation.
         assert_is(&es, "Heathrow Airport", EntityType::Organization);
         assert_is(
