@@ -2431,6 +2431,12 @@ impl Recognizer for TaggerRecognizer {
             if etype == EntityType::Other && is_listed_full_name(ctx.tokens, first, end) {
                 etype = EntityType::Person;
             }
+            // "Bangladesh Liberation War", "Reading Festival", "Battle of
+            // the Bulge": a name of a war's, an uprising's or a festival's
+            // is an event's, whatever place or person it holds.
+            if end > first + 1 && is_event_name(ctx.tokens, first, end) {
+                etype = EntityType::Event;
+            }
             // "The Mad Capsule Markets is a Japanese band": what the text
             // says a name is, it is wherever the text names it.
             let mut said = false;
@@ -3543,6 +3549,27 @@ fn is_event_word(w: &str) -> bool {
             | "shield"
             | "medal"
     )
+}
+
+/// Whether the tokens `first..end` name an event: the last is a war's,
+/// an uprising's or a festival's ("Gulf War", "January Uprising",
+/// "Glastonbury Festival"; not "The Revolution"), or the name opens "Battle of", "Siege of"
+/// ("Battle of Antietam"); no organisation's head among them ("Ministry of
+/// War", "War Resisters League").
+fn is_event_name(tokens: &[Tok], first: usize, end: usize) -> bool {
+    let Some(run) = tokens.get(first..end).filter(|r| r.len() >= 2) else {
+        return false;
+    };
+    // ("Star Wars", "The Massacre", "Texas Chainsaw Massacre" are titles;
+    // so is a lone head after "The".)
+    let last = run[run.len() - 1].norm.as_str();
+    let ends = matches!(
+        last,
+        "war" | "revolution" | "uprising" | "rebellion" | "festival"
+    ) && !(run.len() == 2 && run[0].norm == "the");
+    let opens =
+        matches!(run[0].norm.as_str(), "battle" | "battles" | "siege") && run[1].norm == "of";
+    (ends || opens) && !run.iter().any(|t| is_org_head_word(&t.norm))
 }
 
 /// Whether a lower-case noun names a kind of organisation ("firm",
@@ -5240,6 +5267,32 @@ mod tests {
                 "{es:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_war_a_battle_and_a_festival_are_events() {
+        let text = "Scouts carried the mail during the Bangladesh Liberation War. The \
+                    regiment fought at the Battle of Antietam and in the Siege of Petersburg. \
+                    The band later played the Reading Festival. Star Wars opened in May.";
+        let es = run(text);
+        for name in [
+            "Bangladesh Liberation War",
+            "Battle of Antietam",
+            "Siege of Petersburg",
+            "Reading Festival",
+        ] {
+            assert_is(&es, name, EntityType::Event);
+        }
+        // A title is none, nor is an organisation's name ("Ministry of War").
+        assert!(
+            es.iter()
+                .all(|e| e.entity_type != EntityType::Event || !e.name.contains("Star"))
+        );
+        only_type(
+            "The Ministry of War said on Monday that it would cut spending.",
+            "Ministry of War",
+            EntityType::Organization,
+        );
     }
 
     #[test]
