@@ -2364,6 +2364,10 @@ impl Recognizer for TaggerRecognizer {
             // right before "of") names a kind of organisation is one; so is
             // "Ministry of Defence", the head first, when it names an
             // institution ("Band of Brothers", "School of Rock" are titles).
+            // In prose, so is a hospital, a museum or a hotel ("Senckenberg
+            // Museum"); the wire's writes them as places, and so does the
+            // tagger there.
+            let prose = doc.is_prose();
             if etype != EntityType::Organization
                 && end > first + 1
                 && (first..end).any(|i| {
@@ -2374,7 +2378,9 @@ impl Recognizer for TaggerRecognizer {
                             && ctx.tokens.get(i - 1).is_some_and(|p| p.norm == "school");
                         (i > first
                             && (i + 1 == end || of)
-                            && (is_org_head_word(&tok.norm) || school_district))
+                            && (is_org_head_word(&tok.norm)
+                                || school_district
+                                || (prose && is_institution_building(&tok.norm))))
                             || (i == first && of && i + 2 < end && is_institution_head(&tok.norm))
                     })
                 })
@@ -3520,7 +3526,27 @@ fn is_org_head_word(w: &str) -> bool {
                 | "pictures"
                 | "studios"
                 | "airport"
+                | "confederation"
+                | "coalition"
+                | "alliance"
+                | "command"
         )
+}
+
+/// Whether a lower-case word is the head noun of a building's name that
+/// names the institution in it: a hospital, a museum, a hotel, a theatre.
+fn is_institution_building(w: &str) -> bool {
+    matches!(
+        w,
+        "hospital"
+            | "museum"
+            | "hotel"
+            | "casino"
+            | "theatre"
+            | "theater"
+            | "auditorium"
+            | "cathedral"
+    )
 }
 
 /// Whether a lower-case word names an event or a prize of a league or a
@@ -5292,6 +5318,32 @@ mod tests {
             "The Ministry of War said on Monday that it would cut spending.",
             "Ministry of War",
             EntityType::Organization,
+        );
+    }
+
+    #[test]
+    fn a_confederation_a_command_and_in_prose_a_museum_are_organisations() {
+        let text = "He joined the Brazilian Cycling Confederation in 1990 and flew for VIII \
+                    Fighter Command. The fossils went to the Senckenberg Museum, and the \
+                    awards were held at the Shrine Auditorium and the Cameo Theatre. She was \
+                    taken to Atlantic City Hospital.";
+        let es = run(text);
+        for name in [
+            "Brazilian Cycling Confederation",
+            "VIII Fighter Command",
+            "Senckenberg Museum",
+            "Shrine Auditorium",
+            "Cameo Theatre",
+            "Atlantic City Hospital",
+        ] {
+            assert_is(&es, name, EntityType::Organization);
+        }
+        // A channel of the sea is no broadcaster.
+        let es = run("Ferries crossed the English Channel on Monday.");
+        assert_ne!(
+            find(&es, "English Channel").entity_type,
+            EntityType::Organization,
+            "{es:#?}"
         );
     }
 
