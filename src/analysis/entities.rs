@@ -2406,6 +2406,20 @@ impl Recognizer for TaggerRecognizer {
             {
                 etype = EntityType::Organization;
             }
+            // "a Republican senator", "Confederate troops", "the Allied
+            // landings": in prose a party's or a side's word alone is the
+            // party or side, as wikigold writes it (the wire's CoNLL
+            // writes "Republican" MISC, and so does the tagger).
+            if etype == EntityType::Other
+                && end == first + 1
+                && doc.is_prose()
+                && ctx
+                    .tokens
+                    .get(first)
+                    .is_some_and(|tok| is_party_or_side_word(&tok.norm))
+            {
+                etype = EntityType::Organization;
+            }
             // "Stanley Cup", "Rimington Trophy": a prize is no organisation.
             if etype == EntityType::Organization
                 && end > first + 1
@@ -3531,6 +3545,33 @@ fn is_org_head_word(w: &str) -> bool {
                 | "alliance"
                 | "command"
         )
+}
+
+/// Whether a lower-case word alone names a political party or a side of a
+/// war ("Republicans", "Labor", "Confederate", "Allied").
+fn is_party_or_side_word(w: &str) -> bool {
+    matches!(
+        w,
+        "republican"
+            | "republicans"
+            | "democrat"
+            | "democrats"
+            | "democratic"
+            | "labor"
+            | "labour"
+            | "liberal"
+            | "liberals"
+            | "conservative"
+            | "conservatives"
+            | "tory"
+            | "tories"
+            | "whig"
+            | "whigs"
+            | "confederate"
+            | "confederates"
+            | "allied"
+            | "allies"
+    )
 }
 
 /// Whether a lower-case word is the head noun of a building's name that
@@ -5342,6 +5383,26 @@ mod tests {
         let es = run("Ferries crossed the English Channel on Monday.");
         assert_ne!(
             find(&es, "English Channel").entity_type,
+            EntityType::Organization,
+            "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn in_prose_a_partys_or_sides_word_alone_is_an_organisation() {
+        let text = "The bill passed with Republican votes. Confederate troops held the \
+                    ridge until the Allied landings, and Labor lost the seat.";
+        let es = run(text);
+        for name in ["Republican", "Confederate", "Allied", "Labor"] {
+            assert_is(&es, name, EntityType::Organization);
+        }
+        // The wire's convention (CoNLL) is MISC: a story under a headline in
+        // capitals keeps the tagger's type.
+        let wire = "SENATE PASSES BUDGET BILL\n\nWASHINGTON 1996-08-22\n\nThe bill \
+                    passed with Republican votes on Thursday.";
+        let es = run(wire);
+        assert_ne!(
+            find(&es, "Republican").entity_type,
             EntityType::Organization,
             "{es:#?}"
         );
