@@ -3544,6 +3544,11 @@ fn is_org_head_word(w: &str) -> bool {
                 | "coalition"
                 | "alliance"
                 | "command"
+                | "congress"
+                | "senate"
+                | "parliament"
+                | "assembly"
+                | "legislature"
         )
 }
 
@@ -3587,6 +3592,7 @@ fn is_institution_building(w: &str) -> bool {
             | "theater"
             | "auditorium"
             | "cathedral"
+            | "mall"
     )
 }
 
@@ -5363,11 +5369,12 @@ mod tests {
     }
 
     #[test]
-    fn a_confederation_a_command_and_in_prose_a_museum_are_organisations() {
+    fn a_confederation_a_congress_and_in_prose_a_museum_are_organisations() {
         let text = "He joined the Brazilian Cycling Confederation in 1990 and flew for VIII \
                     Fighter Command. The fossils went to the Senckenberg Museum, and the \
                     awards were held at the Shrine Auditorium and the Cameo Theatre. She was \
-                    taken to Atlantic City Hospital.";
+                    taken to Atlantic City Hospital. The bill went to the United States \
+                    Congress, and the shop moved to Cary Village Mall.";
         let es = run(text);
         for name in [
             "Brazilian Cycling Confederation",
@@ -5376,6 +5383,8 @@ mod tests {
             "Shrine Auditorium",
             "Cameo Theatre",
             "Atlantic City Hospital",
+            "United States Congress",
+            "Cary Village Mall",
         ] {
             assert_is(&es, name, EntityType::Organization);
         }
