@@ -1929,6 +1929,7 @@ impl Recognizer for TaggerRecognizer {
         persons_by_surname(ctx, &mut chunks);
         first_names_join_persons(ctx, &mut chunks);
         join_organisation_heads(ctx, &mut chunks);
+        join_possessive_places(ctx, &mut chunks);
         join_institution_of(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
         anchor_headline_chunks(ctx, &mut chunks);
@@ -3672,6 +3673,51 @@ fn is_org_noun(w: &str) -> bool {
         )
 }
 
+/// "Rankin's Mill", "Sullivan's Island", "Ingall's Road": a possessive
+/// right before a lone kind of place, a space apart, names the place with
+/// it (the tagger, reading the stem, ends a name at its "'s"); not a
+/// listed place's or a person's full name's ("Britain's Lake District").
+fn join_possessive_places(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let mut k = 0;
+    while k < chunks.len() {
+        let (first, end, t) = chunks[k];
+        k += 1;
+        let (Some(last), Some(next)) = (ctx.tokens.get(end - 1), ctx.tokens.get(end)) else {
+            continue;
+        };
+        let (_, _, possessive) = strip_possessive(
+            ctx.text.get(last.span.start..last.span.end).unwrap_or(""),
+            last.span,
+        );
+        let head = is_place_head_word(&next.norm) || matches!(next.norm.as_str(), "mill" | "mills");
+        if !possessive
+            || !head
+            || (t == 1 && end > first + 1)
+            || is_listed_place_mask(listed_stem(last))
+            || next.sentence != last.sentence
+            || ctx.text.get(last.span.end..next.span.start) != Some(" ")
+            || !starts_upper(ctx.text.get(next.span.start..next.span.end).unwrap_or(""))
+            // "Heriot's Island Records": a longer name after it stays.
+            || ctx.tokens.get(end + 1).is_some_and(|after| {
+                after.sentence == next.sentence
+                    && ctx.text.get(next.span.end..after.span.start) == Some(" ")
+                    && starts_upper(ctx.text.get(after.span.start..after.span.end).unwrap_or(""))
+            })
+        {
+            continue;
+        }
+        if let Some(&(nf, ne, _)) = chunks.get(k)
+            && nf == end
+        {
+            if ne != end + 1 {
+                continue;
+            }
+            chunks.remove(k);
+        }
+        chunks[k - 1] = (first, end + 1, 3);
+    }
+}
+
 /// "James High School", "Lindsey Air Station": a chunk followed, a space
 /// apart, by capitalised words up to a kind of organisation ("School",
 /// "Force") is that organisation's name, whatever the chunks the tagger cut
@@ -5413,6 +5459,27 @@ mod tests {
         assert_ne!(
             find(&es, "Republican").entity_type,
             EntityType::Organization,
+            "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn a_possessive_before_a_lone_kind_of_place_names_the_place() {
+        let text = "The railway ran past Rankin's Mill and Perley's Mills to Ingall's Road, \
+                    and the campaign ended at St Helen's Road.";
+        let es = run(text);
+        for name in [
+            "Rankin's Mill",
+            "Perley's Mills",
+            "Ingall's Road",
+            "St Helen's Road",
+        ] {
+            assert_is(&es, name, EntityType::Location);
+        }
+        // A listed place's possessive keeps its own name.
+        let es = run("Walkers crowded Britain's Lake District in August.");
+        assert!(
+            es.iter().all(|e| !e.name.starts_with("Britain's")),
             "{es:#?}"
         );
     }
