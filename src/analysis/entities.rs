@@ -2421,6 +2421,19 @@ impl Recognizer for TaggerRecognizer {
             {
                 etype = EntityType::Organization;
             }
+            // "DJ Tiesto", "DJ AM": a DJ's name is a person's ("DJ
+            // Records" a label's).
+            if end > first + 1
+                && !ctx
+                    .tokens
+                    .get(end - 1)
+                    .is_some_and(|tok| is_org_head_word(&tok.norm))
+                && ctx.tokens.get(first).is_some_and(|tok| {
+                    tok.norm == "dj" && ctx.text.get(tok.span.start..tok.span.end) == Some("DJ")
+                })
+            {
+                etype = EntityType::Person;
+            }
             // "Stanley Cup", "Rimington Trophy": a prize is no organisation.
             if etype == EntityType::Organization
                 && end > first + 1
@@ -5480,6 +5493,21 @@ mod tests {
         let es = run("Walkers crowded Britain's Lake District in August.");
         assert!(
             es.iter().all(|e| !e.name.starts_with("Britain's")),
+            "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn a_djs_name_is_a_persons() {
+        let text = "Performers included DJ AM, DJ IRIE, DJ KALED and DJ TIESTO. DJ TIESTO \
+                    spun until dawn. The label DJ Records signed him.";
+        let es = run(text);
+        for name in ["DJ AM", "DJ IRIE", "DJ KALED", "DJ TIESTO"] {
+            assert_is(&es, name, EntityType::Person);
+        }
+        assert!(
+            es.iter()
+                .all(|e| e.name != "DJ Records" || e.entity_type == EntityType::Organization),
             "{es:#?}"
         );
     }
