@@ -2007,6 +2007,9 @@ impl Recognizer for TaggerRecognizer {
                             .is_some_and(|w| w.chars().all(char::is_lowercase))
                 })
         };
+        // Whether the text is prose, not a wire story (some conventions
+        // differ: see the rules below).
+        let prose = doc.is_prose();
         for (first, mut end, mut t) in chunks.iter().copied() {
             // "Kim Jong-un", "Ban Ki-moon", "Moon Jae-in": a person's name
             // runs on over a hyphen into a short syllable in lower case
@@ -2368,7 +2371,6 @@ impl Recognizer for TaggerRecognizer {
             // In prose, so is a hospital, a museum or a hotel ("Senckenberg
             // Museum"); the wire's writes them as places, and so does the
             // tagger there.
-            let prose = doc.is_prose();
             if etype != EntityType::Organization
                 && end > first + 1
                 && (first..end).any(|i| {
@@ -2393,7 +2395,7 @@ impl Recognizer for TaggerRecognizer {
             // their leagues MISC, and so does the tagger), unless the name
             // is one of its events ("League Cup").
             if etype == EntityType::Other
-                && doc.is_prose()
+                && prose
                 && (first..end).any(|i| {
                     ctx.tokens.get(i).is_some_and(|tok| {
                         matches!(tok.norm.as_str(), "league" | "leagues")
@@ -2413,7 +2415,7 @@ impl Recognizer for TaggerRecognizer {
             // writes "Republican" MISC, and so does the tagger).
             if etype == EntityType::Other
                 && end == first + 1
-                && doc.is_prose()
+                && prose
                 && ctx
                     .tokens
                     .get(first)
@@ -2428,9 +2430,10 @@ impl Recognizer for TaggerRecognizer {
                     .tokens
                     .get(end - 1)
                     .is_some_and(|tok| is_org_head_word(&tok.norm))
-                && ctx.tokens.get(first).is_some_and(|tok| {
-                    tok.norm == "dj" && ctx.text.get(tok.span.start..tok.span.end) == Some("DJ")
-                })
+                && ctx
+                    .tokens
+                    .get(first)
+                    .is_some_and(|tok| ctx.text.get(tok.span.start..tok.span.end) == Some("DJ"))
             {
                 etype = EntityType::Person;
             }
@@ -2518,7 +2521,7 @@ impl Recognizer for TaggerRecognizer {
             let exact_gazetteer = doc.gazetteer_agrees(first, end, t)
                 || (possessive
                     && !shop
-                    && doc.is_prose()
+                    && prose
                     && end == first + 1
                     && etype == EntityType::Organization
                     && doc.gazetteer_agrees(first, end, 3));
@@ -3640,9 +3643,9 @@ fn is_event_word(w: &str) -> bool {
 
 /// Whether the tokens `first..end` name an event: the last is a war's,
 /// an uprising's or a festival's ("Gulf War", "January Uprising",
-/// "Glastonbury Festival"; not "The Revolution"), or the name opens "Battle of", "Siege of"
-/// ("Battle of Antietam"); no organisation's head among them ("Ministry of
-/// War", "War Resisters League").
+/// "Glastonbury Festival"; not "The Revolution"), or the name opens
+/// "Battle of" or "Siege of" ("Battle of Antietam"); no organisation's head
+/// among them ("Ministry of War", "War Resisters League").
 fn is_event_name(tokens: &[Tok], first: usize, end: usize) -> bool {
     let Some(run) = tokens.get(first..end).filter(|r| r.len() >= 2) else {
         return false;
@@ -5393,11 +5396,7 @@ mod tests {
             "Sutherland Trophy",
             "Milton Shulman Award",
         ] {
-            assert_ne!(
-                find(&es, name).entity_type,
-                EntityType::Organization,
-                "{es:#?}"
-            );
+            assert_is_not(&es, name, EntityType::Organization);
         }
     }
 
@@ -5407,14 +5406,16 @@ mod tests {
                     regiment fought at the Battle of Antietam and in the Siege of Petersburg. \
                     The band later played the Reading Festival. Star Wars opened in May.";
         let es = run(text);
-        for name in [
-            "Bangladesh Liberation War",
-            "Battle of Antietam",
-            "Siege of Petersburg",
-            "Reading Festival",
-        ] {
-            assert_is(&es, name, EntityType::Event);
-        }
+        assert_all_are(
+            &es,
+            &[
+                "Bangladesh Liberation War",
+                "Battle of Antietam",
+                "Siege of Petersburg",
+                "Reading Festival",
+            ],
+            EntityType::Event,
+        );
         // A title is none, nor is an organisation's name ("Ministry of War").
         assert!(
             es.iter()
@@ -5435,25 +5436,23 @@ mod tests {
                     taken to Atlantic City Hospital. The bill went to the United States \
                     Congress, and the shop moved to Cary Village Mall.";
         let es = run(text);
-        for name in [
-            "Brazilian Cycling Confederation",
-            "VIII Fighter Command",
-            "Senckenberg Museum",
-            "Shrine Auditorium",
-            "Cameo Theatre",
-            "Atlantic City Hospital",
-            "United States Congress",
-            "Cary Village Mall",
-        ] {
-            assert_is(&es, name, EntityType::Organization);
-        }
+        assert_all_are(
+            &es,
+            &[
+                "Brazilian Cycling Confederation",
+                "VIII Fighter Command",
+                "Senckenberg Museum",
+                "Shrine Auditorium",
+                "Cameo Theatre",
+                "Atlantic City Hospital",
+                "United States Congress",
+                "Cary Village Mall",
+            ],
+            EntityType::Organization,
+        );
         // A channel of the sea is no broadcaster.
         let es = run("Ferries crossed the English Channel on Monday.");
-        assert_ne!(
-            find(&es, "English Channel").entity_type,
-            EntityType::Organization,
-            "{es:#?}"
-        );
+        assert_is_not(&es, "English Channel", EntityType::Organization);
     }
 
     #[test]
@@ -5461,19 +5460,17 @@ mod tests {
         let text = "The bill passed with Republican votes. Confederate troops held the \
                     ridge until the Allied landings, and Labor lost the seat.";
         let es = run(text);
-        for name in ["Republican", "Confederate", "Allied", "Labor"] {
-            assert_is(&es, name, EntityType::Organization);
-        }
+        assert_all_are(
+            &es,
+            &["Republican", "Confederate", "Allied", "Labor"],
+            EntityType::Organization,
+        );
         // The wire's convention (CoNLL) is MISC: a story under a headline in
         // capitals keeps the tagger's type.
         let wire = "SENATE PASSES BUDGET BILL\n\nWASHINGTON 1996-08-22\n\nThe bill \
                     passed with Republican votes on Thursday.";
         let es = run(wire);
-        assert_ne!(
-            find(&es, "Republican").entity_type,
-            EntityType::Organization,
-            "{es:#?}"
-        );
+        assert_is_not(&es, "Republican", EntityType::Organization);
     }
 
     #[test]
@@ -5481,14 +5478,16 @@ mod tests {
         let text = "The railway ran past Rankin's Mill and Perley's Mills to Ingall's Road, \
                     and the campaign ended at St Helen's Road.";
         let es = run(text);
-        for name in [
-            "Rankin's Mill",
-            "Perley's Mills",
-            "Ingall's Road",
-            "St Helen's Road",
-        ] {
-            assert_is(&es, name, EntityType::Location);
-        }
+        assert_all_are(
+            &es,
+            &[
+                "Rankin's Mill",
+                "Perley's Mills",
+                "Ingall's Road",
+                "St Helen's Road",
+            ],
+            EntityType::Location,
+        );
         // A listed place's possessive keeps its own name.
         let es = run("Walkers crowded Britain's Lake District in August.");
         assert!(
@@ -5502,9 +5501,11 @@ mod tests {
         let text = "Performers included DJ AM, DJ IRIE, DJ KALED and DJ TIESTO. DJ TIESTO \
                     spun until dawn. The label DJ Records signed him.";
         let es = run(text);
-        for name in ["DJ AM", "DJ IRIE", "DJ KALED", "DJ TIESTO"] {
-            assert_is(&es, name, EntityType::Person);
-        }
+        assert_all_are(
+            &es,
+            &["DJ AM", "DJ IRIE", "DJ KALED", "DJ TIESTO"],
+            EntityType::Person,
+        );
         assert!(
             es.iter()
                 .all(|e| e.name != "DJ Records" || e.entity_type == EntityType::Organization),
@@ -6205,6 +6206,14 @@ mod tests {
     /// Asserts that `es` holds an entity named `name`, of type `etype`.
     fn assert_is(es: &[Entity], name: &str, etype: EntityType) {
         assert_eq!(find(es, name).entity_type, etype, "{name}: {es:#?}");
+    }
+    fn assert_all_are(es: &[Entity], names: &[&str], etype: EntityType) {
+        for name in names {
+            assert_is(es, name, etype);
+        }
+    }
+    fn assert_is_not(es: &[Entity], name: &str, etype: EntityType) {
+        assert_ne!(find(es, name).entity_type, etype, "{name}: {es:#?}");
     }
 
     /// Asserts that `text` holds one entity named `name`, of type `etype`.
