@@ -3767,6 +3767,18 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
             k += 1;
             continue;
         }
+        // "the Saudi-led Coalition", "the Republican-controlled Senate": a
+        // chunk ending in a compound is an adjective, no part of the name
+        // after it.
+        let compound = end >= first + 2
+            && ctx.tokens.get(end - 1).is_some_and(|tok| {
+                is_compound_head(&tok.norm)
+                    && ctx.text.get(ctx.tokens[end - 2].span.end..tok.span.start) == Some("-")
+            });
+        if compound {
+            k += 1;
+            continue;
+        }
         let mut head_end = None;
         let mut j = end;
         while j < end + 3 {
@@ -5511,6 +5523,19 @@ mod tests {
                 .all(|e| e.name != "DJ Records" || e.entity_type == EntityType::Organization),
             "{es:#?}"
         );
+    }
+
+    #[test]
+    fn a_compound_before_an_organisations_head_is_no_part_of_its_name() {
+        let text = "The bill passed the Republican-controlled Senate, said the \
+                    Washington-based Atlantic Council.";
+        let es = run(text);
+        assert_all_are(
+            &es,
+            &["Senate", "Atlantic Council"],
+            EntityType::Organization,
+        );
+        assert!(es.iter().all(|e| !e.name.contains('-')), "{es:#?}");
     }
 
     #[test]
