@@ -1844,6 +1844,21 @@ fn anchor_headline_chunks(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
     *chunks = out;
 }
 
+/// Whether token `k` is a word in lower case glued by a hyphen to the one
+/// before it ("Trump-led", "Ki-moon").
+fn glued_by_hyphen(ctx: &Context<'_>, k: usize) -> bool {
+    k > 0
+        && ctx.tokens.get(k).is_some_and(|tok| {
+            tok.sentence == ctx.tokens[k - 1].sentence
+                && tok.alpha
+                && ctx.text.get(ctx.tokens[k - 1].span.end..tok.span.start) == Some("-")
+                && ctx
+                    .text
+                    .get(tok.span.start..tok.span.end)
+                    .is_some_and(|w| w.chars().all(char::is_lowercase))
+        })
+}
+
 /// Whether a lower-case word is the head of a compound a name opens
 /// ("Trump-led", "Obama-era", "Paris-based"): the compound is an adjective.
 fn is_compound_head(w: &str) -> bool {
@@ -1995,18 +2010,6 @@ impl Recognizer for TaggerRecognizer {
         // The type of each chunk's words (a name "Trump-led" leaves to the
         // document's own "Trump"), built on first use.
         let named: std::cell::OnceCell<FxHashMap<&str, usize>> = std::cell::OnceCell::new();
-        let glued_by_hyphen = |k: usize| {
-            k > 0
-                && ctx.tokens.get(k).is_some_and(|tok| {
-                    tok.sentence == ctx.tokens[k - 1].sentence
-                        && tok.alpha
-                        && ctx.text.get(ctx.tokens[k - 1].span.end..tok.span.start) == Some("-")
-                        && ctx
-                            .text
-                            .get(tok.span.start..tok.span.end)
-                            .is_some_and(|w| w.chars().all(char::is_lowercase))
-                })
-        };
         // Whether the text is prose, not a wire story (some conventions
         // differ: see the rules below).
         let prose = doc.is_prose();
@@ -2016,7 +2019,7 @@ impl Recognizer for TaggerRecognizer {
             // ("Trump-led", "Obama-era" are compounds, below).
             if t == 1
                 && end >= first + 2
-                && glued_by_hyphen(end)
+                && glued_by_hyphen(ctx, end)
                 && ctx.tokens.get(end).is_some_and(|tok| {
                     tok.norm.chars().count() <= 4
                         && !is_compound_head(&tok.norm)
@@ -2036,7 +2039,7 @@ impl Recognizer for TaggerRecognizer {
             // gives it elsewhere, if it does (a place the gazetteer knows
             // is the gazetteer's).
             if end >= first + 2
-                && glued_by_hyphen(end - 1)
+                && glued_by_hyphen(ctx, end - 1)
                 && is_compound_head(&ctx.tokens[end - 1].norm)
             {
                 let types = named.get_or_init(|| {
@@ -3771,10 +3774,8 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
         // chunk ending in a compound is an adjective, no part of the name
         // after it.
         let compound = end >= first + 2
-            && ctx.tokens.get(end - 1).is_some_and(|tok| {
-                is_compound_head(&tok.norm)
-                    && ctx.text.get(ctx.tokens[end - 2].span.end..tok.span.start) == Some("-")
-            });
+            && glued_by_hyphen(ctx, end - 1)
+            && is_compound_head(&ctx.tokens[end - 1].norm);
         if compound {
             k += 1;
             continue;
