@@ -3692,10 +3692,25 @@ fn is_org_noun(w: &str) -> bool {
         )
 }
 
+/// Whether `tok`, read as `stem` without its possessive, is a place the
+/// name lists or the gazetteer know ("the UK's", "Chicago's"): a name
+/// ends at such a possessive (the stem's span is the gazetteer's: "’s" is
+/// longer than "'s").
+fn is_known_place(ctx: &Context<'_>, tok: &Tok, stem: Span) -> bool {
+    is_listed_place_mask(listed_stem(tok))
+        || ctx.gazetteer_matches().iter().any(|&(span, pattern)| {
+            span == stem
+                && GAZETTEER
+                    .entries
+                    .get(pattern)
+                    .is_some_and(|e| e.etype == EntityType::Location)
+        })
+}
+
 /// "Rankin's Mill", "Sullivan's Island", "Ingall's Road": a possessive
 /// right before a lone kind of place, a space apart, names the place with
 /// it (the tagger, reading the stem, ends a name at its "'s"); not a
-/// listed place's or a person's full name's ("Britain's Lake District").
+/// known place's or a person's full name's ("Britain's Lake District").
 fn join_possessive_places(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     let mut k = 0;
     while k < chunks.len() {
@@ -3704,7 +3719,7 @@ fn join_possessive_places(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
         let (Some(last), Some(next)) = (ctx.tokens.get(end - 1), ctx.tokens.get(end)) else {
             continue;
         };
-        let (_, _, possessive) = strip_possessive(
+        let (stem, _, possessive) = strip_possessive(
             ctx.text.get(last.span.start..last.span.end).unwrap_or(""),
             last.span,
         );
@@ -3712,7 +3727,7 @@ fn join_possessive_places(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usi
         if !possessive
             || !head
             || (t == 1 && end > first + 1)
-            || is_listed_place_mask(listed_stem(last))
+            || is_known_place(ctx, last, stem)
             || next.sentence != last.sentence
             || ctx.text.get(last.span.end..next.span.start) != Some(" ")
             || !starts_upper(ctx.text.get(next.span.start..next.span.end).unwrap_or(""))
@@ -3795,17 +3810,7 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
                 prev.span,
             );
             let after_possessive = possessive
-                && (j > end
-                    || (t == 1 && end > first + 1)
-                    || is_listed_place_mask(listed_stem(prev))
-                    // (the stem's span: "’s" is longer than "'s").
-                    || ctx.gazetteer_matches().iter().any(|&(span, pattern)| {
-                        span == stem
-                            && GAZETTEER
-                                .entries
-                                .get(pattern)
-                                .is_some_and(|e| e.etype == EntityType::Location)
-                    }));
+                && (j > end || (t == 1 && end > first + 1) || is_known_place(ctx, prev, stem));
             if tok.sentence != prev.sentence
                 || ctx.text.get(prev.span.end..tok.span.start) != Some(" ")
                 || !starts_upper(surface)
