@@ -2283,10 +2283,17 @@ impl Recognizer for TaggerRecognizer {
             // its "'s", standing alone ("at Miller's, the bar"), is a
             // shop's or a firm's, "'s" and all.
             // One word not in capitals ("SDR's" is a possessive), or one
-            // after "&" ("Standard & Poor's").
+            // after "&" ("Standard & Poor's"). A place's possessive is no
+            // shop's, but the tagger, reading the stem, takes some shops
+            // for places ("Dillard's was added"): only a place the lists
+            // or the gazetteer know is one.
             let last_word = stem.rsplit(' ').next().unwrap_or_default();
             let shop = possessive
-                && t != 3
+                && (t != 3
+                    || !ctx
+                        .tokens
+                        .get(end - 1)
+                        .is_some_and(|tok| is_known_place(ctx, tok, span)))
                 && (end == first + 1
                     || stem
                         .strip_suffix(last_word)
@@ -6337,6 +6344,20 @@ mod tests {
         assert!(
             es.iter()
                 .any(|e| e.name == "Reagan" && e.entity_type == EntityType::Person),
+            "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn a_shop_the_tagger_takes_for_a_place_is_a_shop() {
+        // The tagger, reading the stem "Selfridge", takes it for a place no
+        // list knows; the text never writes it bare, and it stands alone.
+        let es = run("Selfridge's was sold in 2003, and Boscov's closed.");
+        assert_all_are(&es, &["Selfridge's", "Boscov's"], EntityType::Organization);
+        // A place the lists know stays a place.
+        let es = run("Chicago's was the busiest airport, and Chicago's mayor agreed.");
+        assert!(
+            es.iter().all(|e| e.entity_type != EntityType::Organization),
             "{es:#?}"
         );
     }
