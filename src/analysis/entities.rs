@@ -1948,6 +1948,7 @@ impl Recognizer for TaggerRecognizer {
         join_institution_of(ctx, &mut chunks);
         extend_to_known_names(ctx, &mut chunks);
         anchor_headline_chunks(ctx, &mut chunks);
+        quoted_titles(ctx, &mut chunks);
         // Names the text writes only with their "'s" ("Macy's"): read by the
         // pass below and the chunk loop.
         let possessive_names = if ctx.text.contains(['\'', '’']) {
@@ -4148,6 +4149,116 @@ fn join_railway_termini(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize
             chunks[k] = (from, end, t);
         }
     }
+}
+
+/// "God Keep the Czar", "On the Electrical Excitability of the Cerebrum":
+/// words in quotation marks, three or more, written as a title is (each
+/// capitalised but for function words, one of them inside), name a work:
+/// one named thing, not the persons and places the tagger reads in its
+/// words ("God Keep", "Czar"). A quoted name the tagger takes whole stays
+/// its ("the "Bank of America" deal"), and so does speech: no punctuation
+/// but a colon or a dash inside.
+fn quoted_titles(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let toks = ctx.tokens;
+    // Straight quotation marks pair up within a line: an even one (the
+    // first, the third...) opens, an odd one closes.
+    let opening_at = |at: usize| {
+        let line = ctx
+            .text
+            .get(..at)
+            .map_or("", |t| t.rsplit('\n').next().unwrap_or(t));
+        line.matches('"').count() % 2 == 0
+    };
+    // A mark right before token `i`: the last one of the gap before it, or
+    // of the line's text before its first token.
+    let opens = |i: usize| {
+        let from = match i.checked_sub(1) {
+            Some(p) if toks[p].sentence == toks[i].sentence => toks[p].span.end,
+            _ => ctx
+                .text
+                .get(..toks[i].span.start)
+                .map_or(0, |t| t.rfind('\n').map_or(0, |n| n + 1)),
+        };
+        let at = toks[i].span.start;
+        let gap = ctx.text.get(from..at).unwrap_or_default().trim_end();
+        match gap.chars().last() {
+            Some('“') => true,
+            Some('"') => opening_at(from + gap.len() - 1),
+            _ => false,
+        }
+    };
+    let closes = |j: usize| {
+        let at = toks[j].span.end;
+        let to = match toks.get(j + 1) {
+            Some(n) if n.sentence == toks[j].sentence => n.span.start,
+            _ => ctx
+                .text
+                .get(at..)
+                .map_or(at, |t| at + t.find('\n').unwrap_or(t.len())),
+        };
+        let gap = ctx.text.get(at..to).unwrap_or_default();
+        let lead = gap.len() - gap.trim_start().len();
+        match gap.trim_start().chars().next() {
+            Some('”') => true,
+            Some('"') => !opening_at(at + lead),
+            _ => false,
+        }
+    };
+    let word = |i: usize| {
+        ctx.text
+            .get(toks[i].span.start..toks[i].span.end)
+            .unwrap_or("")
+    };
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !opens(i) || !starts_upper(word(i)) {
+            i += 1;
+            continue;
+        }
+        // The quotation's words, up to its closing mark, on one sentence.
+        let mut j = i;
+        let mut inner_ok = true;
+        while !closes(j) {
+            if j + 1 >= i + 12
+                || toks
+                    .get(j + 1)
+                    .is_none_or(|n| n.sentence != toks[i].sentence)
+            {
+                inner_ok = false;
+                break;
+            }
+            let gap = ctx.gap(j, j + 1).unwrap_or_default();
+            if !gap.chars().all(|c| matches!(c, ' ' | ':' | '-' | '–')) {
+                inner_ok = false;
+                break;
+            }
+            j += 1;
+        }
+        let end = j + 1;
+        let titled = inner_ok
+            && end >= i + 3
+            && (i..end).all(|k| {
+                // (No number: a year is a date's, "Markets 2004".)
+                let w = word(k).chars().next();
+                w.is_some_and(char::is_uppercase)
+                    || (w.is_some_and(char::is_lowercase)
+                        && super::segment::is_english_stopword(&toks[k].norm))
+            })
+            && (i + 1..end).any(|k| super::segment::is_english_stopword(&toks[k].norm))
+            && !word(end - 1).chars().next().is_some_and(char::is_lowercase)
+            && !chunks.iter().any(|&(a, b, _)| a == i && b == end);
+        if titled {
+            found.push((i, end));
+        }
+        i = end.max(i + 1);
+    }
+    if found.is_empty() {
+        return;
+    }
+    chunks.retain(|&(a, b, _)| !found.iter().any(|&(f, e)| a < e && f < b));
+    chunks.extend(found.into_iter().map(|(f, e)| (f, e, 4)));
+    chunks.sort_unstable();
 }
 
 /// "Douglas & Lomason", "Schroder Wertheim & Co": names joined by an
@@ -6360,6 +6471,39 @@ mod tests {
             es.iter().all(|e| e.entity_type != EntityType::Organization),
             "{es:#?}"
         );
+    }
+
+    #[test]
+    fn a_quoted_title_is_one_named_thing() {
+        // Read word by word, "Jerry" was a person and "Office" an
+        // organisation.
+        let es = run(
+            "Originally dubbed \"Jerry's Guide to the World Wide Web\" the firm \
+             adopted the moniker Yahoo. T-Mobile said it was seeing increasing take \
+             up for what it calls \"Office in a Pocket\" devices. Prosecutors accused \
+             the firms of running \"Racketeer Influenced and Corrupt Organisations\".",
+        );
+        assert_all_are(
+            &es,
+            &[
+                "Jerry's Guide to the World Wide Web",
+                "Office in a Pocket",
+                "Racketeer Influenced and Corrupt Organisations",
+            ],
+            EntityType::Other,
+        );
+        assert!(
+            es.iter().all(|e| e.name != "Jerry" && e.name != "Office"),
+            "{es:#?}"
+        );
+        // A closing mark is no opening one, and a name the tagger reads whole
+        // stays its own.
+        let es = run(
+            "\"He loves children.\" Describing Mr Jackson as \"a good person\", she \
+             praised the \"Bank of America\" deal.",
+        );
+        assert_is(&es, "Jackson", EntityType::Person);
+        assert_is(&es, "Bank of America", EntityType::Organization);
     }
 
     #[test]
