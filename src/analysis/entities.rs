@@ -1949,6 +1949,9 @@ impl Recognizer for TaggerRecognizer {
         extend_to_known_names(ctx, &mut chunks);
         anchor_headline_chunks(ctx, &mut chunks);
         quoted_titles(ctx, &mut chunks);
+        if doc.is_prose() {
+            join_trailing_numbers(ctx, &doc, taken, out, &mut chunks);
+        }
         // Names the text writes only with their "'s" ("Macy's"): read by the
         // pass below and the chunk loop.
         let possessive_names = if ctx.text.contains(['\'', '’']) {
@@ -2309,7 +2312,7 @@ impl Recognizer for TaggerRecognizer {
             let last = ctx.tokens.get(end - 1).map_or("", |t| t.norm.as_str());
             if ctx.text.get(span.end..span.end + 1) == Some(".")
                 && (last.contains('.')
-                    || last.chars().count() == 1
+                    || (last.chars().count() == 1 && last.chars().all(char::is_alphabetic))
                     || WORDS.legal_suffixes.contains(last)
                     || matches!(last, "jr" | "sr" | "st" | "bros"))
             {
@@ -4147,6 +4150,139 @@ fn join_railway_termini(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize
             chunks.drain(start..k);
             k = start;
             chunks[k] = (from, end, t);
+        }
+    }
+}
+
+/// Whether the sentence of token `i` holds a number other than it (a word
+/// opening with a digit).
+fn sentence_numbers(tokens: &[Tok], i: usize) -> bool {
+    let Some(me) = tokens.get(i) else {
+        return false;
+    };
+    let number = |t: &Tok| t.norm.starts_with(|c: char| c.is_ascii_digit());
+    let same = |t: &&Tok| t.sentence == me.sentence;
+    tokens[..i].iter().rev().take_while(same).any(number)
+        || tokens[i + 1..].iter().take_while(same).any(number)
+}
+
+/// A word that makes the number before it a count or an amount ("Qatar
+/// 20 to 30 pct", "Petrobras 20 mln dlrs", "the ICO 15 day average").
+fn counts_with(w: &str) -> bool {
+    matches!(
+        w,
+        "to" | "and"
+            | "or"
+            | "of"
+            | "per"
+            | "pct"
+            | "percent"
+            | "mln"
+            | "million"
+            | "bln"
+            | "billion"
+            | "trillion"
+            | "thousand"
+            | "dlrs"
+            | "dollars"
+            | "cents"
+            | "pounds"
+            | "stg"
+            | "yen"
+            | "marks"
+            | "francs"
+            | "euros"
+            | "day"
+            | "days"
+            | "week"
+            | "weeks"
+            | "month"
+            | "months"
+            | "year"
+            | "years"
+            | "hours"
+            | "minutes"
+            | "points"
+            | "pts"
+            | "shares"
+            | "tonnes"
+            | "tons"
+            | "barrels"
+            | "bpd"
+            | "times"
+            | "people"
+    )
+}
+
+/// "Formula 3", "FOX 7", "Mystic Dream 9903": in prose a number right
+/// after a name, a space apart, is part of it (wikigold writes 24 of its 29
+/// such numbers inside the name; the wire's tables of results, "Arsenal 2",
+/// never), and no number of its own. Not a person's ("Smith 2"), not a year
+/// (a date's: "Euro 2004" keeps its date), not a count's or an amount's
+/// ([`counts_with`]), not a place's (a team's score, "Sussex 363"), and not
+/// before another capitalised word ("Arsenal 2 Chelsea 1").
+fn join_trailing_numbers(
+    ctx: &Context<'_>,
+    doc: &tagger::Doc<'_>,
+    taken: &mut Taken,
+    out: &mut Vec<Candidate>,
+    chunks: &mut [(usize, usize, usize)],
+) {
+    for k in 0..chunks.len() {
+        let (first, end, t) = chunks[k];
+        let Some(n) = ctx.tokens.get(end) else {
+            continue;
+        };
+        let digits = (1..=4).contains(&n.norm.len()) && n.norm.bytes().all(|b| b.is_ascii_digit());
+        let year = n.norm.len() == 4 && matches!(n.norm.get(..2), Some("18" | "19" | "20"));
+        let joins = t != 1
+            && digits
+            && !year
+            // A place's team in a line of results ("Sussex 363", "Ulsan 2").
+            && !is_listed_place(ctx.tokens, first, end)
+            && !doc.gazetteer_agrees(first, end, 3)
+            // No other number in the sentence: a line of scores or results
+            // holds several ("Hyundai 2 Lotte 5", "Leicestershire 296 and 50-2").
+            && !sentence_numbers(ctx.tokens, end)
+            && n.sentence == ctx.tokens[end - 1].sentence
+            && ctx.gap(end - 1, end) == Some(" ")
+            // Not after a possessive ("Southdown Inc's 50 pct stake").
+            && !ctx
+                .text
+                .get(ctx.tokens[end - 1].span.start..ctx.tokens[end - 1].span.end)
+                .is_some_and(|w| strip_possessive(w, ctx.tokens[end - 1].span).2)
+            // The number's own word: not "63-7", "2-foot", "4:3".
+            && ctx.text.get(n.span.end..).is_some_and(|rest| {
+                let mut cs = rest.chars();
+                match cs.next() {
+                    None => true,
+                    Some('.') => !cs.next().is_some_and(|c| c.is_ascii_digit()),
+                    Some(c) => c.is_whitespace() || matches!(c, ',' | ';' | ')'),
+                }
+            })
+            && chunks.get(k + 1).is_none_or(|c| c.0 > end)
+            && ctx.tokens.get(end + 1).is_none_or(|after| {
+                after.sentence != n.sentence
+                    || ctx.gap(end, end + 1) != Some(" ")
+                    || !(ctx
+                        .text
+                        .get(after.span.start..after.span.end)
+                        .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
+                        || counts_with(&after.norm))
+            });
+        if !joins {
+            continue;
+        }
+        // The number stage took it as a number: given back.
+        if let Some(at) = out
+            .iter()
+            .position(|c| c.span == n.span && c.etype == EntityType::Number)
+        {
+            out.remove(at);
+            taken.release(n.span);
+        }
+        if !taken.overlaps(n.span) {
+            chunks[k] = (first, end + 1, t);
         }
     }
 }
@@ -6469,6 +6605,35 @@ mod tests {
         let es = run("Chicago's was the busiest airport, and Chicago's mayor agreed.");
         assert!(
             es.iter().all(|e| e.entity_type != EntityType::Organization),
+            "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn in_prose_a_number_after_a_name_is_part_of_it() {
+        let es = run(
+            "Sony said the PlayStation 2 had sold well. The band Maroon 5 played \
+             on Monday. She spoke on BBC Radio 4.",
+        );
+        for name in ["PlayStation 2", "Maroon 5", "BBC Radio 4"] {
+            find(&es, name);
+        }
+        // Not an amount or a count, a year, a measure, a possessive's
+        // number, a person's, nor one of several (a line of results).
+        let es = run(
+            "It cost Petrobras 20 mln dlrs. They met at Euro 2004. The storm left \
+             Maine 2-foot drifts. Southdown Inc's 50 employees left. Ask John Smith 2 \
+             times. Hyundai 2 Lotte 5 was the score.",
+        );
+        for name in ["Petrobras", "Maine", "Southdown Inc", "Hyundai", "Lotte"] {
+            find(&es, name);
+        }
+        assert!(
+            es.iter()
+                .all(|e| !e.name.ends_with(|c: char| c.is_ascii_digit())
+                    || e.entity_type != EntityType::Organization
+                        && e.entity_type != EntityType::Location
+                        && e.entity_type != EntityType::Person),
             "{es:#?}"
         );
     }
