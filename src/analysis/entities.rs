@@ -3386,6 +3386,8 @@ fn is_place_head_word(w: &str) -> bool {
         w,
         "street"
             | "avenue"
+            | "ave"
+            | "blvd"
             | "road"
             | "lane"
             | "boulevard"
@@ -3476,10 +3478,15 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
     }
     // "Hay Street", "Twin Lake": "Street" and "Lake" are surnames too, but
     // after a word that is no first name they end a place; "Hill", "Beach"
-    // and "Lane" end persons' names too often ("Darryn Hill").
-    listed(&run[..1]) & gazetteer::list::FIRST_NAME == 0
-        && (listed(&run[run.len() - 1..]) & gazetteer::list::SURNAME == 0
-            || !matches!(last.norm.as_str(), "hill" | "hills" | "beach" | "lane"))
+    // and "Lane" end persons' names too often ("Darryn Hill"). A head no
+    // list knows as a surname ends a place after a first name too ("Bobby
+    // Morris Playfield", "Martin Luther King Boulevard").
+    // ("Corner" is a surname no list knows: "Kevin Corner".)
+    let first_name = listed(&run[..1]) & gazetteer::list::FIRST_NAME != 0;
+    let surname_last = listed(&run[run.len() - 1..]) & gazetteer::list::SURNAME != 0;
+    (!first_name
+        && (!surname_last || !matches!(last.norm.as_str(), "hill" | "hills" | "beach" | "lane")))
+        || (first_name && !surname_last && last.norm != "corner")
 }
 
 /// Titles read only by the rules that a lone title is no name and that a
@@ -6607,6 +6614,21 @@ mod tests {
             es.iter().all(|e| e.entity_type != EntityType::Organization),
             "{es:#?}"
         );
+    }
+
+    #[test]
+    fn a_kind_of_place_no_surname_ends_a_place_after_a_first_name() {
+        let es = run(
+            "The game was moved to Bobby Morris Playfield on Saturday. The club \
+             opened on Collins Ave in Miami. Stadium manager Kevin Corner and \
+             Darryn Hill spoke.",
+        );
+        assert_all_are(
+            &es,
+            &["Bobby Morris Playfield", "Collins Ave"],
+            EntityType::Location,
+        );
+        assert_all_are(&es, &["Kevin Corner", "Darryn Hill"], EntityType::Person);
     }
 
     #[test]
