@@ -4303,27 +4303,47 @@ fn join_trailing_numbers(
 /// but a colon or a dash inside.
 fn quoted_titles(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     let toks = ctx.tokens;
+    if !ctx.text.contains(['"', '“']) {
+        return;
+    }
     // Straight quotation marks pair up within a line: an even one (the
-    // first, the third...) opens, an odd one closes.
+    // first, the third...) opens, an odd one closes. Their places, found in
+    // one pass, with whether each opens.
+    let mut marks: Vec<(usize, bool)> = Vec::new();
+    let mut odd = false;
+    for (at, b) in ctx.text.bytes().enumerate() {
+        match b {
+            b'\n' => odd = false,
+            b'"' => {
+                marks.push((at, !odd));
+                odd = !odd;
+            }
+            _ => {}
+        }
+    }
     let opening_at = |at: usize| {
-        let line = ctx
-            .text
-            .get(..at)
-            .map_or("", |t| t.rsplit('\n').next().unwrap_or(t));
-        line.matches('"').count() % 2 == 0
+        marks
+            .binary_search_by_key(&at, |m| m.0)
+            .is_ok_and(|k| marks[k].1)
     };
-    // A mark right before token `i`: the last one of the gap before it, or
-    // of the line's text before its first token.
+    // The text between token `i - 1` (or the text's start) and token `i`,
+    // and between token `j` and the next (or the text's end).
+    let before = |i: usize| {
+        let from = i.checked_sub(1).map_or(0, |p| toks[p].span.end);
+        (
+            from,
+            ctx.text.get(from..toks[i].span.start).unwrap_or_default(),
+        )
+    };
+    let after = |j: usize| {
+        let at = toks[j].span.end;
+        let to = toks.get(j + 1).map_or(ctx.text.len(), |n| n.span.start);
+        (at, ctx.text.get(at..to).unwrap_or_default())
+    };
+    // A mark right before token `i`: the last of the gap before it.
     let opens = |i: usize| {
-        let from = match i.checked_sub(1) {
-            Some(p) if toks[p].sentence == toks[i].sentence => toks[p].span.end,
-            _ => ctx
-                .text
-                .get(..toks[i].span.start)
-                .map_or(0, |t| t.rfind('\n').map_or(0, |n| n + 1)),
-        };
-        let at = toks[i].span.start;
-        let gap = ctx.text.get(from..at).unwrap_or_default().trim_end();
+        let (from, gap) = before(i);
+        let gap = gap.trim_end();
         match gap.chars().last() {
             Some('“') => true,
             Some('"') => opening_at(from + gap.len() - 1),
@@ -4331,15 +4351,7 @@ fn quoted_titles(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
         }
     };
     let closes = |j: usize| {
-        let at = toks[j].span.end;
-        let to = match toks.get(j + 1) {
-            Some(n) if n.sentence == toks[j].sentence => n.span.start,
-            _ => ctx
-                .text
-                .get(at..)
-                .map_or(at, |t| at + t.find('\n').unwrap_or(t.len())),
-        };
-        let gap = ctx.text.get(at..to).unwrap_or_default();
+        let (at, gap) = after(j);
         let lead = gap.len() - gap.trim_start().len();
         match gap.trim_start().chars().next() {
             Some('”') => true,
