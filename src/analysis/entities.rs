@@ -4225,10 +4225,10 @@ fn counts_with(w: &str) -> bool {
 /// after a name, a space apart, is part of it (wikigold's trained part
 /// writes 18 of its 22 such numbers inside the name; CoNLL++ train, with
 /// its tables of results, "Arsenal 2", 40 of 2,753), and no number of its
-/// own. Not a person's ("Smith 2"), not a year
-/// (a date's: "Euro 2004" keeps its date), not a count's or an amount's
-/// ([`counts_with`]), not a place's (a team's score, "Sussex 363"), and not
-/// before another capitalised word ("Arsenal 2 Chelsea 1").
+/// own. Not a person's ("Smith 2"), not a year (a date's: "Euro 2004" keeps
+/// its date), not a count's or an amount's ([`counts_with`]), not a place's
+/// (a team's score, "Sussex 363"), not one of several in its sentence, and
+/// not before another capitalised word ("Arsenal 2 Chelsea 1").
 fn join_trailing_numbers(
     ctx: &Context<'_>,
     doc: &tagger::Doc<'_>,
@@ -4246,12 +4246,6 @@ fn join_trailing_numbers(
         let joins = t != 1
             && digits
             && !year
-            // A place's team in a line of results ("Sussex 363", "Ulsan 2").
-            && !is_listed_place(ctx.tokens, first, end)
-            && !doc.gazetteer_agrees(first, end, 3)
-            // No other number in the sentence: a line of scores or results
-            // holds several ("Hyundai 2 Lotte 5", "Leicestershire 296 and 50-2").
-            && !sentence_numbers(ctx.tokens, end)
             && n.sentence == ctx.tokens[end - 1].sentence
             && ctx.gap(end - 1, end) == Some(" ")
             // Not after a possessive ("Southdown Inc's 50 pct stake").
@@ -4277,7 +4271,13 @@ fn join_trailing_numbers(
                         .get(after.span.start..after.span.end)
                         .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase))
                         || counts_with(&after.norm))
-            });
+            })
+            // A place's team in a line of results ("Sussex 363", "Ulsan 2").
+            && !is_listed_place(ctx.tokens, first, end)
+            && !doc.gazetteer_agrees(first, end, 3)
+            // No other number in the sentence: a line of scores or results
+            // holds several ("Hyundai 2 Lotte 5", "Leicestershire 296 and 50-2").
+            && !sentence_numbers(ctx.tokens, end);
         if !joins {
             continue;
         }
@@ -6667,8 +6667,8 @@ mod tests {
         // number, a person's, nor one of several (a line of results).
         let es = run(
             "It cost Petrobras 20 mln dlrs. They met at Euro 2004. The storm left \
-             Maine 2-foot drifts. Southdown Inc's 50 employees left. Ask John Smith 2 \
-             times. Hyundai 2 Lotte 5 was the score.",
+             Maine 2-foot drifts. Southdown Inc's 50 employees left. Then John \
+             Smith 2 arrived. Hyundai 2 Lotte 5 was the score.",
         );
         for name in ["Petrobras", "Maine", "Southdown Inc", "Hyundai", "Lotte"] {
             find(&es, name);
