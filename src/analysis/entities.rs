@@ -4174,7 +4174,10 @@ fn sentence_numbers(tokens: &[Tok], i: usize) -> bool {
 }
 
 /// A word that makes the number before it a count or an amount ("Qatar
-/// 20 to 30 pct", "Petrobras 20 mln dlrs", "the ICO 15 day average").
+/// 20 to 30 pct", "Petrobras 20 mln dlrs", "the ICO 15 day average"): the
+/// ones the number stage does not read. Those it reads ("20 million", "30
+/// pct", "129 people", "5 years", "4 dollars") it takes with the number,
+/// and a number taken so is never joined (see [`join_trailing_numbers`]).
 fn counts_with(w: &str) -> bool {
     matches!(
         w,
@@ -4182,42 +4185,21 @@ fn counts_with(w: &str) -> bool {
             | "or"
             | "of"
             | "per"
-            | "pct"
-            | "percent"
             | "mln"
-            | "million"
             | "bln"
-            | "billion"
-            | "trillion"
-            | "thousand"
             | "dlrs"
-            | "dollars"
             | "cents"
-            | "pounds"
             | "stg"
-            | "yen"
             | "marks"
-            | "francs"
-            | "euros"
             | "day"
-            | "days"
             | "week"
-            | "weeks"
             | "month"
-            | "months"
             | "year"
-            | "years"
-            | "hours"
-            | "minutes"
             | "points"
             | "pts"
             | "shares"
-            | "tonnes"
-            | "tons"
-            | "barrels"
             | "bpd"
             | "times"
-            | "people"
     )
 }
 
