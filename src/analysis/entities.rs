@@ -2426,8 +2426,9 @@ impl Recognizer for TaggerRecognizer {
             // "a Republican senator", "Confederate troops", "the Allied
             // landings": in prose a party's or a side's word alone is the
             // party or side, as wikigold writes it (the wire's CoNLL
-            // writes "Republican" MISC, and so does the tagger).
-            if etype == EntityType::Other
+            // writes "Republican" MISC, and so does the tagger); the
+            // tagger, which never saw "Tory", takes it for a person.
+            if matches!(etype, EntityType::Other | EntityType::Person)
                 && end == first + 1
                 && prose
                 && ctx
@@ -4860,6 +4861,55 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
             }
         }
     }
+    // A name the text gives one type more than twice as often as all the
+    // others together is of that type everywhere: the tagger reads each
+    // mention in its own sentence, and where it wavers ("Rover" twice a
+    // person among seven organisations) the many readings outvote the few.
+    // Names the text defines are left as it says.
+    let mut votes: FxHashMap<String, [(usize, usize); 3]> = FxHashMap::default();
+    let slot = |t: EntityType| match t {
+        EntityType::Person => Some(0),
+        EntityType::Organization => Some(1),
+        EntityType::Location => Some(2),
+        _ => None,
+    };
+    for (i, c) in cands.iter().enumerate() {
+        if found_here(c)
+            && !c.possessive
+            && !c.defined
+            && let Some(k) = slot(c.etype)
+        {
+            let v = &mut votes.entry(surface(c)).or_insert([(0, usize::MAX); 3])[k];
+            v.0 += 1;
+            v.1 = v.1.min(i);
+        }
+    }
+    let winners: FxHashMap<String, (EntityType, String)> = votes
+        .into_iter()
+        .filter_map(|(name, v)| {
+            let total: usize = v.iter().map(|x| x.0).sum();
+            let (k, &(top, first)) = v.iter().enumerate().max_by_key(|(_, x)| x.0)?;
+            let t = [
+                EntityType::Person,
+                EntityType::Organization,
+                EntityType::Location,
+            ][k];
+            (top < total && top > 2 * (total - top))
+                .then(|| Some((name, (t, cands.get(first)?.key.clone()))))
+                .flatten()
+        })
+        .collect();
+    if !winners.is_empty() {
+        for c in cands
+            .iter_mut()
+            .filter(|c| found_here(c) && !c.defined && slot(c.etype).is_some())
+        {
+            if let Some((t, key)) = winners.get(&surface(c)) {
+                c.etype = *t;
+                c.key = key.clone();
+            }
+        }
+    }
     // The types of the bare mentions first; the possessives' ("Rover's")
     // only for a surface no bare mention has a type for.
     let mut best: FxHashMap<String, Option<(EntityType, String)>> = FxHashMap::default();
@@ -5742,11 +5792,13 @@ mod tests {
     #[test]
     fn in_prose_a_partys_or_sides_word_alone_is_an_organisation() {
         let text = "The bill passed with Republican votes. Confederate troops held the \
-                    ridge until the Allied landings, and Labor lost the seat.";
+                    ridge until the Allied landings, and Labor lost the seat.\n\nTory \
+                    leader Michael Howard said the plan would fail. The Tory manifesto \
+                    promised lower taxes.";
         let es = run(text);
         assert_all_are(
             &es,
-            &["Republican", "Confederate", "Allied", "Labor"],
+            &["Republican", "Confederate", "Allied", "Labor", "Tory"],
             EntityType::Organization,
         );
         // The wire's convention (CoNLL) is MISC: a story under a headline in
@@ -6618,6 +6670,63 @@ mod tests {
         assert!(
             es.iter().all(|e| e.entity_type != EntityType::Organization),
             "{es:#?}"
+        );
+    }
+
+    #[test]
+    fn a_name_takes_the_type_most_of_its_mentions_have() {
+        let text = "Rover said so. Rover did. Rover won. Rover lost. Rover's plant \
+                    closed. Mercia rose. Mercia fell. Mercia grew. Ashby sang. Ashby hid.";
+        // Each mention's type as the tagger might have read it, one by one.
+        let read = |defined: &[usize]| {
+            let mut cands = Vec::new();
+            for (i, (start, _)) in text.match_indices(char::is_uppercase).enumerate() {
+                let end = start
+                    + text[start..]
+                        .find(|c: char| !c.is_alphabetic())
+                        .unwrap_or(text.len() - start);
+                let etype = match (&text[start..end], i) {
+                    ("Rover", 1) | ("Mercia", 6) | ("Ashby", 8) => EntityType::Person,
+                    ("Rover", _) => EntityType::Organization,
+                    ("Mercia", _) => EntityType::Location,
+                    _ => EntityType::Organization,
+                };
+                let mut c = Candidate::new(
+                    Span { start, end },
+                    etype,
+                    format!("{i}"),
+                    MentionKind::Name,
+                    Vec::new(),
+                );
+                c.possessive = text[end..].starts_with('\'');
+                c.defined = defined.contains(&i);
+                cands.push(c);
+            }
+            with_context(text, |ctx| unify_types(ctx, &mut cands));
+            cands
+                .iter()
+                .map(|c| (&text[c.span.start..c.span.end], c.etype, c.key.clone()))
+                .collect::<Vec<_>>()
+        };
+        let types = read(&[]);
+        // Four organisations against one person: the person is outvoted, and
+        // so is the possessive; all are one entity.
+        for (name, etype, key) in &types[..5] {
+            assert_eq!(
+                (*name, *etype, key.as_str()),
+                ("Rover", EntityType::Organization, "0"),
+                "{types:?}"
+            );
+        }
+        // Two places against one person, one against one: no clear vote.
+        assert_eq!(types[6].1, EntityType::Person, "{types:?}");
+        assert_eq!(types[8].1, EntityType::Person, "{types:?}");
+        assert_eq!(types[9].1, EntityType::Organization, "{types:?}");
+        // What the text says a name is outweighs any count.
+        let types = read(&[1]);
+        assert!(
+            types[..5].iter().all(|t| t.1 == EntityType::Person),
+            "{types:?}"
         );
     }
 
