@@ -1337,7 +1337,7 @@ impl Recognizer for CapitalisationRecognizer {
             if !org_suffix && !institution {
                 let is_role = |w: &Word<'_>| {
                     let l = w.text.trim_end_matches('.').to_lowercase();
-                    WORDS.titles.contains(l.as_str()) || WORDS.roles.contains(l.as_str())
+                    is_run_title(&l) || WORDS.roles.contains(l.as_str())
                 };
                 if let Some(pos) = words.iter().rposition(is_role) {
                     words = &words[pos + 1..];
@@ -1354,7 +1354,7 @@ impl Recognizer for CapitalisationRecognizer {
                         .tokens
                         .get(first.token)
                         .map_or(usize::MAX, |t| t.sentence)
-                && WORDS.titles.contains(prev.norm.as_str())
+                && is_run_title(&prev.norm)
                 && ctx
                     .text
                     .get(prev.span.end..first.span.start)
@@ -3494,7 +3494,15 @@ fn is_place_name(tokens: &[Tok], text: &str, first: usize, end: usize, etype: En
 /// person's title is not part of the name ("Speaker Paul Ryan"): the
 /// tagger's own title list (`gazetteer`), which its model was trained with,
 /// lacks them.
-const MORE_TITLES: &[&str] = &["brigadier", "commodore", "corporal", "speaker"];
+const MORE_TITLES: &[&str] = &["brigadier", "commodore", "corporal", "speaker", "fr"];
+
+/// Whether a lower-case word is a title the capitalisation rule cuts from a
+/// run of capitalised words ("Fr Darcy", "Fr. Walsh"): the tagger's list and
+/// "fr", an abbreviation that is no word. The other [`MORE_TITLES`] also
+/// name things written alone, which that rule keeps ("Commodore" computers).
+fn is_run_title(norm: &str) -> bool {
+    WORDS.titles.contains(norm) || norm == "fr"
+}
 
 /// Whether a lower-case word is a person's title, on the tagger's list or
 /// [`MORE_TITLES`].
@@ -6728,6 +6736,17 @@ mod tests {
             types[..5].iter().all(|t| t.1 == EntityType::Person),
             "{types:?}"
         );
+    }
+
+    #[test]
+    fn a_priests_fr_is_a_title() {
+        let es = run(
+            "Fr Brian Darcy said mass. Later Fr Darcy left. Mass was said by Fr. Tom \
+             Walsh, and Fr. Walsh agreed.",
+        );
+        assert!(es.iter().all(|e| !e.name.starts_with("Fr")), "{es:#?}");
+        assert_all_are(&es, &["Brian Darcy", "Tom Walsh"], EntityType::Person);
+        assert_eq!(find(&es, "Tom Walsh").mentions.len(), 2, "{es:#?}");
     }
 
     #[test]

@@ -128,11 +128,11 @@ pub(crate) struct Tok {
 static NEVER_FINAL: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
     [
         "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "cpt",
-        "sgt", "maj", "adm", "cmdr", "st", "rev", "hon", "pres", "supt", "insp", "messrs", "mme",
-        "mlle", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-        "dec", "no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "ca", "fig", "vol", "pp",
-        "mt", "ft", "ave", "blvd", "dept", "est", "gen", "nr", "art", "sec", "ch", "ed", "eds",
-        "op", "u.s.a", "ph.d",
+        "sgt", "maj", "adm", "cmdr", "st", "rev", "fr", "hon", "pres", "supt", "insp", "messrs",
+        "mme", "mlle", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+        "nov", "dec", "no", "nos", "vs", "v", "e.g", "i.e", "cf", "approx", "ca", "fig", "vol",
+        "pp", "mt", "ft", "ave", "blvd", "dept", "est", "gen", "nr", "art", "sec", "ch", "ed",
+        "eds", "op", "u.s.a", "ph.d",
     ]
     .into_iter()
     .collect()
@@ -1177,12 +1177,13 @@ mod tests {
         );
         assert_eq!(
             split(
-                "Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's. Gen. Lee said Acme Inc. rose. The firm grew."
+                "Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's. Gen. Lee said Acme Inc. rose. The firm grew. Fr. Walsh agreed."
             ),
             vec![
                 "Mr. Smith met Dr. Jones on Jan. 5 at St. Paul's.",
                 "Gen. Lee said Acme Inc. rose.",
-                "The firm grew."
+                "The firm grew.",
+                "Fr. Walsh agreed."
             ]
         );
         assert_eq!(
