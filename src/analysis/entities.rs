@@ -2014,6 +2014,17 @@ impl Recognizer for TaggerRecognizer {
         // The type of each chunk's words (a name "Trump-led" leaves to the
         // document's own "Trump"), built on first use.
         let named: std::cell::OnceCell<FxHashMap<&str, usize>> = std::cell::OnceCell::new();
+        let chunk_types = || {
+            named.get_or_init(|| {
+                chunks
+                    .iter()
+                    .filter_map(|&(a, b, ty)| {
+                        let span = tagger::chunk_span(ctx.tokens, a, b)?;
+                        Some((ctx.text.get(span.start..span.end)?, ty))
+                    })
+                    .collect()
+            })
+        };
         // Whether the text is prose, not a wire story (some conventions
         // differ: see the rules below).
         let prose = doc.is_prose();
@@ -2046,15 +2057,7 @@ impl Recognizer for TaggerRecognizer {
                 && glued_by_hyphen(ctx, end - 1)
                 && is_compound_head(&ctx.tokens[end - 1].norm)
             {
-                let types = named.get_or_init(|| {
-                    chunks
-                        .iter()
-                        .filter_map(|&(a, b, ty)| {
-                            let span = tagger::chunk_span(ctx.tokens, a, b)?;
-                            Some((ctx.text.get(span.start..span.end)?, ty))
-                        })
-                        .collect()
-                });
+                let types = chunk_types();
                 match tagger::chunk_span(ctx.tokens, first, end - 1)
                     .and_then(|sp| ctx.text.get(sp.start..sp.end))
                     .and_then(|w| types.get(w))
@@ -2475,6 +2478,10 @@ impl Recognizer for TaggerRecognizer {
             } else if etype == EntityType::Other && is_listed_place(ctx.tokens, first, end) {
                 // "Munich", "North Carolina": a listed place the tagger
                 // left MISC, the whole name, is the place.
+                etype = EntityType::Location;
+            } else if etype == EntityType::Other
+                && is_compass_place(ctx, first, end, |w| chunk_types().get(w) == Some(&3))
+            {
                 etype = EntityType::Location;
             }
             // "Ricky Martin", "Buddy Rich": a listed first name and a
@@ -3260,6 +3267,38 @@ fn in_results(tokens: &[Tok], first: usize, end: usize) -> bool {
         })
     };
     number(tokens.get(end)) || first.checked_sub(1).is_some_and(|i| number(tokens.get(i)))
+}
+
+/// "North Bridgton", "East Texas": whether tokens `first..end` are a point of
+/// the compass and a place, major in the name lists or one the text names
+/// alone (`text_place`, given the word).
+fn is_compass_place(
+    ctx: &Context<'_>,
+    first: usize,
+    end: usize,
+    text_place: impl FnOnce(&str) -> bool,
+) -> bool {
+    end == first + 2
+        && ctx.tokens.get(first).is_some_and(|tok| {
+            matches!(
+                tok.norm.as_str(),
+                "north"
+                    | "south"
+                    | "east"
+                    | "west"
+                    | "northern"
+                    | "southern"
+                    | "eastern"
+                    | "western"
+                    | "central"
+            )
+        })
+        && (is_listed_place(ctx.tokens, first + 1, end)
+            || ctx
+                .tokens
+                .get(first + 1)
+                .and_then(|tok| ctx.text.get(tok.span.start..tok.span.end))
+                .is_some_and(text_place))
 }
 
 /// Whether tokens `first..end` are, all of them, a major place of the name
@@ -6747,6 +6786,32 @@ mod tests {
         assert!(es.iter().all(|e| !e.name.starts_with("Fr")), "{es:#?}");
         assert_all_are(&es, &["Brian Darcy", "Tom Walsh"], EntityType::Person);
         assert_eq!(find(&es, "Tom Walsh").mentions.len(), 2, "{es:#?}");
+    }
+
+    #[test]
+    fn a_point_of_the_compass_before_a_place_is_a_place() {
+        let text = "North Bridgton, East Texas, West Sebago, West German, North Star, South";
+        with_context(text, |ctx| {
+            let at = |w: &str| {
+                let start = text.find(w).unwrap_or(usize::MAX);
+                ctx.tokens
+                    .iter()
+                    .position(|t| t.span.start == start)
+                    .unwrap_or(usize::MAX)
+            };
+            let place = |w: &str| is_compass_place(ctx, at(w), at(w) + 2, |p| p == "Bridgton");
+            // One the text names alone; one the lists know.
+            assert!(place("North Bridgton"));
+            assert!(place("East Texas"));
+            // Neither: a name unknown, a nationality, a word.
+            assert!(!place("West Sebago"));
+            assert!(!place("West German"));
+            assert!(!place("North Star"));
+            // Two words only.
+            assert!(!is_compass_place(ctx, at("South"), at("South") + 1, |_| {
+                true
+            }));
+        });
     }
 
     #[test]
