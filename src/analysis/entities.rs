@@ -4077,7 +4077,8 @@ fn is_party_tag(ctx: &Context<'_>, i: usize) -> bool {
 }
 
 /// "Labour MEP", "SNP MSPs", "Acme CEO": a common abbreviation in capitals
-/// closing a chunk is no part of the name before it.
+/// closing a chunk is no part of the name before it; nor is a person's title
+/// closing a major place ("Texas Coach", then a place).
 fn trim_trailing_abbreviations(ctx: &Context<'_>, chunks: &mut [(usize, usize, usize)]) {
     // "Partners LP" (a legal form) and "WOR TV" (a station) keep theirs.
     let abbreviation = |i: usize| {
@@ -4092,6 +4093,18 @@ fn trim_trailing_abbreviations(ctx: &Context<'_>, chunks: &mut [(usize, usize, u
     for chunk in chunks.iter_mut() {
         while chunk.1 > chunk.0 + 1 && abbreviation(chunk.1 - 1) {
             chunk.1 -= 1;
+        }
+        // "Texas Coach Darrell Royal", "a United States Representative": a
+        // person's title after a major place is the person's, not part of a
+        // name; the place is one.
+        if chunk.1 > chunk.0 + 1
+            && ctx.tokens.get(chunk.1 - 1).is_some_and(|t| {
+                // ("Miami Vice", "Massachusetts General": no person's.)
+                is_title(&t.norm) && !matches!(t.norm.as_str(), "vice" | "general" | "major")
+            })
+            && is_listed_place(ctx.tokens, chunk.0, chunk.1 - 1)
+        {
+            *chunk = (chunk.0, chunk.1 - 1, 3);
         }
     }
 }
@@ -6811,6 +6824,34 @@ mod tests {
             assert!(!is_compass_place(ctx, at("South"), at("South") + 1, |_| {
                 true
             }));
+        });
+    }
+
+    #[test]
+    fn a_title_after_a_major_place_is_no_part_of_a_name() {
+        let text = "Texas Coach Darrell Royal left. Miami Vice aired. Acme Coach sold.";
+        with_context(text, |ctx| {
+            let at = |w: &str| {
+                let start = text.find(w).unwrap_or(usize::MAX);
+                ctx.tokens
+                    .iter()
+                    .position(|t| t.span.start == start)
+                    .unwrap_or(usize::MAX)
+            };
+            let mut chunks = vec![
+                (at("Texas"), at("Texas") + 2, 2),
+                (at("Miami"), at("Miami") + 2, 2),
+                (at("Acme"), at("Acme") + 2, 2),
+            ];
+            trim_trailing_abbreviations(ctx, &mut chunks);
+            assert_eq!(
+                chunks,
+                vec![
+                    (at("Texas"), at("Texas") + 1, 3),
+                    (at("Miami"), at("Miami") + 2, 2),
+                    (at("Acme"), at("Acme") + 2, 2),
+                ]
+            );
         });
     }
 
