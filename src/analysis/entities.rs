@@ -6801,17 +6801,20 @@ mod tests {
         assert_eq!(find(&es, "Tom Walsh").mentions.len(), 2, "{es:#?}");
     }
 
+    /// The token that opens the text's first `phrase`.
+    fn token_at(ctx: &Context<'_>, phrase: &str) -> usize {
+        let start = ctx.text.find(phrase).unwrap_or(usize::MAX);
+        ctx.tokens
+            .iter()
+            .position(|t| t.span.start == start)
+            .unwrap_or(usize::MAX)
+    }
+
     #[test]
     fn a_point_of_the_compass_before_a_place_is_a_place() {
         let text = "North Bridgton, East Texas, West Sebago, West German, North Star, South";
         with_context(text, |ctx| {
-            let at = |w: &str| {
-                let start = text.find(w).unwrap_or(usize::MAX);
-                ctx.tokens
-                    .iter()
-                    .position(|t| t.span.start == start)
-                    .unwrap_or(usize::MAX)
-            };
+            let at = |w: &str| token_at(ctx, w);
             let place = |w: &str| is_compass_place(ctx, at(w), at(w) + 2, |p| p == "Bridgton");
             // One the text names alone; one the lists know.
             assert!(place("North Bridgton"));
@@ -6831,13 +6834,7 @@ mod tests {
     fn a_title_after_a_major_place_is_no_part_of_a_name() {
         let text = "Texas Coach Darrell Royal left. Miami Vice aired. Acme Coach sold.";
         with_context(text, |ctx| {
-            let at = |w: &str| {
-                let start = text.find(w).unwrap_or(usize::MAX);
-                ctx.tokens
-                    .iter()
-                    .position(|t| t.span.start == start)
-                    .unwrap_or(usize::MAX)
-            };
+            let at = |w: &str| token_at(ctx, w);
             let mut chunks = vec![
                 (at("Texas"), at("Texas") + 2, 2),
                 (at("Miami"), at("Miami") + 2, 2),
