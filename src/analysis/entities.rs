@@ -4899,20 +4899,32 @@ pub(crate) fn extract(ctx: &Context<'_>) -> Vec<Entity> {
 /// got ("la gare de Vénissieux" after "le maire de Vénissieux"), unless they
 /// disagree.
 fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
-    let surface =
-        |c: &Candidate| single_spaced(ctx.text.get(c.span.start..c.span.end).unwrap_or_default());
     let found_here = |c: &Candidate| c.canonical.is_none() && c.kind == MentionKind::Name;
+    // Each candidate's words, single-spaced, read once (empty for those the
+    // text did not name itself).
+    let surfaces: Vec<String> = cands
+        .iter()
+        .map(|c| {
+            if found_here(c) {
+                single_spaced(ctx.text.get(c.span.start..c.span.end).unwrap_or_default())
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     // What the text says a name is ("EZ2DJ is a series of music video
     // games") holds for every mention of it, whatever the capitalisation
     // rules made of the others (an acronym's ORG).
-    let mut said: FxHashMap<String, (EntityType, String)> = FxHashMap::default();
-    for c in cands.iter().filter(|c| c.defined && found_here(c)) {
-        said.entry(surface(c))
-            .or_insert_with(|| (c.etype, c.key.clone()));
+    let mut said: FxHashMap<&str, (EntityType, String)> = FxHashMap::default();
+    for (c, name) in cands.iter().zip(&surfaces) {
+        if c.defined && found_here(c) {
+            said.entry(name).or_insert_with(|| (c.etype, c.key.clone()));
+        }
     }
     if !said.is_empty() {
-        for c in cands.iter_mut().filter(|c| found_here(c)) {
-            if let Some((t, key)) = said.get(&surface(c))
+        for (c, name) in cands.iter_mut().zip(&surfaces) {
+            if found_here(c)
+                && let Some((t, key)) = said.get(name.as_str())
                 && c.etype != *t
             {
                 c.etype = *t;
@@ -4926,25 +4938,25 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
     // mention in its own sentence, and where it wavers ("Rover" twice a
     // person among seven organisations) the many readings outvote the few.
     // Names the text defines are left as it says.
-    let mut votes: FxHashMap<String, [(usize, usize); 3]> = FxHashMap::default();
+    let mut votes: FxHashMap<&str, [(usize, usize); 3]> = FxHashMap::default();
     let slot = |t: EntityType| match t {
         EntityType::Person => Some(0),
         EntityType::Organization => Some(1),
         EntityType::Location => Some(2),
         _ => None,
     };
-    for (i, c) in cands.iter().enumerate() {
+    for (i, (c, name)) in cands.iter().zip(&surfaces).enumerate() {
         if found_here(c)
             && !c.possessive
             && !c.defined
             && let Some(k) = slot(c.etype)
         {
-            let v = &mut votes.entry(surface(c)).or_insert([(0, usize::MAX); 3])[k];
+            let v = &mut votes.entry(name).or_insert([(0, usize::MAX); 3])[k];
             v.0 += 1;
             v.1 = v.1.min(i);
         }
     }
-    let winners: FxHashMap<String, (EntityType, String)> = votes
+    let winners: FxHashMap<&str, (EntityType, String)> = votes
         .into_iter()
         .filter_map(|(name, v)| {
             let total: usize = v.iter().map(|x| x.0).sum();
@@ -4960,11 +4972,12 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
         })
         .collect();
     if !winners.is_empty() {
-        for c in cands
-            .iter_mut()
-            .filter(|c| found_here(c) && !c.defined && slot(c.etype).is_some())
-        {
-            if let Some((t, key)) = winners.get(&surface(c)) {
+        for (c, name) in cands.iter_mut().zip(&surfaces) {
+            if found_here(c)
+                && !c.defined
+                && slot(c.etype).is_some()
+                && let Some((t, key)) = winners.get(name.as_str())
+            {
                 c.etype = *t;
                 c.key = key.clone();
             }
@@ -4972,25 +4985,20 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
     }
     // The types of the bare mentions first; the possessives' ("Rover's")
     // only for a surface no bare mention has a type for.
-    let mut best: FxHashMap<String, Option<(EntityType, String)>> = FxHashMap::default();
+    let mut best: FxHashMap<&str, Option<(EntityType, String)>> = FxHashMap::default();
     for possessives in [false, true] {
-        let mut found: FxHashMap<String, Option<(EntityType, String)>> = FxHashMap::default();
-        for c in cands.iter().filter(|c| {
-            found_here(c)
-                && c.possessive == possessives
-                && matches!(
-                    c.etype,
-                    EntityType::Person | EntityType::Organization | EntityType::Location
-                )
-        }) {
-            found
-                .entry(surface(c))
-                .and_modify(|b| {
-                    if b.as_ref().is_some_and(|(t, _)| *t != c.etype) {
-                        *b = None;
-                    }
-                })
-                .or_insert_with(|| Some((c.etype, c.key.clone())));
+        let mut found: FxHashMap<&str, Option<(EntityType, String)>> = FxHashMap::default();
+        for (c, name) in cands.iter().zip(&surfaces) {
+            if found_here(c) && c.possessive == possessives && slot(c.etype).is_some() {
+                found
+                    .entry(name)
+                    .and_modify(|b| {
+                        if b.as_ref().is_some_and(|(t, _)| *t != c.etype) {
+                            *b = None;
+                        }
+                    })
+                    .or_insert_with(|| Some((c.etype, c.key.clone())));
+            }
         }
         for (k, v) in found {
             best.entry(k).or_insert(v);
@@ -4999,11 +5007,11 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
     if best.is_empty() {
         return;
     }
-    for c in cands
-        .iter_mut()
-        .filter(|c| found_here(c) && (c.etype == EntityType::Other || c.possessive))
-    {
-        if let Some(Some((t, key))) = best.get(&surface(c)) {
+    for (c, name) in cands.iter_mut().zip(&surfaces) {
+        if found_here(c)
+            && (c.etype == EntityType::Other || c.possessive)
+            && let Some(Some((t, key))) = best.get(name.as_str())
+        {
             c.etype = *t;
             c.key = key.clone();
         }
