@@ -1939,6 +1939,7 @@ impl Recognizer for TaggerRecognizer {
         join_railway_termini(ctx, &mut chunks);
         join_particle_names(ctx, &mut chunks);
         trim_trailing_abbreviations(ctx, &mut chunks);
+        drop_the_before_kinds(ctx, &mut chunks);
         join_abbreviated_heads(ctx, &mut chunks);
         join_unit_ordinals(ctx, &mut chunks);
         persons_by_surname(ctx, &mut chunks);
@@ -2144,8 +2145,24 @@ impl Recognizer for TaggerRecognizer {
             // "U.S. Deputy National security adviser": a lone MISC word
             // between a title and a lower-case word is the rest of a job
             // title, unless the gazetteer knows it ("Deputy French foreign
-            // minister").
-            let in_job_title = t == 4
+            // minister"); a lone person too when a title follows within two
+            // lower-case words (not "Deputy Smith said").
+            let in_job_title = (t == 4
+                || (t == 1
+                    && ctx
+                        .tokens
+                        .iter()
+                        .skip(end)
+                        .take(2)
+                        .take_while(|w| {
+                            w.sentence == ctx.tokens[first].sentence
+                                && ctx
+                                    .text
+                                    .get(w.span.start..w.span.end)
+                                    .and_then(|w| w.chars().next())
+                                    .is_some_and(char::is_lowercase)
+                        })
+                        .any(|w| is_title(&w.norm))))
                 && end == first + 1
                 && first > 0
                 && !doc.in_gazetteer(first)
@@ -4074,6 +4091,39 @@ fn is_party_tag(ctx: &Context<'_>, i: usize) -> bool {
                 && ctx.text.get(tok.span.start - 1..tok.span.start) == Some("(")
                 && ctx.text.get(tok.span.end..next.span.start) == Some("-")
         })
+}
+
+/// "The Ministry of War", "The Party of Democratic Action": "The" before a
+/// government body or a party that a name goes on after is no part of the
+/// name (both CoNLL and wikigold leave it out); "The Times", "The Who" and
+/// "The University of Texas" (wikigold) keep it.
+fn drop_the_before_kinds(ctx: &Context<'_>, chunks: &mut [(usize, usize, usize)]) {
+    for (first, end, t) in chunks.iter_mut() {
+        if *t != 2 || *end < *first + 3 {
+            continue;
+        }
+        let (Some(the), Some(kind)) = (ctx.tokens.get(*first), ctx.tokens.get(*first + 1)) else {
+            continue;
+        };
+        if ctx.text.get(the.span.start..the.span.end) == Some("The")
+            && matches!(
+                kind.norm.as_str(),
+                "ministry"
+                    | "department"
+                    | "party"
+                    | "commission"
+                    | "committee"
+                    | "council"
+                    | "agency"
+                    | "authority"
+                    | "government"
+                    | "army"
+                    | "navy"
+            )
+        {
+            *first += 1;
+        }
+    }
 }
 
 /// "Labour MEP", "SNP MSPs", "Acme CEO": a common abbreviation in capitals
@@ -6455,6 +6505,11 @@ mod tests {
         let text = "U.S. Deputy National security adviser Ben Rhodes said on Sunday that the Deputy French foreign minister agreed.";
         check_absent(text, &["National"]);
         check(text, &[("Ben Rhodes", EntityType::Person, &[])]);
+        // A person after a title stays one when no title follows.
+        check(
+            "Governor Smith said on Sunday that talks would go on.",
+            &[("Smith", EntityType::Person, &[])],
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The learned named-entity tagger: averaged linear weights over hashed
 //! features (learned with passive-aggressive updates, `eval::train`),
-//! decoding greedily left to right with BIO tags for PER, ORG, LOC and MISC
-//! (the CoNLL-2003 types).
+//! decoding each sentence left to right by a beam search of width two (a
+//! softmax of each token's scores read as its tags' probabilities) with BIO
+//! tags for PER, ORG, LOC and MISC (the CoNLL-2003 types).
 //!
 //! Features per token: the word, its lower-case form, its shape and short
 //! shape, prefixes and suffixes, neighbours within two tokens, punctuation
@@ -1295,6 +1296,8 @@ fn mark_listed(run: &mut [TokInfo], lists: super::clusters::Clusters<'_>) {
 /// model are the binary's own: ~200 KB of memory instead of 19 MB.
 pub(crate) struct Model {
     storage: Storage,
+    /// Quantised units per unit of the learned weights.
+    scale: f32,
 }
 
 enum Storage {
@@ -1371,12 +1374,29 @@ impl History {
     /// The type the word was given most often (the first of a tie), and
     /// whether it was given no other.
     fn of(&self, lw: u64) -> Option<(usize, bool)> {
-        let c = self.counts.get(&lw)?;
+        Self::most(self.counts.get(&lw)?)
+    }
+
+    /// The type counted most often (the first of a tie), and whether no
+    /// other was counted.
+    fn most(c: &[u16; 5]) -> Option<(usize, bool)> {
         let total: u32 = c.iter().map(|&n| u32::from(n)).sum();
         let (ty, &most) = c.iter().enumerate().rev().max_by_key(|(_, n)| **n)?;
         (total > 0).then_some((ty, u32::from(most) == total))
     }
 }
+
+/// How many partial taggings of a sentence [`Model::tag`] keeps.
+const BEAM: usize = 2;
+
+/// The temperature of the softmax that turns a token's tag scores into
+/// log-probabilities for the beam, in the learned weights' units (the
+/// training margin is 1).
+const TEMPERATURE: f32 = 0.5;
+
+/// How far below the best partial tagging (in log-probability) the beam
+/// keeps another: none further behind ever won on the cross-validation.
+const PRUNE: f32 = 2.0;
 
 /// The previous tag as the features see it: the sentence start is tag `N`.
 const START: usize = N;
@@ -1386,7 +1406,14 @@ impl Model {
     pub(crate) fn from_rows(rows: Vec<[i16; N]>) -> Option<Model> {
         (rows.len() == 1 << HASH_BITS).then_some(Model {
             storage: Storage::Dense(rows),
+            scale: 1.0,
         })
+    }
+
+    /// The model with its quantisation scale set.
+    pub(crate) fn scaled(mut self, scale: f32) -> Model {
+        self.scale = scale;
+        self
     }
 
     /// Row `r`'s weights.
@@ -1423,6 +1450,7 @@ impl Model {
         weights.get(rank * N * 2..(rank + 1) * N * 2)
     }
 
+    #[inline(always)]
     fn add(&self, rows: &[u32], scores: &mut [i32; N]) {
         match &self.storage {
             Storage::Dense(table) => {
@@ -1471,39 +1499,183 @@ impl Model {
         }
     }
 
-    /// The best tag of each token, sentence by sentence.
+    /// The best tags of each sentence by beam search: the [`BEAM`] best
+    /// partial taggings are kept token by token, each scored by the sum of
+    /// its tags' log-probabilities (a softmax of the allowed tags' scores
+    /// at [`TEMPERATURE`]), so a name's first word can take the type its
+    /// next words make likelier ("Victoria" before "Skating Rink") instead
+    /// of the one it looked best alone.
     pub(crate) fn tag(&self, doc: &Doc) -> Vec<usize> {
+        /// A partial tagging of the sentence.
+        #[derive(Clone, Copy)]
+        struct Hyp {
+            score: f32,
+            prev: usize,
+            prev2: usize,
+            /// Its last node in `trail` (`usize::MAX` before the first).
+            at: usize,
+            /// A hash of the tags it gave words that remember them, so
+            /// that two taggings merge only when their futures are alike.
+            memory: u64,
+        }
+        /// One tag of a tagging: the node before it, the token and tag.
+        struct Node {
+            parent: usize,
+            token: usize,
+            tag: usize,
+        }
         let mut tags = vec![0usize; doc.len()];
+        let mut stat = Vec::with_capacity(64);
         let mut feats = Vec::with_capacity(64);
         let mut history = History::default();
+        let unit = 1.0 / (self.scale * TEMPERATURE);
+        // `PRUNE` in the model's units (the best tag always stays).
+        let reach = (PRUNE / unit).min(i32::MAX as f32 / 2.0) as i32;
+        let mut trail: Vec<Node> = Vec::new();
+        let mut beam: Vec<Hyp> = Vec::with_capacity(BEAM);
+        let mut old: Vec<Hyp> = Vec::with_capacity(BEAM);
+        let mut next: Vec<(f32, usize, usize)> = Vec::with_capacity(BEAM * N);
         for s in doc.sentences() {
-            let (mut prev, mut prev2) = (START, START);
-            for i in s {
-                // Outside an entity, a plain token stays outside: scoring it
-                // would almost never open one, and most tokens are plain.
-                if (prev == 0 || prev == START) && doc.toks.get(i).is_some_and(|t| t.plain) {
-                    prev2 = prev;
-                    prev = 0;
-                    continue;
-                }
-                feats.clear();
-                doc.static_features(i, &mut feats);
-                doc.tag_features(i, prev, prev2, doc.recalled(i, &history), &mut feats);
-                let mut scores = [0i32; N];
-                self.add(&feats, &mut scores);
-                let mut best = 0;
-                let before = doc.prev_for_allowed(i, prev);
-                for k in 1..N {
-                    if allowed(before, k) && scores[k] > scores[best] {
-                        best = k;
+            trail.clear();
+            beam.clear();
+            beam.push(Hyp {
+                score: 0.0,
+                prev: START,
+                prev2: START,
+                at: usize::MAX,
+                memory: 0,
+            });
+            for i in s.clone() {
+                let tok = doc.toks.get(i);
+                // The word, when it remembers its tags (see `History`).
+                let remembered = tok.filter(|t| !t.plain && !t.function).map(|t| t.lw);
+                next.clear();
+                // The scores of the features every tagging shares, summed
+                // once for the token.
+                let mut shared: Option<[i32; N]> = None;
+                let alone = beam.len() == 1;
+                for (h_at, h) in beam.iter().enumerate() {
+                    // Outside an entity, a plain token stays outside:
+                    // scoring it would almost never open one, and most
+                    // tokens are plain.
+                    if (h.prev == 0 || h.prev == START) && tok.is_some_and(|t| t.plain) {
+                        next.push((h.score, h_at, 0));
+                        continue;
+                    }
+                    let recalled = remembered.and_then(|lw| {
+                        // The history before the sentence and this
+                        // tagging's own tags of the same word in it.
+                        let mut counts = history.counts.get(&lw).copied().unwrap_or_default();
+                        let mut at = h.at;
+                        while let Some(node) = trail.get(at) {
+                            if doc.toks.get(node.token).is_some_and(|t| t.lw == lw)
+                                && let Some(n) = counts.get_mut(tag_parts(node.tag).0)
+                            {
+                                *n = n.saturating_add(1);
+                            }
+                            at = node.parent;
+                        }
+                        History::most(&counts)
+                    });
+                    let mut scores = [0i32; N];
+                    feats.clear();
+                    if alone {
+                        // One tagging: all its features in one sum.
+                        doc.static_features(i, &mut feats);
+                    } else {
+                        // Several: the features they share summed once.
+                        scores = *shared.get_or_insert_with(|| {
+                            stat.clear();
+                            doc.static_features(i, &mut stat);
+                            let mut scores = [0i32; N];
+                            self.add(&stat, &mut scores);
+                            scores
+                        });
+                    }
+                    doc.tag_features(i, h.prev, h.prev2, recalled, &mut feats);
+                    self.add(&feats, &mut scores);
+                    let before = doc.prev_for_allowed(i, h.prev);
+                    let top = (0..N)
+                        .filter(|&k| allowed(before, k))
+                        .map(|k| scores[k])
+                        .max()
+                        .unwrap_or(0);
+                    let max = top as f32 * unit;
+                    // Alone in the beam, a tagging's tags need no softmax:
+                    // what they share (its score, the log of the sum) moves
+                    // every one of them alike, so their scores are kept
+                    // relative to the best tag's.
+                    let base = if alone {
+                        -max
+                    } else {
+                        let z: f32 = (0..N)
+                            .filter(|&k| allowed(before, k))
+                            .map(|k| (scores[k] as f32 * unit - max).exp())
+                            .sum();
+                        h.score - max - z.ln()
+                    };
+                    // A tag further than `PRUNE` below this tagging's best
+                    // is further below the best of all.
+                    for k in (0..N).filter(|&k| allowed(before, k) && scores[k] >= top - reach) {
+                        next.push((base + scores[k] as f32 * unit, h_at, k));
                     }
                 }
-                if let Some(t) = tags.get_mut(i) {
-                    *t = best;
+                // Those within [`PRUNE`] of the best, best first; ties go
+                // to the earlier tagging and the lower tag, so the result
+                // never depends on the sort. Mostly one is left.
+                if next.len() > 1 {
+                    let floor = next.iter().map(|n| n.0).fold(f32::NEG_INFINITY, f32::max) - PRUNE;
+                    next.retain(|n| n.0 >= floor);
+                    next.sort_by(|a, b| {
+                        b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+                    });
                 }
-                doc.remember(i, best, &mut history);
-                prev2 = prev;
-                prev = best;
+                std::mem::swap(&mut beam, &mut old);
+                beam.clear();
+                for &(score, h_at, k) in &next {
+                    if beam.len() == BEAM {
+                        break;
+                    }
+                    let Some(h) = old.get(h_at) else { continue };
+                    let memory = match remembered {
+                        Some(lw) => Hasher::new(90)
+                            .val(h.memory)
+                            .val(lw)
+                            .val(tag_parts(k).0 as u64)
+                            .finish(),
+                        None => h.memory,
+                    };
+                    let prev2 = h.prev;
+                    if beam
+                        .iter()
+                        .any(|g| g.prev == k && g.prev2 == prev2 && g.memory == memory)
+                    {
+                        continue;
+                    }
+                    trail.push(Node {
+                        parent: h.at,
+                        token: i,
+                        tag: k,
+                    });
+                    beam.push(Hyp {
+                        score,
+                        prev: k,
+                        prev2,
+                        at: trail.len() - 1,
+                        memory,
+                    });
+                }
+            }
+            // The best tagging, read back from its last node.
+            let mut at = beam.first().map_or(usize::MAX, |h| h.at);
+            while let Some(node) = trail.get(at) {
+                if let Some(t) = tags.get_mut(node.token) {
+                    *t = node.tag;
+                }
+                at = node.parent;
+            }
+            for i in s {
+                doc.remember(i, tags.get(i).copied().unwrap_or(0), &mut history);
             }
         }
         tags
@@ -1546,6 +1718,7 @@ impl Model {
     pub(crate) fn decode(bytes: &[u8]) -> Option<Model> {
         let (bitmap, ranks, at) = Self::index(bytes)?;
         Some(Model {
+            scale: Self::scale_of(bytes)?,
             storage: Storage::Sparse {
                 bitmap,
                 ranks,
@@ -1559,12 +1732,22 @@ impl Model {
     pub(crate) fn decode_static(bytes: &'static [u8]) -> Option<Model> {
         let (bitmap, ranks, at) = Self::index(bytes)?;
         Some(Model {
+            scale: Self::scale_of(bytes)?,
             storage: Storage::Sparse {
                 bitmap,
                 ranks,
                 weights: Cow::Borrowed(bytes.get(at..)?),
             },
         })
+    }
+
+    /// The scale an encoded model's weights were quantised with.
+    fn scale_of(bytes: &[u8]) -> Option<f32> {
+        bytes
+            .get(MAGIC.len() + 16..MAGIC.len() + 20)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map(f32::from_le_bytes)
+            .filter(|s| s.is_finite() && *s > 0.0)
     }
 
     /// Checks the header and sizes and builds the row index: (bitmap words,
@@ -1723,6 +1906,26 @@ mod tests {
         assert!(allowed(1, 2));
         assert!(allowed(2, 2));
         assert!(!allowed(3, 2));
+    }
+
+    #[test]
+    fn the_beam_takes_the_tagging_likelier_as_a_whole() {
+        // Alone, "Aa" looks a little likelier a person's first word than
+        // an organisation's; but after an organisation's first word the
+        // next is surely the rest of it, while after a person's no tag is
+        // likely. Read as a whole, the two words are an organisation: a
+        // greedy tagger, fixing "Aa" first, would make them two persons.
+        let (_, doc) = doc_of("Aa Bb");
+        let mut rows = vec![[0i16; N]; 1 << HASH_BITS];
+        let b_per = LABELS.iter().position(|l| *l == "B-PER").expect("tag");
+        let b_org = LABELS.iter().position(|l| *l == "B-ORG").expect("tag");
+        let i_org = LABELS.iter().position(|l| *l == "I-ORG").expect("tag");
+        let prior = &mut rows[PRIOR_FEATURE.row() as usize];
+        prior[b_per] = 100;
+        prior[b_org] = 90;
+        rows[Hasher::new(60).val(b_org as u64).row() as usize][i_org] = 1000;
+        let model = Model::from_rows(rows).expect("full table").scaled(100.0);
+        assert_eq!(model.tag(&doc), vec![b_org, i_org]);
     }
 
     #[test]

@@ -391,7 +391,7 @@ pub fn train(
             }
         }
         let (rows, scale) = weights.quantised();
-        let Some(model) = Model::from_rows(rows) else {
+        let Some(model) = Model::from_rows(rows).map(|m| m.scaled(scale)) else {
             break;
         };
         if epoch < epochs {
