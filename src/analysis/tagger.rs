@@ -1230,15 +1230,23 @@ impl<'a> Doc<'a> {
     /// token has none: it never opens a name; nor has a title-case
     /// function word, see `TokInfo::function`).
     pub(crate) fn recalled(&self, i: usize, history: &History) -> Option<(usize, bool)> {
-        let t = self.toks.get(i).filter(|t| !t.plain && !t.function)?;
-        history.of(t.lw)
+        history.of(self.remembered(i)?)
     }
 
     /// Notes in `history` the tag token `i` was given.
     pub(crate) fn remember(&self, i: usize, tag: usize, history: &mut History) {
-        if let Some(t) = self.toks.get(i).filter(|t| !t.plain && !t.function) {
-            history.add(t.lw, tag_parts(tag).0);
+        if let Some(lw) = self.remembered(i) {
+            history.add(lw, tag_parts(tag).0);
         }
+    }
+
+    /// Token `i`'s word, when `History` keeps its tags: neither plain nor
+    /// a title-case function word.
+    fn remembered(&self, i: usize) -> Option<u64> {
+        self.toks
+            .get(i)
+            .filter(|t| !t.plain && !t.function)
+            .map(|t| t.lw)
     }
 
     /// What each token recalls when the document's tags are `tags`, as
@@ -1548,7 +1556,7 @@ impl Model {
             for i in s.clone() {
                 let tok = doc.toks.get(i);
                 // The word, when it remembers its tags (see `History`).
-                let remembered = tok.filter(|t| !t.plain && !t.function).map(|t| t.lw);
+                let remembered = doc.remembered(i);
                 next.clear();
                 // The scores of the features every tagging shares, summed
                 // once for the token.
@@ -1795,11 +1803,7 @@ impl Model {
         let Some((bitmap, ranks, at)) = Self::index(bytes) else {
             return false;
         };
-        let Some(scale) = bytes
-            .get(MAGIC.len() + 16..MAGIC.len() + 20)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map(f32::from_le_bytes)
-        else {
+        let Some(scale) = Self::scale_of(bytes) else {
             return false;
         };
         let r = PRIOR_FEATURE.row() as usize;
