@@ -1458,7 +1458,6 @@ impl Model {
         weights.get(rank * N * 2..(rank + 1) * N * 2)
     }
 
-    #[inline(always)]
     fn add(&self, rows: &[u32], scores: &mut [i32; N]) {
         match &self.storage {
             Storage::Dense(table) => {
