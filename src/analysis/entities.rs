@@ -2147,22 +2147,13 @@ impl Recognizer for TaggerRecognizer {
             // title, unless the gazetteer knows it ("Deputy French foreign
             // minister"); a lone person too when a title follows within two
             // lower-case words (not "Deputy Smith said").
-            let in_job_title = (t == 4
-                || (t == 1
-                    && ctx
-                        .tokens
-                        .iter()
-                        .skip(end)
-                        .take(2)
-                        .take_while(|w| {
-                            w.sentence == ctx.tokens[first].sentence
-                                && ctx
-                                    .text
-                                    .get(w.span.start..w.span.end)
-                                    .and_then(|w| w.chars().next())
-                                    .is_some_and(char::is_lowercase)
-                        })
-                        .any(|w| is_title(&w.norm))))
+            let written_lower = |w: &Tok| {
+                ctx.text
+                    .get(w.span.start..w.span.end)
+                    .and_then(|w| w.chars().next())
+                    .is_some_and(char::is_lowercase)
+            };
+            let in_job_title = (t == 4 || t == 1)
                 && end == first + 1
                 && first > 0
                 && !doc.in_gazetteer(first)
@@ -2174,12 +2165,18 @@ impl Recognizer for TaggerRecognizer {
                 && ctx.tokens.get(end).is_some_and(|next| {
                     next.sentence == ctx.tokens[first].sentence
                         && ctx.text.get(span.end..next.span.start) == Some(" ")
-                        && ctx
-                            .text
-                            .get(next.span.start..next.span.end)
-                            .and_then(|w| w.chars().next())
-                            .is_some_and(char::is_lowercase)
-                });
+                        && written_lower(next)
+                })
+                && (t == 4
+                    || ctx
+                        .tokens
+                        .iter()
+                        .skip(end)
+                        .take(2)
+                        .take_while(|w| {
+                            w.sentence == ctx.tokens[first].sentence && written_lower(w)
+                        })
+                        .any(|w| is_title(&w.norm)));
             // "Later, ...": a lone capitalised word opening its sentence before
             // a comma is an adverb or a greeting unless the text writes it
             // capitalised somewhere else too.

@@ -1509,9 +1509,10 @@ impl Model {
     /// The best tags of each sentence by beam search: the [`BEAM`] best
     /// partial taggings are kept token by token, each scored by the sum of
     /// its tags' log-probabilities (a softmax of the allowed tags' scores
-    /// at [`TEMPERATURE`]), so a name's first word can take the type its
-    /// next words make likelier ("Victoria" before "Skating Rink") instead
-    /// of the one it looked best alone.
+    /// at [`TEMPERATURE`]), so a name can take the reading its next words
+    /// make likelier instead of the one its first word looked best alone
+    /// (Reuters' "Wings West Airlines", which the greedy tagger cut to
+    /// "West Airlines").
     pub(crate) fn tag(&self, doc: &Doc) -> Vec<usize> {
         /// A partial tagging of the sentence.
         #[derive(Clone, Copy)]
