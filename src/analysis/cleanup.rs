@@ -183,11 +183,120 @@ pub(crate) fn clean(text: &str) -> Cleaned {
     }
 
     items.sort_by_key(|i| (i.span, i.kind as u8));
+    let mut masked = mask(text, &regions);
+    unwrap_lines(&mut masked);
     Cleaned {
         items,
-        masked: mask(text, &regions),
+        masked,
         shortcodes,
     }
+}
+
+/// In a hard-wrapped text (see [`is_hard_wrapped`]), makes each line break
+/// inside a sentence a space, byte for byte: the break of a line that
+/// holds something and ends no sentence, before a line that opens with no
+/// indent. Names and sentences so run on over the breaks as they do in the
+/// writer's text ("BP North America⏎Inc said"); a blank line, an indented
+/// line, a line in capitals (a headline) and a line ending a sentence (it
+/// may end a paragraph) still stand apart.
+fn unwrap_lines(masked: &mut String) {
+    if !is_hard_wrapped(masked) {
+        return;
+    }
+    let bytes = masked.as_bytes();
+    let mut joins: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut line_start = 0;
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        let line = bytes
+            .get(line_start..i)
+            .unwrap_or_default()
+            .trim_ascii_end();
+        line_start = i + 1;
+        let next_opens = bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace());
+        // A sentence's end at a line's end may end a paragraph too.
+        let ends_sentence = matches!(line.last(), Some(b'.' | b'!' | b'?'));
+        if line.is_empty() || !next_opens || ends_sentence {
+            continue;
+        }
+        let in_capitals =
+            line.iter().any(u8::is_ascii_uppercase) && !line.iter().any(u8::is_ascii_lowercase);
+        if !in_capitals {
+            let from = if i > 0 && bytes[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
+            joins.push(from..i + 1);
+        }
+    }
+    // ASCII for ASCII: the length and every other byte stay.
+    for r in joins {
+        // "\n" or "\r\n".
+        let spaces = if r.len() == 2 { "  " } else { " " };
+        masked.replace_range(r, spaces);
+    }
+}
+
+/// Whether a text is hard-wrapped, its sentences running on over line
+/// breaks at a fixed width (old wire copy, e-mail, plain-text
+/// newsletters): of the lines that end no sentence and are followed by an
+/// unindented line, at least three, and a third, are followed by one that
+/// opens in lower case, and at most one line in ten is more than ten
+/// characters longer than the longest of those (the width). A text written
+/// a paragraph a line has next to none (its lines end sentences, a line of
+/// a headline, a table or a list is followed by one opening in capitals),
+/// and its paragraphs are longer than any such line: a wrapped passage
+/// quoted in it (an editor's note) leaves it as it is.
+fn is_hard_wrapped(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // Each line, without its line break, and where it starts (lengths in
+    // bytes).
+    let lines = || {
+        let mut start = 0;
+        memchr::memchr_iter(b'\n', bytes)
+            .chain(std::iter::once(bytes.len()))
+            .map(move |end| {
+                let line = (start, bytes.get(start..end).unwrap_or_default());
+                start = end + 1;
+                line
+            })
+    };
+    let (mut breaks, mut lower, mut width) = (0usize, 0usize, 0usize);
+    let mut it = lines().peekable();
+    while let Some((_, line)) = it.next() {
+        let Some(&(next_start, next)) = it.peek() else {
+            break;
+        };
+        let line = line.trim_ascii_end();
+        if line.is_empty()
+            || next.first().is_none_or(u8::is_ascii_whitespace)
+            || matches!(line.last(), Some(b'.' | b'!' | b'?' | b'"'))
+            || line.ends_with("…".as_bytes())
+            || line.ends_with("”".as_bytes())
+        {
+            continue;
+        }
+        breaks += 1;
+        let opens_lower = text
+            .get(next_start..)
+            .and_then(|s| s.chars().next())
+            .is_some_and(char::is_lowercase);
+        if opens_lower {
+            lower += 1;
+            width = width.max(line.len());
+        }
+    }
+    if lower < 3 || lower * 3 < breaks {
+        return false;
+    }
+    let (mut held, mut long) = (0usize, 0usize);
+    for line in lines().map(|(_, l)| l.trim_ascii()) {
+        if !line.is_empty() {
+            held += 1;
+            long += usize::from(line.len() > width + 10);
+        }
+    }
+    long * 10 <= held
 }
 
 /// The key two lines are compared by: trimmed, with a trailing digit run
@@ -294,6 +403,70 @@ pub(crate) fn warm_up() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reuters-21578's first story, as its body is written: wrapped at 65
+    /// characters, paragraphs opening indented.
+    const WRAPPED: &str = "Standard Oil Co and BP North America\n\
+        Inc said they plan to form a venture to manage the money market\n\
+        borrowing and investment activities of both companies.\n    \
+        BP North America is a subsidiary of British Petroleum Co\n\
+        Plc <BP>, which also owns a 55 pct interest in Standard Oil.\n    \
+        The venture will be called BP/Standard Financial Trading\n\
+        and will be operated by Standard Oil under the oversight of a\n\
+        joint management committee.\n\nSTANDARD OIL TO FORM UNIT\nReuter\n";
+
+    #[test]
+    fn a_hard_wrapped_text_runs_on_over_its_line_breaks() {
+        assert!(is_hard_wrapped(WRAPPED));
+        let c = clean(WRAPPED);
+        assert_eq!(c.masked.len(), WRAPPED.len());
+        assert!(c.masked.starts_with(
+            "Standard Oil Co and BP North America Inc said they plan to form a venture to manage the money market borrowing and"
+        ));
+        // A sentence's end, an indented line, a blank line and a line in
+        // capitals still end their lines.
+        assert!(c.masked.contains(
+            "both companies.\n    BP North America is a subsidiary of British Petroleum Co Plc <BP>"
+        ));
+        assert!(
+            c.masked
+                .contains("committee.\n\nSTANDARD OIL TO FORM UNIT\nReuter\n")
+        );
+        // Every other byte is the text's.
+        for (a, b) in WRAPPED.bytes().zip(c.masked.bytes()) {
+            assert!(a == b || (a == b'\n' && b == b' '));
+        }
+        // Windows line ends too.
+        let crlf = WRAPPED.replace('\n', "\r\n");
+        let c = clean(&crlf);
+        assert!(
+            c.masked
+                .starts_with("Standard Oil Co and BP North America  Inc said")
+        );
+    }
+
+    #[test]
+    fn a_text_written_a_paragraph_a_line_keeps_its_line_breaks() {
+        // Lines that end sentences, a headline and a list: no wrapping.
+        let text = "Markets Rally as Rates Fall\nStocks rose on Monday in New York. Bonds rallied.\n\
+            The Federal Reserve held rates.\nApples\nPears\nPlums\n";
+        assert!(!is_hard_wrapped(text));
+        assert_eq!(clean(text).masked, text);
+        // A wrapped editor's note in an article written a paragraph a line
+        // leaves the article's headline and paragraphs apart.
+        let note = "Trump the Dealmaker Could Address Climate Change\n\
+            Editor's note: the candidate regularly\nincites political violence and\n\
+            is a serial liar, rampant xenophobe,\nracist and misogynist who has\n\
+            repeatedly pledged to ban all Muslims from\nentering the U.S.\n";
+        let article = format!(
+            "{note}{}\n{}\n",
+            "The Republican nominee has said many times that climate change is a hoax invented to hurt American manufacturing, and his advisers have not moved him.",
+            "Democrats Say Otherwise\nTheir platform calls for a carbon price and for new rules on power plants that the coal industry has fought in court for years."
+        );
+        assert!(is_hard_wrapped(note));
+        assert!(!is_hard_wrapped(&article));
+        assert_eq!(clean(&article).masked, article);
+    }
 
     #[test]
     fn shortcode_attributes_are_kept() {

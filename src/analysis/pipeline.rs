@@ -122,10 +122,26 @@ pub(crate) fn run(input: &Input<'_>, corpus: Option<&dyn CorpusFrequencies>) -> 
         let mut found = entities::extract(&ctx);
         // A name read across a cleaned region (`W%A%𑎀`, masked `W   𑎀`)
         // is no name the text writes: such a mention goes, and an entity
-        // left without one.
+        // left without one. A name over a line break the cleanup unwrapped
+        // ("BP North America⏎Inc") stays, with the text's own words.
         found.retain_mut(|e| {
-            e.mentions
-                .retain(|m| text.get(m.span.start..m.span.end) == Some(m.text.as_str()));
+            e.mentions.retain_mut(|m| {
+                let Some(written) = text.get(m.span.start..m.span.end) else {
+                    return false;
+                };
+                if written == m.text {
+                    return true;
+                }
+                let unwrapped = written.len() == m.text.len()
+                    && written
+                        .bytes()
+                        .zip(m.text.bytes())
+                        .all(|(w, r)| w == r || (matches!(w, b'\n' | b'\r') && r == b' '));
+                if unwrapped {
+                    m.text = written.to_string();
+                }
+                unwrapped
+            });
             !e.mentions.is_empty()
         });
         if f.quotes {
@@ -408,6 +424,44 @@ mod tests {
             None,
         );
         assert_eq!(tokens.tokens.len(), 3);
+    }
+
+    #[test]
+    fn names_run_on_over_the_line_breaks_of_a_hard_wrapped_text() {
+        // Reuters-21578 (story 337), wrapped at 65 characters.
+        let text = "The U.S. economy continued to expand in\n\
+            February, but at a slower pace than in January which saw a\n\
+            spurt of activity, the National Association of Purchasing\n\
+            Management (NAPM) said in a report.\n    \
+            Robert Bretz, chairman of the NAPM's business survey\n\
+            committee and director of materials management at Pitney Bowes\n\
+            Inc <PBI> said the economy continued to expand in February,\n\
+            but at a more subdued rate than in January.\n";
+        let a = run(&input(text, Features::default()), None);
+        for (name, written) in [
+            (
+                "National Association of Purchasing Management",
+                "National Association of Purchasing\nManagement",
+            ),
+            ("Pitney Bowes Inc", "Pitney Bowes\nInc"),
+        ] {
+            let e = entity(&a, name, EntityType::Organization);
+            // The mention is the text's own words, line break and all.
+            let m = e
+                .mentions
+                .iter()
+                .find(|m| m.kind == MentionKind::Name)
+                .unwrap_or_else(|| panic!("{name} has no name mention"));
+            assert_eq!(m.text, written);
+            assert_eq!(text.get(m.span.start..m.span.end), Some(written));
+        }
+        assert!(
+            !a.entities.iter().any(|e| e.name == "Inc"),
+            "{:?}",
+            a.entities
+        );
+        // Each paragraph is one sentence, run on over its line breaks.
+        assert_eq!(a.sentences.len(), 2);
     }
 
     #[test]

@@ -201,10 +201,13 @@ pub fn report(analysis: &pb::Analysis, style: Style, top: usize) -> String {
         let rows: Vec<(String, String, String, String)> = entities[..shown]
             .iter()
             .map(|e| {
-                let mut forms: Vec<&str> = Vec::new();
+                // A mention over a line break of a hard-wrapped text is
+                // shown on one line.
+                let mut forms: Vec<String> = Vec::new();
                 for mention in &e.mentions {
-                    if !forms.contains(&mention.text.as_str()) {
-                        forms.push(&mention.text);
+                    let form = one_line(&mention.text);
+                    if !forms.contains(&form) {
+                        forms.push(form);
                     }
                 }
                 let mut detail = format!("×{}", e.mentions.len());
