@@ -219,7 +219,7 @@ fn unwrap_lines(masked: &mut String) {
             continue;
         }
         let in_capitals =
-            line.iter().any(u8::is_ascii_uppercase) && !line.iter().any(u8::is_ascii_lowercase);
+            !line.iter().any(u8::is_ascii_lowercase) && line.iter().any(u8::is_ascii_uppercase);
         if !in_capitals {
             let from = if i > 0 && bytes[i - 1] == b'\r' {
                 i - 1
@@ -229,12 +229,20 @@ fn unwrap_lines(masked: &mut String) {
             joins.push(from..i + 1);
         }
     }
-    // ASCII for ASCII: the length and every other byte stay.
-    for r in joins {
-        // "\n" or "\r\n".
-        let spaces = if r.len() == 2 { "  " } else { " " };
-        masked.replace_range(r, spaces);
+    if joins.is_empty() {
+        return;
     }
+    // ASCII for ASCII: the length and every other byte stay.
+    let mut out = String::with_capacity(masked.len());
+    let mut from = 0;
+    for r in joins {
+        out.push_str(masked.get(from..r.start).unwrap_or_default());
+        // "\n" or "\r\n".
+        out.push_str(if r.len() == 2 { "  " } else { " " });
+        from = r.end;
+    }
+    out.push_str(masked.get(from..).unwrap_or_default());
+    *masked = out;
 }
 
 /// Whether a text is hard-wrapped, its sentences running on over line
