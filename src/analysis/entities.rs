@@ -538,6 +538,42 @@ impl Recognizer for DatelineRecognizer {
     }
 }
 
+/// "Reuter": the sign-off that closes a Reuters wire story of the 1980s and
+/// 1990s (every body of Reuters-21578, CoNLL's stories), a line of its own
+/// at the end of the text. It is the agency, which the gazetteer knows as
+/// Reuters; the tagger, having seen it as a surname ("Stefan Reuter") and
+/// CoNLL annotating the sign-off as a person, took it for one.
+struct SignOffRecognizer;
+
+impl Recognizer for SignOffRecognizer {
+    fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
+        let body = ctx.text.trim_end();
+        let start = body.rfind('\n').map_or(0, |i| i + 1);
+        let Some(line) = body.get(start..) else {
+            return;
+        };
+        let word = line.trim_start();
+        if !(word == "Reuter" || word == "REUTER") {
+            return;
+        }
+        let span = Span::new(body.len() - word.len(), body.len());
+        if taken.overlaps(span) {
+            return;
+        }
+        let canonical = "Reuters".to_string();
+        let mut cand = Candidate::new(
+            span,
+            EntityType::Organization,
+            format!("{}:{canonical}", EntityType::Organization.as_str()),
+            MentionKind::Name,
+            Vec::new(),
+        );
+        cand.canonical = Some(canonical);
+        taken.try_take(span);
+        out.push(cand);
+    }
+}
+
 /// A name in capitals as a name is written: "JAKE TAPPER" → "Jake
 /// Tapper", "O'BRIEN" → "O'Brien" (each letter after a non-letter upper).
 pub(crate) fn title_case(s: &str) -> String {
@@ -1564,10 +1600,11 @@ impl Recognizer for CapitalisationRecognizer {
 /// of thing, so that those keep their canonical name and country code. The
 /// capitalisation rules pick up what is left (and do all the work outside
 /// English, which the tagger was not trained on).
-fn recognizers() -> [&'static dyn Recognizer; 6] {
+fn recognizers() -> [&'static dyn Recognizer; 7] {
     [
         &Patterns,
         &DatelineRecognizer,
+        &SignOffRecognizer,
         &AcronymRecognizer,
         &TaggerRecognizer,
         &GazetteerRecognizer,
@@ -6477,8 +6514,54 @@ mod tests {
         }
         let digest = tagger::phrase_hash(words.iter().map(|w| tagger::hash_str(w)));
         assert_eq!(
-            digest, 8_964_179_730_117_817_309,
+            digest, 9_154_082_180_989_104_633,
             "the tagger's word lists changed: retrain models/ner.bin"
+        );
+    }
+
+    #[test]
+    fn a_wire_storys_sign_off_is_the_agency() {
+        // Reuters-21578's stories end with the line "Reuter" (CoNLL's with
+        // "REUTER", annotated as a person): the agency, one entity with a
+        // "Reuters" of the text.
+        check(
+            "Shell said on Monday that it would sell the unit, Reuters reported.\n\nReuter\n",
+            &[("Reuters", EntityType::Organization, &["Reuters", "Reuter"])],
+        );
+        check(
+            "Shell said on Monday that it would sell the unit.\n REUTER",
+            &[("Reuters", EntityType::Organization, &["REUTER"])],
+        );
+        // A footballer of that name is no agency, nor is the word inside a
+        // line.
+        for text in [
+            "Germany's Stefan Reuter scored twice on Saturday.\nReuter left the pitch later.",
+            "The coach praised Reuter on Sunday.",
+        ] {
+            assert!(
+                !run(text)
+                    .iter()
+                    .any(|e| e.entity_type == EntityType::Organization && e.name == "Reuters"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_rating_agency_is_one_organisation_however_written() {
+        // Reuters-21578 writes it "Standard and Poor's Corp" and "S and P";
+        // the tagger split it at "and" ("Standard", "Poor's Corp", "P").
+        check(
+            "Standard and Poor's Corp said it cut the company's debt. S and P said the outlook was negative.",
+            &[(
+                "Standard & Poor's",
+                EntityType::Organization,
+                &["Standard and Poor's Corp/A", "S and P/A"],
+            )],
+        );
+        check_absent(
+            "Standard and Poor's Corp said it cut the company's debt. S and P said the outlook was negative.",
+            &["Poor's Corp"],
         );
     }
 

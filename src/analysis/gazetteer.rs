@@ -650,6 +650,8 @@ Shell|
 BP|
 Goldman Sachs|
 JPMorgan|JPMorgan Chase;JP Morgan
+Smith Barney|Smith Barney, Harris Upham and Co;Smith Barney, Harris Upham and Co Inc;Smith Barney Harris Upham and Co
+Standard & Poor's|Standard and Poor's;Standard & Poor's Corp;Standard and Poor's Corp;S and P;S/P
 Democratic Party|Democrats
 Republican Party|Republicans;GOP
 Labour Party|Labour
