@@ -6548,6 +6548,14 @@ mod tests {
     }
 
     #[test]
+    fn a_contraction_of_i_is_no_name() {
+        // BBC News: "I'm" and "I've" were OTHER names in 31 of 2,225 texts.
+        let text = "The singer said: \"We say we like this. Because I like Bach I am a sad man, I'm full of gloom because I play Chopin and Liszt, I'm cheerful because I like Abba.\" I’d go, I’ll stay.";
+        check_absent(text, &["I'm", "I’d", "I’ll"]);
+        check(text, &[("Chopin", EntityType::Person, &[])]);
+    }
+
+    #[test]
     fn the_rating_agency_is_one_organisation_however_written() {
         // Reuters-21578 writes it "Standard and Poor's Corp" and "S and P";
         // the tagger split it at "and" ("Standard", "Poor's Corp", "P").

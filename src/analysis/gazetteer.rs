@@ -1304,6 +1304,7 @@ pub(crate) fn first_names() -> impl Iterator<Item = (&'static str, NameGender)> 
 /// are not names.
 pub(crate) const NOT_NAMES: &str = "\
 The A An This That These Those It Its He She They We I You His Her Their Our My Your There Here What When Where \
+I'm I’m I've I’ve I'll I’ll I'd I’d \
 Why How Who Which While Whether If In On At By For From With Without Of To As And But Or Nor So Yet After Before \
 During Since Until Although Though Because Despite However Meanwhile Moreover Furthermore Nevertheless Clearly \
 Separately Also Still Then Now Today Tomorrow Yesterday Later Earlier Already Just Only Even Many Most Some Several \
