@@ -656,6 +656,7 @@ Democratic Party|Democrats
 Republican Party|Republicans;GOP
 Labour Party|Labour
 Conservative Party|Conservatives;Tories
+Liberal Democrats|Lib Dems;Lib Dem
 ";
 
 /// Named events, recognised as EVENT.
