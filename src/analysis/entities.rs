@@ -1335,6 +1335,7 @@ impl Recognizer for CapitalisationRecognizer {
                     || common_opener
                     || is_common_abbreviation_in_capitals(first.text)
                     || is_transcript_word_in_capitals(first.text)
+                    || (words.len() == 1 && is_credit_rating(ctx, first.token))
                 {
                     words = &words[1..];
                 } else {
@@ -2174,6 +2175,8 @@ impl Recognizer for TaggerRecognizer {
                                 || is_transcript_word_in_capitals(w)
                         })
                 });
+            // "rated AA by Standard and Poor's": a credit rating is no name.
+            let credit_rating = end == first + 1 && is_credit_rating(ctx, first);
             // "Sen." / "Rep." / "Gov.", "Colonel", "Bishop": a lone title is
             // no name, whatever the tagger took it for (the name after it is
             // one of its own).
@@ -2303,6 +2306,7 @@ impl Recognizer for TaggerRecognizer {
                 || known_organisation
                 || doc.inside_gazetteer(first, end)
                 || function_word
+                || credit_rating
                 || lone_title
                 || in_job_title
                 || opener
@@ -3397,6 +3401,68 @@ fn is_common_abbreviation_in_capitals(w: &str) -> bool {
         }
         std::str::from_utf8(&lower[..core.len()]).is_ok_and(is_common_abbreviation)
     }
+}
+
+/// Whether token `i` is a credit rating ("AAA", "BBB", Moody's "Baa") in a
+/// sentence that speaks of ratings or debt ("rated AA by Standard and
+/// Poor's", "cut its senior debt to BB"): no name. Elsewhere such letters
+/// may be one ("The Commodity Credit Corporation, CCC").
+fn is_credit_rating(ctx: &Context<'_>, i: usize) -> bool {
+    let Some(tok) = ctx.tokens.get(i) else {
+        return false;
+    };
+    let written = ctx
+        .text
+        .get(tok.span.start..tok.span.end)
+        .unwrap_or_default();
+    if !matches!(
+        written,
+        "AAA"
+            | "AA"
+            | "BBB"
+            | "BB"
+            | "CCC"
+            | "CC"
+            | "Aaa"
+            | "Aa"
+            | "Baa"
+            | "Ba"
+            | "Caa"
+            | "BAA"
+            | "CAA"
+    ) {
+        return false;
+    }
+    let cue = |t: &Tok| {
+        matches!(
+            strip_possessive(&t.norm, t.span).1,
+            "rated"
+                | "rating"
+                | "ratings"
+                | "downgraded"
+                | "upgraded"
+                | "downgrade"
+                | "upgrade"
+                | "moody"
+                | "poor"
+                | "debt"
+                | "debentures"
+                | "bonds"
+                | "notes"
+        )
+    };
+    let sentence = tok.sentence;
+    let before = ctx.tokens[..i]
+        .iter()
+        .rev()
+        .take_while(|t| t.sentence == sentence);
+    let after = ctx
+        .tokens
+        .get(i + 1..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|t| t.sentence == sentence);
+    before.chain(after).any(cue)
 }
 
 /// Whether a word in capitals is a transcript's stage direction or the role
@@ -6545,6 +6611,25 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_credit_rating_is_no_name() {
+        // Reuters-21578: "AA", "BBB", "Baa" were organisations in 45 of
+        // 3,000 bodies.
+        let text = "The notes are rated AA by Standard and Poor's and Aaa by Moody's. The agency cut the company's senior debt to BB from BBB.";
+        check_absent(text, &["AA", "BB", "BBB", "Aaa"]);
+        check(
+            text,
+            &[("Standard & Poor's", EntityType::Organization, &[])],
+        );
+        // Letters that are a name where nothing speaks of ratings stay.
+        let text = "The Commodity Credit Corporation, CCC, said on Monday it would buy wheat. CCC officials said the sale was done.";
+        assert!(
+            run(text)
+                .iter()
+                .any(|e| e.mentions.iter().any(|m| m.text == "CCC"))
+        );
     }
 
     #[test]
