@@ -2496,6 +2496,26 @@ impl Recognizer for TaggerRecognizer {
             {
                 etype = EntityType::Organization;
             }
+            // "the Reagan administration": a listed surname alone before an
+            // administration or a presidency is the person (as CoNLL writes
+            // "Clinton administration"); the tagger, which never saw
+            // "Reagan", took it for a MISC or an organisation. (Not before
+            // "campaign": "the Tory campaign", "the Oscar campaign".)
+            if matches!(etype, EntityType::Other | EntityType::Organization)
+                && end == first + 1
+                && ctx.tokens.get(end).is_some_and(|next| {
+                    matches!(
+                        next.norm.as_str(),
+                        "administration" | "administrations" | "presidency"
+                    ) && next.sentence == ctx.tokens.get(first).map_or(usize::MAX, |t| t.sentence)
+                })
+                && ctx.tokens.get(first).is_some_and(|tok| {
+                    listed_stem(tok) & (gazetteer::list::SURNAME | gazetteer::list::RARE_SURNAME)
+                        != 0
+                })
+            {
+                etype = EntityType::Person;
+            }
             // "DJ Tiesto", "DJ AM": a DJ's name is a person's ("DJ
             // Records" a label's).
             if end > first + 1
@@ -6611,6 +6631,21 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn a_surname_before_an_administration_is_the_person() {
+        // Reuters-21578 (1987): the tagger, which never saw "Reagan", made
+        // it MISC or an organisation before "administration" in 21 bodies.
+        let text = "Trade officials said the Reagan administration will offer a new plan to Japan next week.";
+        check(text, &[("Reagan", EntityType::Person, &[])]);
+        // Not a party's campaign.
+        let text = "Labour said on Monday the Tory campaign had stalled in the north.";
+        assert!(
+            !run(text)
+                .iter()
+                .any(|e| e.name == "Tory" && e.entity_type == EntityType::Person)
+        );
     }
 
     #[test]
