@@ -198,11 +198,14 @@ pub(crate) fn clean(text: &str) -> Cleaned {
 /// indent. Names and sentences so run on over the breaks as they do in the
 /// writer's text ("BP North America⏎Inc said"); a blank line, an indented
 /// line, a line in capitals (a headline) and a line ending a sentence (it
-/// may end a paragraph) still stand apart.
+/// may end a paragraph) still stand apart. In any text, a line opening with
+/// a company's legal form joins the line before (see
+/// [`opens_with_legal_form`]).
 fn unwrap_lines(masked: &mut String) {
-    if !is_hard_wrapped(masked) {
+    if !masked.contains('\n') {
         return;
     }
+    let wrapped = is_hard_wrapped(masked);
     let bytes = masked.as_bytes();
     let mut joins: Vec<std::ops::Range<usize>> = Vec::new();
     let mut line_start = 0;
@@ -218,9 +221,14 @@ fn unwrap_lines(masked: &mut String) {
         if line.is_empty() || !next_opens || ends_sentence {
             continue;
         }
+        // In any text, a company's legal form opening a line after a word
+        // ends the name the line before broke ("Kentucky Central Life
+        // Insurance⏎Co said"): no sentence opens with it.
+        let legal_form_next = line.last().is_some_and(u8::is_ascii_alphabetic)
+            && opens_with_legal_form(bytes.get(i + 1..).unwrap_or_default());
         let in_capitals =
             !line.iter().any(u8::is_ascii_lowercase) && line.iter().any(u8::is_ascii_uppercase);
-        if !in_capitals {
+        if (wrapped && !in_capitals) || legal_form_next {
             let from = if i > 0 && bytes[i - 1] == b'\r' {
                 i - 1
             } else {
@@ -243,6 +251,21 @@ fn unwrap_lines(masked: &mut String) {
     }
     out.push_str(masked.get(from..).unwrap_or_default());
     *masked = out;
+}
+
+/// Whether a line opens with a company's legal form as a word of its own
+/// ("Inc said", "Co <KCL>", "Ltd."; not "Corporate", "Co-founder").
+fn opens_with_legal_form(line: &[u8]) -> bool {
+    const FORMS: [&[u8]; 12] = [
+        b"Inc", b"Corp", b"Co", b"Ltd", b"Plc", b"PLC", b"LLC", b"Cos", b"Bhd", b"NV", b"AG",
+        b"GmbH",
+    ];
+    FORMS.iter().any(|form| {
+        line.starts_with(form)
+            && line
+                .get(form.len())
+                .is_none_or(|b| matches!(b, b' ' | b'.' | b',' | b'<' | b'\'' | b'\r' | b'\n'))
+    })
 }
 
 /// Whether a text is hard-wrapped, its sentences running on over line
@@ -450,6 +473,19 @@ mod tests {
         assert!(
             c.masked
                 .starts_with("Standard Oil Co and BP North America  Inc said")
+        );
+    }
+
+    #[test]
+    fn a_legal_form_opening_a_line_ends_the_name_before_in_any_text() {
+        // Reuters-21578: too short to read as hard-wrapped.
+        let text = "Kentucky Central Life Insurance\nCo said it declared a dividend.\n\
+            Shares of Airgas\nInc. rose.\nThe co-founder left\nCo-founders stay.\nApple\nCorporate news.\n";
+        let c = clean(text);
+        assert_eq!(
+            c.masked,
+            "Kentucky Central Life Insurance Co said it declared a dividend.\n\
+             Shares of Airgas Inc. rose.\nThe co-founder left\nCo-founders stay.\nApple\nCorporate news.\n"
         );
     }
 
