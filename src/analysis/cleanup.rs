@@ -227,8 +227,8 @@ fn unwrap_lines(masked: &mut String) {
         let legal_form_next = line.last().is_some_and(u8::is_ascii_alphabetic)
             && opens_with_legal_form(bytes.get(i + 1..).unwrap_or_default());
         let in_capitals =
-            !line.iter().any(u8::is_ascii_lowercase) && line.iter().any(u8::is_ascii_uppercase);
-        if (wrapped && !in_capitals) || legal_form_next {
+            || !line.iter().any(u8::is_ascii_lowercase) && line.iter().any(u8::is_ascii_uppercase);
+        if legal_form_next || (wrapped && !in_capitals()) {
             let from = if i > 0 && bytes[i - 1] == b'\r' {
                 i - 1
             } else {
@@ -254,7 +254,10 @@ fn unwrap_lines(masked: &mut String) {
 }
 
 /// Whether a line opens with a company's legal form as a word of its own
-/// ("Inc said", "Co <KCL>", "Ltd."; not "Corporate", "Co-founder").
+/// ("Inc said", "Co <KCL>", "Ltd."; not "Corporate", "Co-founder"): the
+/// abbreviated forms of `gazetteer::LEGAL_SUFFIXES`, as written, and
+/// "Cos", "Bhd". Its full words ("Company", "Group", "Holdings") and the
+/// two-letter forms that are words too ("SA", "SE") may open a sentence.
 fn opens_with_legal_form(line: &[u8]) -> bool {
     const FORMS: [&[u8]; 12] = [
         b"Inc", b"Corp", b"Co", b"Ltd", b"Plc", b"PLC", b"LLC", b"Cos", b"Bhd", b"NV", b"AG",
@@ -273,7 +276,7 @@ fn opens_with_legal_form(line: &[u8]) -> bool {
 /// newsletters): of the lines that end no sentence and are followed by an
 /// unindented line, at least three, and a third, are followed by one that
 /// opens in lower case, and at most one line in ten is more than ten
-/// characters longer than the longest of those (the width). A text written
+/// bytes longer than the longest of those (the width). A text written
 /// a paragraph a line has next to none (its lines end sentences, a line of
 /// a headline, a table or a list is followed by one opening in capitals),
 /// and its paragraphs are longer than any such line: a wrapped passage
