@@ -6600,7 +6600,7 @@ mod tests {
         }
         let digest = tagger::phrase_hash(words.iter().map(|w| tagger::hash_str(w)));
         assert_eq!(
-            digest, 5_661_849_482_944_211_936,
+            digest, 14_950_254_494_170_827_422,
             "the tagger's word lists changed: retrain models/ner.bin"
         );
     }
@@ -6645,6 +6645,25 @@ mod tests {
             !run(text)
                 .iter()
                 .any(|e| e.name == "Tory" && e.entity_type == EntityType::Person)
+        );
+    }
+
+    #[test]
+    fn the_papers_of_us_politics_are_organisations() {
+        // PolNeAR: "USA TODAY" was "USA" and "TODAY", "Breitbart News" a
+        // person, "POLITICO" and "Politico" two organisations.
+        let text = "Trump told USA TODAY on Monday that he would win. Breitbart News and POLITICO reported the remark, and Politico said more.";
+        check(
+            text,
+            &[
+                ("USA Today", EntityType::Organization, &[]),
+                ("Breitbart News", EntityType::Organization, &[]),
+                (
+                    "Politico",
+                    EntityType::Organization,
+                    &["POLITICO", "Politico"],
+                ),
+            ],
         );
     }
 

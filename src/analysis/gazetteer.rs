@@ -623,6 +623,9 @@ Fox News|
 MSNBC|
 Al Jazeera|Al-Jazeera
 Bloomberg|
+USA Today|USA TODAY
+Politico|POLITICO
+Breitbart News|Breitbart
 The New York Times|New York Times
 The Washington Post|Washington Post
 The Wall Street Journal|Wall Street Journal;WSJ
