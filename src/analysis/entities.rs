@@ -3553,6 +3553,16 @@ fn is_common_abbreviation(w: &str) -> bool {
             | "mep"
             | "ost"
             | "phd"
+            // North American time zones ("1630 EST"), which CoNLL leaves
+            // unannotated (GMT it writes MISC).
+            | "est"
+            | "edt"
+            | "cst"
+            | "cdt"
+            | "mst"
+            | "mdt"
+            | "pst"
+            | "pdt"
     )
 }
 
@@ -6665,6 +6675,17 @@ mod tests {
                 ),
             ],
         );
+    }
+
+    #[test]
+    fn a_time_zone_is_no_name() {
+        // Reuters-21578 and PolNeAR: "EST" and "EDT" were organisations.
+        let text = "Trading will resume at 1630 EST (2130 GMT), the exchange said. The results come at 9 p.m. EDT on Tuesday.";
+        let named: Vec<_> = run(text)
+            .into_iter()
+            .filter(|e| e.name == "EST" || e.name == "EDT")
+            .collect();
+        assert!(named.is_empty(), "{named:?}");
     }
 
     #[test]
