@@ -44,6 +44,22 @@ pub(crate) struct Candidate {
 }
 
 impl Candidate {
+    /// A candidate whose canonical name the recognizer knows (a gazetteer
+    /// entry, a dateline's place, a wire's sign-off): keyed by its type and
+    /// that name, so that every mention of it is one entity.
+    pub fn known(
+        span: Span,
+        etype: EntityType,
+        canonical: String,
+        kind: MentionKind,
+        metadata: Vec<(String, String)>,
+    ) -> Self {
+        let key = format!("{}:{canonical}", etype.as_str());
+        let mut c = Candidate::new(span, etype, key, kind, metadata);
+        c.canonical = Some(canonical);
+        c
+    }
+
     /// A candidate without a known canonical name.
     pub fn new(
         span: Span,
@@ -434,11 +450,14 @@ impl Recognizer for GazetteerRecognizer {
                     .filter(|cc| *cc == entry.country_code || entry.other_countries.contains(cc));
                 ambiguous.push((out.len(), entry.canonical.clone(), said));
             }
-            let key = format!("{}:{}", entry.etype.as_str(), entry.canonical);
-            let mut c = Candidate::new(span, entry.etype, key, entry.kind, metadata);
-            c.canonical = Some(entry.canonical.clone());
             taken.try_take(span);
-            out.push(c);
+            out.push(Candidate::known(
+                span,
+                entry.etype,
+                entry.canonical.clone(),
+                entry.kind,
+                metadata,
+            ));
         }
         // A place the text once puts in a country is there in every mention.
         let mut said_of: FxHashMap<&str, &'static str> = FxHashMap::default();
@@ -524,16 +543,14 @@ impl Recognizer for DatelineRecognizer {
             {
                 metadata.push(("country_code".to_string(), (*cc).to_string()));
             }
-            let mut cand = Candidate::new(
+            taken.try_take(span);
+            out.push(Candidate::known(
                 span,
                 EntityType::Location,
-                format!("LOCATION:{canonical}"),
+                canonical,
                 MentionKind::Name,
                 metadata,
-            );
-            cand.canonical = Some(canonical);
-            taken.try_take(span);
-            out.push(cand);
+            ));
         }
     }
 }
@@ -560,17 +577,15 @@ impl Recognizer for SignOffRecognizer {
         if taken.overlaps(span) {
             return;
         }
-        let canonical = "Reuters".to_string();
-        let mut cand = Candidate::new(
+        taken.try_take(span);
+        // The gazetteer's canonical name of the agency.
+        out.push(Candidate::known(
             span,
             EntityType::Organization,
-            format!("{}:{canonical}", EntityType::Organization.as_str()),
+            "Reuters".to_string(),
             MentionKind::Name,
             Vec::new(),
-        );
-        cand.canonical = Some(canonical);
-        taken.try_take(span);
-        out.push(cand);
+        ));
     }
 }
 
@@ -2503,16 +2518,18 @@ impl Recognizer for TaggerRecognizer {
             // "campaign": "the Tory campaign", "the Oscar campaign".)
             if matches!(etype, EntityType::Other | EntityType::Organization)
                 && end == first + 1
-                && ctx.tokens.get(end).is_some_and(|next| {
-                    matches!(
-                        next.norm.as_str(),
-                        "administration" | "administrations" | "presidency"
-                    ) && next.sentence == ctx.tokens.get(first).map_or(usize::MAX, |t| t.sentence)
-                })
-                && ctx.tokens.get(first).is_some_and(|tok| {
-                    listed_stem(tok) & (gazetteer::list::SURNAME | gazetteer::list::RARE_SURNAME)
-                        != 0
-                })
+                && matches!(
+                    (ctx.tokens.get(first), ctx.tokens.get(end)),
+                    (Some(tok), Some(next))
+                        if next.sentence == tok.sentence
+                            && matches!(
+                                next.norm.as_str(),
+                                "administration" | "administrations" | "presidency"
+                            )
+                            && listed_stem(tok)
+                                & (gazetteer::list::SURNAME | gazetteer::list::RARE_SURNAME)
+                                != 0
+                )
             {
                 etype = EntityType::Person;
             }
@@ -3519,8 +3536,9 @@ fn is_transcript_word_in_capitals(w: &str) -> bool {
         )
 }
 
-/// Whether a lower-case word is an abbreviation of a common noun, which
-/// written in capitals alone is no name ("a CD", "won by KO", "the CEO").
+/// Whether a lower-case word is an abbreviation of a common noun or a time
+/// zone, which written in capitals alone is no name ("a CD", "won by KO",
+/// "the CEO", "1630 EST").
 fn is_common_abbreviation(w: &str) -> bool {
     matches!(
         w,
