@@ -2178,6 +2178,21 @@ impl Recognizer for TaggerRecognizer {
             {
                 t = 4;
             }
+            // "Bookmakers back Aviator for Oscar", "Golden Globe winner": an
+            // award is a named thing, no person, organisation or place,
+            // unless the text names a person after whom the word is a first
+            // name ("Oscar de la Renta").
+            if t != 4
+                && is_award(ctx, first, end)
+                && !chunks.iter().any(|&(a, b, ty)| {
+                    ty == 1
+                        && b > a + 1
+                        && a != first
+                        && ctx.tokens[a].norm == ctx.tokens[first].norm
+                })
+            {
+                t = 4;
+            }
             let Some(span) = tagger::chunk_span(ctx.tokens, first, end) else {
                 continue;
             };
@@ -3604,6 +3619,29 @@ fn is_section_label_in_capitals(w: &str) -> bool {
                 | "transcript"
                 | "watch"
         )
+}
+
+/// Whether tokens `first..end` name a film, television or music award:
+/// "Oscar(s)", "Emmy(s)", "Grammy(s)", "Baftas", "Golden Globe(s)",
+/// "Academy Award(s)" (a possessive "'s" read as the word's).
+fn is_award(ctx: &Context<'_>, first: usize, end: usize) -> bool {
+    let word = |i: usize| {
+        ctx.tokens.get(i).map_or("", |t| {
+            let n = t.norm.as_str();
+            n.strip_suffix("'s").unwrap_or(n)
+        })
+    };
+    match end.saturating_sub(first) {
+        1 => matches!(
+            word(first),
+            "oscar" | "oscars" | "emmy" | "emmys" | "grammy" | "grammys" | "baftas"
+        ),
+        2 => matches!(
+            (word(first), word(first + 1)),
+            ("golden", "globe" | "globes") | ("academy", "award" | "awards")
+        ),
+        _ => false,
+    }
 }
 
 /// Whether a lower-case word names a holiday ("Easter", "Christmas").
@@ -7025,6 +7063,32 @@ mod tests {
         let text = "Sullivan predicted the Fed will ease by Easter. The Senate breaks for \
                     Easter on April 9.";
         check(text, &[("Easter", EntityType::Other, &[])]);
+    }
+
+    #[test]
+    fn an_award_is_a_named_thing() {
+        // BBC News: "Golden Globe(s)" an organisation 18 times, "Baftas" a
+        // place, an organisation or a person 8 times, "Oscar" a person twice.
+        let text = "The film won a Golden Globe on Sunday and is tipped for an Oscar next \
+                    month, its director Tom Weller said. \"Winning the Golden Globe was a \
+                    surprise,\" he said.";
+        check(
+            text,
+            &[
+                ("Golden Globe", EntityType::Other, &[]),
+                ("Tom Weller", EntityType::Person, &[]),
+            ],
+        );
+        // A person named after the word keeps it.
+        let text = "The actor, an Oscar nominee, told reporters the Golden Globes matter less \
+                    than the Baftas. Oscar Diaz, his agent, agreed.";
+        check(
+            text,
+            &[
+                ("Baftas", EntityType::Other, &[]),
+                ("Oscar Diaz", EntityType::Person, &[]),
+            ],
+        );
     }
 
     #[test]
