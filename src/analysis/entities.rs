@@ -1919,13 +1919,16 @@ fn glued_by_hyphen(ctx: &Context<'_>, k: usize) -> bool {
 }
 
 /// Whether a lower-case word is the head of a compound a name opens
-/// ("Trump-led", "Obama-era", "Paris-based"): the compound is an adjective.
+/// ("Trump-led", "Obama-era", "Paris-based", "Oscar-winning"): the compound
+/// is an adjective.
 fn is_compound_head(w: &str) -> bool {
     matches!(
         w,
         "led"
             | "era"
             | "run"
+            | "winning"
+            | "nominated"
             | "age"
             | "born"
             | "made"
@@ -3820,11 +3823,13 @@ fn is_numbered_noun(w: &str) -> bool {
 
 /// Whether a lower-case word is an abbreviation of a common noun or a time
 /// zone, which written in capitals alone is no name ("a CD", "won by KO",
-/// "the CEO", "1630 EST").
+/// "the CEO", "the PM", "ID cards", "1630 EST").
 fn is_common_abbreviation(w: &str) -> bool {
     matches!(
         w,
         "cd" | "ep"
+            | "id"
+            | "pm"
             | "lp"
             | "dj"
             | "dvd"
@@ -7087,6 +7092,23 @@ mod tests {
             &[
                 ("Baftas", EntityType::Other, &[]),
                 ("Oscar Diaz", EntityType::Person, &[]),
+            ],
+        );
+    }
+
+    #[test]
+    fn id_pm_and_an_award_winning_compound_are_no_names() {
+        // BBC News: "ID" (cards) an organisation in 25 texts, "PM" in 15;
+        // "Oscar-winning" a person in 5, "Oscar-nominated" OTHER in 13.
+        let text = "Tory backing for ID cards. The Tories are to back the plans for ID cards, \
+                    the PM said on Monday. Oscar-winning actor Jamie Foxx and Oscar-nominated \
+                    director Mike Leigh spoke in London.";
+        check_absent(text, &["ID", "PM", "winning", "nominated"]);
+        check(
+            text,
+            &[
+                ("Jamie Foxx", EntityType::Person, &[]),
+                ("Mike Leigh", EntityType::Person, &[]),
             ],
         );
     }
