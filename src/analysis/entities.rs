@@ -2252,8 +2252,14 @@ impl Recognizer for TaggerRecognizer {
             // "Sen." / "Rep." / "Gov.", "Colonel", "Bishop": a lone title is
             // no name, whatever the tagger took it for (the name after it is
             // one of its own).
-            let lone_title =
-                end == first + 1 && ctx.tokens.get(first).is_some_and(|tok| is_title(&tok.norm));
+            // So are "Sens." and "Reps." before their names ("Sens. Ted Cruz
+            // and Marco Rubio"; "the Sens", a team, has no full stop).
+            let lone_title = end == first + 1
+                && ctx.tokens.get(first).is_some_and(|tok| {
+                    is_title(&tok.norm)
+                        || (matches!(tok.norm.as_str(), "sens" | "reps")
+                            && ctx.text.get(tok.span.end..tok.span.end + 1) == Some("."))
+                });
             // "U.S. Deputy National security adviser": a lone MISC word
             // between a title and a lower-case word is the rest of a job
             // title, unless the gazetteer knows it ("Deputy French foreign
@@ -7109,6 +7115,22 @@ mod tests {
             &[
                 ("Jamie Foxx", EntityType::Person, &[]),
                 ("Mike Leigh", EntityType::Person, &[]),
+            ],
+        );
+    }
+
+    #[test]
+    fn sens_and_reps_before_names_are_no_names() {
+        // PolNeAR: "Sens." an organisation 14 times.
+        let text = "The bill was backed by several Republicans, particularly Sens. Ted Cruz and \
+                    Marco Rubio, who many feel are his rivals, and Reps. Tom Adler and Jim \
+                    Banks.";
+        check_absent(text, &["Sens", "Reps"]);
+        check(
+            text,
+            &[
+                ("Ted Cruz", EntityType::Person, &[]),
+                ("Marco Rubio", EntityType::Person, &[]),
             ],
         );
     }
