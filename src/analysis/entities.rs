@@ -2170,6 +2170,20 @@ impl Recognizer for TaggerRecognizer {
                     continue;
                 }
             }
+            // "New Jersey Gov. Chris Christie", "Ohio Governor John Kasich":
+            // a major place right before the title of a public office is the
+            // place whose office it is, no organisation ("Valencia coach" is
+            // the club's).
+            if t == 2
+                && is_listed_place(ctx.tokens, first, end)
+                && ctx.tokens.get(end).is_some_and(|next| {
+                    next.sentence == ctx.tokens[end - 1].sentence
+                        && is_public_office(&next.norm)
+                        && ctx.text.get(ctx.tokens[end - 1].span.end..next.span.start) == Some(" ")
+                })
+            {
+                t = 3;
+            }
             // "by Easter", "Christmas is a special time": a holiday alone is
             // no person, organisation or place (CoNLL and wikigold tag none).
             if end == first + 1
@@ -3651,6 +3665,32 @@ fn is_award(ctx: &Context<'_>, first: usize, end: usize) -> bool {
         ),
         _ => false,
     }
+}
+
+/// Whether a lower-case word is the title of an elected or public office
+/// that a place has ("Ohio Governor", "New York Congressman", "the New
+/// York attorney general").
+fn is_public_office(w: &str) -> bool {
+    matches!(
+        w,
+        "gov"
+            | "governor"
+            | "lt"
+            | "lieutenant"
+            | "sen"
+            | "senator"
+            | "rep"
+            | "representative"
+            | "congressman"
+            | "congresswoman"
+            | "assemblyman"
+            | "assemblywoman"
+            | "mayor"
+            | "attorney"
+            | "comptroller"
+            | "treasurer"
+            | "premier"
+    )
 }
 
 /// Whether a lower-case word names a holiday ("Easter", "Christmas").
@@ -7133,6 +7173,25 @@ mod tests {
                 ("Marco Rubio", EntityType::Person, &[]),
             ],
         );
+    }
+
+    #[test]
+    fn a_place_before_its_public_office_is_the_place() {
+        // PolNeAR: "New Jersey" an organisation in 20 articles before "Gov.
+        // Chris Christie", "Ohio" in 19 before "Gov." or "Governor".
+        for text in [
+            "Barkley said one candidate he likes so far is Ohio Governor John Kasich.",
+            "Trump had 739 delegates, compared to Cruz's 538 and Ohio Governor John Kasich's \
+             145, according to the count.",
+        ] {
+            check(
+                text,
+                &[
+                    ("Ohio", EntityType::Location, &[]),
+                    ("John Kasich", EntityType::Person, &[]),
+                ],
+            );
+        }
     }
 
     #[test]
