@@ -3725,7 +3725,10 @@ fn is_pronoun_i_after_name(ctx: &Context<'_>, first: usize, end: usize) -> bool 
             .get(tok.span.start..tok.span.end)
             .unwrap_or_default()
     };
-    let (Some(i), Some(next)) = (ctx.tokens.get(end - 1), ctx.tokens.get(end)) else {
+    let (Some(i), Some(next)) = (
+        end.checked_sub(1).and_then(|k| ctx.tokens.get(k)),
+        ctx.tokens.get(end),
+    ) else {
         return false;
     };
     let Some(before) = end.checked_sub(2).and_then(|k| ctx.tokens.get(k)) else {
