@@ -2149,6 +2149,14 @@ impl Recognizer for TaggerRecognizer {
             {
                 end -= 1;
             }
+            // Whether the chunk's first word opens its sentence (read by
+            // the pronoun rule and `opener` below).
+            let opens_sentence = first == 0
+                || ctx
+                    .tokens
+                    .get(first - 1)
+                    .zip(ctx.tokens.get(first))
+                    .is_none_or(|(prev, tok)| prev.sentence != tok.sentence);
             // "Because I listen to Nirvana and Korn I am a troubled
             // individual", "Suddenly I had a sister again": the pronoun "I"
             // before a verb closes no name. What is left opening its
@@ -2157,10 +2165,8 @@ impl Recognizer for TaggerRecognizer {
             // inside one too.
             if end > first + 1 && is_pronoun_i_after_name(ctx, first, end) {
                 end -= 1;
-                let opens =
-                    first == 0 || ctx.tokens[first - 1].sentence != ctx.tokens[first].sentence;
                 if end == first + 1
-                    && opens
+                    && opens_sentence
                     && ctx.tokens.get(first).is_some_and(|tok| {
                         ctx.text
                             .get(tok.span.start..tok.span.end)
@@ -2313,7 +2319,7 @@ impl Recognizer for TaggerRecognizer {
             // a comma is an adverb or a greeting unless the text writes it
             // capitalised somewhere else too.
             let opener = end == first + 1
-                && (first == 0 || ctx.tokens[first - 1].sentence != ctx.tokens[first].sentence)
+                && opens_sentence
                 && ctx.text.get(span.end..span.end + 1) == Some(",")
                 && !is_first_name(ctx.text.get(span.start..span.end).unwrap_or_default())
                 && ctx
