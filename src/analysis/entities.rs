@@ -1998,6 +1998,7 @@ impl Recognizer for TaggerRecognizer {
         let mut chunks = tagger::chunks(&doc, &tags);
         split_chunks(ctx, &mut chunks);
         join_ampersands(ctx, &mut chunks);
+        join_and_company(ctx, &mut chunks);
         join_railway_termini(ctx, &mut chunks);
         join_particle_names(ctx, &mut chunks);
         trim_trailing_abbreviations(ctx, &mut chunks);
@@ -2221,12 +2222,30 @@ impl Recognizer for TaggerRecognizer {
             };
             // A name's words stand close together on one line; a wide gap is
             // masked markup, which no mention may span.
+            // "Sears, Roebuck and Co", "Goldman, Sachs and Co": a firm's
+            // name holds commas when "and" and its legal form close it.
+            let firm_with_commas = t == 2
+                && end >= first + 4
+                && ctx.tokens.get(first..end).is_some_and(|ts| {
+                    let forms = ts
+                        .iter()
+                        .rev()
+                        .take_while(|tok| is_firm_suffix(&tok.norm))
+                        .count();
+                    forms > 0
+                        && ts
+                            .len()
+                            .checked_sub(forms + 1)
+                            .and_then(|k| ts.get(k))
+                            .is_some_and(|tok| tok.norm == "and")
+                });
             let tight = ctx.tokens.get(first..end).is_some_and(|ts| {
                 ts.windows(2).all(|w| {
                     ctx.text
                         .get(w[0].span.end..w[1].span.start)
                         .is_some_and(|g| {
-                            g.len() <= 3 && g.chars().all(|c| c == ' ' || "-.'’&/".contains(c))
+                            (g.len() <= 3 && g.chars().all(|c| c == ' ' || "-.'’&/".contains(c)))
+                                || (firm_with_commas && g == ", ")
                         })
                 })
             });
@@ -2715,7 +2734,28 @@ impl Recognizer for TaggerRecognizer {
             // So is, in prose, a place's possessive the tagger calls an
             // organisation ("Perth's only commercial talkback station",
             // "Hawaii's"; a wire story's "Perth's 3-0 win" is the team's).
+            // A company or body the gazetteer knows, which the tagger
+            // calls a place ("Mark Zuckerberg at Facebook", "on Amazon"),
+            // is the gazetteer's organisation; not a building that
+            // houses one ("at the White House") nor after "the" ("the
+            // Amazon", the river).
+            let known_organisation = etype == EntityType::Location
+                && doc.gazetteer_agrees(first, end, 2)
+                && !is_seat_of_power(&ctx.tokens[first..end])
+                && !first
+                    .checked_sub(1)
+                    .and_then(|k| ctx.tokens.get(k))
+                    .is_some_and(|tok| {
+                        tok.norm == "the" && tok.sentence == ctx.tokens[first].sentence
+                    })
+                && !ctx.tokens.get(end).is_some_and(|tok| {
+                    matches!(
+                        tok.norm.as_str(),
+                        "basin" | "river" | "rainforest" | "jungle" | "forest" | "region" | "delta"
+                    )
+                });
             let exact_gazetteer = doc.gazetteer_agrees(first, end, t)
+                || known_organisation
                 || (possessive
                     && !shop
                     && prose
@@ -2740,6 +2780,17 @@ impl Recognizer for TaggerRecognizer {
             out.push(c);
         }
     }
+}
+
+/// Whether the words name a building that stands for the body it houses
+/// ("White House", "Kremlin", "Downing Street"): a place where the text
+/// makes it one ("at the White House").
+fn is_seat_of_power(toks: &[Tok]) -> bool {
+    let last = toks.last().map_or("", |t| t.norm.as_str());
+    matches!(
+        last,
+        "house" | "pentagon" | "kremlin" | "street" | "palace" | "elysee" | "élysée"
+    )
 }
 
 /// What a kind noun of a definition says the name it defines is: "band" an
@@ -5050,6 +5101,145 @@ fn join_ampersands(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     *chunks = out;
 }
 
+/// Whether the word is a firm's legal form that closes a name after "and"
+/// ("Smith and Co", "Procter and Gamble Co").
+fn is_firm_suffix(w: &str) -> bool {
+    matches!(
+        w,
+        "co" | "cos" | "company" | "inc" | "corp" | "corporation" | "ltd" | "plc" | "llc"
+    )
+}
+
+/// "Laurie Milbank and Co", "Procter and Gamble Co": a firm's legal form
+/// after "and" closes one organisation with the name before it. The tagger,
+/// reading the words apart, makes "Smith" and "Co" two persons, or leaves
+/// out the first name of the pair ("Gamble Co"); a person, organisation or
+/// place before "and" that it reads as one of its own stays apart from a
+/// longer firm's name ("Exxon and Mobil Corp"). Old firms' names hold a
+/// comma before their last word ("Kidder, Peabody and Co Inc"), which the
+/// chunk loop lets such a name hold.
+fn join_and_company(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let word = |i: usize| {
+        ctx.tokens
+            .get(i)
+            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+            .unwrap_or_default()
+    };
+    let spaced = |a: usize, b: usize| ctx.gap(a, b) == Some(" ");
+    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(chunks.len());
+    for &(first, end, t) in chunks.iter() {
+        let and_before = first >= 2
+            && word(first - 1) == "and"
+            && spaced(first - 2, first - 1)
+            && spaced(first - 1, first)
+            && ctx.tokens.get(first - 2).map(|t| t.sentence)
+                == ctx.tokens.get(first).map(|t| t.sentence);
+        let closes_firm = t != 4
+            && end
+                .checked_sub(1)
+                .and_then(|i| ctx.tokens.get(i))
+                .is_some_and(|tok| is_firm_suffix(&tok.norm))
+            && word(end - 1).chars().next().is_some_and(char::is_uppercase);
+        if and_before && closes_firm {
+            // "Smith and Co", "Lister and Co Plc": the name before and its
+            // legal form; "Truck Tire Sales and Services Corp": a named
+            // thing before it is the firm's name's first part.
+            let forms_alone = (first..end).all(|i| {
+                ctx.tokens
+                    .get(i)
+                    .is_some_and(|tok| is_firm_suffix(&tok.norm))
+            });
+            // ("Company" may close a band's name: "Free and Bad Company"
+            // are two bands.)
+            let abbreviated = !matches!(
+                ctx.tokens.get(end - 1).map(|tok| tok.norm.as_str()),
+                Some("company")
+            );
+            if let Some(last) = out.last_mut()
+                && last.1 == first - 1
+                && (forms_alone || (last.2 == 4 && abbreviated))
+            {
+                *last = (last.0, end, 2);
+                continue;
+            }
+            let before_taken = out.last().is_some_and(|last| last.1 > first - 2);
+            if !before_taken
+                && abbreviated
+                && word(first - 2)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+                && !is_english_stopword(&ctx.tokens[first - 2].norm)
+            {
+                // "Procter and Gamble Co": the word before "and" opens it.
+                out.push((first - 2, end, 2));
+                continue;
+            }
+        }
+        out.push((first, end, t));
+    }
+    // "Kidder, Peabody and Co Inc": a firm's name closed by "and" and its
+    // legal form takes the one capitalised word before its comma.
+    let mut absorbed: Vec<usize> = Vec::new();
+    for k in 0..out.len() {
+        let (first, end, t) = out[k];
+        // The word before may be a chunk of its own ("Kidder" ORG).
+        let alone_before = k
+            .checked_sub(1)
+            .and_then(|j| out.get(j))
+            .is_some_and(|last| last.1 == first && last.0 + 1 == first && last.2 != 1);
+        let before_taken = !alone_before
+            && k.checked_sub(1)
+                .and_then(|j| out.get(j))
+                .is_some_and(|last| last.1 + 1 > first);
+        let firm_pattern = t == 2 && {
+            let forms = (first..end)
+                .rev()
+                .take_while(|&i| {
+                    ctx.tokens
+                        .get(i)
+                        .is_some_and(|tok| is_firm_suffix(&tok.norm))
+                })
+                .count();
+            // One word between the comma and "and": "Kidder, Peabody and
+            // Co", not a list's "Citicorp, J.P. Morgan and Co".
+            forms > 0 && end == first + forms + 2 && word(end - forms - 1) == "and"
+        };
+        let sentence = |i: usize| ctx.tokens.get(i).map(|t| t.sentence);
+        if firm_pattern
+            && !before_taken
+            && first >= 1
+            && ctx.gap(first - 1, first) == Some(", ")
+            && sentence(first - 1) == sentence(first)
+            && word(first - 1)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+            && !is_english_stopword(&ctx.tokens[first - 1].norm)
+            && !first.checked_sub(2).is_some_and(|b| {
+                sentence(b) == sentence(first)
+                    && (ctx.gap(b, first - 1) != Some(" ")
+                        || word(b).chars().next().is_some_and(char::is_uppercase))
+            })
+            && let Some(c) = out.get_mut(k)
+        {
+            c.0 = first - 1;
+            c.2 = 2;
+            if alone_before {
+                absorbed.push(k - 1);
+            }
+        }
+    }
+    if !absorbed.is_empty() {
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            !absorbed.contains(&(k - 1))
+        });
+    }
+    *chunks = out;
+}
+
 /// "82nd Airborne Division", "65th Air Division", "Eighth Air Force": an
 /// ordinal right before a military unit's name is part of it, and the unit
 /// an organisation (the tagger, which learned its ordinals from sports
@@ -7201,6 +7391,105 @@ mod tests {
                 ],
             );
         }
+    }
+
+    #[test]
+    fn a_company_the_gazetteer_knows_is_no_place() {
+        // PolNeAR: "Facebook" a place in 10 articles, "Amazon" in 7
+        // ("Jeff Bezos at Amazon, Mark Zuckerberg at Facebook").
+        check(
+            "The pressure grew on Jeff Bezos at Amazon, Mark Zuckerberg at Facebook and \
+             Timothy D. Cook at Apple.",
+            &[
+                ("Amazon", EntityType::Organization, &[]),
+                ("Facebook", EntityType::Organization, &[]),
+                ("Apple", EntityType::Organization, &[]),
+            ],
+        );
+        // A building stands for its body where the text makes it a place,
+        // and "the Amazon" and its basin are the river's.
+        check(
+            "Obama spoke at the White House on Monday.",
+            &[("White House", EntityType::Location, &[])],
+        );
+        check(
+            "Fires in the Amazon spread to Bolivia.",
+            &[("Amazon", EntityType::Location, &[])],
+        );
+        check(
+            "Ecuador will repair its main pipeline linking Amazon basin oil fields to the Pacific.",
+            &[("Amazon", EntityType::Location, &[])],
+        );
+    }
+
+    #[test]
+    fn a_legal_form_after_and_closes_one_firm() {
+        // Reuters-21578: "Sears, Roebuck and Co" had given the person "Co",
+        // "Laurie Milbank and Co" two persons, "Procter and Gamble Co" the
+        // organisation "Gamble Co", "American Telephone and Telegraph Co"
+        // an OTHER and an organisation.
+        for (text, firm) in [
+            (
+                "Sears, Roebuck and Co said it will restructure its distribution.",
+                "Sears, Roebuck and Co",
+            ),
+            (
+                "Goldman, Sachs and Co said it would buy the shares.",
+                "Goldman, Sachs and Co",
+            ),
+            (
+                "Kidder, Peabody and Co Inc said it would buy the shares.",
+                "Kidder, Peabody and Co Inc",
+            ),
+            (
+                "\"Prices are firm here,\" said Laurie Milbank and Co assistant manager \
+                 Machiko Suzuki.",
+                "Laurie Milbank and Co",
+            ),
+            ("Smith and Co said it will restructure.", "Smith and Co"),
+            (
+                "Procter and Gamble Co said it would buy.",
+                "Procter and Gamble Co",
+            ),
+            (
+                "The offer values American Telephone and Telegraph Co at 20 billion dlrs.",
+                "American Telephone and Telegraph Co",
+            ),
+        ] {
+            check(text, &[(firm, EntityType::Organization, &[])]);
+            let es = run(text);
+            assert!(
+                !es.iter().any(|e| e.name.starts_with("Co")
+                    || (e.entity_type == EntityType::Person && !e.name.contains("Suzuki"))),
+                "a piece of the firm's name in {text:?}: {es:?}"
+            );
+        }
+        // Two firms stay two, and so do two bands; a list of firms is no
+        // firm.
+        check(
+            "Exxon and Mobil Corp said they would merge.",
+            &[("Mobil Corp", EntityType::Organization, &[])],
+        );
+        check_absent(
+            "The loan was arranged by Citicorp, J.P. Morgan and Co and Chase.",
+            &["Citicorp, "],
+        );
+        check(
+            "Oil and Natural Gas Corporation said it would drill.",
+            &[(
+                "Oil and Natural Gas Corporation",
+                EntityType::Organization,
+                &[],
+            )],
+        );
+        let text = "She toured with Free and Bad Company in the 1970s.";
+        check(text, &[("Bad Company", EntityType::Organization, &[])]);
+        check_absent(text, &["Free and"]);
+        // A comma joins no other name ("Paris, London and Berlin").
+        check(
+            "Flights from Paris, London and Berlin Co-operative banks rose.",
+            &[("Paris", EntityType::Location, &[])],
+        );
     }
 
     #[test]
