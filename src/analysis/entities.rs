@@ -3714,7 +3714,7 @@ fn is_award(ctx: &Context<'_>, first: usize, end: usize) -> bool {
     match end.saturating_sub(first) {
         1 => matches!(
             word(first),
-            "oscar" | "oscars" | "emmy" | "emmys" | "grammy" | "grammys" | "baftas"
+            "oscar" | "oscars" | "emmy" | "emmys" | "grammy" | "grammys" | "bafta" | "baftas"
         ),
         2 => matches!(
             (word(first), word(first + 1)),
@@ -4272,7 +4272,8 @@ fn is_event_word(w: &str) -> bool {
 /// an uprising's or a festival's ("Gulf War", "January Uprising",
 /// "Glastonbury Festival"; not "The Revolution"), or the name opens
 /// "Battle of" or "Siege of" ("Battle of Antietam"); no organisation's head
-/// among them ("Ministry of War", "War Resisters League").
+/// among them ("Ministry of War", "War Resisters League"). "Super Tuesday"
+/// is one too.
 fn is_event_name(tokens: &[Tok], first: usize, end: usize) -> bool {
     let Some(run) = tokens.get(first..end).filter(|r| r.len() >= 2) else {
         return false;
@@ -4286,7 +4287,9 @@ fn is_event_name(tokens: &[Tok], first: usize, end: usize) -> bool {
     ) && !(run.len() == 2 && run[0].norm == "the");
     let opens =
         matches!(run[0].norm.as_str(), "battle" | "battles" | "siege") && run[1].norm == "of";
-    (ends || opens) && !run.iter().any(|t| is_org_head_word(&t.norm))
+    // "Super Tuesday", the primaries' day.
+    let primaries = run.len() == 2 && run[0].norm == "super" && run[1].norm == "tuesday";
+    ((ends || opens) && !run.iter().any(|t| is_org_head_word(&t.norm))) || primaries
 }
 
 /// Whether a lower-case noun names a kind of organisation ("firm",
@@ -7338,6 +7341,36 @@ mod tests {
                 ("Baftas", EntityType::Other, &[]),
                 ("Oscar Diaz", EntityType::Person, &[]),
             ],
+        );
+        // BBC News: "Bafta" alone a person in a headline ("Aviator and
+        // Vera take Bafta glory", in a text too long to quote here).
+        with_context("Vera takes Bafta glory", |ctx| {
+            let at = ctx.tokens.iter().position(|t| t.norm == "bafta").unwrap();
+            assert!(is_award(ctx, at, at + 1));
+        });
+    }
+
+    #[test]
+    fn super_tuesday_is_an_event_not_a_date() {
+        // PolNeAR: "Super Tuesday" read as OTHER "Super" and the date of
+        // the Tuesday before the article, in 17 articles.
+        for text in [
+            "Trump won most states on Super Tuesday, and Rubio won Minnesota.",
+            "Ahead of Super Tuesday, Rubio campaigned in Virginia.",
+        ] {
+            check(text, &[("Super Tuesday", EntityType::Event, &[])]);
+            let es = run(text);
+            assert!(
+                !es.iter()
+                    .any(|e| e.entity_type == EntityType::Date || e.name == "Super"),
+                "{text:?}: {es:?}"
+            );
+        }
+        // Any other Tuesday is a date.
+        let es = run("The vote is on Tuesday.");
+        assert!(
+            es.iter().any(|e| e.entity_type == EntityType::Date),
+            "{es:?}"
         );
     }
 
