@@ -557,35 +557,98 @@ impl Recognizer for DatelineRecognizer {
 
 /// "Reuter": the sign-off that closes a Reuters wire story of the 1980s and
 /// 1990s (every body of Reuters-21578, CoNLL's stories), a line of its own
-/// at the end of the text. It is the agency, which the gazetteer knows as
+/// (at the end of the text, or after each story of a round-up; "REUTER..."
+/// in some archives), or set apart by spaces after a table's last row. It is the agency, which the gazetteer knows as
 /// Reuters; the tagger, having seen it as a surname ("Stefan Reuter") and
 /// CoNLL annotating the sign-off as a person, took it for one.
 struct SignOffRecognizer;
 
 impl Recognizer for SignOffRecognizer {
     fn recognize(&self, ctx: &Context<'_>, taken: &mut Taken, out: &mut Vec<Candidate>) {
-        let body = ctx.text.trim_end();
-        let start = body.rfind('\n').map_or(0, |i| i + 1);
-        let Some(line) = body.get(start..) else {
-            return;
-        };
-        let word = line.trim_start();
-        if !(word == "Reuter" || word == "REUTER") {
+        if !ctx.text.contains("Reuter") && !ctx.text.contains("REUTER") {
             return;
         }
-        let span = Span::new(body.len() - word.len(), body.len());
-        if taken.overlaps(span) {
+        let mut start = 0;
+        let mut signed = false;
+        for line in ctx.text.split_inclusive('\n') {
+            let at = start;
+            start += line.len();
+            // The line's word, with the dots and control characters some
+            // archives close it with ("REUTER...").
+            let lead = line.len() - line.trim_start().len();
+            let word = line.trim();
+            // (Reuters-21578's end-of-text mark as some copies print it.)
+            let word = word.strip_suffix("^M").unwrap_or(word);
+            let word = word.trim_end_matches(|c: char| c == '.' || c.is_control());
+            let own_line = word == "Reuter" || word == "REUTER";
+            // "total 55.8 (33.7).        REUTER": after a table's last
+            // row, set apart by spaces, at the end of the text.
+            let closing = !own_line
+                && at + line.trim_end().len() == ctx.text.trim_end().len()
+                && (word.ends_with("        Reuter") || word.ends_with("        REUTER"));
+            let span = if own_line {
+                Span::new(at + lead, at + lead + word.len())
+            } else if closing {
+                let end = at + lead + word.len();
+                Span::new(end - "Reuter".len(), end)
+            } else {
+                continue;
+            };
+            if taken.overlaps(span) {
+                continue;
+            }
+            taken.try_take(span);
+            signed = true;
+            // The gazetteer's canonical name of the agency.
+            out.push(Candidate::known(
+                span,
+                EntityType::Organization,
+                "Reuters".to_string(),
+                MentionKind::Name,
+                Vec::new(),
+            ));
+        }
+        // In a story so signed, "Reuter" before a common noun is the
+        // agency too ("a Reuter survey", "polled by Reuter correspondents"),
+        // which the tagger took for a person.
+        if !signed {
             return;
         }
-        taken.try_take(span);
-        // The gazetteer's canonical name of the agency.
-        out.push(Candidate::known(
-            span,
-            EntityType::Organization,
-            "Reuters".to_string(),
-            MentionKind::Name,
-            Vec::new(),
-        ));
+        for (k, tok) in ctx.tokens.iter().enumerate() {
+            if tok.norm != "reuter" {
+                continue;
+            }
+            let before_name = k
+                .checked_sub(1)
+                .and_then(|b| ctx.tokens.get(b))
+                .is_some_and(|b| {
+                    b.sentence == tok.sentence
+                        && ctx.gap(k - 1, k) == Some(" ")
+                        && ctx
+                            .text
+                            .get(b.span.start..b.span.end)
+                            .is_some_and(|w| w.starts_with(char::is_uppercase))
+                });
+            let before_noun = ctx.tokens.get(k + 1).is_some_and(|n| {
+                n.sentence == tok.sentence
+                    && ctx.gap(k, k + 1).is_some_and(|g| g.trim().is_empty())
+                    && ctx
+                        .text
+                        .get(n.span.start..n.span.end)
+                        .is_some_and(|w| w.starts_with(char::is_lowercase))
+            });
+            if before_name || !before_noun || taken.overlaps(tok.span) {
+                continue;
+            }
+            taken.try_take(tok.span);
+            out.push(Candidate::known(
+                tok.span,
+                EntityType::Organization,
+                "Reuters".to_string(),
+                MentionKind::Name,
+                Vec::new(),
+            ));
+        }
     }
 }
 
@@ -4691,12 +4754,22 @@ fn trim_trailing_abbreviations(ctx: &Context<'_>, chunks: &mut [(usize, usize, u
         // "Texas Coach Darrell Royal", "a United States Representative": a
         // person's title after a major place is the person's, not part of a
         // name; the place is one.
+        // A state also a surname stands so before the title of its
+        // office ("Vermont Sen.", "Washington Gov.").
         if chunk.1 > chunk.0 + 1
             && ctx.tokens.get(chunk.1 - 1).is_some_and(|t| {
                 // ("Miami Vice", "Massachusetts General": no person's.)
                 is_title(&t.norm) && !matches!(t.norm.as_str(), "vice" | "general" | "major")
             })
-            && is_listed_place(ctx.tokens, chunk.0, chunk.1 - 1)
+            && (is_listed_place(ctx.tokens, chunk.0, chunk.1 - 1)
+                || (ctx
+                    .tokens
+                    .get(chunk.1 - 1)
+                    .is_some_and(|t| is_public_office(&t.norm))
+                    && ctx
+                        .tokens
+                        .get(chunk.0..chunk.1 - 1)
+                        .is_some_and(|run| listed(run) & gazetteer::list::REGION != 0)))
         {
             *chunk = (chunk.0, chunk.1 - 1, 3);
         }
@@ -7181,6 +7254,24 @@ mod tests {
             "Shell said on Monday that it would sell the unit.\n REUTER",
             &[("Reuters", EntityType::Organization, &["REUTER"])],
         );
+        // Reuters-21578's round-ups sign off each story, some copies close
+        // with "REUTER..." or after a table's last row, and a signed story's
+        // "Reuter survey" is the agency's: 15 bodies had a person "Reuter".
+        for text in [
+            "Malaysia will cut its exports, a Reuter survey showed.\n REUTER\n \
+             Thailand will not.\n REUTER\n",
+            "Shell said it would sell the unit, dealers said.\n REUTER...",
+            "Shell said it would sell the unit.\nREUTER...^M",
+            "Soybean oil prev 3.7, Feb 21.1, total 55.8 (33.7).        REUTER",
+        ] {
+            let es = run(text);
+            assert!(
+                es.iter()
+                    .any(|e| e.entity_type == EntityType::Organization && e.name == "Reuters")
+                    && !es.iter().any(|e| e.entity_type == EntityType::Person),
+                "{text:?}: {es:?}"
+            );
+        }
         // A footballer of that name is no agency, nor is the word inside a
         // line.
         for text in [
@@ -7424,6 +7515,15 @@ mod tests {
                 ],
             );
         }
+        // A state that is also a surname: "Vermont Sen" a place in 20
+        // PolNeAR articles, "Florida Sen" in 7.
+        check(
+            "Vermont Sen. Bernie Sanders said on Monday that he would stay in the race.",
+            &[
+                ("Vermont", EntityType::Location, &[]),
+                ("Bernie Sanders", EntityType::Person, &[]),
+            ],
+        );
     }
 
     #[test]
