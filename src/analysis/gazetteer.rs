@@ -654,6 +654,7 @@ BP|
 Goldman Sachs|
 JPMorgan|JPMorgan Chase;JP Morgan
 Smith Barney|Smith Barney, Harris Upham and Co;Smith Barney, Harris Upham and Co Inc;Smith Barney Harris Upham and Co
+Merrill Lynch, Pierce, Fenner and Smith|Merrill Lynch, Pierce, Fenner and Smith Inc;Merrill Lynch, Pierce, Fenner and Smith Inc.
 Standard & Poor's|Standard and Poor's;Standard & Poor's Corp;Standard and Poor's Corp;S and P;S/P
 Democratic Party|Democrats
 Republican Party|Republicans;GOP
@@ -671,6 +672,7 @@ World War I|First World War;WWI
 Cold War|
 Arab Spring|
 Brexit|
+Six Nations|RBS Six Nations;Six Nations Championship
 ";
 
 /// Titles of works and programmes, recognised as OTHER.

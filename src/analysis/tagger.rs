@@ -922,6 +922,16 @@ impl<'a> Doc<'a> {
             && !(code(end) != 0 && code(end) % 2 == 1)
     }
 
+    /// Whether tokens `first..end` are exactly one gazetteer match of an
+    /// event or a work ("Six Nations", "Meet the Press"; not a group).
+    pub(crate) fn gazetteer_event_or_work(&self, first: usize, end: usize) -> bool {
+        self.gazetteer_agrees(first, end, 4)
+            && self
+                .toks
+                .get(first)
+                .is_some_and(|t| matches!(t.gaz / 2, 4 | 5))
+    }
+
     /// Whether token `i` is part of a gazetteer match of an organisation.
     pub(crate) fn in_gazetteer_organisation(&self, i: usize) -> bool {
         self.toks
