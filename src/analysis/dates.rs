@@ -534,7 +534,7 @@ pub(crate) fn recognize(
         let modifier = word_before(text, m.start());
         // "Super Tuesday" is the primaries' day, an event's name, not the
         // Tuesday of the week the text is written in.
-        if modifier == "super" && text.get(..m.start()).is_some_and(|b| b.ends_with("Super ")) {
+        if text.get(..m.start()).is_some_and(|b| b.ends_with("Super ")) {
             continue;
         }
         let date = resolve_weekday(day, reference, &modifier);

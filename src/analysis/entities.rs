@@ -558,9 +558,10 @@ impl Recognizer for DatelineRecognizer {
 /// "Reuter": the sign-off that closes a Reuters wire story of the 1980s and
 /// 1990s (every body of Reuters-21578, CoNLL's stories), a line of its own
 /// (at the end of the text, or after each story of a round-up; "REUTER..."
-/// in some archives), or set apart by spaces after a table's last row. It is the agency, which the gazetteer knows as
-/// Reuters; the tagger, having seen it as a surname ("Stefan Reuter") and
-/// CoNLL annotating the sign-off as a person, took it for one.
+/// in some archives), or set apart by spaces after a table's last row. It
+/// is the agency, which the gazetteer knows as Reuters; the tagger, having
+/// seen it as a surname ("Stefan Reuter") and CoNLL annotating the sign-off
+/// as a person, took it for one.
 struct SignOffRecognizer;
 
 impl Recognizer for SignOffRecognizer {
@@ -2306,33 +2307,22 @@ impl Recognizer for TaggerRecognizer {
             let Some(span) = tagger::chunk_span(ctx.tokens, first, end) else {
                 continue;
             };
-            // A name's words stand close together on one line; a wide gap is
-            // masked markup, which no mention may span.
             // "Sears, Roebuck and Co", "Goldman, Sachs and Co": a firm's
             // name holds commas when "and" and its legal form close it.
             let firm_with_commas = t == 2
                 && end >= first + 4
-                && ctx.tokens.get(first..end).is_some_and(|ts| {
-                    let forms = ts
-                        .iter()
-                        .rev()
-                        .take_while(|tok| is_firm_suffix(&tok.norm))
-                        .count();
-                    forms > 0
-                        && ts
-                            .len()
-                            .checked_sub(forms + 1)
-                            .and_then(|k| ts.get(k))
-                            .is_some_and(|tok| tok.norm == "and")
-                });
+                && ctx
+                    .tokens
+                    .get(first..end)
+                    .and_then(legal_forms_after_and)
+                    .is_some();
+            // A name's words stand close together on one line; a wide gap is
+            // masked markup, which no mention may span.
             let tight = ctx.tokens.get(first..end).is_some_and(|ts| {
                 ts.windows(2).all(|w| {
                     ctx.text
                         .get(w[0].span.end..w[1].span.start)
-                        .is_some_and(|g| {
-                            (g.len() <= 3 && g.chars().all(|c| c == ' ' || "-.'’&/".contains(c)))
-                                || (firm_with_commas && g == ", ")
-                        })
+                        .is_some_and(|g| is_tight_gap(g) || (firm_with_commas && g == ", "))
                 })
             });
             if !tight {
@@ -2817,9 +2807,6 @@ impl Recognizer for TaggerRecognizer {
                 }
                 etype = EntityType::Person;
             }
-            // So is, in prose, a place's possessive the tagger calls an
-            // organisation ("Perth's only commercial talkback station",
-            // "Hawaii's"; a wire story's "Perth's 3-0 win" is the team's).
             // A company or body the gazetteer knows, which the tagger
             // calls a place ("Mark Zuckerberg at Facebook", "on Amazon"),
             // is the gazetteer's organisation; not a building that
@@ -2827,13 +2814,12 @@ impl Recognizer for TaggerRecognizer {
             // Amazon", the river).
             let listed_company = etype == EntityType::Location
                 && doc.gazetteer_agrees(first, end, 2)
-                && !is_seat_of_power(&ctx.tokens[first..end])
+                && !ctx.tokens.get(first..end).is_some_and(is_seat_of_power)
                 && !first
                     .checked_sub(1)
                     .and_then(|k| ctx.tokens.get(k))
-                    .is_some_and(|tok| {
-                        tok.norm == "the" && tok.sentence == ctx.tokens[first].sentence
-                    })
+                    .zip(ctx.tokens.get(first))
+                    .is_some_and(|(tok, at)| tok.norm == "the" && tok.sentence == at.sentence)
                 && !ctx.tokens.get(end).is_some_and(|tok| {
                     matches!(
                         tok.norm.as_str(),
@@ -2845,6 +2831,9 @@ impl Recognizer for TaggerRecognizer {
             // (not a group: "Indians", "Czech" name teams in results).
             let known_thing = matches!(etype, EntityType::Organization | EntityType::Location)
                 && doc.gazetteer_event_or_work(first, end);
+            // So is, in prose, a place's possessive the tagger calls an
+            // organisation ("Perth's only commercial talkback station",
+            // "Hawaii's"; a wire story's "Perth's 3-0 win" is the team's).
             let exact_gazetteer = doc.gazetteer_agrees(first, end, t)
                 || listed_company
                 || known_thing
@@ -5224,6 +5213,25 @@ fn is_firm_suffix(w: &str) -> bool {
     )
 }
 
+/// How many legal forms close the words, when "and" stands right before
+/// them ("Roebuck and Co Inc": 2); `None` otherwise.
+fn legal_forms_after_and(toks: &[Tok]) -> Option<usize> {
+    let forms = toks
+        .iter()
+        .rev()
+        .take_while(|tok| is_firm_suffix(&tok.norm))
+        .count();
+    let before = toks.len().checked_sub(forms + 1)?;
+    (forms > 0 && toks.get(before).is_some_and(|tok| tok.norm == "and")).then_some(forms)
+}
+
+/// Whether the text between two words of a name keeps them one name: a
+/// space, a hyphen, a full stop, an apostrophe, "&" or "/", three bytes at
+/// most (a wider gap is masked markup).
+fn is_tight_gap(g: &str) -> bool {
+    g.len() <= 3 && g.chars().all(|c| c == ' ' || "-.'’&/".contains(c))
+}
+
 /// "Laurie Milbank and Co", "Procter and Gamble Co": a firm's legal form
 /// after "and" closes one organisation with the name before it. The tagger,
 /// reading the words apart, makes "Smith" and "Co" two persons, or leaves
@@ -5264,11 +5272,7 @@ fn join_and_company(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) 
             && ctx.tokens.get(last.1 - 1).is_some_and(|tok| tok.norm == "savings")
             // (Words close together: no markup inside, "Loan Association>
             // of Muskogee".)
-            && (first + 1..end).all(|i| {
-                ctx.gap(i - 1, i).is_some_and(|g| {
-                    g.len() <= 3 && g.chars().all(|c| c == ' ' || "-.'’&/".contains(c))
-                })
-            })
+            && (first + 1..end).all(|i| ctx.gap(i - 1, i).is_some_and(is_tight_gap))
         {
             *last = (last.0, end, 2);
             continue;
@@ -5302,7 +5306,10 @@ fn join_and_company(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) 
                     .chars()
                     .next()
                     .is_some_and(char::is_uppercase)
-                && !is_english_stopword(&ctx.tokens[first - 2].norm)
+                && !ctx
+                    .tokens
+                    .get(first - 2)
+                    .is_some_and(|tok| is_english_stopword(&tok.norm))
             {
                 // "Procter and Gamble Co": the word before "and" opens it.
                 out.push((first - 2, end, 2));
@@ -5325,19 +5332,14 @@ fn join_and_company(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) 
             && k.checked_sub(1)
                 .and_then(|j| out.get(j))
                 .is_some_and(|last| last.1 + 1 > first);
-        let firm_pattern = t == 2 && {
-            let forms = (first..end)
-                .rev()
-                .take_while(|&i| {
-                    ctx.tokens
-                        .get(i)
-                        .is_some_and(|tok| is_firm_suffix(&tok.norm))
-                })
-                .count();
-            // One word between the comma and "and": "Kidder, Peabody and
-            // Co", not a list's "Citicorp, J.P. Morgan and Co".
-            forms > 0 && end == first + forms + 2 && word(end - forms - 1) == "and"
-        };
+        // One word between the comma and "and": "Kidder, Peabody and Co",
+        // not a list's "Citicorp, J.P. Morgan and Co".
+        let firm_pattern = t == 2
+            && ctx
+                .tokens
+                .get(first..end)
+                .and_then(legal_forms_after_and)
+                .is_some_and(|forms| end == first + forms + 2);
         let sentence = |i: usize| ctx.tokens.get(i).map(|t| t.sentence);
         if firm_pattern
             && !before_taken
@@ -5348,7 +5350,10 @@ fn join_and_company(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) 
                 .chars()
                 .next()
                 .is_some_and(char::is_uppercase)
-            && !is_english_stopword(&ctx.tokens[first - 1].norm)
+            && !ctx
+                .tokens
+                .get(first - 1)
+                .is_some_and(|tok| is_english_stopword(&tok.norm))
             && !first.checked_sub(2).is_some_and(|b| {
                 sentence(b) == sentence(first)
                     && (ctx.gap(b, first - 1) != Some(" ")
