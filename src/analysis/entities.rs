@@ -2811,7 +2811,9 @@ impl Recognizer for TaggerRecognizer {
             // calls a place ("Mark Zuckerberg at Facebook", "on Amazon"),
             // is the gazetteer's organisation; not a building that
             // houses one ("at the White House") nor after "the" ("the
-            // Amazon", the river).
+            // Amazon", the river). Read on the type the rules above
+            // settled, not the tagger's (so not with `known_organisation`):
+            // they make places of some ("the province of Twitter").
             let listed_company = etype == EntityType::Location
                 && doc.gazetteer_agrees(first, end, 2)
                 && !ctx.tokens.get(first..end).is_some_and(is_seat_of_power)
