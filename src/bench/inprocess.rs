@@ -47,7 +47,8 @@ pub struct PipelineReport {
     /// Per-document latency.
     pub latency_ms: LatencySummary,
     /// With `--digest`: FNV-1a 64 (hex) over the JSON of every document's
-    /// analysis, in corpus order, computed after the timed pass.
+    /// analysis, in corpus order, computed after the timed pass, with
+    /// relative dates resolved against 2026-01-01 (not today).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
 }
@@ -157,6 +158,11 @@ fn prepare_all(docs: &[CorpusDoc]) -> Vec<NewDocument> {
     docs.iter().filter_map(|d| prepare(d).ok()).collect()
 }
 
+/// The time the digest's analyses resolve relative dates against
+/// (2026-01-01T00:00:00Z).
+const DIGEST_REFERENCE_TIME: chrono::DateTime<chrono::Utc> =
+    chrono::DateTime::from_timestamp_nanos(1_767_225_600_000_000_000);
+
 /// Analyses every document `passes` times (at least once) with the default
 /// features on this thread, after a warm-up over the first
 /// [`PIPELINE_WARM_UP_DOCS`].
@@ -192,6 +198,12 @@ pub fn pipeline(docs: &[CorpusDoc], digest: bool, passes: usize) -> Result<Pipel
     }
     let duration = start.elapsed().as_secs_f64().max(1e-9);
     let digest = if digest {
+        // Relative dates resolved against a fixed day, not today's: the
+        // digest of a build is the same whatever day it is computed.
+        let options = AnalyzeOptions {
+            reference_time: Some(DIGEST_REFERENCE_TIME),
+            ..options
+        };
         let mut hash = crate::analysis::fingerprint::FNV_OFFSET;
         for doc in &prepared {
             let analysis = Engine::analyze_prepared(doc, &options);

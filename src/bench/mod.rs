@@ -87,7 +87,8 @@ pub struct PipelineArgs {
     pub json: bool,
     /// After the timed pass, analyse every document once more (untimed) and
     /// report a digest of all the analyses, so that two builds can be shown
-    /// to give the same output.
+    /// to give the same output (relative dates resolved against
+    /// 2026-01-01, so that the digest is the same whatever the day).
     #[arg(long)]
     pub digest: bool,
     /// Timed passes over the documents; the report gives the rate over all
