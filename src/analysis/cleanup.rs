@@ -254,7 +254,8 @@ fn unwrap_lines(masked: &mut String) {
 }
 
 /// Whether a line opens with a company's legal form as a word of its own
-/// ("Inc said", "Co <KCL>", "Ltd."; not "Corporate", "Co-founder"): the
+/// ("Inc said", "Co <KCL>", "Ltd.", "Inc>", closing a name Reuters-21578
+/// marks; not "Corporate", "Co-founder"): the
 /// abbreviated forms of `gazetteer::LEGAL_SUFFIXES`, as written, and
 /// "Cos", "Bhd". Its full words ("Company", "Group", "Holdings") and the
 /// two-letter forms that are words too ("SA", "SE") may open a sentence.
@@ -265,9 +266,12 @@ fn opens_with_legal_form(line: &[u8]) -> bool {
     ];
     FORMS.iter().any(|form| {
         line.starts_with(form)
-            && line
-                .get(form.len())
-                .is_none_or(|b| matches!(b, b' ' | b'.' | b',' | b'<' | b'\'' | b'\r' | b'\n'))
+            && line.get(form.len()).is_none_or(|b| {
+                matches!(
+                    b,
+                    b' ' | b'.' | b',' | b'<' | b'>' | b')' | b';' | b':' | b'\'' | b'\r' | b'\n'
+                )
+            })
     })
 }
 
@@ -489,6 +493,19 @@ mod tests {
             c.masked,
             "Kentucky Central Life Insurance Co said it declared a dividend.\n\
              Shares of Airgas Inc. rose.\nThe co-founder left\nCo-founders stay.\nApple\nCorporate news.\n"
+        );
+    }
+
+    #[test]
+    fn a_legal_form_closing_a_marked_name_on_the_next_line_joins_it() {
+        // Reuters-21578 marks a firm's name in angle brackets: "Inc>" had
+        // been an organisation of its own in 8 of 3,000 bodies.
+        let text = "<National Early Warning Systems\nInc> said it has offered to buy \
+            <Omega Ballistics Systems\nInc> for cash.\n(Acme Widgets\nLtd) said so.\n";
+        assert_eq!(
+            clean(text).masked,
+            "<National Early Warning Systems Inc> said it has offered to buy \
+             <Omega Ballistics Systems Inc> for cash.\n(Acme Widgets Ltd) said so.\n"
         );
     }
 

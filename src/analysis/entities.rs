@@ -1438,6 +1438,17 @@ impl Recognizer for CapitalisationRecognizer {
                     || is_common_abbreviation_in_capitals(first.text)
                     || is_transcript_word_in_capitals(first.text)
                     || (words.len() == 1 && is_credit_rating(ctx, first.token))
+                    // (A currency's word the tagger's rules left: "the U.S.
+                    // Dollar", "3.35m Euros"; not before a year, "Euro
+                    // 2004", the championship.)
+                    || (words.len() == 1
+                        && ctx
+                            .tokens
+                            .get(first.token)
+                            .is_some_and(|t| is_currency_word(&t.norm))
+                        && !ctx.tokens.get(first.token + 1).is_some_and(|t| {
+                            t.norm.len() == 4 && t.norm.bytes().all(|b| b.is_ascii_digit())
+                        }))
                 {
                     words = &words[1..];
                 } else {
@@ -2086,6 +2097,8 @@ impl Recognizer for TaggerRecognizer {
         split_chunks(ctx, &mut chunks);
         join_ampersands(ctx, &mut chunks);
         join_and_company(ctx, &mut chunks);
+        join_bracketed_firms(ctx, &mut chunks);
+        join_super_tuesday(ctx, &mut chunks);
         join_railway_termini(ctx, &mut chunks);
         join_particle_names(ctx, &mut chunks);
         trim_trailing_abbreviations(ctx, &mut chunks);
@@ -2180,6 +2193,28 @@ impl Recognizer for TaggerRecognizer {
         // differ: see the rules below).
         let prose = doc.is_prose();
         for (first, mut end, mut t) in chunks.iter().copied() {
+            // "the U.S. Dollar", "the Taiwan Dollar": a currency named by
+            // its country is no organisation; the place, or the
+            // nationality ("Australian Dollar"), is the gazetteer's.
+            if end >= first + 2
+                && ctx
+                    .tokens
+                    .get(end - 1)
+                    .is_some_and(|tok| is_currency_word(&tok.norm))
+                && (doc.gazetteer_agrees(first, end - 1, 3) || doc.gazetteer_group(first, end - 1))
+            {
+                continue;
+            }
+            // "3.35m Euros": a currency after an amount is its unit.
+            if end == first + 1
+                && ctx
+                    .tokens
+                    .get(first)
+                    .is_some_and(|tok| is_currency_word(&tok.norm))
+                && after_amount(ctx, first)
+            {
+                continue;
+            }
             // "Kim Jong-un", "Ban Ki-moon", "Moon Jae-in": a person's name
             // runs on over a hyphen into a short syllable in lower case
             // ("Trump-led", "Obama-era" are compounds, below).
@@ -2316,13 +2351,20 @@ impl Recognizer for TaggerRecognizer {
                     .get(first..end)
                     .and_then(legal_forms_after_and)
                     .is_some();
+            // "Cheung Kong (Holdings) Ltd": a word in brackets before its
+            // legal form.
+            let bracketed = t == 2 && is_bracketed_firm(ctx, first, end);
             // A name's words stand close together on one line; a wide gap is
             // masked markup, which no mention may span.
             let tight = ctx.tokens.get(first..end).is_some_and(|ts| {
                 ts.windows(2).all(|w| {
                     ctx.text
                         .get(w[0].span.end..w[1].span.start)
-                        .is_some_and(|g| is_tight_gap(g) || (firm_with_commas && g == ", "))
+                        .is_some_and(|g| {
+                            is_tight_gap(g)
+                                || (firm_with_commas && g == ", ")
+                                || (bracketed && matches!(g, " (" | ") " | ".) "))
+                        })
                 })
             });
             if !tight {
@@ -5206,6 +5248,102 @@ fn join_ampersands(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     *chunks = out;
 }
 
+/// "SUPER TUESDAY", "Super Tuesday's results": the primaries' day is one
+/// event's name (see [`is_event_name`]) in any case. In a headline in
+/// capitals the tagger reads "SUPER" as an organisation and "TUESDAY
+/// RESULTS" as a named thing, or leaves the capitals' rule "SUPER TUESDAY
+/// RESULTS"; the words of a chunk past the day's name are a headline's
+/// words, no name.
+fn join_super_tuesday(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    let capitalised = |i: usize| {
+        ctx.tokens
+            .get(i)
+            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+            .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
+    };
+    let at = |i: usize| {
+        ctx.tokens.get(i).is_some_and(|t| t.norm == "super")
+            && ctx.tokens.get(i + 1).is_some_and(|t| t.norm == "tuesday")
+            && ctx.gap(i, i + 1) == Some(" ")
+            && capitalised(i)
+            && capitalised(i + 1)
+    };
+    if !ctx.text.contains("uper ") && !ctx.text.contains("UPER ") {
+        return;
+    }
+    for i in 0..ctx.tokens.len() {
+        if at(i) {
+            chunks.retain(|&(a, b, _)| b <= i || a >= i + 2);
+            let k = chunks.partition_point(|c| c.1 <= i);
+            chunks.insert(k, (i, i + 2, 4));
+        }
+    }
+}
+
+/// Whether token `i` follows an amount ("3.35m Euros", "885,000 Euros",
+/// "20 mln Dollars").
+fn after_amount(ctx: &Context<'_>, i: usize) -> bool {
+    i.checked_sub(1)
+        .and_then(|j| ctx.tokens.get(j))
+        .is_some_and(|tok| {
+            tok.norm.starts_with(|c: char| c.is_ascii_digit())
+                || matches!(
+                    tok.norm.as_str(),
+                    "m" | "bn" | "mln" | "bln" | "million" | "billion" | "trillion"
+                )
+        })
+}
+
+/// Whether the word names a currency that its country's name or
+/// nationality may open ("U.S. Dollar", "Japanese Yen"; not "won", "real"
+/// or "mark", which are words and names too).
+fn is_currency_word(w: &str) -> bool {
+    matches!(
+        w,
+        "dollar"
+            | "dollars"
+            | "yen"
+            | "euro"
+            | "euros"
+            | "pound"
+            | "pounds"
+            | "sterling"
+            | "franc"
+            | "francs"
+            | "peso"
+            | "pesos"
+            | "rupee"
+            | "rupees"
+            | "yuan"
+            | "renminbi"
+            | "ringgit"
+            | "baht"
+            | "rouble"
+            | "roubles"
+            | "ruble"
+            | "rubles"
+            | "lira"
+            | "krona"
+            | "krone"
+            | "kroner"
+            | "guilder"
+            | "guilders"
+            | "dinar"
+            | "dinars"
+            | "riyal"
+            | "riyals"
+            | "shekel"
+            | "shekels"
+            | "rupiah"
+            | "drachma"
+            | "drachmas"
+            | "escudo"
+            | "escudos"
+            | "schilling"
+            | "schillings"
+    )
+}
+
 /// Whether the word is a firm's legal form that closes a name after "and"
 /// ("Smith and Co", "Procter and Gamble Co").
 fn is_firm_suffix(w: &str) -> bool {
@@ -5376,6 +5514,142 @@ fn join_and_company(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) 
             k += 1;
             !absorbed.contains(&(k - 1))
         });
+    }
+    *chunks = out;
+}
+
+/// Whether the word is a legal form that may close a firm's name after a
+/// word in brackets: [`is_firm_suffix`]'s, and the Asian and Australian
+/// "Pte", "Pty", "Bhd" and "Sdn".
+fn is_bracketed_firm_suffix(w: &str) -> bool {
+    is_firm_suffix(w) || matches!(w, "limited" | "pte" | "pty" | "bhd" | "sdn")
+}
+
+/// The end of a firm's name that runs on from the words before token `open`
+/// over a word in brackets to its legal forms ("Cheung Kong (Holdings) Ltd",
+/// "Sony (U.K.) Ltd", "Teck Hock and Co (Pte) Ltd"): the bracket opens right
+/// before `open`, up to three capitalised words stand in it, then one legal
+/// form or more, each capitalised and close to the one before, all in one
+/// sentence. `None` when the words from `open` on are no such thing.
+fn bracketed_firm_end(ctx: &Context<'_>, open: usize) -> Option<usize> {
+    let capitalised = |i: usize| {
+        ctx.tokens
+            .get(i)
+            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase)
+    };
+    if open == 0 || ctx.gap(open - 1, open) != Some(" (") {
+        return None;
+    }
+    let sentence = ctx.tokens.get(open - 1)?.sentence;
+    // (An abbreviation's full stop stands in the gap: "(U.K.) Ltd".)
+    let close = (open..open + 3).find(|&i| matches!(ctx.gap(i, i + 1), Some(") " | ".) ")))?;
+    let inside_ok = (open..=close).all(capitalised)
+        && (open + 1..=close).all(|i| ctx.gap(i - 1, i).is_some_and(is_tight_gap));
+    let forms = (close + 1..)
+        .take_while(|&i| {
+            capitalised(i)
+                && ctx
+                    .tokens
+                    .get(i)
+                    .is_some_and(|t| t.sentence == sentence && is_bracketed_firm_suffix(&t.norm))
+                && (i == close + 1 || ctx.gap(i - 1, i) == Some(" "))
+        })
+        .count();
+    (inside_ok
+        && forms > 0
+        && ctx
+            .tokens
+            .get(close)
+            .is_some_and(|t| t.sentence == sentence))
+    .then_some(close + 1 + forms)
+}
+
+/// Whether the words `first..end` are a firm's name with a word in brackets
+/// before its legal forms, as [`join_bracketed_firms`] joins it.
+fn is_bracketed_firm(ctx: &Context<'_>, first: usize, end: usize) -> bool {
+    (first + 1..end).any(|i| bracketed_firm_end(ctx, i) == Some(end))
+}
+
+/// "Cheung Kong (Holdings) Ltd", "Industrial Equity (Pacific) Ltd", "Nikko
+/// Securities Co (Europe) Ltd": a name, a word in brackets and a legal form
+/// are one firm. The tagger, which meets no brackets inside names in its
+/// training, reads three names ("Cheung Kong" a person, "Holdings" and
+/// "Ltd" organisations; "Sony", the place "U.K." and "Ltd").
+fn join_bracketed_firms(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
+    if !ctx.text.contains(" (") {
+        return;
+    }
+    let opener = |i: usize| {
+        ctx.tokens.get(i).is_some_and(|t| {
+            !is_english_stopword(&t.norm)
+                && ctx
+                    .text
+                    .get(t.span.start..t.span.end)
+                    .and_then(|w| w.chars().next())
+                    .is_some_and(char::is_uppercase)
+        })
+    };
+    let mut firms: Vec<(usize, usize)> = Vec::new();
+    for open in 1..ctx.tokens.len() {
+        let Some(to) = bracketed_firm_end(ctx, open) else {
+            continue;
+        };
+        // The name before: the tagger's chunk, or the capitalised words
+        // right before the bracket when it found none ("Sony (U.K.) Ltd").
+        // (Its words close together and no possessive among them:
+        // "Qintex Inc's Qintex America (Media) Ltd" is "Qintex America
+        // (Media) Ltd".)
+        let joined = |k: usize| {
+            ctx.gap(k - 1, k).is_some_and(is_tight_gap)
+                && !ctx
+                    .tokens
+                    .get(k - 1)
+                    .is_some_and(|t| t.norm.ends_with("'s"))
+        };
+        let first = match chunks.iter().find(|c| c.1 == open) {
+            Some(c) => (c.0 + 1..open).rev().find(|&k| !joined(k)).unwrap_or(c.0),
+            None => {
+                let sentence = ctx.tokens.get(open - 1).map(|t| t.sentence);
+                let mut first = open;
+                while first > 0
+                    && open - first < 4
+                    && opener(first - 1)
+                    && ctx.tokens.get(first - 1).map(|t| t.sentence) == sentence
+                    && (first == open || joined(first))
+                {
+                    first -= 1;
+                }
+                first
+            }
+        };
+        if first < open {
+            firms.push((first, to));
+        }
+    }
+    if firms.is_empty() {
+        return;
+    }
+    let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(chunks.len());
+    let mut firms = firms.into_iter().peekable();
+    for &(first, end, t) in chunks.iter() {
+        while let Some(&(a, b)) = firms.peek() {
+            if a >= end {
+                break;
+            }
+            firms.next();
+            out.retain(|c| c.1 <= a);
+            out.push((a, b, 2));
+        }
+        if out.last().is_some_and(|last| last.1 > first) {
+            continue;
+        }
+        out.push((first, end, t));
+    }
+    for (a, b) in firms {
+        out.retain(|c| c.1 <= a);
+        out.push((a, b, 2));
     }
     *chunks = out;
 }
@@ -5903,10 +6177,18 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
                 && c.kind == MentionKind::Name
         })
         .collect();
-    orgs.sort_by_key(|c| c.span);
+    // A firm's unit named with a word in brackets ("Nikko Securities Co
+    // (Europe) Ltd") comes last: its short forms are the name before the
+    // brackets', and only those no other organisation of the text claims
+    // ("Nikko" is the firm's when the text names "Nikko Securities Co" too).
+    let text_of = |c: &Candidate| ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
+    orgs.sort_by_key(|c| (text_of(c).contains(" ("), c.span));
     // Each form names one organisation, or none when two claim it.
     let mut forms: BTreeMap<String, Option<(String, MentionKind)>> = BTreeMap::new();
-    let mut add = |form: String, key: &str, kind: MentionKind| {
+    let mut add = |form: String, key: &str, kind: MentionKind, unit: bool| {
+        if unit && forms.contains_key(&form) {
+            return;
+        }
         forms
             .entry(form)
             .and_modify(|f| {
@@ -5917,9 +6199,10 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
             .or_insert_with(|| Some((key.to_string(), kind)));
     };
     for c in &orgs {
-        let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
-        let mut base: Vec<&str> = text.split_whitespace().collect();
-        let mut had_suffix = false;
+        let text = text_of(c);
+        let unit = text.split_once(" (");
+        let mut base: Vec<&str> = unit.map_or(text, |u| u.0).split_whitespace().collect();
+        let mut had_suffix = unit.is_some();
         while base.len() > 1
             && base.last().is_some_and(|w| {
                 WORDS
@@ -5942,7 +6225,12 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
         }
         let joined = base.join(" ");
         let joined = joined.trim_end_matches(',');
-        add(joined.to_string(), &c.key, MentionKind::Alias);
+        add(
+            joined.to_string(),
+            &c.key,
+            MentionKind::Alias,
+            unit.is_some(),
+        );
         if let (2..=3, Some(first)) = (base.len(), base.first()) {
             let lower = first.to_lowercase();
             let distinctive = first.chars().count() >= 3
@@ -5954,7 +6242,12 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
                 && !WORDS.not_names.contains(first)
                 && !WORDS.org_heads.contains(lower.as_str());
             if distinctive {
-                add((*first).to_string(), &c.key, MentionKind::ShortName);
+                add(
+                    (*first).to_string(),
+                    &c.key,
+                    MentionKind::ShortName,
+                    unit.is_some(),
+                );
             }
         }
     }
@@ -7541,6 +7834,99 @@ mod tests {
     }
 
     #[test]
+    fn a_firms_name_runs_on_over_a_word_in_brackets_to_its_legal_form() {
+        // Reuters-21578: "Ltd" had been an organisation of its own in 17
+        // bodies, the words before and in brackets a person, a place or
+        // organisations ("Cheung Kong" a person, "Holdings").
+        for (text, firm) in [
+            (
+                "Cheung Kong (Holdings) Ltd <CKGH.HK> is expecting strong results.",
+                "Cheung Kong (Holdings) Ltd",
+            ),
+            (
+                "Sony (U.K.) Ltd said it would double capacity at its plant.",
+                "Sony (U.K.) Ltd",
+            ),
+            (
+                "The issue is led by Nikko Securities Co (Europe) Ltd, the bank said.",
+                "Nikko Securities Co (Europe) Ltd",
+            ),
+            (
+                "Coffee trader <Teck Hock and Co (Pte) Ltd> is thinking of buying a stake.",
+                "Teck Hock and Co (Pte) Ltd",
+            ),
+            (
+                "It paid 6.3 mln dlrs from Qintex Inc's Qintex America (Media) Ltd unit.",
+                "Qintex America (Media) Ltd",
+            ),
+        ] {
+            check(text, &[(firm, EntityType::Organization, &[])]);
+            let es = run(text);
+            assert!(
+                !es.iter()
+                    .any(|e| matches!(e.name.as_str(), "Ltd" | "Holdings" | "Pte")
+                        || e.entity_type == EntityType::Person),
+                "a piece of the firm's name in {text:?}: {es:?}"
+            );
+        }
+        // The unit's short form is the name's before the brackets, unless
+        // the firm of that name is in the text too.
+        check(
+            "The bond is priced at 103-3/8, Nikko Securities Co (Europe) Ltd said.\n\
+             Nikko said it was still completing the syndicate.",
+            &[(
+                "Nikko Securities Co (Europe) Ltd",
+                EntityType::Organization,
+                &["Nikko Securities Co (Europe) Ltd", "Nikko/S"],
+            )],
+        );
+        check(
+            "Nikko Securities Co said its unit Nikko Securities Co (Europe) Ltd will lead \
+             the issue. Nikko said it was still completing the syndicate.",
+            &[
+                (
+                    "Nikko Securities Co",
+                    EntityType::Organization,
+                    &["Nikko Securities Co", "Nikko/S"],
+                ),
+                (
+                    "Nikko Securities Co (Europe) Ltd",
+                    EntityType::Organization,
+                    &["Nikko Securities Co (Europe) Ltd"],
+                ),
+            ],
+        );
+        // No legal form after the brackets, or no name before them: no firm.
+        check_absent(
+            "Apple (AAPL) said it would. The company (Reuters) Ltd said so.",
+            &["Apple (", "(Reuters"],
+        );
+    }
+
+    #[test]
+    fn a_currency_named_by_its_country_is_no_name() {
+        // Reuters-21578: "the U.S. Dollar" had been an organisation in 10
+        // bodies; BBC News's "3.35m Euros" an OTHER.
+        let text = "The yen rose against the U.S. Dollar and the Australian Dollar. \
+            Depardieu made 3.35m Euros last year.";
+        check(
+            text,
+            &[
+                ("United States", EntityType::Location, &["U.S./A"]),
+                ("Australian", EntityType::Group, &[]),
+            ],
+        );
+        check_absent(text, &["Dollar", "Euros"]);
+        // "Euro 2004" is the championship (BBC News).
+        check(
+            "Umbro profits lifted by Euro 2004\n\nUK sportswear firm Umbro has posted a 222% \
+             rise in annual profit after sales of replica England football kits were boosted \
+             by the Euro 2004 tournament.",
+            &[("Euro", EntityType::Other, &[])],
+        );
+    }
+
+    #[test]
     fn super_tuesday_is_an_event_not_a_date() {
         // PolNeAR: "Super Tuesday" read as OTHER "Super" and the date of
         // the Tuesday before the article, in 17 articles.
@@ -7556,6 +7942,10 @@ mod tests {
                 "{text:?}: {es:?}"
             );
         }
+        // In a headline in capitals too ("SUPER" had been an organisation).
+        let text = "SUPER TUESDAY RESULTS: Trump wins big\nTrump won seven states.";
+        check(text, &[("SUPER TUESDAY", EntityType::Event, &[])]);
+        check_absent(text, &["RESULTS"]);
         // Any other Tuesday is a date.
         let es = run("The vote is on Tuesday.");
         assert!(

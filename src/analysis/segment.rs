@@ -950,7 +950,9 @@ pub(crate) fn sentences(text: &str) -> Vec<Span> {
                     }
                     k += 1;
                 }
-                let closed_quote = k > j;
+                // (A closing bracket alone leaves an abbreviation's full
+                // stop as ambiguous as it was: "Sony (U.K.) Ltd said".)
+                let closed_quote = (j..k).any(|x| !matches!(chars[x].1, ')' | ']' | '）'));
                 let at_end = k >= chars.len();
                 let followed_by_space = at_end || chars[k].1.is_whitespace();
                 if !followed_by_space {
@@ -1164,6 +1166,26 @@ mod tests {
             let general = s.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(single_spaced(s), general, "{s:?}");
         }
+    }
+
+    #[test]
+    fn an_abbreviation_in_brackets_ends_a_sentence_only_before_an_opener() {
+        // Reuters-21578: "Sony (U.K.) Ltd" had been cut after "(U.K.)".
+        assert_eq!(
+            split(
+                "Sony (U.K.) Ltd said it would. Talks were held (in the U.S.) The talks went on."
+            ),
+            vec![
+                "Sony (U.K.) Ltd said it would.",
+                "Talks were held (in the U.S.)",
+                "The talks went on."
+            ]
+        );
+        // A closing quotation mark still ends one.
+        assert_eq!(
+            split("He said \"go to the U.S.\" Then he left."),
+            vec!["He said \"go to the U.S.\"", "Then he left."]
+        );
     }
 
     #[test]

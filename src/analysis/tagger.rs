@@ -922,6 +922,12 @@ impl<'a> Doc<'a> {
             && !(code(end) != 0 && code(end) % 2 == 1)
     }
 
+    /// Whether tokens `first..end` are exactly one gazetteer match of a
+    /// group (a nationality, "Australian").
+    pub(crate) fn gazetteer_group(&self, first: usize, end: usize) -> bool {
+        self.gazetteer_agrees(first, end, 4) && self.toks.get(first).is_some_and(|t| t.gaz / 2 == 2)
+    }
+
     /// Whether tokens `first..end` are exactly one gazetteer match of an
     /// event or a work ("Six Nations", "Meet the Press"; not a group).
     pub(crate) fn gazetteer_event_or_work(&self, first: usize, end: usize) -> bool {
