@@ -557,6 +557,8 @@ United Nations Security Council|UN Security Council;U.N. Security Council;UNSC;S
 North Atlantic Treaty Organization|NATO
 European Union|EU;E.U.
 European Commission|
+European Community|European Communities
+European Economic Community|
 European Parliament|
 European Central Bank|ECB
 International Monetary Fund|IMF
