@@ -5991,8 +5991,41 @@ fn persons_by_surname(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>
         .filter(|&&(first, end, t)| t == 1 && end >= first + 2 && first_name(first))
         .map(|&(_, end, _)| ctx.tokens[end - 1].norm.as_str())
         .collect();
+    // The first names and surnames of the persons so named.
+    let full_names: Vec<(&str, &str)> = out
+        .iter()
+        .filter(|&&(first, end, t)| t == 1 && end >= first + 2 && first_name(first))
+        .map(|&(first, end, _)| {
+            (
+                ctx.tokens[first].norm.as_str(),
+                ctx.tokens[end - 1].norm.as_str(),
+            )
+        })
+        .collect();
     for c in out.iter_mut() {
         if c.2 != 1 && c.1 == c.0 + 1 && surnames.contains(&ctx.tokens[c.0].norm.as_str()) {
+            c.2 = 1;
+        }
+        // "Chelsea Clinton", "Ivanka Trump", "Barron Hilton": a first name
+        // and the surname of a person the document names with another
+        // first name are a person, though the tagger took them for an
+        // organisation or another named thing. (The same two words named
+        // a person elsewhere prove nothing: the tagger calls "Fannie Mae",
+        // "Eli Lilly" or "Tyson Foods" a person at times.)
+        if matches!(c.2, 2 | 4)
+            && c.1 == c.0 + 2
+            && first_name(c.0)
+            && ctx.gap(c.0, c.0 + 1) == Some(" ")
+            && let (Some(given), Some(family)) = (ctx.tokens.get(c.0), ctx.tokens.get(c.0 + 1))
+            // (A surname the lists know: not "Tyson Foods" after "Sugar
+            // Foods" taken for a person.)
+            && listed(std::slice::from_ref(family))
+                & (gazetteer::list::SURNAME | gazetteer::list::RARE_SURNAME)
+                != 0
+            && full_names
+                .iter()
+                .any(|&(g, f)| f == family.norm.as_str() && g != given.norm.as_str())
+        {
             c.2 = 1;
         }
     }
@@ -9108,6 +9141,39 @@ mod tests {
                 ]
             );
         });
+    }
+
+    #[test]
+    fn a_first_name_and_a_family_members_surname_are_a_person() {
+        // PolNeAR: "Chelsea Clinton" an organisation in 5 articles.
+        check(
+            "Hillary Clinton spoke in Ohio. There were complications about a potential \
+             president's name being affixed to an international foundation. And Chelsea \
+             Clinton, who is its vice chairwoman, would continue her leadership.",
+            &[("Chelsea Clinton", EntityType::Person, &[])],
+        );
+        // The tagger's own person of the same two words proves nothing, nor
+        // a word no list knows as a surname.
+        with_context(
+            "Fannie Mae said so. Fannie Mae fell. Michael Foods met Tyson Foods.",
+            |ctx| {
+                let at = |w: &str, n: usize| {
+                    (0..ctx.tokens.len())
+                        .filter(|&i| ctx.tokens[i].norm == w)
+                        .nth(n)
+                        .unwrap_or(0)
+                };
+                let mut chunks = vec![
+                    (at("fannie", 0), at("fannie", 0) + 2, 1),
+                    (at("fannie", 1), at("fannie", 1) + 2, 2),
+                    (at("michael", 0), at("michael", 0) + 2, 1),
+                    (at("tyson", 0), at("tyson", 0) + 2, 2),
+                ];
+                let before = chunks.clone();
+                persons_by_surname(ctx, &mut chunks);
+                assert_eq!(chunks, before);
+            },
+        );
     }
 
     #[test]
