@@ -6246,6 +6246,103 @@ fn unify_types(ctx: &Context<'_>, cands: &mut [Candidate]) {
     }
 }
 
+/// Whether a word heads an institution's name and names it alone after
+/// "the" ("the European Community" ... "the Community", "the World Bank"
+/// ... "the Bank").
+fn is_short_form_head(w: &str) -> bool {
+    is_institution_head(w)
+        || matches!(
+            w,
+            "community"
+                | "parliament"
+                | "court"
+                | "fund"
+                | "union"
+                | "party"
+                | "assembly"
+                | "congress"
+                | "board"
+                | "authority"
+                | "bureau"
+        )
+}
+
+/// "the European Community" ... "the Community", "the World Bank" ... "the
+/// Bank": an organisation's head word, capitalised after "the", is the
+/// organisation when the text names one organisation so headed (two, "the
+/// World Bank" and "the Asian Development Bank", leave it alone). The
+/// gazetteer's organisations count (their own aliases are the acronyms).
+fn link_institution_heads(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Candidate>) {
+    let mut heads: BTreeMap<&str, Option<String>> = BTreeMap::new();
+    for c in cands.iter() {
+        if c.etype != EntityType::Organization || c.kind != MentionKind::Name {
+            continue;
+        }
+        let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
+        let mut words = text.split_whitespace();
+        let (Some(_), Some(last)) = (words.next(), words.next_back()) else {
+            continue;
+        };
+        if !last.starts_with(|ch: char| ch.is_uppercase())
+            || !is_short_form_head(&last.to_lowercase())
+        {
+            continue;
+        }
+        heads
+            .entry(last)
+            .and_modify(|k| {
+                if k.as_ref().is_some_and(|k| *k != c.key) {
+                    *k = None;
+                }
+            })
+            .or_insert_with(|| Some(c.key.clone()));
+    }
+    let heads: BTreeMap<&str, String> = heads
+        .into_iter()
+        .filter_map(|(h, k)| k.map(|k| (h, k)))
+        .collect();
+    if heads.is_empty() {
+        return;
+    }
+    let after_the = |span: Span| {
+        ctx.text
+            .get(..span.start)
+            .is_some_and(|b| b.ends_with("the ") || b.ends_with("The "))
+    };
+    // The tagger's lone head ("Community" a place or OTHER), then the
+    // heads no stage took.
+    for c in cands.iter_mut() {
+        if c.canonical.is_some() || c.kind != MentionKind::Name || !after_the(c.span) {
+            continue;
+        }
+        let text = ctx.text.get(c.span.start..c.span.end).unwrap_or_default();
+        if let Some(key) = heads.get(text)
+            && *key != c.key
+        {
+            c.etype = EntityType::Organization;
+            c.key = key.clone();
+            c.kind = MentionKind::ShortName;
+        }
+    }
+    let names: Vec<String> = heads.keys().map(|h| format!("the {h}")).collect();
+    let refs: Vec<&String> = names.iter().collect();
+    for (span, pattern) in name_matches(ctx.text, &refs) {
+        let Some(key) = heads.values().nth(pattern) else {
+            continue;
+        };
+        let head = Span::new(span.start + 4, span.end);
+        if word_bounded(ctx.text, span) && taken.try_take(head) {
+            cands.push(Candidate::new(
+                head,
+                EntityType::Organization,
+                key.clone(),
+                MentionKind::ShortName,
+                Vec::new(),
+            ));
+        }
+    }
+}
+
 /// Links shortened names of organisations found in the text, the way
 /// surnames link to persons: "Northwind Robotics Inc." is also named
 /// "Northwind Robotics" (an ALIAS: the name without its legal form) and
@@ -6335,6 +6432,7 @@ fn link_organizations(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<Cand
             }
         }
     }
+    link_institution_heads(ctx, taken, cands);
     let forms: BTreeMap<String, (String, MentionKind)> = forms
         .into_iter()
         .filter_map(|(f, v)| v.map(|v| (f, v)))
@@ -7931,6 +8029,36 @@ mod tests {
                 &[("European Community", EntityType::Organization, &[])],
             );
         }
+    }
+
+    #[test]
+    fn an_institutions_head_after_the_is_the_institution() {
+        // Reuters-21578: "the Community" had been a place or an OTHER of
+        // its own, "the Commission" an organisation apart from the
+        // European Commission.
+        check(
+            "European Community farm ministers met today. Sugar output in the Community \
+             rose, and the European Commission said the Commission would act.",
+            &[
+                (
+                    "European Community",
+                    EntityType::Organization,
+                    &["European Community", "Community/S"],
+                ),
+                (
+                    "European Commission",
+                    EntityType::Organization,
+                    &["European Commission", "Commission/S"],
+                ),
+            ],
+        );
+        // Two banks: "the Bank" is neither's.
+        let es = run("The World Bank and the Asian Development Bank lent more. The Bank said so.");
+        assert!(
+            !es.iter()
+                .any(|e| e.mentions.iter().any(|m| m.kind == MentionKind::ShortName)),
+            "{es:?}"
+        );
     }
 
     #[test]
