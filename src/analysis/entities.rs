@@ -5643,7 +5643,12 @@ fn join_bracketed_firms(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize
         })
     };
     let mut firms: Vec<(usize, usize)> = Vec::new();
-    for open in 1..ctx.tokens.len() {
+    // The words right after each " (" of the text.
+    let opens = ctx.text.match_indices(" (").filter_map(|(at, _)| {
+        let open = ctx.tokens.partition_point(|t| t.span.start < at + 2);
+        (ctx.tokens.get(open)?.span.start == at + 2).then_some(open)
+    });
+    for open in opens {
         let Some(to) = bracketed_firm_end(ctx, open) else {
             continue;
         };
@@ -6324,21 +6329,19 @@ fn link_institution_heads(ctx: &Context<'_>, taken: &mut Taken, cands: &mut Vec<
             c.kind = MentionKind::ShortName;
         }
     }
-    let names: Vec<String> = heads.keys().map(|h| format!("the {h}")).collect();
-    let refs: Vec<&String> = names.iter().collect();
-    for (span, pattern) in name_matches(ctx.text, &refs) {
-        let Some(key) = heads.values().nth(pattern) else {
-            continue;
-        };
-        let head = Span::new(span.start + 4, span.end);
-        if word_bounded(ctx.text, span) && taken.try_take(head) {
-            cands.push(Candidate::new(
-                head,
-                EntityType::Organization,
-                key.clone(),
-                MentionKind::ShortName,
-                Vec::new(),
-            ));
+    // (A text names few such heads: each is searched for on its own.)
+    for (h, key) in &heads {
+        for (at, _) in ctx.text.match_indices(h) {
+            let head = Span::new(at, at + h.len());
+            if after_the(head) && word_bounded(ctx.text, head) && taken.try_take(head) {
+                cands.push(Candidate::new(
+                    head,
+                    EntityType::Organization,
+                    key.clone(),
+                    MentionKind::ShortName,
+                    Vec::new(),
+                ));
+            }
         }
     }
 }
