@@ -198,6 +198,19 @@ impl<'a> Context<'a> {
         let (a, b) = (self.tokens.get(a)?, self.tokens.get(b)?);
         self.text.get(a.span.end..b.span.start)
     }
+
+    /// Token `i` as the text writes it ("" past the end).
+    fn written(&self, i: usize) -> &'a str {
+        self.tokens
+            .get(i)
+            .and_then(|t| self.text.get(t.span.start..t.span.end))
+            .unwrap_or_default()
+    }
+
+    /// Whether token `i` is written with a capital first.
+    fn capitalised(&self, i: usize) -> bool {
+        starts_upper(self.written(i))
+    }
 }
 
 /// The gazetteer's leftmost-longest matches in a text that stand as whole
@@ -3714,12 +3727,7 @@ fn is_common_abbreviation_in_capitals(w: &str) -> bool {
 /// results table's row) or the next class ("Class A and Class B"). A league
 /// so named stays one ("the Class A California League").
 fn is_share_class(ctx: &Context<'_>, i: usize) -> bool {
-    let written = |k: usize| {
-        ctx.tokens
-            .get(k)
-            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
-            .unwrap_or_default()
-    };
+    let written = |k: usize| ctx.written(k);
     let class = |k: usize| {
         written(k) == "Class"
             && written(k + 1).len() == 1
@@ -5306,18 +5314,12 @@ fn join_ampersands(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
 /// RESULTS"; the words of a chunk past the day's name are a headline's
 /// words, no name.
 fn join_super_tuesday(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
-    let capitalised = |i: usize| {
-        ctx.tokens
-            .get(i)
-            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
-            .is_some_and(|w| w.starts_with(|c: char| c.is_uppercase()))
-    };
     let at = |i: usize| {
         ctx.tokens.get(i).is_some_and(|t| t.norm == "super")
             && ctx.tokens.get(i + 1).is_some_and(|t| t.norm == "tuesday")
             && ctx.gap(i, i + 1) == Some(" ")
-            && capitalised(i)
-            && capitalised(i + 1)
+            && ctx.capitalised(i)
+            && ctx.capitalised(i + 1)
     };
     if !ctx.text.contains("uper ") && !ctx.text.contains("UPER ") {
         return;
@@ -5583,13 +5585,7 @@ fn is_bracketed_firm_suffix(w: &str) -> bool {
 /// form or more, each capitalised and close to the one before, all in one
 /// sentence. `None` when the words from `open` on are no such thing.
 fn bracketed_firm_end(ctx: &Context<'_>, open: usize) -> Option<usize> {
-    let capitalised = |i: usize| {
-        ctx.tokens
-            .get(i)
-            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
-            .and_then(|w| w.chars().next())
-            .is_some_and(char::is_uppercase)
-    };
+    let capitalised = |i: usize| ctx.capitalised(i);
     if open == 0 || ctx.gap(open - 1, open) != Some(" (") {
         return None;
     }
@@ -5633,14 +5629,11 @@ fn join_bracketed_firms(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize
         return;
     }
     let opener = |i: usize| {
-        ctx.tokens.get(i).is_some_and(|t| {
-            !is_english_stopword(&t.norm)
-                && ctx
-                    .text
-                    .get(t.span.start..t.span.end)
-                    .and_then(|w| w.chars().next())
-                    .is_some_and(char::is_uppercase)
-        })
+        ctx.capitalised(i)
+            && ctx
+                .tokens
+                .get(i)
+                .is_some_and(|t| !is_english_stopword(&t.norm))
     };
     let mut firms: Vec<(usize, usize)> = Vec::new();
     // The words right after each " (" of the text.
