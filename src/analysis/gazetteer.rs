@@ -1264,7 +1264,7 @@ Dick Dmitry Dominic Donald Donna/f Doris/f Dorothy/f Douglas Ed Eddie Edward Ele
 Emmanuel Eric Erik Ernest Eugene Eva/f Evan Evelyn/f Fabrice Fatima/f Felix Fernando Frances/f Francesca/f Francis Francisco \
 François Frank Franz Fred Frederick Gary Gavin Gene George Georgia Gerald Gerhard Gloria/f Gordon Grace/f Greg Gregory \
 Hans Harold Harry Hassan Heather/f Helen/f Helmut Henry Hillary/f Howard Hugh Hugo Hussein Ian Ibrahim Igor Irene/f Isaac \
-Isabel/f Ivan Jack Jackie/u Jacob Jacques James Jamie/u Jan/u Jane/f Janet/f Janice/f Jason Javier Jean/u Jeff Jeffrey Jennifer/f \
+Isabel/f Ivan Jack Jackie/u Jacob Jacques James Jamie/u Jan/u Jane/f Jeb Janet/f Janice/f Jason Javier Jean/u Jeff Jeffrey Jennifer/f \
 Jeremy Jerry Jessica/f Jill/f Jim Jimmy Joan/f Joanna/f Joe Joel John Johnny Jon Jonathan Jorge José Joseph Josh Joshua \
 Joyce/f Juan Judith/f Judy/f Julia/f Julian Julie/f Justin Karen/f Karim Karl Kate/f Katherine/f Kathleen/f Kathryn/f Katie/f Keith Kelly/u \
 Ken Kenneth Kevin Khalid Kim/u Kimberly/f Kurt Larry Laura/f Lauren/f Laurent Lawrence Leo Leon Leonard Linda/f Lisa/f Louis \
