@@ -3395,11 +3395,7 @@ fn definition_openers(
     chunks: &[(usize, usize, usize)],
 ) -> Vec<(usize, usize, usize)> {
     let toks = ctx.tokens;
-    let word = |i: usize| {
-        toks.get(i)
-            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
-            .unwrap_or_default()
-    };
+    let word = |i: usize| ctx.written(i);
     let capital =
         |i: usize| toks.get(i).is_some_and(|t| t.alpha) && word(i).starts_with(char::is_uppercase);
     let glued = |i: usize| {
@@ -3727,11 +3723,10 @@ fn is_common_abbreviation_in_capitals(w: &str) -> bool {
 /// results table's row) or the next class ("Class A and Class B"). A league
 /// so named stays one ("the Class A California League").
 fn is_share_class(ctx: &Context<'_>, i: usize) -> bool {
-    let written = |k: usize| ctx.written(k);
     let class = |k: usize| {
-        written(k) == "Class"
-            && written(k + 1).len() == 1
-            && written(k + 1).bytes().all(|b| b.is_ascii_uppercase())
+        ctx.written(k) == "Class"
+            && ctx.written(k + 1).len() == 1
+            && ctx.written(k + 1).bytes().all(|b| b.is_ascii_uppercase())
             && ctx.gap(k, k + 1) == Some(" ")
     };
     if !class(i) {
@@ -3760,7 +3755,7 @@ fn is_share_class(ctx: &Context<'_>, i: usize) -> bool {
     );
     let figure = next.norm.starts_with(|c: char| c.is_ascii_digit());
     let and_class = matches!(next.norm.as_str(), "and" | "or") && class(i + 3);
-    let after_class = i >= 3 && class(i - 3) && matches!(written(i - 1), "and" | "or");
+    let after_class = i >= 3 && class(i - 3) && matches!(ctx.written(i - 1), "and" | "or");
     securities || figure || and_class || after_class
 }
 
@@ -4674,11 +4669,7 @@ fn join_organisation_heads(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, us
 /// place) or the line is in Title Case or capitals, where every word is.
 fn join_institution_of(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
     let toks = ctx.tokens;
-    let word = |i: usize| {
-        toks.get(i)
-            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
-            .unwrap_or_default()
-    };
+    let word = |i: usize| ctx.written(i);
     let spaced = |i: usize| ctx.gap(i, i + 1) == Some(" ");
     let capital = |i: usize| toks.get(i).is_some_and(|t| t.alpha) && starts_upper(word(i));
     let places = |from: usize, to: usize| {
@@ -4922,16 +4913,8 @@ fn join_particle_names(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)
             && i > 0
             && ctx.gap(i - 1, i) == Some("-")
             && ctx.gap(i, i + 1) == Some("-")
-            && ctx
-                .tokens
-                .get(i + 1)
-                .and_then(|t| ctx.text.get(t.span.start..t.span.end))
-                .is_some_and(starts_upper)
-            && ctx
-                .tokens
-                .get(i - 1)
-                .and_then(|t| ctx.text.get(t.span.start..t.span.end))
-                .is_some_and(starts_upper)
+            && ctx.capitalised(i + 1)
+            && ctx.capitalised(i - 1)
     };
     let mut last_end = 0;
     for chunk in chunks.iter_mut() {
@@ -5434,12 +5417,7 @@ fn is_tight_gap(g: &str) -> bool {
 /// comma before their last word ("Kidder, Peabody and Co Inc"), which the
 /// chunk loop lets such a name hold.
 fn join_and_company(ctx: &Context<'_>, chunks: &mut Vec<(usize, usize, usize)>) {
-    let word = |i: usize| {
-        ctx.tokens
-            .get(i)
-            .and_then(|t| ctx.text.get(t.span.start..t.span.end))
-            .unwrap_or_default()
-    };
+    let word = |i: usize| ctx.written(i);
     let spaced = |a: usize, b: usize| ctx.gap(a, b) == Some(" ");
     let mut out: Vec<(usize, usize, usize)> = Vec::with_capacity(chunks.len());
     for &(first, end, t) in chunks.iter() {
@@ -5585,18 +5563,17 @@ fn is_bracketed_firm_suffix(w: &str) -> bool {
 /// form or more, each capitalised and close to the one before, all in one
 /// sentence. `None` when the words from `open` on are no such thing.
 fn bracketed_firm_end(ctx: &Context<'_>, open: usize) -> Option<usize> {
-    let capitalised = |i: usize| ctx.capitalised(i);
     if open == 0 || ctx.gap(open - 1, open) != Some(" (") {
         return None;
     }
     let sentence = ctx.tokens.get(open - 1)?.sentence;
     // (An abbreviation's full stop stands in the gap: "(U.K.) Ltd".)
     let close = (open..open + 3).find(|&i| matches!(ctx.gap(i, i + 1), Some(") " | ".) ")))?;
-    let inside_ok = (open..=close).all(capitalised)
+    let inside_ok = (open..=close).all(|i| ctx.capitalised(i))
         && (open + 1..=close).all(|i| ctx.gap(i - 1, i).is_some_and(is_tight_gap));
     let forms = (close + 1..)
         .take_while(|&i| {
-            capitalised(i)
+            ctx.capitalised(i)
                 && ctx
                     .tokens
                     .get(i)
